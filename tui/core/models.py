@@ -1,0 +1,163 @@
+"""Typed, headless models of the mirror's pages: what the parsers produce and the UI shows.
+
+All text in these models is already cleaned: no HTML, no control characters, no terminal
+escapes. It is still untrusted and must be shown as plain text, never as markup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from tui.core.urls import PageRef
+
+
+class SpanKind(StrEnum):
+    TEXT = "text"
+    EMPHASIS = "emphasis"
+    LINK = "link"
+    TAG = "tag"
+
+
+@dataclass(slots=True)
+class Span:
+    """A run of inline text. ``link`` is the 1-based number of the link in ``Page.links``."""
+
+    text: str
+    kind: SpanKind = SpanKind.TEXT
+    link: int | None = None
+
+
+class BlockType(StrEnum):
+    PARAGRAPH = "paragraph"
+    HEADING = "heading"
+    IMAGE = "image"
+    QUOTE = "quote"
+    LIST_ITEM = "list_item"
+
+
+@dataclass(slots=True)
+class Block:
+    """One block of the body in reading order. For an image, ``spans`` hold its caption."""
+
+    type: BlockType
+    spans: list[Span] = field(default_factory=list)
+    level: int | None = None
+    src: str | None = None
+
+    @property
+    def text(self) -> str:
+        return "".join(span.text for span in self.spans)
+
+
+class LinkType(StrEnum):
+    PAGE = "page"
+    TAG = "tag"
+    EXTERNAL = "external"
+    IMAGE = "image"
+
+
+@dataclass(slots=True)
+class Link:
+    """A numbered link of a page. ``target`` is a mirror path, ``owner/repo@ref:path``, or a URL."""
+
+    n: int
+    text: str
+    kind: LinkType
+    target: str
+    url: str
+    ref: PageRef | None = None
+    anchor: str | None = None
+
+
+@dataclass(slots=True)
+class Tag:
+    name: str
+    url: str
+
+
+@dataclass(slots=True)
+class Category:
+    title: str
+    ref: PageRef
+
+
+@dataclass(slots=True)
+class Section:
+    title: str
+    categories: list[Category] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class LeadImage:
+    src: str
+    caption: str
+    alt: str = ""
+
+
+@dataclass(slots=True)
+class Entry:
+    """One entry of an index: an article of the mirror, or an external link (never fetched)."""
+
+    title: str
+    target: str
+    url: str
+    ref: PageRef | None = None
+
+    @property
+    def external(self) -> bool:
+        return self.ref is None
+
+
+@dataclass(slots=True)
+class Home:
+    ref: PageRef
+    sections: list[Section] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    kind: str = "home"
+
+    @property
+    def title(self) -> str:
+        return "首页"
+
+
+@dataclass(slots=True)
+class Index:
+    ref: PageRef
+    title: str
+    family: str | None = None
+    entries: list[Entry] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    kind: str = "index"
+
+
+@dataclass(slots=True)
+class Article:
+    ref: PageRef
+    title: str
+    source: str | None = None
+    published: date | None = None
+    category: Category | None = None
+    lead_image: LeadImage | None = None
+    blocks: list[Block] = field(default_factory=list)
+    tags: list[Tag] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    original_url: str | None = None
+    editor: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    kind: str = "article"
+
+
+@dataclass(slots=True)
+class Document:
+    ref: PageRef
+    title: str | None = None
+    blocks: list[Block] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    kind: str = "document"
+
+
+Page = Home | Index | Article | Document
+

@@ -1,0 +1,206 @@
+"""Page identity and link resolution in GitHub's blob URL space.
+
+Links inside mirror pages are written relative to the page's *blob* URL
+(``https://github.com/<owner>/<repo>/blob/<ref>/<path>``), so ``../../../../../basic/...``
+climbs out of the repository into a sibling one. Resolving against the blob URL, rather than
+against a file path, is what makes those links land where GitHub would send a reader.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from enum import StrEnum
+from urllib.parse import quote, unquote, urljoin, urlsplit
+
+GITHUB = "github.com"
+RAW_HOST = "raw.githubusercontent.com"
+CDN_HOST = "cdn.jsdelivr.net"
+MIRROR_HOSTS = frozenset({GITHUB, "www.github.com", RAW_HOST, CDN_HOST})
+
+IMAGE_EXTENSIONS = frozenset(
+    {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".bmp", ".ico", ".avif"}
+)
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class PageRef:
+    """The identity of one file of a mirror repository (decoded path, no query)."""
+
+    owner: str
+    repo: str
+    ref: str
+    path: str
+
+    @property
+    def key(self) -> str:
+        """Canonical string form, used as cache and library key: ``owner/repo@ref:path``."""
+        return f"{self.owner}/{self.repo}@{self.ref}:{self.path}"
+
+    @property
+    def repo_id(self) -> str:
+        return f"{self.owner}/{self.repo}@{self.ref}"
+
+    @property
+    def name(self) -> str:
+        return posixpath.basename(self.path)
+
+    @property
+    def blob_url(self) -> str:
+        return f"https://{GITHUB}/{self.owner}/{self.repo}/blob/{self.ref}/{_q(self.path)}"
+
+    @property
+    def raw_url(self) -> str:
+        return f"https://{RAW_HOST}/{self.owner}/{self.repo}/{self.ref}/{_q(self.path)}"
+
+    @property
+    def cdn_url(self) -> str:
+        return f"https://{CDN_HOST}/gh/{self.owner}/{self.repo}@{self.ref}/{_q(self.path)}"
+
+    @property
+    def raw_path(self) -> str:
+        """The path of this page in the raw layout ``<owner>/<repo>/<ref>/<path>``."""
+        return f"{self.owner}/{self.repo}/{self.ref}/{self.path}"
+
+    def with_path(self, path: str) -> PageRef:
+        return PageRef(self.owner, self.repo, self.ref, path)
+
+    def same_repo(self, other: PageRef) -> bool:
+        return (self.owner, self.repo, self.ref) == (other.owner, other.repo, other.ref)
+
+    def target(self, home: PageRef | None = None) -> str:
+        """Mirror path within ``home``'s repository, else ``owner/repo@ref:path``."""
+        if home is not None and self.same_repo(home):
+            return self.path
+        return self.key
+
+    def __str__(self) -> str:
+        return self.key
+
+
+DEFAULT_HOME = PageRef("begood0513", "goodnews", "master", "README.md")
+
+
+class LinkKind(StrEnum):
+    PAGE = "page"
+    IMAGE = "image"
+    EXTERNAL = "external"
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Where a link leads: a mirror page, an image, or an external URL."""
+
+    kind: LinkKind
+    url: str
+    ref: PageRef | None = None
+    anchor: str | None = None
+
+    @property
+    def is_page(self) -> bool:
+        return self.kind is LinkKind.PAGE
+
+
+def _q(path: str) -> str:
+    return quote(path, safe="/")
+
+
+def _is_image(path: str) -> bool:
+    return posixpath.splitext(path.lower())[1] in IMAGE_EXTENSIONS
+
+
+def _norm(path: str) -> str | None:
+    """Normalise dot segments; None when the path climbs above its root."""
+    parts: list[str] = []
+    for seg in path.split("/"):
+        if seg in ("", "."):
+            continue
+        if seg == "..":
+            if not parts:
+                return None
+            parts.pop()
+        else:
+            parts.append(seg)
+    return "/".join(parts)
+
+
+def _ref_from_url(host: str, path: str) -> PageRef | None:
+    """Map a decoded URL path on a mirror host to a PageRef (any file, not only .md)."""
+    host = host.lower()
+    segs = [s for s in path.split("/") if s != ""]
+    if host in (GITHUB, "www.github.com"):
+        # /<owner>/<repo>/(blob|raw)/<ref>/<path...>
+        if len(segs) >= 5 and segs[2] in ("blob", "raw"):
+            rest = _norm("/".join(segs[4:]))
+            if rest:
+                return PageRef(segs[0], segs[1], segs[3], rest)
+        return None
+    if host == RAW_HOST:
+        if len(segs) >= 4:
+            rest = _norm("/".join(segs[3:]))
+            if rest:
+                return PageRef(segs[0], segs[1], segs[2], rest)
+        return None
+    if host == CDN_HOST:
+        # /gh/<owner>/<repo>[@<ref>]/<path...>
+        if len(segs) >= 4 and segs[0] == "gh":
+            repo, _, ref = segs[2].partition("@")
+            rest = _norm("/".join(segs[3:]))
+            if rest:
+                return PageRef(segs[1], repo, ref or "master", rest)
+        return None
+    return None
+
+
+def parse_url(url: str) -> PageRef | None:
+    """Parse a GitHub blob/raw URL or a jsDelivr URL into a PageRef; None otherwise."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    return _ref_from_url(parts.hostname, unquote(parts.path))
+
+
+def parse_ref(text: str, home: PageRef = DEFAULT_HOME) -> PageRef | None:
+    """Parse a page given as a URL, an ``owner/repo@ref:path`` key or a path in ``home``'s repo."""
+    text = text.strip()
+    if not text:
+        return None
+    if "://" in text:
+        return parse_url(text)
+    head, sep, tail = text.partition(":")
+    if sep and "@" in head and head.count("/") == 1:
+        owner_repo, _, ref = head.partition("@")
+        owner, _, repo = owner_repo.partition("/")
+        path = _norm(unquote(tail))
+        if owner and repo and ref and path:
+            return PageRef(owner, repo, ref, path)
+        return None
+    path = _norm(unquote(text.split("?", 1)[0].split("#", 1)[0]))
+    return home.with_path(path) if path else None
+
+
+def resolve(base: PageRef, href: str) -> Target | None:
+    """Resolve ``href`` found on page ``base`` the way GitHub does, in blob space.
+
+    Queries are dropped from page identities (they are cache-busters), a ``#fragment`` is
+    kept as ``anchor``. Returns None for an empty href.
+    """
+    href = href.strip()
+    if not href:
+        return None
+    absolute = urljoin(base.blob_url, href)
+    parts = urlsplit(absolute)
+    anchor = unquote(parts.fragment) or None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return Target(LinkKind.EXTERNAL, absolute)
+    host = parts.hostname.lower()
+    if host in MIRROR_HOSTS:
+        ref = _ref_from_url(host, unquote(parts.path))
+        if ref is not None:
+            if ref.path.lower().endswith(".md"):
+                return Target(LinkKind.PAGE, ref.blob_url, ref, anchor)
+            if _is_image(ref.path):
+                return Target(LinkKind.IMAGE, absolute, ref, anchor)
+    if _is_image(unquote(parts.path)):
+        return Target(LinkKind.IMAGE, absolute, None, anchor)
+    return Target(LinkKind.EXTERNAL, absolute, None, anchor)
