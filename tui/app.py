@@ -1,0 +1,868 @@
+"""The Textual app: a list pane and a reader pane over the headless core.
+
+Data flows one way: key -> action -> open a place or a page -> worker: cache or source ->
+text -> parser (in a thread) -> model -> widget. Widgets never fetch. Workers are grouped
+(``list``, ``reader``, ``prefetch``) and exclusive, so a newer request cancels the older one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import sys
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal
+
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.widgets import Footer, Input, Static
+
+import tui
+from tui.commands import COMMANDS, Command, bindings_for, keys_label
+from tui.core.errors import FetchTimeout, MirrorError, NetworkUnavailable
+from tui.core.layout import layout_article, layout_document, layout_message, stale_note
+from tui.core.library import LIBRARY_FILE, Library
+from tui.core.mirror import Fetched, Mirror, sample_mirror
+from tui.core.models import Article, Document, Home, Index, Link, Page
+from tui.core.parse import parse_page
+from tui.core.urls import PageRef
+from tui.screens.help import HelpScreen
+from tui.screens.tags import TagPicker
+from tui.widgets.entries import EntryList, Item
+from tui.widgets.header import Crumbs
+from tui.widgets.reader import ReaderState, ReaderView
+
+PlaceKind = Literal["home", "index", "related"]
+Focus = Literal["list", "reader"]
+NARROW_BELOW = 100
+PREFETCH_CONCURRENCY = 4
+MEMORY_PAGES = 48
+
+
+def styles_dir() -> Path:
+    """Styles ship inside the wheel as ``tui/styles``; in a checkout they sit at the top."""
+    packaged = Path(tui.__file__).parent / "styles"
+    return packaged if packaged.is_dir() else Path(tui.__file__).parent.parent / "styles"
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """What the list pane shows."""
+
+    kind: PlaceKind
+    ref: PageRef | None = None
+    tag: str | None = None
+    title: str = ""
+
+
+@dataclass(slots=True)
+class View:
+    """Everything needed to come back to a place: history stores these."""
+
+    place: Place
+    list_index: int | None = None
+    list_scroll: float = 0.0
+    filter: str = ""
+    reader: PageRef | None = None
+    reader_state: ReaderState | None = None
+    focus: Focus = "list"
+
+
+@dataclass(slots=True)
+class Loaded:
+    fetched: Fetched
+    page: Page
+    notes: list[str] = field(default_factory=list)
+
+
+class CommandsProvider(Provider):
+    """Palette entries from the command table: the same names and help as keys and footer."""
+
+    def _commands(self) -> Iterable[Command]:
+        return (c for c in COMMANDS if c.palette)
+
+    def _run(self, command: Command) -> Callable[[], None]:
+        app = self.app
+        assert isinstance(app, GoodnewsApp)
+        return lambda: app.run_command(command)
+
+    async def discover(self) -> Hits:
+        for command in self._commands():
+            yield DiscoveryHit(
+                Content(f"{command.title}  ({keys_label(command)})"),
+                self._run(command),
+                help=command.help,
+            )
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for command in self._commands():
+            name = f"{command.title}  ({keys_label(command)})"
+            score = matcher.match(f"{name} {command.help}")
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), self._run(command), help=command.help)
+
+
+class GoodnewsApp(App[int]):
+    """A keyboard-driven browser for the goodnews mirror."""
+
+    TITLE = "goodnews-tui"
+    CSS_PATH = [styles_dir() / "app.tcss"]
+    COMMANDS = App.COMMANDS | {CommandsProvider}
+    BINDINGS = [
+        *bindings_for("app"),
+        Binding("tab", "switch_pane", "Pane", show=False, priority=True, id="app.tab"),
+        Binding("escape", "escape", show=False),
+    ]
+
+    def __init__(
+        self,
+        mirror: Mirror,
+        *,
+        library: Library | None = None,
+        prefetch: bool = True,
+        theme: str | None = None,
+        clock: Callable[[], datetime] | None = None,
+        live_failed: bool = False,
+    ) -> None:
+        super().__init__()
+        self.animation_level = "none"
+        self.mirror = mirror
+        self.live_mirror: Mirror | None = None
+        self.library = library or Library(None)
+        self.prefetch_enabled = prefetch
+        self.clock = clock or (lambda: datetime.now(UTC))
+        if theme:
+            self.theme = theme
+        self.view = View(Place("home", mirror.home, title="首页"))
+        self.back_stack: list[View] = []
+        self.forward_stack: list[View] = []
+        self.pages: OrderedDict[str, Loaded] = OrderedDict()
+        self.reader_page: Page | None = None
+        self.list_page: Page | None = None
+        self.list_error: str | None = None
+        self.fallback = live_failed
+        self.narrow = False
+        self.prefetch_status = ""
+        self.digits = ""
+
+    # -- layout -------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Crumbs(id="crumbs")
+        with Horizontal(id="panes"):
+            with Vertical(id="list-pane"):
+                yield Static(id="list-title", markup=False)
+                yield Input(placeholder="Filter…", id="filter")
+                yield EntryList(id="entries")
+                yield Static(id="list-message", markup=False)
+            with Vertical(id="reader-pane"):
+                yield ReaderView(id="reader")
+        yield Static(id="status", markup=False)
+        yield Footer(id="footer")
+
+    @property
+    def entries(self) -> EntryList:
+        return self.query_one("#entries", EntryList)
+
+    @property
+    def reader(self) -> ReaderView:
+        return self.query_one("#reader", ReaderView)
+
+    @property
+    def crumbs(self) -> Crumbs:
+        return self.query_one("#crumbs", Crumbs)
+
+    def on_mount(self) -> None:
+        self._update_source_label()
+        self._apply_width(self.size.width)
+        for warning in [*self.mirror.warnings, *self.library.warnings]:
+            self.notify(warning, severity="warning", markup=False, timeout=8)
+        self.show_welcome()
+        self.entries.focus()
+        self.load_place(self.view.place, restore=None)
+
+    def on_resize(self) -> None:
+        self._apply_width(self.size.width)
+
+    def _apply_width(self, width: int) -> None:
+        self.narrow = width < NARROW_BELOW
+        self.screen.set_class(self.narrow, "narrow")
+        if not self.narrow:
+            self.screen.remove_class("show-reader")
+
+    def _show_pane(self, pane: Focus) -> None:
+        self.screen.set_class(pane == "reader", "show-reader")
+        if pane == "reader":
+            self.reader.focus()
+        else:
+            self.entries.focus()
+
+    # -- header, status -----------------------------------------------------------------
+
+    def _update_source_label(self, stale: bool = False) -> None:
+        label = self.mirror.label
+        if self.fallback:
+            label = "sample (no network)"
+        if stale:
+            label = f"{label} · offline copy"
+        self.crumbs.set_source(label, self.mirror.description if not self.narrow else "")
+
+    def _update_crumbs(self) -> None:
+        parts = ["首页"]
+        place = self.view.place
+        if place.kind == "index":
+            parts.append(place.title or (place.ref.name if place.ref else ""))
+        elif place.kind == "related":
+            parts.append(f"标签 {place.tag}")
+        if isinstance(self.reader_page, Article | Document) and self.view.reader is not None:
+            parts.append(self.reader_page.title or self.reader_page.ref.name)
+        self.crumbs.set_path(parts)
+
+    def _update_status(self) -> None:
+        bits = []
+        if self.digits:
+            bits.append(f"link {self.digits}_  (Enter to follow)")
+        if self.prefetch_status:
+            bits.append(self.prefetch_status)
+        self.query_one("#status", Static).update(Content("  ·  ".join(bits)))
+
+    # -- pages ----------------------------------------------------------------------------
+
+    async def get_page(self, ref: PageRef, *, refresh: bool = False, keep: bool = True) -> Loaded:
+        """Fetch (cache first), parse in a thread, remember articles in the library."""
+        if not refresh and ref.key in self.pages:
+            self.pages.move_to_end(ref.key)
+            return self.pages[ref.key]
+        fetched = await self.mirror.get(ref, refresh=refresh)
+        page = await asyncio.to_thread(parse_page, ref, fetched.text, self.mirror.home)
+        notes = list(fetched.warnings)
+        if fetched.stale:
+            notes.insert(0, stale_note(fetched.fetched_at, self.clock()))
+        loaded = Loaded(fetched, page, notes)
+        if isinstance(page, Article):
+            self.library.record(page)
+        if keep:
+            self.pages[ref.key] = loaded
+            while len(self.pages) > MEMORY_PAGES:
+                self.pages.popitem(last=False)
+        return loaded
+
+    # -- the list pane --------------------------------------------------------------------
+
+    def load_place(self, place: Place, restore: View | None, *, refresh: bool = False) -> None:
+        self.view.place = place
+        self.list_page = None
+        self.list_error = None
+        self._set_filter(restore.filter if restore else "")
+        self._update_crumbs()
+        if place.kind == "related":
+            self._show_related(restore)
+            return
+        self._set_list_title(place.title or "…")
+        self.entries.loading = True
+        self._load_list(place, restore, refresh)
+
+    @work(group="list", exclusive=True)
+    async def _load_list(self, place: Place, restore: View | None, refresh: bool) -> None:
+        assert place.ref is not None
+        try:
+            loaded = await self.get_page(place.ref, refresh=refresh)
+        except MirrorError as error:
+            if place.kind == "home" and self._should_fall_back(error):
+                self._fall_back_to_sample(error)
+                return
+            self._show_list_error(place, error)
+            return
+        finally:
+            self.entries.loading = False
+        if self.view.place != place:
+            return
+        page = loaded.page
+        self._update_source_label(stale=loaded.fetched.stale)
+        if isinstance(page, Home):
+            self._show_home(page, loaded, restore)
+        elif isinstance(page, Index):
+            self._show_index(page, loaded, restore)
+        else:
+            # Not a list after all: show it in the reader, keep the list as it was.
+            self._show_list_error(place, None)
+            self._display_in_reader(place.ref, loaded, None)
+
+    def _set_list_title(self, title: str, detail: str = "") -> None:
+        self.query_one("#list-title", Static).update(
+            Content.assemble((title, "bold"), (f"  {detail}" if detail else "", "$text-muted"))
+        )
+
+    def _show_list_message(self, text: str) -> None:
+        message = self.query_one("#list-message", Static)
+        message.update(Content(text))
+        message.display = bool(text)
+
+    def _marks(self, refs: Iterable[PageRef | None]) -> tuple[set[str], set[str]]:
+        read = self.library.read_keys()
+        cached = {ref.key for ref in refs if ref is not None and self.mirror.is_cached(ref)}
+        return read, cached
+
+    def _fill(self, items: list[Item], restore: View | None, default: int | None = None) -> None:
+        entries = self.entries
+        entries.read, entries.cached = self._marks(item.ref for item in items)
+        self._all_items = items
+        shown = self._filtered(items)
+        highlight = restore.list_index if restore else default
+        entries.show_items(shown, highlight)
+        if restore is not None:
+            entries.scroll_to(y=restore.list_scroll, animate=False)
+        self._show_list_message(
+            ""
+            if shown
+            else ("Nothing matches the filter." if self._filter_text() else "This list is empty.")
+        )
+
+    def _show_home(self, home: Home, loaded: Loaded, restore: View | None) -> None:
+        items: list[Item] = []
+        for section in home.sections:
+            items.append(Item("section", section.title))
+            items.extend(Item("index", c.title, c.ref) for c in section.categories)
+        others = [link for link in home.links if link.kind in ("page", "external")]
+        if others:
+            items.append(Item("section", "其他"))
+            for link in others:
+                if link.kind == "page" and link.ref is not None:
+                    items.append(Item("page", link.text, link.ref))
+                else:
+                    items.append(Item("external", link.text, None, link.url))
+        self.list_page = home
+        count = sum(len(s.categories) for s in home.sections)
+        self._set_list_title("首页", f"{count} categories")
+        self._fill(items, restore)
+
+    def _show_index(self, index: Index, loaded: Loaded, restore: View | None) -> None:
+        items = [
+            Item("article", e.title, e.ref)
+            if e.ref is not None
+            else Item("external", e.title, None, e.url)
+            for e in index.entries
+        ]
+        self.list_page = index
+        place = self.view.place
+        if place.title != index.title:
+            self.view.place = replace(place, title=index.title)
+            self._update_crumbs()
+        detail = f"{len(index.entries)} entries"
+        if loaded.fetched.stale:
+            detail += " · " + stale_note(loaded.fetched.fetched_at, self.clock())
+        self._set_list_title(index.title, detail)
+        self._fill(items, restore)
+        self.library.record_entries(index.entries)
+        refs = [e.ref for e in index.entries if e.ref is not None]
+        if self.prefetch_enabled and refs:
+            self._prefetch(refs)
+
+    def _show_related(self, restore: View | None) -> None:
+        place = self.view.place
+        assert place.tag is not None
+        known = self.library.related(
+            place.tag, self.mirror.home.repo_id, exclude=self._related_exclude()
+        )
+        items = [
+            Item("article", k.title, k.ref, note=k.published.isoformat() if k.published else None)
+            for k in known
+        ]
+        self.list_page = None
+        self._set_list_title(f"标签 {place.tag}", f"{len(items)} related")
+        if restore is None and self.entries.items and self.entries.current is not None:
+            # Live update: keep the highlighted article where it is.
+            current = self.entries.current
+            keep = next((i for i, it in enumerate(items) if it.ref == current.ref), None)
+            restore = View(
+                place,
+                list_index=keep,
+                list_scroll=self.entries.scroll_y,
+                filter=self._filter_text(),
+            )
+        self._fill(items, restore)
+
+    def _related_exclude(self) -> PageRef | None:
+        return getattr(self, "_related_origin", None)
+
+    def _show_list_error(self, place: Place, error: MirrorError | None) -> None:
+        self.entries.show_items([])
+        self._all_items = []
+        if error is None:
+            self._set_list_title(place.title or "…")
+            self._show_list_message("")
+            return
+        self.list_error = str(error)
+        self._set_list_title(place.title or (place.ref.name if place.ref else ""), "failed")
+        self._show_list_message(f"{error}\nPress r to retry.")
+
+    # -- offline fallback -----------------------------------------------------------------
+
+    def _should_fall_back(self, error: MirrorError) -> bool:
+        return self.mirror.label == "live" and isinstance(error, NetworkUnavailable | FetchTimeout)
+
+    def _fall_back_to_sample(self, error: MirrorError) -> None:
+        self.live_mirror = self.mirror
+        self.mirror = sample_mirror(self.live_mirror.state_dir)
+        self.fallback = True
+        self.view = View(Place("home", self.mirror.home, title="首页"))
+        self.back_stack.clear()
+        self.forward_stack.clear()
+        self._update_source_label()
+        self.show_welcome(reason=str(error))
+        self.notify(
+            "No network and no saved copy: showing the bundled sample mirror. Press r to retry.",
+            severity="warning",
+            markup=False,
+            timeout=10,
+        )
+        self.load_place(self.view.place, restore=None)
+
+    def _retry_live(self) -> None:
+        assert self.live_mirror is not None
+        self.mirror = self.live_mirror
+        self.live_mirror = None
+        self.fallback = False
+        self.pages.clear()
+        self.view = View(Place("home", self.mirror.home, title="首页"))
+        self.back_stack.clear()
+        self.forward_stack.clear()
+        self._update_source_label()
+        self.show_welcome()
+        self.load_place(self.view.place, restore=None, refresh=True)
+
+    # -- the reader -----------------------------------------------------------------------
+
+    def show_welcome(self, reason: str | None = None) -> None:
+        self.reader_page = None
+        self.view.reader = None
+        if self.fallback:
+            lines = [
+                "There is no network and no saved copy of the live mirror, so this is the "
+                "bundled sample mirror: invented articles that show how the browser works.",
+                *([f"Reason: {reason}"] if reason else []),
+                "Press r on the home list to retry the live mirror.",
+            ]
+            self.reader.show(
+                lambda w: layout_message("Offline: showing the sample mirror", lines, w, "notice")
+            )
+        else:
+            lines = [
+                "Choose a category in the list and press Enter, then an article.",
+                "Tab moves between the list and the reader; ? shows every key.",
+            ]
+            self.reader.show(lambda w: layout_message("goodnews-tui", lines, w, "notice"))
+        self._update_crumbs()
+
+    def open_article(self, ref: PageRef, *, push: bool = True, focus_reader: bool = True) -> None:
+        if push:
+            self._push()
+        self.view.reader = ref
+        self.view.focus = "reader" if focus_reader else self.view.focus
+        self._load_reader(ref, None, refresh=False, focus=focus_reader)
+
+    @work(group="reader", exclusive=True)
+    async def _load_reader(
+        self, ref: PageRef, state: ReaderState | None, refresh: bool, focus: bool = True
+    ) -> None:
+        reader = self.reader
+        reader.loading = True
+        if focus and self.narrow:
+            self._show_pane("reader")
+        try:
+            loaded = await self.get_page(ref, refresh=refresh)
+        except MirrorError as error:
+            self.reader_page = None
+            message = [str(error), "Press r to retry."]
+            reader.show(lambda w: layout_message(f"Could not open {ref.path}", message, w))
+            self._update_crumbs()
+            return
+        finally:
+            reader.loading = False
+        if self.view.reader != ref:
+            return
+        page = loaded.page
+        if isinstance(page, Home | Index):
+            # A list reached from a link: it belongs in the list pane.
+            self.view.reader = self.back_stack[-1].reader if self.back_stack else None
+            kind: PlaceKind = "home" if isinstance(page, Home) else "index"
+            title = "首页" if isinstance(page, Home) else page.title
+            self.load_place(Place(kind, ref, title=title), restore=None)
+            self._show_pane("list")
+            return
+        self._display_in_reader(ref, loaded, state)
+        if focus:
+            self.reader.focus() if not self.narrow else self._show_pane("reader")
+
+    def _display_in_reader(self, ref: PageRef, loaded: Loaded, state: ReaderState | None) -> None:
+        page = loaded.page
+        self.view.reader = ref
+        self.reader_page = page
+        notes = loaded.notes
+        if isinstance(page, Article):
+            article = page
+            self.reader.show(lambda w: layout_article(article, w, notes), state)
+            self.library.mark_read(ref)
+            self._refresh_marks()
+        elif isinstance(page, Document):
+            document = page
+            self.reader.show(lambda w: layout_document(document, w, notes), state)
+        self._update_source_label(stale=loaded.fetched.stale)
+        self._update_crumbs()
+
+    def _refresh_marks(self) -> None:
+        items = self.entries.items
+        read, cached = self._marks(item.ref for item in items)
+        self.entries.refresh_marks(read, cached)
+
+    # -- history --------------------------------------------------------------------------
+
+    def capture(self) -> View:
+        entries = self.entries
+        focus: Focus = "reader" if self.reader.has_focus else "list"
+        return View(
+            place=self.view.place,
+            list_index=entries.highlighted,
+            list_scroll=entries.scroll_y,
+            filter=self._filter_text(),
+            reader=self.view.reader,
+            reader_state=self.reader.state if self.view.reader else None,
+            focus=focus,
+        )
+
+    def _push(self) -> None:
+        self.back_stack.append(self.capture())
+        self.forward_stack.clear()
+
+    def restore(self, view: View) -> None:
+        same_place = view.place == self.view.place and self.list_error is None
+        self.view = View(view.place, reader=view.reader, focus=view.focus)
+        if same_place:
+            self._set_filter(view.filter)
+            self._fill(getattr(self, "_all_items", []), view)
+        else:
+            if view.place.kind == "related":
+                self._related_origin = view.reader
+            self.load_place(view.place, view)
+        if view.reader is None:
+            self.show_welcome()
+        elif view.reader.key in self.pages:
+            self._display_in_reader(view.reader, self.pages[view.reader.key], view.reader_state)
+        else:
+            self._load_reader(view.reader, view.reader_state, refresh=False, focus=False)
+        self._show_pane(view.focus)
+
+    def action_back(self) -> None:
+        if not self.back_stack:
+            self.bell()
+            return
+        self.forward_stack.append(self.capture())
+        self.restore(self.back_stack.pop())
+
+    def action_forward(self) -> None:
+        if not self.forward_stack:
+            self.bell()
+            return
+        self.back_stack.append(self.capture())
+        self.restore(self.forward_stack.pop())
+
+    # -- list events ----------------------------------------------------------------------
+
+    @on(EntryList.OptionSelected, "#entries")
+    def _entry_selected(self, event: EntryList.OptionSelected) -> None:
+        event.stop()
+        items = self.entries.items
+        if not (0 <= event.option_index < len(items)):
+            return
+        item = items[event.option_index]
+        if item.kind == "external":
+            self._external(item.url or "", item.title)
+        elif item.kind == "index" and item.ref is not None:
+            self._push()
+            self.load_place(Place("index", item.ref, title=item.title), restore=None)
+        elif item.ref is not None:
+            self.open_article(item.ref)
+
+    def _external(self, url: str, title: str = "") -> None:
+        self.copy_to_clipboard(url)
+        self.notify(f"External link, not opened here. Copied: {url}", markup=False, timeout=6)
+
+    # -- reader events --------------------------------------------------------------------
+
+    @on(ReaderView.NumberTyped)
+    def _number_typed(self, event: ReaderView.NumberTyped) -> None:
+        self.digits = event.digits
+        self._update_status()
+
+    @on(ReaderView.FollowLink)
+    def _follow(self, event: ReaderView.FollowLink) -> None:
+        link = self._link(event.n)
+        if link is None:
+            self.notify(f"There is no link {event.n} on this page.", severity="warning")
+            return
+        self.follow_link(link)
+
+    def _link(self, n: int) -> Link | None:
+        page = self.reader_page
+        if not isinstance(page, Article | Document):
+            return None
+        return next((link for link in page.links if link.n == n), None)
+
+    def follow_link(self, link: Link) -> None:
+        if link.kind == "tag":
+            self.open_tag(link.text.strip() or link.target)
+        elif link.kind == "page" and link.ref is not None:
+            if self.view.reader is not None and link.ref == self.view.reader:
+                self.notify("That link points into this page.", markup=False)
+                return
+            self.open_article(link.ref)
+        else:
+            self._external(link.url, link.text)
+
+    def open_tag(self, tag: str) -> None:
+        self._push()
+        self._related_origin = self.view.reader
+        self.load_place(Place("related", tag=tag, title=f"标签 {tag}"), restore=None)
+        self._show_pane("list")
+
+    # -- actions --------------------------------------------------------------------------
+
+    def run_command(self, command: Command) -> None:
+        """Run a palette command on the widget that owns it."""
+        if command.scope == "reader":
+            self._show_pane("reader")
+            self.call_later(self.reader.run_action, command.action)
+        elif command.scope == "list":
+            self._show_pane("list")
+            self.call_later(self.entries.run_action, command.action)
+        else:
+            self.call_later(self.run_action, command.action)
+
+    def action_switch_pane(self) -> None:
+        if self.focused is self.query_one("#filter", Input):
+            self.entries.focus()
+            return
+        self._show_pane("list" if self.reader.has_focus else "reader")
+
+    def action_escape(self) -> None:
+        filter_input = self.query_one("#filter", Input)
+        if filter_input.display:
+            self._set_filter("")
+            self._fill(getattr(self, "_all_items", []), None)
+            self.entries.focus()
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    def action_go_home(self) -> None:
+        self._push()
+        self.load_place(Place("home", self.mirror.home, title="首页"), restore=None)
+        self._show_pane("list")
+
+    def action_tags(self) -> None:
+        page = self.reader_page
+        if not isinstance(page, Article) or not page.tags:
+            self.notify("This article has no tags.", severity="warning")
+            return
+
+        def chosen(tag: str | None) -> None:
+            if tag:
+                self.open_tag(tag)
+
+        self.push_screen(TagPicker(page.title, [t.name for t in page.tags]), chosen)
+
+    def action_reload(self) -> None:
+        if self.fallback and self.live_mirror is not None and not self.reader.has_focus:
+            self._retry_live()
+            return
+        if self.view.reader is not None and (self.reader.has_focus or self.list_error is None):
+            self.pages.pop(self.view.reader.key, None)
+            self._load_reader(
+                self.view.reader, self.reader.state, refresh=True, focus=self.reader.has_focus
+            )
+            if not self.reader.has_focus and self.list_error is None:
+                return
+        place = self.view.place
+        if place.kind != "related":
+            if place.ref is not None:
+                self.pages.pop(place.ref.key, None)
+            self.load_place(place, self.capture(), refresh=True)
+        else:
+            self._show_related(None)
+
+    def action_copy_url(self) -> None:
+        page = self.reader_page
+        if isinstance(page, Article) and page.original_url:
+            url = page.original_url
+        elif isinstance(page, Article | Document):
+            url = page.ref.blob_url
+        else:
+            self.notify("Open an article first.", severity="warning")
+            return
+        self.copy_to_clipboard(url)
+        self.notify(f"Copied {url}", markup=False)
+
+    def action_open_link(self) -> None:
+        n = self.reader.selected_link
+        link = self._link(n) if n is not None else None
+        if link is None:
+            page = self.reader_page
+            if not isinstance(page, Article | Document):
+                self.notify("Select a link first: n and p move between links.", severity="warning")
+                return
+            url = (
+                page.original_url
+                if isinstance(page, Article) and page.original_url
+                else page.ref.blob_url
+            )
+        else:
+            url = link.url
+        if os.environ.get("SSH_CONNECTION") or not (
+            sys.platform == "darwin"
+            or os.environ.get("DISPLAY")
+            or os.environ.get("WAYLAND_DISPLAY")
+        ):
+            self.copy_to_clipboard(url)
+            self.notify(f"No local browser here; copied {url}", markup=False)
+            return
+        self.open_url(url)
+        self.notify(f"Opened {url}", markup=False)
+
+    def _neighbour(self, step: int) -> None:
+        items = self.entries.items
+        current = self.view.reader
+        index = next(
+            (i for i, it in enumerate(items) if current is not None and it.ref == current), None
+        )
+        if index is None:
+            index = self.entries.highlighted if self.entries.highlighted is not None else -step
+        i = index + step
+        while 0 <= i < len(items) and items[i].kind not in ("article", "page"):
+            i += step
+        if not (0 <= i < len(items)):
+            self.bell()
+            self.notify("No more articles in this list.", severity="information")
+            return
+        self.entries.highlighted = i
+        ref = items[i].ref
+        assert ref is not None
+        self.view.reader = ref
+        self._load_reader(ref, None, refresh=False, focus=self.reader.has_focus or self.narrow)
+
+    def action_prev_article(self) -> None:
+        self._neighbour(-1)
+
+    def action_next_article(self) -> None:
+        self._neighbour(1)
+
+    # -- filter ---------------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        self._show_pane("list")
+        filter_input = self.query_one("#filter", Input)
+        filter_input.display = True
+        filter_input.focus()
+
+    def _filter_text(self) -> str:
+        filter_input = self.query_one("#filter", Input)
+        return filter_input.value if filter_input.display else ""
+
+    def _set_filter(self, text: str) -> None:
+        filter_input = self.query_one("#filter", Input)
+        with filter_input.prevent(Input.Changed):
+            filter_input.value = text
+        filter_input.display = bool(text)
+
+    def _filtered(self, items: list[Item]) -> list[Item]:
+        needle = self._filter_text().strip().casefold()
+        if not needle:
+            return items
+        return [it for it in items if it.kind != "section" and needle in it.title.casefold()]
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self._fill(getattr(self, "_all_items", []), None)
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        self.entries.focus()
+
+    # -- prefetch -------------------------------------------------------------------------
+
+    @work(group="prefetch", exclusive=True)
+    async def _prefetch(self, refs: list[PageRef]) -> None:
+        todo = [
+            r
+            for r in dict.fromkeys(refs)
+            if not (self.library.is_known(r) and self.mirror.is_cached(r))
+        ]
+        total = len(todo)
+        if not total:
+            self.prefetch_status = ""
+            self._update_status()
+            return
+        done = 0
+        semaphore = asyncio.Semaphore(PREFETCH_CONCURRENCY)
+
+        async def one(ref: PageRef) -> None:
+            nonlocal done
+            async with semaphore:
+                with contextlib.suppress(MirrorError):
+                    await self.get_page(ref, keep=False)
+            done += 1
+            self.prefetch_status = f"prefetch {done}/{total}" if done < total else ""
+            self._update_status()
+            if self.view.place.kind == "related":
+                self._show_related(None)
+            elif done % 8 == 0 or done == total:
+                self._refresh_marks()
+
+        try:
+            self.prefetch_status = f"prefetch 0/{total}"
+            self._update_status()
+            await asyncio.gather(*(one(ref) for ref in todo))
+        finally:
+            self.prefetch_status = ""
+            self._update_status()
+
+
+def run_app(options: object) -> int:
+    """Start the browser for the given ``tui.core.config.Options``; returns the exit code."""
+    from tui.core.config import Options
+    from tui.core.mirror import open_mirror
+
+    assert isinstance(options, Options)
+    try:
+        mirror = sample_mirror(None) if options.sample else open_mirror(options)
+    except MirrorError as error:
+        print(f"goodnews-tui: {error}", file=sys.stderr)
+        return error.exit_code
+    state = mirror.state_dir
+    library = Library(state / LIBRARY_FILE if state else None)
+    app = GoodnewsApp(mirror, library=library, prefetch=options.prefetch, theme=None)
+    if options.theme:
+        if options.theme not in app.available_themes:
+            names = ", ".join(sorted(app.available_themes))
+            print(
+                f"goodnews-tui: unknown theme {options.theme!r}; choose one of: {names}",
+                file=sys.stderr,
+            )
+            return 2
+        app.theme = options.theme
+    try:
+        app.run()
+    finally:
+        library.close()
+        with contextlib.suppress(Exception):  # closing must never turn into a traceback
+            asyncio.run(mirror.aclose())
+    return app.return_code or 0

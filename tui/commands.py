@@ -1,0 +1,204 @@
+"""Every command of the browser, defined once.
+
+Each entry gives the key binding, the footer label, the help line and the command-palette
+entry, so the four can never disagree. Scopes say which widget owns the binding: app-wide,
+the list pane, or the reader.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from textual.binding import Binding
+
+Scope = Literal["app", "list", "reader"]
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    id: str
+    keys: str
+    action: str
+    title: str
+    help: str
+    scope: Scope = "app"
+    footer: bool = False
+    key_display: str | None = None
+    palette: bool = True
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command(
+        "open", "enter", "select", "Open", "Open the highlighted entry", "list", key_display="⏎"
+    ),
+    Command(
+        "list_down",
+        "j",
+        "cursor_down",
+        "Down",
+        "Move down the list (also ↓)",
+        "list",
+        palette=False,
+    ),
+    Command("list_up", "k", "cursor_up", "Up", "Move up the list (also ↑)", "list", palette=False),
+    Command(
+        "follow",
+        "enter",
+        "follow",
+        "Follow",
+        "Follow the selected link, or link N after typing its digits",
+        "reader",
+        footer=True,
+        key_display="⏎",
+    ),
+    Command(
+        "next_link",
+        "n",
+        "next_link",
+        "Next link",
+        "Select the next link in the article",
+        "reader",
+        footer=True,
+    ),
+    Command(
+        "prev_link",
+        "p",
+        "prev_link",
+        "Prev link",
+        "Select the previous link in the article",
+        "reader",
+    ),
+    Command(
+        "line_down", "j,down", "line_down", "Down", "Scroll down one line", "reader", palette=False
+    ),
+    Command("line_up", "k,up", "line_up", "Up", "Scroll up one line", "reader", palette=False),
+    Command(
+        "page_down",
+        "space,pagedown",
+        "page_down",
+        "Page down",
+        "Scroll down a page",
+        "reader",
+        key_display="space",
+    ),
+    Command("page_up", "b,pageup", "page_up", "Page up", "Scroll up a page", "reader"),
+    Command("top", "g,home", "top", "Top", "Go to the top of the article", "reader"),
+    Command("bottom", "G,end", "bottom", "Bottom", "Go to the end of the article", "reader"),
+    Command(
+        "switch_pane",
+        "tab",
+        "switch_pane",
+        "Pane",
+        "Move between the list and the reader",
+        footer=True,
+        key_display="tab",
+    ),
+    Command(
+        "back",
+        "backspace,alt+left",
+        "back",
+        "Back",
+        "Go back to the previous place",
+        footer=True,
+        key_display="⌫",
+    ),
+    Command("forward", "alt+right", "forward", "Forward", "Go forward again after going back"),
+    Command(
+        "prev_article",
+        "left_square_bracket",
+        "prev_article",
+        "Prev article",
+        "Show the previous article of the list",
+        key_display="[",
+    ),
+    Command(
+        "next_article",
+        "right_square_bracket",
+        "next_article",
+        "Next article",
+        "Show the next article of the list",
+        key_display="]",
+    ),
+    Command(
+        "tags",
+        "t",
+        "tags",
+        "Tags",
+        "Pick a tag of the article to list related articles",
+        footer=True,
+    ),
+    Command(
+        "filter",
+        "slash",
+        "filter",
+        "Filter",
+        "Filter the current list as you type",
+        footer=True,
+        key_display="/",
+    ),
+    Command(
+        "reload",
+        "r",
+        "reload",
+        "Reload",
+        "Reload the page past the cache (retry after a failure)",
+        footer=True,
+    ),
+    Command(
+        "copy_url",
+        "y",
+        "copy_url",
+        "Copy URL",
+        "Copy the article's original URL (or its mirror URL)",
+    ),
+    Command(
+        "open_link",
+        "o",
+        "open_link",
+        "Open link",
+        "Open the selected link in a browser, or copy it",
+    ),
+    Command("home", "H", "go_home", "Home", "Go to the mirror's home page"),
+    Command("help", "question_mark", "help", "Help", "Show all keys", footer=True, key_display="?"),
+    Command("quit", "q", "quit", "Quit", "Quit goodnews-tui", footer=True),
+)
+
+
+def bindings_for(scope: Scope) -> list[Binding]:
+    """Bindings of one scope, straight from the command table."""
+    return [
+        Binding(
+            c.keys,
+            c.action,
+            c.title,
+            show=c.footer,
+            key_display=c.key_display,
+            id=f"{scope}.{c.id}",
+        )
+        for c in COMMANDS
+        if c.scope == scope
+    ]
+
+
+def keys_label(command: Command) -> str:
+    """Human form of a command's keys for help and palette."""
+    names = {
+        "left_square_bracket": "[",
+        "right_square_bracket": "]",
+        "question_mark": "?",
+        "slash": "/",
+        "enter": "Enter",
+        "backspace": "Backspace",
+        "alt+left": "Alt+←",
+        "alt+right": "Alt+→",
+        "space": "Space",
+        "pagedown": "PgDn",
+        "pageup": "PgUp",
+        "home": "Home",
+        "end": "End",
+        "down": "↓",
+        "up": "↑",
+        "tab": "Tab",
+    }
+    return " / ".join(names.get(k, k) for k in command.keys.split(","))

@@ -1,0 +1,44 @@
+"""Help, generated from the same command table as the bindings, footer and palette."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from tui.commands import COMMANDS, keys_label
+
+SCOPE_TITLES = {"app": "Everywhere", "list": "In the list", "reader": "In the reader"}
+
+
+def help_text() -> Content:
+    parts: list[str | tuple[str, str]] = []
+    for scope, title in SCOPE_TITLES.items():
+        parts.append((f"{title}\n", "bold $accent"))
+        for command in COMMANDS:
+            if command.scope == scope:
+                parts.append((f"  {keys_label(command):<22}", "bold"))
+                parts.append(f"{command.help}\n")
+        parts.append("\n")
+    parts.append(("  digits then Enter      ", "bold"))
+    parts.append("Follow link N in the reader\n")
+    parts.append(("  Ctrl+P                 ", "bold"))
+    parts.append("Command palette: every command, and the theme\n")
+    return Content.assemble(*parts)
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("escape,q,question_mark", "dismiss", "Close", show=True),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-body"):
+            yield Static(Content("Keys"), id="help-title")
+            yield Static(help_text(), id="help-text")
+
+    def action_dismiss(self, result: None = None) -> None:
+        self.dismiss(None)

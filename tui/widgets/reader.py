@@ -1,0 +1,281 @@
+"""The reader: a Line-API view of a laid-out page, with numbered, selectable links.
+
+Like toolong's log view, it only builds strips for the lines on screen (with a small LRU of
+built strips), so a 2,000-paragraph article costs one wrap pass and a screenful of strips.
+Page text reaches the terminal only as plain segments: it is never parsed as markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from tui.commands import bindings_for
+from tui.core.layout import Layout, Line
+
+MAX_TEXT_WIDTH = 88
+ROLES = (
+    "title",
+    "meta",
+    "body",
+    "heading",
+    "caption",
+    "quote",
+    "emph",
+    "link",
+    "tag",
+    "marker",
+    "warning",
+    "error",
+    "notice",
+    "link-selected",
+)
+
+Composer = Callable[[int], Layout]
+
+
+@dataclass(frozen=True, slots=True)
+class ReaderState:
+    """What history needs to bring the reader back where it was."""
+
+    scroll_y: float
+    link: int | None
+
+
+class ReaderView(ScrollView, can_focus=True):
+    """Scrollable, wrapped page text; ``n``/``p`` select links, Enter or digits follow them."""
+
+    BINDINGS = [*bindings_for("reader"), Binding("escape", "clear_link", show=False)]
+    COMPONENT_CLASSES = {f"reader--{role}" for role in ROLES}
+
+    selected_link: reactive[int | None] = reactive(None, init=False)
+
+    class FollowLink(Message):
+        """The user asked to follow link number ``n``."""
+
+        def __init__(self, n: int) -> None:
+            super().__init__()
+            self.n = n
+
+    class NumberTyped(Message):
+        """Digits typed so far (empty when cleared), for the status line."""
+
+        def __init__(self, digits: str) -> None:
+            super().__init__()
+            self.digits = digits
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._composer: Composer | None = None
+        self._layout = Layout(0)
+        self._strips: LRUCache[tuple[int, int | None, int], Strip] = LRUCache(1024)
+        self._digits = ""
+        self._styles: dict[str, Style] = {}
+
+    # -- content ------------------------------------------------------------------------
+
+    @property
+    def layout_width(self) -> int:
+        return max(20, min(MAX_TEXT_WIDTH, self.scrollable_content_region.width - 2))
+
+    def show(self, composer: Composer, state: ReaderState | None = None) -> None:
+        """Show content produced by ``composer(width)``; re-run on resize."""
+        self._composer = composer
+        self._digits = ""
+        self._relayout()
+        self.selected_link = state.link if state else None
+        self.scroll_to(0, state.scroll_y if state else 0, animate=False, immediate=True)
+        self.refresh()
+
+    def clear(self) -> None:
+        self._composer = None
+        self._layout = Layout(0)
+        self._strips.clear()
+        self.virtual_size = Size(0, 0)
+        self.selected_link = None
+        self.refresh()
+
+    @property
+    def state(self) -> ReaderState:
+        return ReaderState(self.scroll_y, self.selected_link)
+
+    @property
+    def line_count(self) -> int:
+        return len(self._layout.lines)
+
+    @property
+    def links(self) -> list[int]:
+        """Link numbers in the order they appear."""
+        return sorted(self._layout.link_lines, key=lambda n: (self._layout.link_lines[n], n))
+
+    def text_lines(self) -> list[str]:
+        """Plain text of every laid-out line (for tests and copy)."""
+        return ["".join(run[0] for run in line) for line in self._layout.lines]
+
+    def _relayout(self) -> None:
+        self._strips.clear()
+        if self._composer is None:
+            return
+        width = self.layout_width
+        self._layout = self._composer(width)
+        self.virtual_size = Size(width, len(self._layout.lines))
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self._composer is not None and self._layout.width != self.layout_width:
+            ratio = self.scroll_y / max(1, self.virtual_size.height)
+            self._relayout()
+            self.scroll_to(0, ratio * self.virtual_size.height, animate=False)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles.clear()
+        self._strips.clear()
+
+    # -- rendering ----------------------------------------------------------------------
+
+    def _style(self, role: str) -> Style:
+        style = self._styles.get(role)
+        if style is None:
+            style = self.get_component_rich_style(f"reader--{role}", partial=True)
+            self._styles[role] = style
+        return style
+
+    def render_line(self, y: int) -> Strip:
+        index = int(self.scroll_y) + y
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if index >= len(self._layout.lines):
+            return Strip.blank(width, base)
+        key = (index, self.selected_link, width)
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = self._build(self._layout.lines[index], width, base)
+            self._strips[key] = strip
+        return strip
+
+    def _build(self, line: Line, width: int, base: Style) -> Strip:
+        pad = max(1, (width - self._layout.width) // 2)
+        selected = self.selected_link
+        segments = [Segment(" " * pad, base)]
+        for text, role, link in line:
+            style = base + self._style(role)
+            if link is not None and link == selected:
+                style += self._style("link-selected")
+            segments.append(Segment(text, style))
+        return Strip(segments).adjust_cell_length(width, base)
+
+    def watch_selected_link(self) -> None:
+        self.refresh()
+
+    # -- links --------------------------------------------------------------------------
+
+    def _select(self, n: int) -> None:
+        self.selected_link = n
+        line = self._layout.link_lines.get(n)
+        if line is not None:
+            self.scroll_to_region_line(line)
+
+    def scroll_to_region_line(self, line: int) -> None:
+        height = self.scrollable_content_region.height
+        if not (self.scroll_y <= line < self.scroll_y + height):
+            self.scroll_to(0, max(0, line - height // 3), animate=False)
+
+    def action_next_link(self) -> None:
+        order = self.links
+        if not order:
+            self.app.bell()
+            return
+        if self.selected_link in order:
+            i = order.index(self.selected_link) + 1
+            if i >= len(order):
+                self.app.bell()
+                return
+            self._select(order[i])
+            return
+        top = self.scroll_y
+        below = [n for n in order if self._layout.link_lines[n] >= top]
+        self._select(below[0] if below else order[-1])
+
+    def action_prev_link(self) -> None:
+        order = self.links
+        if not order:
+            self.app.bell()
+            return
+        if self.selected_link in order:
+            i = order.index(self.selected_link) - 1
+            if i < 0:
+                self.app.bell()
+                return
+            self._select(order[i])
+            return
+        bottom = self.scroll_y + self.scrollable_content_region.height
+        above = [n for n in order if self._layout.link_lines[n] < bottom]
+        self._select(above[-1] if above else order[0])
+
+    def action_clear_link(self) -> None:
+        self._digits = ""
+        self.post_message(self.NumberTyped(""))
+        self.selected_link = None
+
+    def action_follow(self) -> None:
+        if self._digits:
+            n = int(self._digits)
+            self._digits = ""
+            self.post_message(self.NumberTyped(""))
+            if n in self._layout.link_lines:
+                self._select(n)
+                self.post_message(self.FollowLink(n))
+            else:
+                self.notify(f"There is no link {n} on this page.", severity="warning")
+            return
+        if self.selected_link is not None:
+            self.post_message(self.FollowLink(self.selected_link))
+        else:
+            self.notify("Select a link first: n and p move between links.", severity="warning")
+
+    def on_key(self, event: events.Key) -> None:
+        if event.character is not None and event.character.isdigit() and event.is_printable:
+            event.stop()
+            event.prevent_default()
+            self._digits = (self._digits + event.character)[-4:]
+            self.post_message(self.NumberTyped(self._digits))
+        elif event.key == "backspace" and self._digits:
+            event.stop()
+            event.prevent_default()
+            self._digits = self._digits[:-1]
+            self.post_message(self.NumberTyped(self._digits))
+
+    # -- scrolling ----------------------------------------------------------------------
+
+    def action_line_down(self) -> None:
+        self.scroll_to(y=self.scroll_y + 1, animate=False)
+
+    def action_line_up(self) -> None:
+        self.scroll_to(y=self.scroll_y - 1, animate=False)
+
+    def action_page_down(self) -> None:
+        self.scroll_to(
+            y=self.scroll_y + max(1, self.scrollable_content_region.height - 2), animate=False
+        )
+
+    def action_page_up(self) -> None:
+        self.scroll_to(
+            y=self.scroll_y - max(1, self.scrollable_content_region.height - 2), animate=False
+        )
+
+    def action_top(self) -> None:
+        self.scroll_to(y=0, animate=False)
+
+    def action_bottom(self) -> None:
+        self.scroll_to(y=self.max_scroll_y, animate=False)
