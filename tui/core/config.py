@@ -1,0 +1,92 @@
+"""What the user asked for on the command line, independent of how it is parsed.
+
+``Options`` is the one object the CLI builds and ``open_mirror`` consumes, so the app, the
+``dump`` command and tests all open mirrors the same way.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from tui.core.urls import DEFAULT_HOME
+
+DEFAULT_MIRROR = f"github:{DEFAULT_HOME.owner}/{DEFAULT_HOME.repo}@{DEFAULT_HOME.ref}"
+DEFAULT_CACHE_SIZE = 500 * 1024 * 1024
+CACHE_DIR_ENV = "GOODNEWS_TUI_CACHE_DIR"
+PROXY_SCHEMES = frozenset({"http", "https", "socks5", "socks5h"})
+
+
+@dataclass(slots=True)
+class Options:
+    """Choices for one run; ``None`` means "use the default" so callers need not know it."""
+
+    mirror: str | None = None
+    sample: bool = False
+    offline: bool = False
+    cache_dir: Path | None = None
+    proxy: str | None = None
+    theme: str | None = None
+    prefetch: bool = True
+    cache_size: int = DEFAULT_CACHE_SIZE
+
+
+class SpecKind(StrEnum):
+    GITHUB = "github"
+    HTTP = "http"
+    DIR = "dir"
+
+
+@dataclass(frozen=True, slots=True)
+class MirrorSpec:
+    """A parsed ``--mirror`` value: a GitHub repository, a raw-layout base URL or a folder."""
+
+    kind: SpecKind
+    owner: str = DEFAULT_HOME.owner
+    repo: str = DEFAULT_HOME.repo
+    ref: str = DEFAULT_HOME.ref
+    base_url: str | None = None
+    path: Path | None = None
+
+
+def parse_mirror_spec(spec: str | None) -> MirrorSpec:
+    """Parse ``--mirror``; raises ``ValueError`` with a one-line reason (a usage error)."""
+    if spec is None or not spec.strip():
+        spec = DEFAULT_MIRROR
+    spec = spec.strip()
+    if spec.startswith("github:"):
+        body = spec.removeprefix("github:")
+        repo_part, _, ref = body.partition("@")
+        owner, _, repo = repo_part.partition("/")
+        if not owner or not repo or "/" in repo or (ref == "" and "@" in body):
+            raise ValueError(f"bad mirror {spec!r}: expected github:<owner>/<repo>[@ref]")
+        for part in (owner, repo, ref or "master"):
+            if part in (".", "..") or any(c in part for c in "\\/\0?#"):
+                raise ValueError(f"bad mirror {spec!r}: invalid name {part!r}")
+        return MirrorSpec(SpecKind.GITHUB, owner, repo, ref or "master")
+    if "://" in spec:
+        parts = urlsplit(spec)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"bad mirror {spec!r}: only http(s):// base URLs are supported")
+        return MirrorSpec(SpecKind.HTTP, base_url=spec.rstrip("/"))
+    path = Path(os.path.expanduser(spec))
+    if not path.is_dir():
+        raise ValueError(
+            f"bad mirror {spec!r}: not a folder, http(s):// URL or github:<owner>/<repo>"
+        )
+    return MirrorSpec(SpecKind.DIR, path=path.resolve())
+
+
+def check_proxy(proxy: str | None) -> str | None:
+    """Validate ``--proxy`` early so a typo is a usage error, not a network failure later."""
+    if proxy is None or not proxy.strip():
+        return None
+    parts = urlsplit(proxy.strip())
+    if parts.scheme not in PROXY_SCHEMES or not parts.hostname:
+        raise ValueError(
+            f"bad proxy {proxy!r}: expected http://, https://, socks5:// or socks5h://HOST:PORT"
+        )
+    return proxy.strip()

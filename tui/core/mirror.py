@@ -1,0 +1,286 @@
+"""The one door to page text for the UI and the CLI: source + cache + freshness rules.
+
+Callers ask for a ``PageRef`` and get a ``Fetched`` that says where the text came from and
+how old it is; they never see httpx, diskcache or file paths, and they only ever have to
+catch ``MirrorError``. Opening a mirror does no network I/O, so the UI can paint at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+
+from tui.core.cache import (
+    STATE_DIR,
+    CachedPage,
+    CacheUnavailable,
+    PageCache,
+    cache_root,
+    make_private_dir,
+)
+from tui.core.config import MirrorSpec, Options, SpecKind, parse_mirror_spec
+from tui.core.errors import BadContent, MirrorError, NotFound, OfflineMiss, TooLarge
+from tui.core.fetch import MAX_BODY, FetchPolicy, decode_text
+from tui.core.source import LocalSource, RemoteSource, Source, Validators, ref_for_file
+from tui.core.urls import PageRef
+
+SAMPLE_HOME = PageRef("goodnews-sample", "goodnews", "master", "README.md")
+
+
+class Origin(StrEnum):
+    NETWORK = "network"  # fetched just now
+    CACHE = "cache"  # from the cache, fresh (or just revalidated with a 304)
+    STALE = "stale"  # from the cache, past its freshness (network failed, or offline)
+    LOCAL = "local"  # read from a local folder or the bundled sample
+
+
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    """A page's text and its provenance; ``fetched_at`` is when it was last known current."""
+
+    ref: PageRef
+    text: str
+    origin: Origin
+    fetched_at: datetime  # aware, UTC
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def stale(self) -> bool:
+        return self.origin is Origin.STALE
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(eq=False)
+class Mirror:
+    """A source of pages with a home page, a label for the status line and a cache.
+
+    ``clock`` is injectable so tests can age entries without sleeping.
+    """
+
+    source: Source
+    home: PageRef
+    label: str
+    description: str
+    cache: PageCache | None = None
+    offline: bool = False
+    state_dir: Path | None = None
+    warnings: list[str] = field(default_factory=list)
+    clock: Callable[[], datetime] = _utcnow
+
+    async def get(self, ref: PageRef, *, refresh: bool = False) -> Fetched:
+        """The page's text: from cache while fresh, else the source; stale copy on failure.
+
+        ``refresh`` skips the freshness check (a cached copy is still revalidated with its
+        ETag, so an unchanged page costs a 304).
+        """
+        try:
+            return await self._get(ref, refresh)
+        except MirrorError:
+            raise
+        except Exception as exc:  # the contract: callers only ever catch MirrorError
+            raise MirrorError(f"could not read {ref.target(self.home)}: {exc}") from exc
+
+    async def _get(self, ref: PageRef, refresh: bool) -> Fetched:
+        if self.source.local:
+            response = await self.source.fetch(ref)
+            assert response.text is not None
+            return Fetched(ref, response.text, Origin.LOCAL, self.clock(), response.warnings)
+        notes: list[str] = []
+        entry = self._load(ref, notes)
+        now = self.clock()
+        if self.offline:
+            if entry is None:
+                raise OfflineMiss(f"offline, and {ref.target(self.home)} is not in the cache")
+            origin = Origin.CACHE if entry.is_fresh(ref, now) else Origin.STALE
+            return Fetched(ref, entry.text, origin, entry.checked_at, tuple(notes))
+        if entry is not None and not refresh and entry.is_fresh(ref, now):
+            return Fetched(ref, entry.text, Origin.CACHE, entry.checked_at, tuple(notes))
+        validators = Validators(entry.etag, entry.last_modified) if entry else None
+        try:
+            response = await self.source.fetch(ref, validators)
+        except (NotFound, TooLarge, BadContent):
+            raise
+        except MirrorError as exc:
+            if entry is None:
+                raise
+            when = entry.checked_at.strftime("%Y-%m-%d %H:%M UTC")
+            notes.append(f"{exc} — showing the copy cached {when}")
+            return Fetched(ref, entry.text, Origin.STALE, entry.checked_at, tuple(notes))
+        now = self.clock()
+        if response.not_modified:
+            if entry is None:
+                raise BadContent(f"the server answered 'not modified' for {ref.target(self.home)}")
+            entry = dataclasses.replace(
+                entry,
+                checked_at=now,
+                etag=response.etag or entry.etag,
+                last_modified=response.last_modified or entry.last_modified,
+            )
+            self._store(ref, entry, notes)
+            return Fetched(ref, entry.text, Origin.CACHE, now, tuple(notes))
+        assert response.text is not None
+        fresh = CachedPage(
+            text=response.text,
+            fetched_at=now,
+            checked_at=now,
+            etag=response.etag,
+            last_modified=response.last_modified,
+            url=response.url,
+        )
+        self._store(ref, fresh, notes)
+        return Fetched(ref, response.text, Origin.NETWORK, now, (*response.warnings, *notes))
+
+    def is_cached(self, ref: PageRef) -> bool:
+        """Whether ``get(ref)`` would be answered without the network (fast, sync)."""
+        if self.source.local:
+            return True
+        notes: list[str] = []
+        entry = self._load(ref, notes)
+        if entry is None:
+            return False
+        return self.offline or entry.is_fresh(ref, self.clock())
+
+    def _load(self, ref: PageRef, notes: list[str]) -> CachedPage | None:
+        if self.cache is None:
+            return None
+        try:
+            return self.cache.load(ref)
+        except CacheUnavailable as exc:
+            self._drop_cache(str(exc), notes)
+            return None
+
+    def _store(self, ref: PageRef, page: CachedPage, notes: list[str]) -> None:
+        if self.cache is None:
+            return
+        try:
+            self.cache.store(ref, page)
+        except CacheUnavailable as exc:
+            self._drop_cache(str(exc), notes)
+
+    def _drop_cache(self, reason: str, notes: list[str]) -> None:
+        # A broken store is dropped for the rest of the run: pages still load, uncached.
+        message = f"{reason}; continuing without a cache"
+        notes.append(message)
+        self.warnings.append(message)
+        cache, self.cache = self.cache, None
+        if cache is not None:
+            with contextlib.suppress(Exception):  # closing a broken store may fail too
+                cache.close()
+
+    async def aclose(self) -> None:
+        await self.source.aclose()
+        if self.cache is not None:
+            self.cache.close()
+
+
+def _state_dir(root: Path, warnings: list[str]) -> Path | None:
+    try:
+        return make_private_dir(root / STATE_DIR)
+    except OSError as exc:
+        warnings.append(f"cannot keep reading state: {root / STATE_DIR} ({exc.strerror})")
+        return None
+
+
+def sample_mirror(state_dir: Path | None = None) -> Mirror:
+    """The bundled sample mirror: works offline, on a first run, and for snapshot tests."""
+    import tui.sample
+
+    root = Path(tui.sample.__file__).parent
+    source = LocalSource(root, home=SAMPLE_HOME, raw_layout=True)
+    return Mirror(
+        source=source,
+        home=SAMPLE_HOME,
+        label="sample",
+        description="sample · bundled demo mirror",
+        state_dir=state_dir,
+    )
+
+
+def open_mirror(
+    options: Options,
+    *,
+    policy: FetchPolicy | None = None,
+    clock: Callable[[], datetime] = _utcnow,
+) -> Mirror:
+    """Build the mirror ``options`` describe, without network I/O.
+
+    Raises ``ValueError`` (a usage error) for a malformed ``--mirror`` value.
+    """
+    warnings: list[str] = []
+    root = cache_root(options.cache_dir)
+    if options.sample:
+        mirror = sample_mirror(_state_dir(root, warnings))
+        mirror.warnings.extend(warnings)
+        mirror.clock = clock
+        return mirror
+    spec = parse_mirror_spec(options.mirror)
+    if spec.kind is SpecKind.DIR:
+        assert spec.path is not None
+        source = LocalSource(spec.path)
+        return Mirror(
+            source=source,
+            home=source.home,
+            label="local folder",
+            description=f"local folder · {spec.path}",
+            state_dir=_state_dir(root, warnings),
+            warnings=warnings,
+            clock=clock,
+        )
+    remote, home, where = _remote(spec, options, policy)
+    cache, cache_warnings = PageCache.open(root, size_limit=options.cache_size)
+    warnings.extend(cache_warnings)
+    if options.offline and cache is None:
+        warnings.append("offline without a usable cache: no page can be shown")
+    label = "offline copy" if options.offline else "live"
+    return Mirror(
+        source=remote,
+        home=home,
+        label=label,
+        description=f"{label} · {where}",
+        cache=cache,
+        offline=options.offline,
+        state_dir=_state_dir(root, warnings),
+        warnings=warnings,
+        clock=clock,
+    )
+
+
+def _remote(
+    spec: MirrorSpec, options: Options, policy: FetchPolicy | None
+) -> tuple[RemoteSource, PageRef, str]:
+    if spec.kind is SpecKind.HTTP:
+        assert spec.base_url is not None
+        source = RemoteSource.from_base_url(spec.base_url, policy=policy, proxy=options.proxy)
+        return source, PageRef(spec.owner, spec.repo, spec.ref, "README.md"), spec.base_url
+    source = RemoteSource(policy=policy, proxy=options.proxy)
+    home = PageRef(spec.owner, spec.repo, spec.ref, "README.md")
+    return source, home, home.repo_id
+
+
+def fetch_file(path: Path, home: PageRef, *, max_bytes: int = MAX_BODY) -> Fetched:
+    """A file the user named on the command line (``dump FILE``): read as asked, anywhere.
+
+    The identity comes from ``ref_for_file`` so that the page's relative links still resolve.
+    """
+    ref = ref_for_file(path, home)
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise NotFound(f"no such file: {path}") from None
+    except IsADirectoryError:
+        raise NotFound(f"not a file: {path}") from None
+    except OSError as exc:
+        raise BadContent(f"could not read {path}: {exc.strerror}") from None
+    if len(data) > max_bytes:
+        raise TooLarge(f"{path} is larger than the size limit")
+    text, warnings = decode_text(data, path.name)
+    return Fetched(ref, text, Origin.LOCAL, _utcnow(), warnings)
