@@ -1,0 +1,1 @@
+"""The bundled sample mirror (package data, raw layout): used by ``--sample`` and first runs."""
