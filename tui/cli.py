@@ -1,0 +1,245 @@
+"""The ``goodnews-tui`` command: the browser by default, and ``dump`` to print one page.
+
+``dump`` must stay importable without Textual (it is the scripting and test path), so the
+app is imported lazily inside ``_run_app``. Every failure ends as a one-line message on
+stderr and an exit code (0 ok, 2 usage, 3 not found, 4 network or source failure), never
+as a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import re
+import shutil
+import sys
+from pathlib import Path
+
+from tui import __version__
+from tui.core.config import DEFAULT_CACHE_SIZE, Options, check_proxy, parse_mirror_spec
+from tui.core.errors import MirrorError
+from tui.core.mirror import Fetched, fetch_file, open_mirror
+from tui.core.urls import PageRef, parse_ref, parse_url
+
+PROG = "goodnews-tui"
+EXIT_OK, EXIT_USAGE, EXIT_NOT_FOUND, EXIT_FAILURE = 0, 2, 3, 4
+# A PAGE written like a file path is a local file; anything else is a path in the mirror, so
+# that ``dump README.md`` means the mirror's home even where a README.md sits in the cwd.
+FILE_PREFIXES = ("/", "./", "../", "~", ".\\", "..\\")
+
+# C0/C1 controls (bar tab/newline/CR) and bidi overrides: page text must not drive the terminal.
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+class UsageError(Exception):
+    """A bad command line; exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        # argparse prints usage plus message and exits; we want one line and our exit code.
+        raise UsageError(message)
+
+
+def format_dump(fetched: Fetched, home: PageRef, *, as_json: bool, width: int) -> str:
+    """What ``dump`` prints for one page (the single place the output format lives).
+
+    For now the page's raw text; the parsing layer replaces this body with the cleaned page.
+    ``home`` lets a formatter print links relative to the mirror, ``width`` wraps text.
+    """
+    if as_json:
+        return json.dumps(
+            {"kind": "raw", "ref": fetched.ref.key, "text": fetched.text}, ensure_ascii=False
+        )
+    return fetched.text
+
+
+def terminal_safe(text: str) -> str:
+    """Show control characters and bidi overrides as visible codes instead of obeying them."""
+    return _UNSAFE.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
+
+
+def _add_source_args(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    # The subcommand repeats the options with SUPPRESS defaults so that its defaults do not
+    # overwrite values given before the subcommand name.
+    def default(value: object) -> object:
+        return argparse.SUPPRESS if suppress else value
+
+    parser.add_argument(
+        "--mirror",
+        metavar="SPEC",
+        default=default(None),
+        help="github:<owner>/<repo>[@ref] (default github:begood0513/goodnews@master), "
+        "an http(s):// base URL in raw layout, or a local folder",
+    )
+    parser.add_argument(
+        "--sample", action="store_true", default=default(False), help="use the bundled sample"
+    )
+    parser.add_argument(
+        "--offline",
+        action="store_true",
+        default=default(False),
+        help="never touch the network; read the cache only",
+    )
+    parser.add_argument(
+        "--cache-dir", metavar="DIR", type=Path, default=default(None), help="cache location"
+    )
+    parser.add_argument(
+        "--cache-size",
+        metavar="MiB",
+        type=int,
+        default=default(DEFAULT_CACHE_SIZE // (1024 * 1024)),
+        help="cache size limit in MiB (default 500)",
+    )
+    parser.add_argument(
+        "--proxy",
+        metavar="URL",
+        default=default(None),
+        help="proxy URL: http://, https://, socks5:// or socks5h:// (default: from environment)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog=PROG, description="A terminal browser for the goodnews news mirror.")
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    _add_source_args(parser, suppress=False)
+    parser.add_argument("--theme", metavar="NAME", default=None, help="Textual theme name")
+    parser.add_argument(
+        "--no-prefetch",
+        dest="prefetch",
+        action="store_false",
+        help="do not fetch pages ahead of time",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    dump = commands.add_parser("dump", help="print one page and exit")
+    _add_source_args(dump, suppress=True)
+    dump.add_argument("--json", dest="as_json", action="store_true", help="print JSON")
+    dump.add_argument("--width", type=int, default=None, help="wrap width (default: terminal)")
+    dump.add_argument(
+        "page",
+        metavar="PAGE",
+        help="mirror path (pages/…/x.md), blob/raw/CDN URL, or a local file "
+        "written as a path (/…, ./…, ../…, ~/…)",
+    )
+    return parser
+
+
+def options_from(args: argparse.Namespace) -> Options:
+    """Validate and gather the options; raises ``UsageError`` for bad values."""
+    if args.sample and args.mirror:
+        raise UsageError("choose either --sample or --mirror, not both")
+    if args.cache_size <= 0:
+        raise UsageError("--cache-size must be a positive number of MiB")
+    try:
+        if not args.sample:
+            parse_mirror_spec(args.mirror)
+        proxy = check_proxy(args.proxy)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    return Options(
+        mirror=args.mirror,
+        sample=args.sample,
+        offline=args.offline,
+        cache_dir=args.cache_dir,
+        proxy=proxy,
+        theme=getattr(args, "theme", None),
+        prefetch=getattr(args, "prefetch", True),
+        cache_size=args.cache_size * 1024 * 1024,
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit code."""
+    try:
+        args = build_parser().parse_args(argv)
+        options = options_from(args)
+        if args.command == "dump":
+            return asyncio.run(_dump(args, options))
+        return _run_app(options)
+    except UsageError as exc:
+        _error(f"{exc} (see {PROG} --help)")
+        return EXIT_USAGE
+    except SystemExit as exc:  # --help and --version
+        return exc.code if isinstance(exc.code, int) else EXIT_OK
+    except MirrorError as exc:
+        _error(str(exc))
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_OK
+    except Exception as exc:  # never a traceback: one line, failure code
+        _error(f"unexpected failure: {type(exc).__name__}: {' '.join(str(exc).split())}")
+        return EXIT_FAILURE
+
+
+def _run_app(options: Options) -> int:
+    try:
+        from tui.app import run_app
+    except ImportError as exc:
+        if exc.name != "tui.app":
+            raise
+        _error("the browser is not available in this build; try 'goodnews-tui dump PAGE'")
+        return EXIT_FAILURE
+    return int(run_app(options) or 0)
+
+
+async def _dump(args: argparse.Namespace, options: Options) -> int:
+    mirror = open_mirror(options)
+    try:
+        for warning in mirror.warnings:
+            _warn(warning)
+        page = args.page.strip()
+        if "://" in page:
+            ref = parse_url(page)
+            if ref is None:
+                raise UsageError(f"{page!r} is not a GitHub blob/raw or jsDelivr URL of a page")
+            fetched = await mirror.get(ref)
+        elif page.startswith(FILE_PREFIXES):
+            fetched = fetch_file(Path(page).expanduser(), mirror.home)
+        else:
+            ref = parse_ref(page, mirror.home)
+            if ref is None:
+                raise UsageError(f"{page!r} is not a page path, URL or file")
+            fetched = await mirror.get(ref)
+    finally:
+        await mirror.aclose()
+    for warning in fetched.warnings:
+        _warn(warning)
+    width = args.width or shutil.get_terminal_size((100, 24)).columns
+    if width <= 0:
+        raise UsageError("--width must be positive")
+    out = format_dump(fetched, mirror.home, as_json=args.as_json, width=width)
+    _write(out if args.as_json else terminal_safe(out))
+    return EXIT_OK
+
+
+def _write(text: str) -> None:
+    data = (text if text.endswith("\n") else text + "\n").encode("utf-8", "replace")
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        sys.stdout.write(data.decode("utf-8"))
+    else:
+        buffer.write(data)
+    sys.stdout.flush()
+
+
+def _silence_stdout() -> None:
+    # After a closed pipe, flushing at exit would raise again; point stdout at nothing.
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def _error(message: str) -> None:
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+
+
+def _warn(message: str) -> None:
+    print(f"{PROG}: warning: {message}", file=sys.stderr)
