@@ -1,0 +1,90 @@
+"""Parsing mirror pages into clean models: ``parse_page`` is the one entry point.
+
+Every page is data from the network, so parsing never raises: whatever goes wrong, the
+caller gets the best model that could be built and a list of warnings to show.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tui.core.models import Document, Page
+from tui.core.parse.article import parse_article, parse_document
+from tui.core.parse.home import parse_home
+from tui.core.parse.index import parse_index
+from tui.core.parse.jsonout import to_json
+from tui.core.parse.tags import is_tag_url
+from tui.core.text import sanitise
+from tui.core.urls import PageRef
+
+__all__ = ["MAX_CHARS", "detect_kind", "is_tag_url", "parse_page", "to_json"]
+
+# Beyond this a page is not a news article; parsing is cut to keep the UI responsive.
+MAX_CHARS = 2_000_000
+
+_ARTICLE_HEAD = re.compile(r"\A\s*#{1,6}[ \t]+\S[^\n]*\n[ \t]*(?:-{3,}|={3,}|\*{3,})[ \t]*\n")
+_INDEX_LINK = re.compile(r"\]\(\s*(?:\./)?indexes/[^)\s]+\.md")
+
+
+def detect_kind(ref: PageRef, text: str) -> str:
+    """``home``, ``index``, ``article`` or ``document``, from the path, then the content.
+
+    The path decides for the mirror's own layout; content decides for pages found elsewhere
+    (a root README that links category indexes is a home, a ``###`` title over a rule is an
+    article). Anything else is a plain document.
+    """
+    path = ref.path
+    lower = path.lower()
+    if not lower.endswith((".md", ".markdown")):
+        return "document"
+    if lower.startswith("indexes/") and "/" not in path[len("indexes/") :]:
+        return "index"
+    if lower.startswith("pages/") and path.count("/") >= 2:
+        return "article"
+    if "/" not in path and lower in ("readme.md", "index.md"):
+        if len(_INDEX_LINK.findall(text[:20000])) >= 3:
+            return "home"
+        return "document"
+    if _ARTICLE_HEAD.match(text) and ("手机上长按" in text or "原文地址" in text):
+        return "article"
+    return "document"
+
+
+def _prepare(text: str, warnings: list[str]) -> str:
+    if len(text) > MAX_CHARS:
+        warnings.append(f"page truncated to {MAX_CHARS:,} characters")
+        text = text[:MAX_CHARS]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = sanitise(text)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+    return text
+
+
+def parse_page(ref: PageRef, text: str, home: PageRef | None = None) -> Page:
+    """Parse one page into its model. Never raises; problems end up in ``warnings``."""
+    warnings: list[str] = []
+    try:
+        text = _prepare(text if isinstance(text, str) else str(text), warnings)
+        if not text.strip():
+            return Document(ref=ref, title=None, warnings=[*warnings, "empty page"])
+        kind = detect_kind(ref, text)
+        if kind == "home":
+            page: Page = parse_home(ref, text, home)
+        elif kind == "index":
+            page = parse_index(ref, text, home)
+        elif kind == "article":
+            page = parse_article(ref, text, home)
+        else:
+            page = parse_document(ref, text, home)
+    except RecursionError:
+        return Document(ref=ref, warnings=[*warnings, "page nested too deeply to parse"])
+    except Exception as exc:  # noqa: BLE001 - a page must never take the reader down
+        return Document(
+            ref=ref, warnings=[*warnings, f"could not parse page: {type(exc).__name__}"]
+        )
+    page.warnings[:0] = warnings
+    return page

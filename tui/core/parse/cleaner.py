@@ -1,0 +1,639 @@
+"""The cleaner: one HTML tree in, body blocks with numbered links out, boilerplate dropped.
+
+Noise is recognised by structure wherever the pages allow it: hidden or zero-size elements,
+script/ad/form machinery, Markdown headings made of links (nav lines and promo blocks: the
+body's own subheadings are HTML), and the share block, found as the self-link or QR image
+of the page and cut together with everything after it. Only the solicitation and copyright
+lines have no structure of their own; they are matched by a few phrases.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
+
+from tui.core.models import Block, BlockType, Category, Link, LinkType, Span, SpanKind
+from tui.core.models import Tag as TagModel
+from tui.core.parse.markdown import MD_ATTR
+from tui.core.parse.tags import is_tag_url, tag_name_from_url
+from tui.core.text import join_whitespace, normalise_space, sanitise
+from tui.core.urls import MIRROR_HOSTS, LinkKind, PageRef, resolve
+
+__all__ = ["CleanResult", "clean", "renumber"]
+
+_DROP_TAGS = frozenset(
+    {
+        "script", "style", "noscript", "template", "iframe", "object", "embed", "input",
+        "button", "select", "textarea", "ins", "svg", "audio", "video", "source", "track",
+        "head", "title", "meta", "link", "base", "canvas", "map", "area", "param", "option",
+    }
+)  # fmt: skip
+_HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+_BLOCK_TAGS = frozenset(
+    {
+        "p", "div", "section", "article", "main", "header", "footer", "aside", "nav",
+        "figure", "figcaption", "center", "table", "thead", "tbody", "tfoot", "tr", "td", "th",
+        "ul", "ol", "li", "dl", "dt", "dd", "pre", "address", "blockquote", "form",
+        "fieldset", "details", "summary", "caption", "body", "html",
+        "h1", "h2", "h3", "h4", "h5", "h6",
+    }
+)  # fmt: skip
+_EMPHASIS = frozenset({"strong", "b", "em", "i", "u", "mark", "cite"})
+_SKIP_STRINGS = (Comment, Declaration, Doctype, ProcessingInstruction)
+
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_ZERO = re.compile(r"^\s*0+(?:\.0*)?\s*(?:px)?\s*$", re.I)
+# Ad slots and ad widgets, by class or id.
+_AD_MARK = re.compile(
+    r"(?:^|[\s_-])(?:ads?|adsbygoogle|advert\w*|single_ad|taboola\w*|sponsor\w*)(?:$|[\s_-])"
+    r"|div-gpt-ad|adsbygoogle|taboola",
+    re.I,
+)
+_SEPARATORS = re.compile(r"^[\s|｜\-–—·•/、,，:：\u00a0]*$")
+# Solicitation, copyright and share lines: the only noise without a structure of its own.
+_NOISE_TEXT = re.compile(
+    r"手机上长按并复制|原文地址（需翻墙访问）|原文地址[:：]|本文短网址|诚征荣誉会员"
+    r"|严禁建立镜像网站|禁止建立鏡像網站|希望之声版权所有|版权所有，任何形式转载"
+)
+_ORIGINAL = re.compile(r"原文地址[^:：\n]{0,12}[:：]\s*(https?://[^\s<>\"'）)]+)")
+_URL = re.compile(r"https?://[^\s<>\"'）)]+")
+_SAFE_SCHEMES = frozenset({"http", "https", "mailto", ""})
+
+
+@dataclass(slots=True)
+class CleanResult:
+    blocks: list[Block] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    tags: list[TagModel] = field(default_factory=list)
+    title: str | None = None
+    category: Category | None = None
+    original_url: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    alts: dict[int, str] = field(default_factory=dict)  # id(image block) -> alt text
+
+
+@dataclass(slots=True)
+class _LinkCtx:
+    href: str
+    index: int | None = None  # provisional index into _Walker.links, allocated on first text
+    kind: SpanKind = SpanKind.LINK
+
+
+def _attr(el: Tag, name: str) -> str:
+    value = el.attrs.get(name)
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        value = " ".join(value)
+    return sanitise(str(value))
+
+
+def _is_hidden(el: Tag) -> bool:
+    attrs = el.attrs
+    if not attrs:
+        return False
+    style = attrs.get("style")
+    if style and _HIDDEN_STYLE.search(str(style)):
+        return True
+    if "hidden" in attrs:
+        return True
+    for key in ("class", "id"):
+        v = attrs.get(key)
+        if v and _AD_MARK.search(str(v)):
+            return True
+    if el.name == "img":
+        w, h = attrs.get("width"), attrs.get("height")
+        if (w is not None and _ZERO.match(str(w))) or (h is not None and _ZERO.match(str(h))):
+            return True
+    return False
+
+
+def _has_class(el: Tag, word: str) -> bool:
+    cls = el.attrs.get("class")
+    return bool(cls) and word in str(cls).lower()
+
+
+def _link_only(el: Tag) -> tuple[bool, int]:
+    """Whether every visible text of ``el`` is inside a link (or a separator), and the count."""
+    anchors = el.find_all("a")
+    if not anchors:
+        return False, 0
+    outside: list[str] = []
+    for s in el.find_all(string=True):
+        parent = s.parent
+        inside = False
+        while parent is not None and parent is not el:
+            if parent.name == "a":
+                inside = True
+                break
+            parent = parent.parent
+        if not inside:
+            outside.append(str(s))
+    return bool(_SEPARATORS.match("".join(outside))), len(anchors)
+
+
+class _Walker:
+    """One pass over the tree; state lives here, never at module level."""
+
+    def __init__(self, base: PageRef, home: PageRef | None, origin: str | None) -> None:
+        self.base = base
+        self.home = home
+        self.origin = origin
+        self.blocks: list[Block] = []
+        self.links: list[Link] = []
+        self.pieces: list[tuple[str, SpanKind, int | None]] = []
+        self.piece_type = BlockType.PARAGRAPH
+        self.heading: list[int] = []
+        self.quote = 0
+        self.items = 0
+        self.emph = 0
+        self.link_stack: list[_LinkCtx] = []
+        self.link_text: dict[int, list[str]] = {}
+        self.caption_for: Block | None = None
+        self.caption_until: Tag | None = None
+        self.caption_depth = 0
+        self.block_stack: list[Tag] = []
+        self.noise_until: Tag | None = None
+
+    # ----------------------------------------------------------------- links
+
+    def _make_link(self, href: str, text: str) -> Link | None:
+        href = href.strip()
+        if not href:
+            return None
+        try:
+            scheme = urlsplit(href).scheme.lower()
+        except ValueError:
+            return None
+        if scheme not in _SAFE_SCHEMES:
+            return None
+        if is_tag_url(href):
+            url = href
+            if href.startswith("/") and not href.startswith("//") and self.origin:
+                url = urljoin(self.origin, href)
+            elif href.startswith("//"):
+                url = "https:" + href
+            return Link(0, text, LinkType.TAG, url, url)
+        if href.startswith("/") and not href.startswith("//"):
+            url = urljoin(self.origin, href) if self.origin else href
+            return Link(0, text, LinkType.EXTERNAL, url, url)
+        try:
+            target = resolve(self.base, href)
+        except ValueError:
+            return None
+        if target is None:
+            return None
+        if target.kind is LinkKind.PAGE and target.ref is not None:
+            return Link(
+                0,
+                text,
+                LinkType.PAGE,
+                target.ref.target(self.home),
+                target.url,
+                target.ref,
+                target.anchor,
+            )
+        kind = LinkType.IMAGE if target.kind is LinkKind.IMAGE else LinkType.EXTERNAL
+        return Link(0, text, kind, target.url, target.url, target.ref, target.anchor)
+
+    def _current_link(self) -> tuple[SpanKind, int | None]:
+        for ctx in reversed(self.link_stack):
+            if ctx.index is None:
+                link = self._make_link(ctx.href, "")
+                if link is None:
+                    ctx.index = -1
+                    continue
+                ctx.index = len(self.links)
+                ctx.kind = SpanKind.TAG if link.kind is LinkType.TAG else SpanKind.LINK
+                self.links.append(link)
+                self.link_text[ctx.index] = []
+            if ctx.index >= 0:
+                return ctx.kind, ctx.index
+        return SpanKind.TEXT, None
+
+    # ------------------------------------------------------------------ text
+
+    def text(self, s: str) -> None:
+        if self.noise_until is not None:
+            return
+        if not s:
+            return
+        if not self.pieces:
+            if s.isspace():
+                self.pieces.append((s, SpanKind.TEXT, None))
+                return
+            self.piece_type = self._block_type()
+        kind, idx = SpanKind.TEXT, None
+        if self.link_stack and not s.isspace():
+            kind, idx = self._current_link()
+        elif self.link_stack:
+            for ctx in reversed(self.link_stack):
+                if ctx.index is not None and ctx.index >= 0:
+                    kind, idx = ctx.kind, ctx.index
+                    break
+        if kind is SpanKind.TEXT and self.emph:
+            kind = SpanKind.EMPHASIS
+        if idx is not None:
+            self.link_text[idx].append(s)
+        self.pieces.append((sanitise(s), kind, idx))
+
+    def _block_type(self) -> BlockType:
+        if self.heading:
+            return BlockType.HEADING
+        if self.items:
+            return BlockType.LIST_ITEM
+        if self.quote:
+            return BlockType.QUOTE
+        return BlockType.PARAGRAPH
+
+    def _spans(self) -> list[Span]:
+        pieces = self.pieces
+        self.pieces = []
+        full = "".join(p[0] for p in pieces)
+        if not full or full.isspace():
+            return []
+        spans: list[Span] = []
+        n = len(full)
+        pos = 0
+        for text, kind, idx in pieces:
+            start, end = pos, pos + len(text)
+            pos = end
+            out: list[str] = []
+            i = 0
+            for m in _WS.finditer(text):
+                out.append(text[i : m.start()])
+                s, e = start + m.start(), start + m.end()
+                # Extend the run across piece boundaries to see its real neighbours.
+                rs = s
+                while rs > 0 and full[rs - 1] in _WS_CHARS:
+                    rs -= 1
+                re_ = e
+                while re_ < n and full[re_] in _WS_CHARS:
+                    re_ += 1
+                if rs < s:
+                    # This run continues one that began in an earlier piece: emitted there.
+                    i = m.end()
+                    continue
+                before = full[rs - 1] if rs > 0 else ""
+                after = full[re_] if re_ < n else ""
+                out.append(join_whitespace(before, full[rs:re_], after))
+                i = m.end()
+            out.append(text[i:])
+            chunk = "".join(out)
+            if not chunk:
+                continue
+            if (
+                spans
+                and spans[-1].kind is kind
+                and spans[-1].link == (idx + 1 if idx is not None else None)
+            ):
+                spans[-1].text += chunk
+            else:
+                spans.append(Span(chunk, kind, idx + 1 if idx is not None else None))
+        # A separating space at the edge of a link belongs outside it.
+        for i, span in enumerate(spans):
+            if span.link is not None and span.text.endswith(" ") and i + 1 < len(spans):
+                span.text = span.text[:-1]
+                nxt = spans[i + 1]
+                if nxt.kind is SpanKind.TEXT:
+                    nxt.text = " " + nxt.text
+                else:
+                    spans.insert(i + 1, Span(" "))
+        return [s for s in spans if s.text]
+
+    def flush(self) -> None:
+        if not self.pieces:
+            return
+        btype = self.piece_type
+        spans = self._spans()
+        if not spans:
+            return
+        text = "".join(s.text for s in spans)
+        if _NOISE_TEXT.search(text):
+            # The rest of this container is the same appeal/footer: drop it all.
+            if self.block_stack:
+                self.noise_until = self.block_stack[-1]
+            return
+        if self.caption_for is not None:
+            cap = self.caption_for
+            if cap.spans:
+                cap.spans.append(Span(" "))
+            cap.spans.extend(spans)
+            return
+        level = self.heading[-1] if btype is BlockType.HEADING and self.heading else None
+        self.blocks.append(Block(btype, spans, level))
+
+    def line_break(self) -> None:
+        if self.heading:
+            self.text(" ")
+        else:
+            self.flush()
+
+    def image(self, el: Tag) -> None:
+        src = _attr(el, "src").strip() or _attr(el, "data-src").strip()
+        if not src or self.noise_until is not None:
+            return
+        alt = normalise_space(_attr(el, "alt"))
+        if alt and _NOISE_TEXT.search(alt):
+            return
+        if src.startswith("//"):
+            src = "https:" + src
+        elif src.startswith("/") and self.origin:
+            src = urljoin(self.origin, src)
+        elif not src.startswith(("http://", "https://", "/")):
+            try:
+                target = resolve(self.base, src)
+            except ValueError:
+                target = None
+            if target is None or urlsplit(target.url).scheme not in ("http", "https"):
+                return
+            src = target.url
+        self.flush()
+        block = Block(BlockType.IMAGE, [], None, src)
+        block_alt = alt
+        self.blocks.append(block)
+        self._alts[id(block)] = block_alt
+        self.caption_for = block
+        self.caption_until = self.block_stack[-1] if self.block_stack else None
+
+    # ------------------------------------------------------------------ walk
+
+    def walk(self, root: Tag, drop_link_headings: bool) -> None:
+        self._alts: dict[int, str] = {}
+        self.nav_links: list[Tag] = []
+        stack: list[tuple[bool, object]] = [(True, root)]
+        while stack:
+            entering, node = stack.pop()
+            if not entering:
+                self._exit(node)  # type: ignore[arg-type]
+                continue
+            if isinstance(node, NavigableString):
+                if not isinstance(node, _SKIP_STRINGS):
+                    self.text(str(node))
+                continue
+            if not isinstance(node, Tag):
+                continue
+            name = node.name
+            if name in _DROP_TAGS or _is_hidden(node):
+                continue
+            if name == "br":
+                self.line_break()
+                continue
+            if name == "img":
+                self.image(node)
+                continue
+            if name == "hr":
+                self.flush()
+                continue
+            if drop_link_headings and MD_ATTR in node.attrs and (name in _HEADINGS or name == "p"):
+                only, count = _link_only(node)
+                if (name != "p" and count) or (only and count >= 2):
+                    if count >= 2:
+                        self.nav_links.append(node)
+                    continue
+            block = name in _BLOCK_TAGS
+            if block:
+                self.flush()
+                self.block_stack.append(node)
+                level = _HEADINGS.get(name)
+                if level is not None:
+                    self.heading.append(level)
+                elif name == "blockquote":
+                    self.quote += 1
+                elif name in ("li", "dd", "dt"):
+                    self.items += 1
+            if name == "figcaption" or _has_class(node, "caption"):
+                self.flush()
+                self.caption_depth += 1
+                last = self.blocks[-1] if self.blocks else None
+                if last is not None and last.type is BlockType.IMAGE and not last.spans:
+                    self.caption_for = last
+                    self.caption_until = node
+            if name in _EMPHASIS:
+                self.emph += 1
+            href = node.attrs.get("href")
+            if href is not None:
+                self.link_stack.append(_LinkCtx(sanitise(str(href))))
+            stack.append((False, node))
+            children = node.contents
+            for child in reversed(children):
+                stack.append((True, child))
+
+    def _exit(self, node: Tag) -> None:
+        name = node.name
+        href = node.attrs.get("href")
+        if href is not None and self.link_stack:
+            ctx = self.link_stack.pop()
+            if ctx.index is not None and ctx.index >= 0:
+                text = normalise_space(
+                    "".join(self.link_text.get(ctx.index, ())).replace("\n", " ")
+                )
+                self.links[ctx.index].text = sanitise(text)
+        if name in _EMPHASIS:
+            self.emph -= 1
+        if name == "figcaption" or _has_class(node, "caption"):
+            self.flush()
+            self.caption_depth -= 1
+        if name in _BLOCK_TAGS:
+            self.flush()
+            if self.block_stack and self.block_stack[-1] is node:
+                self.block_stack.pop()
+            if name in _HEADINGS and self.heading:
+                self.heading.pop()
+            elif name == "blockquote":
+                self.quote -= 1
+            elif name in ("li", "dd", "dt"):
+                self.items -= 1
+            if self.noise_until is node:
+                self.noise_until = None
+        if self.caption_until is node:
+            self.flush()
+            self.caption_for = None
+            self.caption_until = None
+
+
+_WS = re.compile(r"[ \t\n\r\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_WS_CHARS = frozenset(
+    " \t\n\r\f\v\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+)
+
+
+def _self_reference(soup: BeautifulSoup, base: PageRef) -> Tag | None:
+    """The share block's self-link or QR image of the page, if the page has one."""
+    own = base.path
+    for el in soup.find_all(["a", "img", "ok", "span"]):
+        url = el.attrs.get("src") if el.name == "img" else el.attrs.get("href")
+        if not url:
+            continue
+        url = str(url).strip()
+        if el.name == "img":
+            if not url.lower().endswith(".md.png"):
+                continue
+            try:
+                target = resolve(base, url)
+            except ValueError:
+                continue
+            if target is not None and target.ref is not None:
+                path = target.ref.path
+                if path[:-4] == own and target.ref.repo == base.repo:
+                    return el
+            continue
+        try:
+            target = resolve(base, url)
+        except ValueError:
+            continue
+        if (
+            target is not None
+            and target.ref == base
+            and target.anchor is None
+            and urlsplit(url).scheme in ("http", "https")
+        ):
+            return el
+    return None
+
+
+def _cut_share_block(soup: BeautifulSoup, base: PageRef) -> str | None:
+    """Remove the share block and everything after it; return the original-site URL."""
+    anchor = _self_reference(soup, base)
+    start: Tag | None = None
+    if anchor is not None:
+        hr = anchor.find_previous("hr")
+        start = hr if hr is not None else anchor
+    else:
+        marker = soup.find(string=_ORIGINAL)
+        if marker is None:
+            return None
+        start = marker.find_previous("hr") or marker.parent
+        if start is None:
+            return None
+    texts: list[str] = []
+    for el in start.next_elements:
+        if isinstance(el, NavigableString) and not isinstance(el, _SKIP_STRINGS):
+            texts.append(str(el))
+    text = sanitise(" ".join(texts))
+    original = None
+    m = _ORIGINAL.search(text)
+    if m:
+        original = m.group(1)
+    else:
+        for u in _URL.findall(text):
+            host = (urlsplit(u).hostname or "").lower()
+            if host and host not in MIRROR_HOSTS and not host.endswith("gfw-breaker.win"):
+                original = u
+    node: Tag | None = start
+    while node is not None and node.name not in ("body", "html", "[document]"):
+        for sib in list(node.next_siblings):
+            sib.extract()
+        node = node.parent
+    start.extract()
+    return original
+
+
+def _category(nav: list[Tag], base: PageRef, home: PageRef | None) -> Category | None:
+    for heading in nav:
+        for a in heading.find_all("a"):
+            href = str(a.attrs.get("href", "")).strip()
+            try:
+                target = resolve(base, href)
+            except ValueError:
+                continue
+            if target is None or target.ref is None or target.kind is not LinkKind.PAGE:
+                continue
+            ref = target.ref
+            if not ref.same_repo(base) or ref.path == base.path or "/" not in ref.path:
+                continue
+            title = normalise_space(sanitise(a.get_text()))
+            if title:
+                return Category(title, ref)
+    return None
+
+
+def renumber(
+    blocks: list[Block], links: list[Link], lead_caption: list[Span] | None
+) -> tuple[list[Link], list[TagModel]]:
+    """Number the links that survived cleaning in reading order, one number per distinct link."""
+    mapping: dict[int, int] = {}
+    by_key: dict[tuple[str, str, str], int] = {}
+    out: list[Link] = []
+    spans_seq: list[list[Span]] = []
+    if lead_caption:
+        spans_seq.append(lead_caption)
+    spans_seq.extend(b.spans for b in blocks)
+    for spans in spans_seq:
+        for span in spans:
+            if span.link is None:
+                continue
+            old = span.link
+            new = mapping.get(old)
+            if new is None:
+                link = links[old - 1]
+                text = link.text
+                if link.kind is LinkType.TAG and not text:
+                    text = tag_name_from_url(link.url)
+                key = (link.kind.value, link.url, text)
+                new = by_key.get(key)
+                if new is None:
+                    new = len(out) + 1
+                    out.append(
+                        Link(new, text, link.kind, link.target, link.url, link.ref, link.anchor)
+                    )
+                    by_key[key] = new
+                mapping[old] = new
+            span.link = new
+    tags: list[TagModel] = []
+    seen: set[str] = set()
+    for link in out:
+        if link.kind is LinkType.TAG:
+            name = link.text or tag_name_from_url(link.url)
+            if name and name not in seen:
+                seen.add(name)
+                tags.append(TagModel(name, link.url))
+    return out, tags
+
+
+def _origin(url: str | None) -> str | None:
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme in ("http", "https") and parts.netloc:
+        return f"{parts.scheme}://{parts.netloc}/"
+    return None
+
+
+def clean(
+    soup: BeautifulSoup,
+    base: PageRef,
+    home: PageRef | None,
+    *,
+    article: bool,
+) -> CleanResult:
+    """Turn the page tree into blocks; ``article`` enables nav/promo/title handling."""
+    result = CleanResult()
+    original = _cut_share_block(soup, base)
+    result.original_url = original
+    walker = _Walker(base, home, _origin(original))
+    root = soup.body or soup
+    walker.walk(root, drop_link_headings=article)
+    walker.flush()
+    blocks = walker.blocks
+    if article:
+        result.category = _category(walker.nav_links, base, home)
+    # Title: the first Markdown heading.
+    title_idx = None
+    for i, block in enumerate(blocks):
+        if block.type is BlockType.HEADING:
+            title_idx = i
+            break
+        if block.type is not BlockType.IMAGE:
+            break
+    if title_idx is not None:
+        result.title = blocks[title_idx].text.strip()
+        del blocks[title_idx]
+    result.blocks = blocks
+    result.links = walker.links
+    result.alts = walker._alts
+    return result

@@ -1,0 +1,46 @@
+"""Markdown to one HTML tree: the page's Markdown structure and its raw HTML, parsed together.
+
+The mirror mixes Markdown and HTML freely, and HTML blocks end at blank lines, so the body
+of an article arrives as many fragments (and S pages even embed Markdown inside a ``<div>``).
+Rendering the Markdown with raw HTML passed through and parsing the result once lets the
+cleaner see a single tree in which a promo block inside a ``<div>`` is still inside it.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from bs4 import BeautifulSoup
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+__all__ = ["MD_ATTR", "markdown", "parse_tokens", "to_soup"]
+
+# Attribute set on elements that come from Markdown syntax (not from the page's own HTML):
+# nav lines and promo blocks are Markdown headings, body subheadings are HTML.
+MD_ATTR = "data-md"
+
+
+@cache
+def markdown() -> MarkdownIt:
+    """The shared, configured parser (built once; MarkdownIt is not mutated after this)."""
+    md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
+    # Mirror HTML is indented by its prettifier; after a blank line an indented line would
+    # otherwise turn the rest of the HTML into a code block shown as escaped markup.
+    md.disable(["code"])
+    return md
+
+
+def parse_tokens(text: str) -> list[Token]:
+    return markdown().parse(text)
+
+
+def to_soup(text: str) -> BeautifulSoup:
+    """Render ``text`` (Markdown with raw HTML) and parse the result as one HTML document."""
+    md = markdown()
+    tokens = md.parse(text)
+    for tok in tokens:
+        if tok.type in ("heading_open", "paragraph_open", "hr"):
+            tok.attrSet(MD_ATTR, "1")
+    html = md.renderer.render(tokens, md.options, {})
+    return BeautifulSoup(html, "lxml", multi_valued_attributes=None)
