@@ -1,0 +1,303 @@
+"""A real HTTP server over ``../shared/corpus`` for tests: loopback only, random port.
+
+Serves the raw layout ``<base_url>/<owner>/<repo>/<ref>/<path>`` with ETag/Last-Modified and
+304 answers to ``If-None-Match``, 404 for missing files, and switchable faults::
+
+    server = CorpusServer().start()          # or the ``corpus_server`` pytest fixture
+    server.base_url                          # "http://127.0.0.1:PORT" (raw layout)
+    server.url_for(ref)                      # full URL of a PageRef
+    server.set_fault("503", retry_after=1, times=1)        # all paths, once
+    server.set_fault("404", path=ref)                       # one path (PageRef or raw path)
+    server.clear_faults()
+    server.requests                          # [Request(method, path, headers)], headers lower-case
+    server.count(ref)                        # requests seen for one path
+    server.stop(); server.start()            # same port again; stop also cuts open connections
+
+Fault kinds (keyword parameters in brackets):
+    "404", "500", "429", "503" [retry_after]  status with a short body
+    "drip" [delay, chunk]        200, the real body ``chunk`` bytes every ``delay`` s
+    "hang" [delay]               accepts, never answers for ``delay`` s (default 30)
+    "reset"                      200 with full Content-Length, half the body, then TCP RST
+    "oversize" [size, declare_length]   ``size`` bytes (default 6 MiB); without length = close
+    "redirect_loop"              302 to itself, forever
+    "redirect_foreign"           302 to http://foreign.invalid/…
+    "redirect" [location]        302 to ``location`` (relative or absolute)
+    "bad_utf8"                   200, the real body with invalid UTF-8 bytes spliced in
+``times`` limits a fault to its first N matching requests (then the page is served normally).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import email.utils
+import hashlib
+import socket
+import struct
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import quote, unquote, urlsplit
+
+from tests.corpus import CORPUS
+from tui.core.urls import PageRef
+
+FAULT_KINDS = frozenset(
+    {
+        "404",
+        "500",
+        "429",
+        "503",
+        "drip",
+        "hang",
+        "reset",
+        "oversize",
+        "redirect_loop",
+        "redirect_foreign",
+        "redirect",
+        "bad_utf8",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    method: str
+    path: str  # decoded raw-layout path, no leading slash, no query
+    headers: dict[str, str]
+    at: float
+
+
+@dataclass(slots=True)
+class Fault:
+    kind: str
+    times: int | None = None
+    retry_after: int | str | None = None
+    delay: float = 0.05
+    chunk: int = 64
+    size: int = 6 * 1024 * 1024
+    declare_length: bool = True
+    location: str | None = None
+
+
+@dataclass
+class CorpusServer:
+    root: Path = CORPUS
+    host: str = "127.0.0.1"
+    port: int = 0
+    requests: list[Request] = field(default_factory=list)
+    _faults: dict[str | None, Fault] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _httpd: ThreadingHTTPServer | None = None
+    _thread: threading.Thread | None = None
+    _conns: set[socket.socket] = field(default_factory=set)
+
+    # ------------------------------------------------------------------ lifecycle
+    def start(self) -> CorpusServer:
+        if self._httpd is not None:
+            return self
+        owner = self
+
+        class Handler(_Handler):
+            server_owner = owner
+
+        httpd = ThreadingHTTPServer((self.host, self.port), Handler)
+        httpd.daemon_threads = True
+        self.port = httpd.server_address[1]
+        self._httpd = httpd
+        self._thread = threading.Thread(
+            target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        httpd, self._httpd = self._httpd, None
+        if httpd is None:
+            return
+        httpd.shutdown()
+        httpd.server_close()
+        with self._lock:
+            conns, self._conns = set(self._conns), set()
+        for conn in conns:
+            with contextlib.suppress(OSError):
+                conn.shutdown(socket.SHUT_RDWR)
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def url_for(self, ref: PageRef) -> str:
+        return f"{self.base_url}/{quote(ref.raw_path)}"
+
+    # ------------------------------------------------------------------ faults and log
+    def set_fault(self, kind: str, path: str | PageRef | None = None, **params: object) -> None:
+        if kind not in FAULT_KINDS:
+            raise ValueError(f"unknown fault {kind!r}")
+        key = path.raw_path if isinstance(path, PageRef) else path
+        with self._lock:
+            self._faults[key] = Fault(kind, **params)  # type: ignore[arg-type]
+
+    def clear_faults(self) -> None:
+        with self._lock:
+            self._faults.clear()
+
+    def count(self, path: str | PageRef | None = None) -> int:
+        key = path.raw_path if isinstance(path, PageRef) else path
+        with self._lock:
+            return sum(1 for r in self.requests if key is None or r.path == key)
+
+    def _take_fault(self, path: str) -> Fault | None:
+        with self._lock:
+            for key in (path, None):
+                fault = self._faults.get(key)
+                if fault is None:
+                    continue
+                if fault.times is not None:
+                    if fault.times <= 0:
+                        continue
+                    fault.times -= 1
+                return fault
+        return None
+
+    def _record(self, request: Request) -> None:
+        with self._lock:
+            self.requests.append(request)
+
+    def _track(self, conn: socket.socket, alive: bool) -> None:
+        with self._lock:
+            (self._conns.add if alive else self._conns.discard)(conn)
+
+    def __enter__(self) -> CorpusServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_owner: CorpusServer
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - quiet tests
+        pass
+
+    def setup(self) -> None:
+        super().setup()
+        self.server_owner._track(self.connection, True)
+
+    def finish(self) -> None:
+        with contextlib.suppress(OSError):
+            super().finish()
+        self.server_owner._track(self.connection, False)
+
+    def do_GET(self) -> None:
+        owner = self.server_owner
+        path = unquote(urlsplit(self.path).path).lstrip("/")
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        owner._record(Request("GET", path, headers, time.monotonic()))
+        fault = owner._take_fault(path)
+        try:
+            if fault is not None:
+                self._fault(fault, path)
+            else:
+                self._serve(path, headers)
+        except (BrokenPipeError, ConnectionResetError, OSError):
+            self.close_connection = True
+
+    # ------------------------------------------------------------------ normal replies
+    def _file(self, path: str) -> bytes | None:
+        root = self.server_owner.root.resolve()
+        target = (root / path).resolve()
+        if not target.is_relative_to(root) or not target.is_file():
+            return None
+        return target.read_bytes()
+
+    def _serve(self, path: str, headers: dict[str, str]) -> None:
+        data = self._file(path)
+        if data is None:
+            self._plain(404, b"404: Not Found")
+            return
+        etag = '"' + hashlib.sha1(data).hexdigest() + '"'
+        stamp = (self.server_owner.root / path).stat().st_mtime
+        last_modified = email.utils.formatdate(stamp, usegmt=True)
+        if etag in [t.strip() for t in headers.get("if-none-match", "").split(",")]:
+            self.send_response(304)
+            self.send_header("ETag", etag)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("ETag", etag)
+        self.send_header("Last-Modified", last_modified)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _plain(self, status: int, body: bytes, extra: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        for name, value in (extra or {}).items():
+            self.send_header(name, value)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _redirect(self, location: str) -> None:
+        self._plain(302, b"", {"Location": location})
+
+    # ------------------------------------------------------------------ faults
+    def _fault(self, fault: Fault, path: str) -> None:
+        kind = fault.kind
+        body = self._file(path) or ("正文" * 2000).encode()
+        if kind in ("404", "500", "429", "503"):
+            extra = {}
+            if fault.retry_after is not None:
+                extra["Retry-After"] = str(fault.retry_after)
+            self._plain(int(kind), f"{kind}: fault".encode(), extra)
+        elif kind == "drip":
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            for i in range(0, len(body), fault.chunk):
+                self.wfile.write(body[i : i + fault.chunk])
+                self.wfile.flush()
+                time.sleep(fault.delay)
+        elif kind == "hang":
+            time.sleep(fault.delay if fault.delay > 1 else 30)
+            self.close_connection = True
+        elif kind == "reset":
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body[: len(body) // 2])
+            self.wfile.flush()
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.close_connection = True
+        elif kind == "oversize":
+            self.send_response(200)
+            if fault.declare_length:
+                self.send_header("Content-Length", str(fault.size))
+            else:
+                self.send_header("Connection", "close")
+                self.close_connection = True
+            self.end_headers()
+            block = b"a" * 65536
+            sent = 0
+            while sent < fault.size:
+                n = min(len(block), fault.size - sent)
+                self.wfile.write(block[:n])
+                sent += n
+        elif kind == "redirect_loop":
+            self._redirect(f"/{quote(path)}")
+        elif kind == "redirect_foreign":
+            self._redirect(f"http://foreign.invalid/{quote(path)}")
+        elif kind == "redirect":
+            self._redirect(fault.location or "/")
+        elif kind == "bad_utf8":
+            cut = len(body) // 2
+            self._plain(200, body[:cut] + b"\xff\xfe\xc3(" + body[cut:])
