@@ -72,6 +72,10 @@ class Response:
         return self.status == 304
 
 
+def _timeout(policy: FetchPolicy) -> httpx.Timeout:
+    return httpx.Timeout(policy.read_timeout, connect=policy.connect_timeout)
+
+
 def make_client(policy: FetchPolicy | None = None, proxy: str | None = None) -> httpx.AsyncClient:
     """The one client a mirror shares for all its requests (connection reuse, one pool).
 
@@ -80,7 +84,7 @@ def make_client(policy: FetchPolicy | None = None, proxy: str | None = None) -> 
     """
     policy = policy or FetchPolicy()
     return httpx.AsyncClient(
-        timeout=httpx.Timeout(policy.read_timeout, connect=policy.connect_timeout),
+        timeout=_timeout(policy),
         limits=httpx.Limits(
             max_connections=policy.max_connections,
             max_keepalive_connections=policy.max_keepalive,
@@ -201,7 +205,9 @@ async def _attempt(
     try:
         async with asyncio.timeout(policy.attempt_timeout):
             for _hop in range(policy.max_redirects + 1):
-                async with client.stream("GET", current, headers=headers) as reply:
+                async with client.stream(
+                    "GET", current, headers=headers, timeout=_timeout(policy)
+                ) as reply:
                     if reply.status_code in REDIRECT_STATUSES:
                         location = reply.headers.get("location")
                         if not location:
