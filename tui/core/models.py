@@ -160,4 +160,3 @@ class Document:
 
 
 Page = Home | Index | Article | Document
-

@@ -151,15 +151,15 @@ def _wrap_line(line: str, width: int) -> list[str]:
                 cur_w += cw
             continue
         carry: list[str] = []
-        if (
-            tok in _NO_LINE_START
-            and len(cur) > 1
-            and len(cur[-1]) == 1
-            and is_wide(cur[-1])
-            and cur[-1] not in _NO_LINE_START
-        ):
-            # Kinsoku: move the last character down with the punctuation.
-            carry.append(cur.pop())
+        if tok in _NO_LINE_START and cur:
+            # Kinsoku: move the last character (and any closing marks after it) down with
+            # the punctuation, so that the new line does not start with it.
+            j = len(cur)
+            while j > 0 and len(cur[j - 1]) == 1 and cur[j - 1] in _NO_LINE_START:
+                j -= 1
+            if j > 1 and len(cur[j - 1]) == 1 and is_wide(cur[j - 1]):
+                carry = cur[j - 1 :]
+                del cur[j - 1 :]
         if cur:
             lines.append("".join(cur).rstrip())
         cur = [*carry, tok]

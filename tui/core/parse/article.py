@@ -56,7 +56,6 @@ def parse_article(ref: PageRef, text: str, home: PageRef | None) -> Article:
         first = blocks.pop(0)
         lead = LeadImage(first.src or "", first.text.strip(), res.alts.get(id(first), ""))
         lead_spans = first.spans
-    links, tags = renumber(blocks, res.links, lead_spans)
     if not any(b.type is not BlockType.IMAGE for b in blocks):
         warnings.append("no body text found")
     published = None
@@ -76,11 +75,16 @@ def parse_article(ref: PageRef, text: str, home: PageRef | None) -> Article:
         letter = res.category.ref.name[:1]
         source = _SOURCES_BY_FAMILY.get(letter)
     editor = None
-    for block in reversed(blocks):
-        m = _EDITOR.search(block.text)
+    for i in range(len(blocks) - 1, -1, -1):
+        m = _EDITOR.search(blocks[i].text)
         if m:
             editor = m.group(1).strip()
+            if len(blocks[i].text) <= 80:
+                # The editor's byline closes the article; what follows is the edition's
+                # solicitation (follow us, donate, subscribe banners).
+                del blocks[i + 1 :]
             break
+    links, tags = renumber(blocks, res.links, lead_spans)
     return Article(
         ref=ref,
         title=title,

@@ -147,6 +147,9 @@ class _Walker:
         self.links: list[Link] = []
         self.pieces: list[tuple[str, SpanKind, int | None]] = []
         self.piece_type = BlockType.PARAGRAPH
+        self.has_text = False
+        self.alts: dict[int, str] = {}
+        self.nav_links: list[Tag] = []
         self.heading: list[int] = []
         self.quote = 0
         self.items = 0
@@ -222,11 +225,13 @@ class _Walker:
             return
         if not s:
             return
-        if not self.pieces:
-            if s.isspace():
+        if s.isspace():
+            if self.pieces:
                 self.pieces.append((s, SpanKind.TEXT, None))
-                return
+            return
+        if not self.has_text:
             self.piece_type = self._block_type()
+            self.has_text = True
         kind, idx = SpanKind.TEXT, None
         if self.link_stack and not s.isspace():
             kind, idx = self._current_link()
@@ -253,6 +258,7 @@ class _Walker:
     def _spans(self) -> list[Span]:
         pieces = self.pieces
         self.pieces = []
+        self.has_text = False
         full = "".join(p[0] for p in pieces)
         if not full or full.isspace():
             return []
@@ -356,15 +362,24 @@ class _Walker:
         block = Block(BlockType.IMAGE, [], None, src)
         block_alt = alt
         self.blocks.append(block)
-        self._alts[id(block)] = block_alt
+        self.alts[id(block)] = block_alt
         self.caption_for = block
         self.caption_until = self.block_stack[-1] if self.block_stack else None
+
+    def _media(self, url: str) -> None:
+        """An audio/video player: keep its media file as a link, drop its controls."""
+        link = self._make_link(sanitise(url), "音频")
+        if link is None or self.noise_until is not None:
+            return
+        self.flush()
+        self.links.append(link)
+        self.blocks.append(
+            Block(BlockType.PARAGRAPH, [Span("音频", SpanKind.LINK, len(self.links))])
+        )
 
     # ------------------------------------------------------------------ walk
 
     def walk(self, root: Tag, drop_link_headings: bool) -> None:
-        self._alts: dict[int, str] = {}
-        self.nav_links: list[Tag] = []
         stack: list[tuple[bool, object]] = [(True, root)]
         while stack:
             entering, node = stack.pop()
@@ -395,6 +410,9 @@ class _Walker:
                     if count >= 2:
                         self.nav_links.append(node)
                     continue
+            media = node.attrs.get("data-url-h") or node.attrs.get("data-url-l")
+            if media:
+                self._media(str(media))
             block = name in _BLOCK_TAGS
             if block:
                 self.flush()
@@ -635,5 +653,5 @@ def clean(
         del blocks[title_idx]
     result.blocks = blocks
     result.links = walker.links
-    result.alts = walker._alts
+    result.alts = walker.alts
     return result
