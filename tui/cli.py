@@ -48,11 +48,13 @@ def format_dump(fetched: Fetched, home: PageRef, *, as_json: bool, width: int) -
     For now the page's raw text; the parsing layer replaces this body with the cleaned page.
     ``home`` lets a formatter print links relative to the mirror, ``width`` wraps text.
     """
+    from tui.core.dump import dump_text
+    from tui.core.parse import parse_page, to_json
+
+    page = parse_page(fetched.ref, fetched.text, home)
     if as_json:
-        return json.dumps(
-            {"kind": "raw", "ref": fetched.ref.key, "text": fetched.text}, ensure_ascii=False
-        )
-    return fetched.text
+        return json.dumps(to_json(page, home), ensure_ascii=False, indent=2)
+    return dump_text(page, home, width)
 
 
 def terminal_safe(text: str) -> str:
