@@ -1,0 +1,351 @@
+"""The page cache and the Mirror facade: freshness, revalidation, stale-if-error, recovery."""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import sqlite3
+import stat
+import subprocess
+import sys
+import textwrap
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.corpus import ROOT, pages
+from tui.core.cache import CachedPage, PageCache, cache_root, freshness_for
+from tui.core.config import CACHE_DIR_ENV, Options
+from tui.core.errors import NotFound, OfflineMiss
+from tui.core.mirror import Mirror, Origin, open_mirror
+from tui.core.urls import DEFAULT_HOME, parse_ref
+
+HOME = DEFAULT_HOME
+INDEX = HOME.with_path("indexes/p1.md")
+ARTICLE = pages("article")[0].ref
+
+
+class Clock:
+    """A settable clock so freshness can be tested without sleeping."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2025, 1, 1, 12, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, delta: timedelta) -> None:
+        self.now += delta
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+async def mirror(corpus_server, fast_policy, tmp_path, clock):
+    m = open_mirror(
+        Options(mirror=corpus_server.base_url, cache_dir=tmp_path / "cache"),
+        policy=fast_policy,
+        clock=clock,
+    )
+    yield m
+    await m.aclose()
+
+
+def text_of(ref) -> str:
+    return next(p for p in pages() if p.ref == ref).text()
+
+
+async def test_second_get_is_served_from_cache_with_server_stopped(mirror: Mirror, corpus_server):
+    assert mirror.label == "live" and mirror.warnings == []
+    assert not mirror.is_cached(ARTICLE)
+    first = await mirror.get(ARTICLE)
+    assert first.origin is Origin.NETWORK and first.text == text_of(ARTICLE)
+    assert first.fetched_at.tzinfo is not None
+    assert mirror.is_cached(ARTICLE)
+    corpus_server.stop()
+    second = await mirror.get(ARTICLE)
+    assert second.origin is Origin.CACHE and second.text == first.text and not second.stale
+
+
+async def test_every_corpus_page_round_trips_through_the_cache(mirror: Mirror, corpus_server):
+    for page in pages():
+        assert (await mirror.get(page.ref)).text == page.text()
+    corpus_server.stop()
+    for page in pages():
+        fetched = await mirror.get(page.ref)
+        assert fetched.origin is Origin.CACHE and fetched.text == page.text()
+
+
+async def test_query_variants_share_one_entry(mirror: Mirror, corpus_server):
+    a = parse_ref("indexes/p1.md?t=10261602", HOME)
+    b = parse_ref("indexes/p1.md?t=99999999", HOME)
+    assert a == b == INDEX
+    await mirror.get(a)
+    assert (await mirror.get(b)).origin is Origin.CACHE
+    assert corpus_server.count(INDEX) == 1
+
+
+async def test_index_revalidates_after_ten_minutes_with_304(mirror, corpus_server, clock):
+    first = await mirror.get(INDEX)
+    clock.advance(timedelta(minutes=9))
+    assert (await mirror.get(INDEX)).origin is Origin.CACHE
+    assert corpus_server.count(INDEX) == 1
+    clock.advance(timedelta(minutes=2))
+    assert not mirror.is_cached(INDEX)
+    again = await mirror.get(INDEX)
+    assert corpus_server.count(INDEX) == 2
+    sent = corpus_server.requests[-1].headers
+    assert sent["if-none-match"].startswith('"')
+    assert again.origin is Origin.CACHE and again.text == first.text
+    assert again.fetched_at == clock.now  # the 304 refreshed the entry
+    clock.advance(timedelta(minutes=5))
+    assert (await mirror.get(INDEX)).origin is Origin.CACHE
+    assert corpus_server.count(INDEX) == 2
+
+
+async def test_articles_stay_fresh_for_thirty_days(mirror, corpus_server, clock):
+    assert freshness_for(ARTICLE) == timedelta(days=30)
+    assert freshness_for(HOME) == freshness_for(INDEX) == timedelta(minutes=10)
+    await mirror.get(ARTICLE)
+    clock.advance(timedelta(days=29))
+    assert mirror.is_cached(ARTICLE)
+    assert (await mirror.get(ARTICLE)).origin is Origin.CACHE
+    clock.advance(timedelta(days=2))
+    assert not mirror.is_cached(ARTICLE)
+    await mirror.get(ARTICLE)
+    assert corpus_server.count(ARTICLE) == 2
+
+
+async def test_refresh_revalidates_even_when_fresh(mirror, corpus_server):
+    await mirror.get(ARTICLE)
+    fetched = await mirror.get(ARTICLE, refresh=True)
+    assert corpus_server.count(ARTICLE) == 2
+    assert "if-none-match" in corpus_server.requests[-1].headers
+    assert fetched.origin is Origin.CACHE
+
+
+@pytest.mark.parametrize("fault", ["500", "reset", "stopped"])
+async def test_stale_if_error(mirror, corpus_server, clock, fault):
+    first = await mirror.get(INDEX)
+    clock.advance(timedelta(hours=1))
+    if fault == "stopped":
+        corpus_server.stop()
+    else:
+        corpus_server.set_fault(fault)
+    fetched = await mirror.get(INDEX)
+    assert fetched.stale and fetched.origin is Origin.STALE
+    assert fetched.text == first.text
+    assert fetched.fetched_at == first.fetched_at
+    assert fetched.warnings and "cached" in fetched.warnings[-1]
+
+
+async def test_not_found_is_not_masked_by_stale_copy(mirror, corpus_server, clock):
+    await mirror.get(INDEX)
+    clock.advance(timedelta(hours=1))
+    corpus_server.set_fault("404", path=INDEX)
+    with pytest.raises(NotFound):
+        await mirror.get(INDEX)
+
+
+async def test_offline_never_touches_the_network(corpus_server, fast_policy, tmp_path, clock):
+    options = Options(mirror=corpus_server.base_url, cache_dir=tmp_path)
+    online = open_mirror(options, policy=fast_policy, clock=clock)
+    await online.get(INDEX)
+    await online.aclose()
+    seen = corpus_server.count()
+    options.offline = True
+    offline = open_mirror(options, policy=fast_policy, clock=clock)
+    try:
+        assert offline.label == "offline copy"
+        assert offline.description.startswith("offline copy")
+        assert offline.is_cached(INDEX) and not offline.is_cached(ARTICLE)
+        assert (await offline.get(INDEX)).origin is Origin.CACHE
+        clock.advance(timedelta(days=1))
+        assert (await offline.get(INDEX)).origin is Origin.STALE
+        with pytest.raises(OfflineMiss):
+            await offline.get(ARTICLE)
+    finally:
+        await offline.aclose()
+    assert corpus_server.count() == seen
+
+
+async def test_undecodable_bytes_warn_and_are_cached(mirror, corpus_server):
+    corpus_server.set_fault("bad_utf8", path=ARTICLE)
+    fetched = await mirror.get(ARTICLE)
+    assert "\ufffd" in fetched.text and fetched.warnings
+
+
+def test_cache_dir_is_private_and_overridable(tmp_path, monkeypatch):
+    monkeypatch.setenv(CACHE_DIR_ENV, str(tmp_path / "from-env"))
+    assert cache_root(None) == tmp_path / "from-env"
+    assert cache_root(tmp_path / "flag") == tmp_path / "flag"
+    monkeypatch.delenv(CACHE_DIR_ENV)
+    assert "goodnews-tui" in str(cache_root(None))
+    cache, warnings = PageCache.open(tmp_path / "flag")
+    assert cache is not None and warnings == []
+    assert stat.S_IMODE((tmp_path / "flag").stat().st_mode) == 0o700
+    cache.close()
+
+
+def test_state_dir_sits_next_to_the_cache(tmp_path):
+    m = open_mirror(Options(cache_dir=tmp_path))
+    assert m.state_dir == tmp_path / "state" and m.state_dir.is_dir()
+    assert m.home == HOME and m.description == "live · begood0513/goodnews@master"
+
+
+async def test_cache_stores_json_never_pickles(mirror, tmp_path):
+    await mirror.get(ARTICLE)
+    db = sqlite3.connect(tmp_path / "cache" / "pages" / "cache.db")
+    modes = {row[0] for row in db.execute("SELECT mode FROM Cache")}
+    db.close()
+    assert modes and 4 not in modes  # diskcache MODE_PICKLE == 4
+
+
+async def test_planted_pickle_is_never_loaded(mirror, tmp_path):
+    await mirror.get(ARTICLE)
+    marker = tmp_path / "pwned"
+    payload = pickle.dumps(_Boom(str(marker)))
+    db = sqlite3.connect(tmp_path / "cache" / "pages" / "cache.db")
+    db.execute("UPDATE Cache SET mode = 4, value = ?, filename = NULL", (payload,))
+    db.commit()
+    db.close()
+    assert mirror.cache is not None
+    assert mirror.cache.load(ARTICLE) is None
+    assert not marker.exists()
+
+
+class _Boom:
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __reduce__(self):
+        return (Path.touch, (Path(self.path),))
+
+
+def test_size_limit_evicts_oldest(tmp_path):
+    cache = PageCache(tmp_path, size_limit=400_000)
+    now = datetime.now(UTC)
+    refs = [HOME.with_path(f"pages/x/{i}.md") for i in range(40)]
+    # Random-looking text so that compression does not make it small.
+    for i, ref in enumerate(refs):
+        text = os.urandom(30_000).hex()
+        cache.store(ref, CachedPage(text, now, now))
+        assert cache.load(ref) is not None, i
+    assert cache.volume() <= 400_000 + 2 * 61_000
+    assert cache.load(refs[0]) is None  # evicted
+    assert cache.load(refs[-1]) is not None
+    cache.close()
+
+
+async def test_corrupt_cache_is_moved_aside_and_rebuilt(corpus_server, fast_policy, tmp_path):
+    options = Options(mirror=corpus_server.base_url, cache_dir=tmp_path)
+    m = open_mirror(options, policy=fast_policy)
+    await m.get(HOME)
+    await m.aclose()
+    for name in os.listdir(tmp_path / "pages"):
+        if name.startswith("cache.db"):
+            (tmp_path / "pages" / name).write_bytes(b"this is not a database" * 100)
+    m = open_mirror(options, policy=fast_policy)
+    try:
+        assert m.cache is not None
+        assert any("corrupt" in w and "rebuilt" in w for w in m.warnings)
+        assert [p.name for p in tmp_path.iterdir() if ".corrupt-" in p.name]
+        assert (await m.get(HOME)).origin is Origin.NETWORK
+        assert (await m.get(HOME)).origin is Origin.CACHE
+    finally:
+        await m.aclose()
+
+
+async def test_unusable_cache_dir_runs_without_cache(corpus_server, fast_policy, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    m = open_mirror(
+        Options(mirror=corpus_server.base_url, cache_dir=blocker / "cache"), policy=fast_policy
+    )
+    try:
+        assert m.cache is None and m.state_dir is None
+        assert any("without a cache" in w for w in m.warnings)
+        assert (await m.get(HOME)).origin is Origin.NETWORK
+        assert (await m.get(HOME)).origin is Origin.NETWORK
+    finally:
+        await m.aclose()
+
+
+async def test_full_disk_degrades_to_no_cache(mirror, corpus_server):
+    await mirror.get(HOME)
+    assert mirror.cache is not None
+    # SQLite's page cap gives a real "database or disk is full" on the next growth.
+    sql = mirror.cache._cache._sql  # noqa: SLF001 - reaching the real connection on purpose
+    (pages_now,) = sql("PRAGMA page_count").fetchone()
+    sql(f"PRAGMA max_page_count = {pages_now}")
+    fetched = None
+    for page in pages("article")[:10]:
+        fetched = await mirror.get(page.ref)
+        if mirror.cache is None:
+            break
+    assert mirror.cache is None and fetched is not None
+    assert fetched.origin is Origin.NETWORK
+    assert any("continuing without a cache" in w for w in fetched.warnings)
+    assert any("continuing without a cache" in w for w in mirror.warnings)
+    assert (await mirror.get(HOME)).origin is Origin.NETWORK
+
+
+HAMMER = textwrap.dedent(
+    """
+    import sys
+    from datetime import UTC, datetime
+    from pathlib import Path
+    from tui.core.cache import CachedPage, PageCache
+    from tui.core.urls import DEFAULT_HOME
+
+    cache = PageCache(Path(sys.argv[1]))
+    who = sys.argv[2]
+    now = datetime.now(UTC)
+    for i in range(800):
+        ref = DEFAULT_HOME.with_path(f"pages/h/{i % 25}.md")
+        cache.store(ref, CachedPage(f"{who}:{i % 25}:" + "字" * (i * 97 % 50000), now, now))
+        got = cache.load(ref)
+        assert got is not None and got.text.split(":")[1] == str(i % 25), got
+    cache.close()
+    print("done", who)
+    """
+)
+
+
+def test_two_processes_hammering_one_cache(tmp_path):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", HAMMER, str(tmp_path), who],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for who in ("a", "b")
+    ]
+    for proc in procs:
+        out, err = proc.communicate(timeout=60)
+        assert proc.returncode == 0, err
+        assert out.startswith("done")
+    cache = PageCache(tmp_path)
+    for i in range(25):
+        entry = cache.load(HOME.with_path(f"pages/h/{i}.md"))
+        assert entry is not None
+        who, index, body = entry.text.split(":", 2)
+        assert who in ("a", "b") and index == str(i) and set(body) <= {"字"}
+    cache.close()
+
+
+def test_entries_survive_json_round_trip():
+    now = datetime(2025, 5, 1, tzinfo=UTC)
+    page = CachedPage("文", now, now, etag='"x"', last_modified="Thu", url="http://h/p")
+    data = json.loads(json.dumps(page.to_json()))
+    assert CachedPage.from_json(data) == page
+    assert CachedPage.from_json({"v": 99}) is None
+    assert CachedPage.from_json({"v": 1, "text": 3}) is None
