@@ -116,7 +116,7 @@ def normalise_space(text: str) -> str:
     return _WS_RUN.sub(" ", text).strip()
 
 
-_TOKEN = re.compile(r"\s+|[^\s\u1100-\U0010ffff]+|.", re.S)
+_TOKEN = re.compile(r"\[\d+\](?:[^\s\u1100-\U0010ffff]+|\S)|\s+|[^\s\u1100-\U0010ffff]+|.", re.S)
 
 
 def _wrap_line(line: str, width: int) -> list[str]:

@@ -1,0 +1,282 @@
+"""Reading-quality bars on every page of ``../shared/corpus``.
+
+Every expectation is computed from the raw page with an oracle that shares no code with
+the cleaner: BeautifulSoup over the raw text (no Markdown rendering), regular expressions for
+Markdown lines, and the tag URL shapes of GUIDE section 1. No corpus text is stored here,
+and no rule names a particular page, so the same checks apply to pages not yet seen.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from functools import cache
+from urllib.parse import unquote
+
+import pytest
+from bs4 import BeautifulSoup
+
+from tests.corpus import CorpusPage, pages
+from tui.core.models import Article, BlockType, Home, Index, LinkType, Page
+from tui.core.parse import parse_page, to_json
+from tui.core.urls import DEFAULT_HOME, LinkKind, resolve
+
+HOME = DEFAULT_HOME
+WS = re.compile(r"[\s\u00a0\u3000\u200b]+")
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+MD_HEADING = re.compile(r"^\s{0,3}#{1,6}[ \t]+(.*?)\s*#*\s*$", re.M)
+MD_LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]*)[^)]*\)")
+ORIGINAL = re.compile(r"原文地址[^:：\n]*[:：]\s*(https?://[^\s<>\"'）)]+)")
+# Tag pages of the original sites (GUIDE section 1), absolute or site-relative.
+TAG_URL = re.compile(
+    r"^(?:https?://[^/]*epochtimes\.com)?/(?:gb|b5)/tag/[^/]+\.html?$"
+    r"|^(?:https?://[^/]*ntdtv\.com)/(?:gb|b5)/[^/]+\.htm$"
+    r"|^(?:https?://[^/]*secretchina\.com)?/news/(?:gb|b5)/tag/[^/]+/?$",
+    re.I,
+)
+NOISE_MARKERS = ("手机上长按", "本文短网址", "荣誉会员", "原文地址", "div-gpt-ad", "adsbygoogle")
+# Paragraphs an honest reader drops: share block, short-URL box, appeals, copyright lines.
+NOISE_PARAGRAPH = re.compile("|".join(NOISE_MARKERS) + "|版权所有|严禁建立镜像网站")
+HIDDEN = re.compile(r"display\s*:\s*none", re.I)
+DROPPED = ("script", "style", "ins", "button", "input", "iframe", "noscript")
+EDITOR = re.compile(r"责任编辑\s*[：:]")
+
+
+def squash(text: str) -> str:
+    return WS.sub("", html.unescape(text))
+
+
+@cache
+def parsed(page: CorpusPage) -> Page:
+    return parse_page(page.ref, page.text(), HOME)
+
+
+@cache
+def raw_soup(page: CorpusPage) -> BeautifulSoup:
+    """The raw page as HTML, hidden elements and machinery removed (the oracle's view)."""
+    soup = BeautifulSoup(page.text(), "lxml")
+    for el in soup.find_all(DROPPED):
+        el.decompose()
+    for el in soup.find_all(style=HIDDEN):
+        el.decompose()
+    return soup
+
+
+def article_text(article: Article) -> str:
+    parts = [article.lead_image.caption] if article.lead_image else []
+    parts += [b.text for b in article.blocks]
+    return squash("".join(parts))
+
+
+def body_paragraphs(page: CorpusPage) -> list[str]:
+    """Every non-empty ``<p>`` of the body, up to the editor's byline that closes it."""
+    out: list[str] = []
+    for p in raw_soup(page).find_all("p"):
+        text = squash(p.get_text())
+        if not text or NOISE_PARAGRAPH.search(text):
+            continue
+        out.append(text)
+        if EDITOR.search(text) and len(text) <= 80:
+            break
+    return out
+
+
+def html_headings(page: CorpusPage) -> list[str]:
+    out: list[str] = []
+    for h in raw_soup(page).find_all(re.compile(r"^h[1-6]$")):
+        text = squash(h.get_text())
+        if text:
+            out.append(text)
+    return out
+
+
+def captions(page: CorpusPage) -> list[str]:
+    out: list[str] = []
+    soup = raw_soup(page)
+    for el in soup.find_all(True):
+        if el.name == "figcaption" or "caption" in str(el.get("class", "")).lower():
+            text = squash(el.get_text())
+            if text:
+                out.append(text)
+    return out
+
+
+def tag_names(page: CorpusPage) -> list[str]:
+    names: list[str] = []
+    for el in raw_soup(page).find_all(href=True):
+        href = str(el["href"]).strip()
+        if not TAG_URL.match(unquote(href)):
+            continue
+        name = squash(el.get_text())
+        if not name:
+            name = squash(unquote(href).rstrip("/").rsplit("/", 1)[-1].rsplit(".", 1)[0])
+        if name and name not in names:
+            names.append(name)
+    return names
+
+
+def md_heading_urls(page: CorpusPage) -> set[str]:
+    urls: set[str] = set()
+    for line in MD_HEADING.findall(page.text()):
+        for _text, href in MD_LINK.findall(line):
+            target = resolve(page.ref, href)
+            if target is not None:
+                urls.add(target.url)
+    return urls
+
+
+def strings(obj: object) -> list[str]:
+    if isinstance(obj, str):
+        return [obj]
+    if isinstance(obj, dict):
+        return [s for v in obj.values() for s in strings(v)]
+    if isinstance(obj, list):
+        return [s for v in obj for s in strings(v)]
+    return []
+
+
+ARTICLES = pages("article")
+INDEXES = pages("index")
+ALL = pages()
+
+
+def ids(items: list[CorpusPage]) -> list[str]:
+    return [p.ref.path if p.ref.repo == "goodnews" else p.ref.key for p in items]
+
+
+@pytest.mark.parametrize("page", ALL, ids=ids(ALL))
+def test_every_page_parses_to_safe_json(page: CorpusPage) -> None:
+    model = parsed(page)
+    data = to_json(model, HOME)
+    json.dumps(data, ensure_ascii=False)
+    assert data["kind"] == ("document" if page.kind == "other" else page.kind)
+    for s in strings(data):
+        assert not CONTROL.search(s), s
+
+
+@pytest.mark.parametrize("page", ARTICLES, ids=ids(ARTICLES))
+def test_article_reading_quality(page: CorpusPage) -> None:
+    article = parsed(page)
+    assert isinstance(article, Article)
+    text = page.text()
+
+    heading = MD_HEADING.search(text)
+    assert heading is not None
+    assert squash(article.title) == squash(heading.group(1))
+
+    # Every body paragraph, in order.
+    body = article_text(article)
+    pos = 0
+    for para in body_paragraphs(page):
+        found = body.find(para, pos)
+        assert found >= 0, f"missing or out of order: {para[:40]}"
+        pos = found + len(para)
+
+    # HTML subheadings are headings (those of the closing solicitation excepted).
+    model_headings = {squash(b.text) for b in article.blocks if b.type is BlockType.HEADING}
+    for h in html_headings(page):
+        if h in body:
+            assert h in model_headings, h
+
+    # Captions are captions.
+    model_captions = [squash(b.text) for b in article.blocks if b.type is BlockType.IMAGE]
+    if article.lead_image:
+        model_captions.append(squash(article.lead_image.caption))
+    for cap in captions(page):
+        assert any(cap in c for c in model_captions), cap
+
+    # No boilerplate survives, neither as text nor as links.
+    dumped = json.dumps(to_json(article, HOME), ensure_ascii=False)
+    for marker in NOISE_MARKERS:
+        assert marker not in dumped, marker
+    nav_and_promo = md_heading_urls(page)
+    assert not nav_and_promo & {link.url for link in article.links}
+    for link in article.links:
+        assert link.ref is None or link.ref.path != "README.md" or link.ref.repo != "goodnews"
+        assert not link.url.endswith(".md.png")
+
+    # The original-site URL is kept as metadata.
+    original = ORIGINAL.search(text)
+    assert article.original_url == (original.group(1) if original else None)
+
+    # Every tag, in order, without duplicates; no other link is a tag.
+    assert [squash(t.name) for t in article.tags] == tag_names(page)
+    for link in article.links:
+        if link.kind is LinkType.TAG:
+            assert TAG_URL.match(unquote(link.url)), link.url
+    for tag in article.tags:
+        assert tag.url.strip() == tag.url
+
+
+@pytest.mark.parametrize("page", ARTICLES, ids=ids(ARTICLES))
+def test_article_metadata(page: CorpusPage) -> None:
+    article = parsed(page)
+    assert isinstance(article, Article)
+    text = page.text()
+    dateline = re.search(r"【[^【】\d]*?(\d{4})年(\d{1,2})月(\d{1,2})日", text)
+    if dateline and article.published is not None:
+        y, m, d = (int(g) for g in dateline.groups())
+        assert (article.published.year, article.published.month, article.published.day) == (
+            y,
+            m,
+            d,
+        )
+    if dateline:
+        assert article.published is not None
+        assert article.source
+    nav = MD_HEADING.search(text, MD_HEADING.search(text).end())  # type: ignore[union-attr]
+    index_links = [
+        (t, h) for t, h in MD_LINK.findall(nav.group(1) if nav else "") if "/indexes/" in h
+    ]
+    if index_links:
+        assert article.category is not None
+        assert squash(article.category.title) == squash(index_links[0][0])
+        target = resolve(page.ref, index_links[0][1])
+        assert target is not None and target.ref == article.category.ref
+    if EDITOR.search(text):
+        assert article.editor
+    numbers = [link.n for link in article.links]
+    assert numbers == list(range(1, len(numbers) + 1))
+    used = {s.link for b in article.blocks for s in b.spans if s.link is not None}
+    assert used <= set(numbers)
+
+
+@pytest.mark.parametrize("page", INDEXES, ids=ids(INDEXES))
+def test_index_entries(page: CorpusPage) -> None:
+    index = parsed(page)
+    assert isinstance(index, Index)
+    expected: list[tuple[str, str, bool]] = []
+    for line in MD_HEADING.findall(page.text()):
+        links = MD_LINK.findall(line)
+        if len(links) != 1:
+            continue
+        title, href = links[0]
+        target = resolve(page.ref, html.unescape(href))
+        assert target is not None
+        if target.kind is LinkKind.PAGE and target.ref is not None:
+            expected.append((squash(title), target.ref.target(HOME), False))
+        else:
+            expected.append((squash(title), target.url, True))
+    got = [(squash(e.title), e.target, e.external) for e in index.entries]
+    assert got == expected
+    stem = page.ref.name.removesuffix(".md")
+    assert stem.endswith(index.title)
+    if index.family:
+        assert stem == index.family + index.title
+
+
+def test_home_sections_and_categories() -> None:
+    (page,) = pages("home")
+    home = parsed(page)
+    assert isinstance(home, Home)
+    expected: list[tuple[str, str]] = []
+    for line in MD_HEADING.findall(page.text()):
+        for title, href in MD_LINK.findall(line):
+            target = resolve(page.ref, href)
+            if target and target.ref and target.ref.same_repo(page.ref) and target.is_page:
+                expected.append((squash(title), target.ref.target(HOME)))
+    got = [(squash(c.title), c.ref.target(HOME)) for s in home.sections for c in s.categories]
+    assert got == expected
+    assert all(s.title and s.categories for s in home.sections)
+    assert all(link.ref is None or not link.ref.same_repo(page.ref) for link in home.links)
