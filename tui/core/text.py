@@ -66,6 +66,8 @@ def char_width(ch: str) -> int:
     o = ord(ch)
     if 0x20 <= o < 0x7F:
         return 1
+    if 0x4E00 <= o <= 0x9FFF or 0x3000 <= o <= 0x303E or 0xFF01 <= o <= 0xFF60:
+        return 2  # the common case in this mirror: ideographs, CJK and fullwidth punctuation
     if o < 0x20 or 0x7F <= o < 0xA0:
         return 0
     if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me", "Cf"):
@@ -128,7 +130,12 @@ def _wrap_line(line: str, width: int) -> list[str]:
         if tok.isspace():
             space = bool(cur)
             continue
-        w = len(tok) if tok.isascii() else cell_width(tok)
+        if tok.isascii():
+            w = len(tok)
+        elif len(tok) == 1:
+            w = char_width(tok)
+        else:
+            w = cell_width(tok)
         gap = 1 if space and cur else 0
         space = False
         if cur_w + gap + w <= width:
