@@ -1,0 +1,68 @@
+"""The headless core and the ``dump`` path never import Textual (fast start, usable in scripts).
+
+Each check runs in a fresh interpreter, because this test process may already have imported
+Textual for UI tests.
+"""
+
+from __future__ import annotations
+
+import os
+import pkgutil
+import subprocess
+import sys
+
+import tui.core
+from tests.corpus import CORPUS, ROOT, pages
+
+FORBIDDEN = ("textual",)
+
+
+def _modules_after(code: str) -> set[str]:
+    probe = code + "\nimport sys\nprint('\\n'.join(sorted(sys.modules)))\n"
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return set(result.stdout.split())
+
+
+def _forbidden(modules: set[str]) -> set[str]:
+    return {m for m in modules if m.split(".")[0] in FORBIDDEN}
+
+
+def core_modules() -> list[str]:
+    return sorted(
+        info.name for info in pkgutil.walk_packages(tui.core.__path__, prefix="tui.core.")
+    )
+
+
+def test_core_modules_are_listed():
+    names = core_modules()
+    for required in ("urls", "errors", "fetch", "source", "cache", "config", "mirror"):
+        assert f"tui.core.{required}" in names
+
+
+def test_importing_every_core_module_skips_textual():
+    imports = "\n".join(f"import {name}" for name in core_modules())
+    modules = _modules_after(imports + "\nimport tui.cli")
+    assert "tui.core.mirror" in modules and "tui.cli" in modules
+    assert _forbidden(modules) == set()
+
+
+def test_running_dump_skips_textual():
+    page = pages("article")[0].ref.path
+    code = (
+        "import contextlib, io\n"
+        "from tui.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+        f"    rc = main(['dump', '--mirror', {str(CORPUS)!r}, {page!r}])\n"
+        "assert rc == 0 and out.getvalue(), rc\n"
+    )
+    modules = _modules_after(code)
+    assert "tui.core.mirror" in modules
+    assert _forbidden(modules) == set()
