@@ -54,6 +54,16 @@ def link_from_href(base: PageRef, href: str, text: str, home: PageRef | None) ->
     return Link(0, text, kind, target.url, target.url, target.ref, target.anchor)
 
 
+def _heading_text(inline: Token) -> str:
+    parts: list[str] = []
+    for child in inline.children or ():
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+    return normalise_space(sanitise("".join(parts)))
+
+
 def index_title(ref: PageRef) -> tuple[str, str | None]:
     """``E专栏文集.md`` -> (专栏文集, E): the one-letter prefix names the source family."""
     stem = posixpath.splitext(ref.name)[0]
@@ -69,10 +79,13 @@ def parse_index(ref: PageRef, text: str, home: PageRef | None) -> Index:
     for i, tok in enumerate(tokens):
         if tok.type != "inline" or i == 0 or tokens[i - 1].type != "heading_open":
             continue
-        _outside, links = inline_links(tok)
+        outside, links = inline_links(tok)
         if len(links) != 1:
             continue  # the cross-repo header line, or a heading without a link
         entry_text, href = links[0]
+        if "[" in outside or "]" in outside:
+            # Unbalanced brackets in a title split it at the last "[": show it whole.
+            entry_text = _heading_text(tok) or entry_text
         link = link_from_href(ref, href, entry_text, home)
         if link is None or not entry_text:
             continue
