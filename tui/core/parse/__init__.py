@@ -42,7 +42,7 @@ def detect_kind(ref: PageRef, text: str) -> str:
     if lower.startswith("pages/") and path.count("/") >= 2:
         return "article"
     if "/" not in path and lower in ("readme.md", "index.md"):
-        if len(_INDEX_LINK.findall(text[:20000])) >= 3:
+        if len(_INDEX_LINK.findall(text[:20000])) >= 2:
             return "home"
         return "document"
     if _ARTICLE_HEAD.match(text) and ("手机上长按" in text or "原文地址" in text):

@@ -61,6 +61,7 @@ _NOISE_TEXT = re.compile(
 )
 _ORIGINAL = re.compile(r"原文地址[^:：\n]{0,12}[:：]\s*(https?://[^\s<>\"'）)]+)")
 _URL = re.compile(r"https?://[^\s<>\"'）)]+")
+_SENTENCE_END = ("。", "！", "？", "…", ".", "!", "?", "：", ":", "”", "」")
 _SAFE_SCHEMES = frozenset({"http", "https", "mailto", ""})
 
 
@@ -331,6 +332,14 @@ class _Walker:
             cap.spans.extend(spans)
             return
         level = self.heading[-1] if btype is BlockType.HEADING and self.heading else None
+        if (
+            btype is BlockType.PARAGRAPH
+            and all(sp.kind is SpanKind.EMPHASIS or not sp.text.strip() for sp in spans)
+            and len(text) <= 40
+            and not text.rstrip().endswith(_SENTENCE_END)
+        ):
+            # A paragraph that is one short bold phrase is how N pages write subheadings.
+            btype, level = BlockType.HEADING, 4
         self.blocks.append(Block(btype, spans, level))
 
     def line_break(self) -> None:
@@ -644,7 +653,9 @@ def clean(
     title_idx = None
     for i, block in enumerate(blocks):
         if block.type is BlockType.HEADING:
-            title_idx = i
+            # A heading that is only a link is a table-of-contents entry, not a title.
+            if any(sp.link is None and sp.text.strip() for sp in block.spans):
+                title_idx = i
             break
         if block.type is not BlockType.IMAGE:
             break
