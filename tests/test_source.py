@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -212,3 +213,19 @@ def test_unreadable_is_not_followed_outside(tmp_path: Path):
     os.symlink("/", tmp_path / "root")
     source = LocalSource(tmp_path)
     assert not source.exists(source.home.with_path("root/etc/passwd"))
+
+
+async def test_no_network_fails_fast_with_default_policy():
+    # What a first run without network does: both default-style bases refuse at once.
+    dead = [CorpusServer().start() for _ in range(2)]
+    urls = [d.base_url for d in dead]
+    for d in dead:
+        d.stop()
+    source = RemoteSource([BaseURL(u) for u in urls])
+    started = time.monotonic()
+    try:
+        with pytest.raises(NetworkUnavailable):
+            await source.fetch(HOME)
+    finally:
+        await source.aclose()
+    assert time.monotonic() - started < 3

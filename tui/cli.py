@@ -45,8 +45,8 @@ class _Parser(argparse.ArgumentParser):
 def format_dump(fetched: Fetched, home: PageRef, *, as_json: bool, width: int) -> str:
     """What ``dump`` prints for one page (the single place the output format lives).
 
-    For now the page's raw text; the parsing layer replaces this body with the cleaned page.
-    ``home`` lets a formatter print links relative to the mirror, ``width`` wraps text.
+    The cleaned page as wrapped text, or its JSON form; ``home`` lets links print relative
+    to the mirror, ``width`` wraps text. Kept as one function so the format has one owner.
     """
     from tui.core.dump import dump_text
     from tui.core.parse import parse_page, to_json
