@@ -116,6 +116,7 @@ class GoodnewsApp(App[int]):
     """A keyboard-driven browser for the goodnews mirror."""
 
     TITLE = "goodnews-tui"
+    AUTO_FOCUS = "#entries"
     CSS_PATH = [styles_dir() / "app.tcss"]
     COMMANDS = App.COMMANDS | {CommandsProvider}
     BINDINGS = [
@@ -215,7 +216,8 @@ class GoodnewsApp(App[int]):
             label = "sample (no network)"
         if stale:
             label = f"{label} · offline copy"
-        self.crumbs.set_source(label, self.mirror.description if not self.narrow else "")
+        detail = self.mirror.description.partition(" · ")[2]
+        self.crumbs.set_source(label, detail if not self.narrow else "")
 
     def _update_crumbs(self) -> None:
         parts = ["首页"]
@@ -310,6 +312,8 @@ class GoodnewsApp(App[int]):
 
     def _marks(self, refs: Iterable[PageRef | None]) -> tuple[set[str], set[str]]:
         read = self.library.read_keys()
+        if self.mirror.label not in ("live", "offline copy"):
+            return read, set()  # local pages are always at hand: a mark would say nothing
         cached = {ref.key for ref in refs if ref is not None and self.mirror.is_cached(ref)}
         return read, cached
 
@@ -332,7 +336,7 @@ class GoodnewsApp(App[int]):
         items: list[Item] = []
         for section in home.sections:
             items.append(Item("section", section.title))
-            items.extend(Item("index", c.title, c.ref) for c in section.categories)
+            items.extend(Item(_item_kind(c.ref), c.title, c.ref) for c in section.categories)
         others = [link for link in home.links if link.kind in ("page", "external")]
         if others:
             items.append(Item("section", "其他"))
@@ -834,6 +838,11 @@ class GoodnewsApp(App[int]):
         finally:
             self.prefetch_status = ""
             self._update_status()
+
+
+def _item_kind(ref: PageRef) -> Literal["index", "article"]:
+    """Home links mostly lead to indexes; a few feature an article directly."""
+    return "article" if ref.path.startswith("pages/") else "index"
 
 
 def run_app(options: object) -> int:

@@ -238,7 +238,7 @@ def layout_article(article: Article, width: int, notes: Sequence[str] = ()) -> L
                 runs.append((f"[{n}]", "marker", n))
         out.add(wrap_runs(runs, width))
     tail = []
-    if article.editor:
+    if article.editor and not any("责任编辑" in b.text for b in article.blocks[-3:]):
         tail.append(f"责任编辑：{article.editor}")
     if article.original_url:
         tail.append(f"原文：{article.original_url}")

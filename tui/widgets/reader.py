@@ -94,6 +94,9 @@ class ReaderView(ScrollView, can_focus=True):
         self._composer = composer
         self._digits = ""
         self._relayout()
+        if self.scrollable_content_region.width == 0:
+            # Not laid out yet: wrap again once the widget knows its width.
+            self.call_after_refresh(self._relayout)
         self.selected_link = state.link if state else None
         self.scroll_to(0, state.scroll_y if state else 0, animate=False, immediate=True)
         self.refresh()
@@ -125,6 +128,7 @@ class ReaderView(ScrollView, can_focus=True):
 
     def _relayout(self) -> None:
         self._strips.clear()
+        self.refresh()
         if self._composer is None:
             return
         width = self.layout_width
