@@ -852,10 +852,13 @@ def run_app(options: object) -> int:
 
     assert isinstance(options, Options)
     try:
-        mirror = sample_mirror(None) if options.sample else open_mirror(options)
+        mirror = open_mirror(options)
     except MirrorError as error:
         print(f"goodnews-tui: {error}", file=sys.stderr)
         return error.exit_code
+    except ValueError as error:
+        print(f"goodnews-tui: {error}", file=sys.stderr)
+        return 2
     state = mirror.state_dir
     library = Library(state / LIBRARY_FILE if state else None)
     app = GoodnewsApp(mirror, library=library, prefetch=options.prefetch, theme=None)

@@ -31,6 +31,7 @@ def help_text() -> Content:
 
 
 class HelpScreen(ModalScreen[None]):
+    AUTO_FOCUS = "#help-body"
     BINDINGS = [
         Binding("escape,q,question_mark", "dismiss", "Close", show=True),
     ]

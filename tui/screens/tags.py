@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 
 
 class TagPicker(ModalScreen[str | None]):
+    AUTO_FOCUS = "#tags-list"
     BINDINGS = [
         Binding("escape,q", "cancel", "Close", show=True),
         Binding("j", "cursor_down", show=False),

@@ -1,0 +1,280 @@
+"""The browser driven from the keyboard through Pilot, over real mirrors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.corpus_server import CorpusServer
+from tests.ui.conftest import home_ready, open_article, open_index, sample_app, titles, wait_for
+from tui.app import GoodnewsApp
+from tui.core.config import Options
+from tui.core.fetch import FetchPolicy
+from tui.core.library import Library
+from tui.core.mirror import open_mirror
+from tui.core.models import Article
+from tui.core.urls import PageRef
+
+FAST = FetchPolicy(
+    connect_timeout=1.0,
+    read_timeout=1.0,
+    attempt_timeout=2.0,
+    deadline=3.0,
+    retries=0,
+    backoff_base=0.01,
+    backoff_cap=0.02,
+    retry_after_cap=1.0,
+)
+CORPUS_HOME = PageRef("begood0513", "goodnews", "master", "README.md")
+
+
+async def test_home_shows_sections_and_categories() -> None:
+    app = sample_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await home_ready(pilot)
+        kinds = [item.kind for item in app.entries.items]
+        assert kinds.count("section") >= 3
+        assert kinds.count("index") >= 4
+        assert app.entries.current is not None and app.entries.current.kind != "section"
+        assert app.mirror.label == "sample"
+
+
+async def test_home_index_article_tag_related_and_back_again() -> None:
+    app = sample_app(prefetch=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await home_ready(pilot)
+        home_pick = await open_index(pilot, "头条")
+        await wait_for(pilot, lambda: app.prefetch_status == "")
+        index_pick = await open_article(pilot, "倒春寒来袭")
+        article = app.reader_page
+        assert isinstance(article, Article) and article.tags
+        assert app.reader.has_focus
+        assert any(line.startswith("倒春寒来袭") for line in app.reader.text_lines()[:2])
+
+        # t opens the tag picker; Enter takes the first tag.
+        await pilot.press("t")
+        await pilot.pause()
+        await pilot.press("enter")
+        tag = article.tags[0].name
+        await wait_for(pilot, lambda: app.view.place.kind == "related" and bool(app.entries.items))
+        assert app.view.place.tag == tag
+        related = app.entries.items
+        assert article.ref not in [item.ref for item in related]
+        assert len({item.ref for item in related}) == len(related)
+        assert len(related) >= 2
+
+        # Open a related article, then go back three times.
+        app.entries.highlighted = 1
+        await pilot.press("enter")
+        other = related[1].ref
+        await wait_for(pilot, lambda: app.reader_page is not None and app.reader_page.ref == other)
+
+        await pilot.press("backspace")
+        await wait_for(pilot, lambda: app.view.place.kind == "related")
+        assert app.entries.highlighted == 1
+        assert app.view.reader == article.ref
+
+        await pilot.press("backspace")
+        await wait_for(pilot, lambda: app.view.place.kind == "index" and bool(app.entries.items))
+        assert app.entries.highlighted == index_pick
+        assert app.view.reader == article.ref
+
+        await pilot.press("backspace")
+        await wait_for(pilot, lambda: app.view.place.kind == "index" and app.view.reader is None)
+        assert app.entries.highlighted == index_pick
+
+        await pilot.press("backspace")
+        await wait_for(pilot, lambda: app.view.place.kind == "home" and bool(app.entries.items))
+        assert app.entries.highlighted == home_pick
+
+        # And forward again returns to the index.
+        await pilot.press("alt+right")
+        await wait_for(pilot, lambda: app.view.place.kind == "index" and bool(app.entries.items))
+
+
+async def test_brackets_step_through_the_list_without_leaving_the_reader() -> None:
+    app = sample_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await home_ready(pilot)
+        await open_index(pilot, "头条")
+        start = await open_article(pilot, "云溪大桥")
+        articles = [i for i, item in enumerate(app.entries.items) if item.kind == "article"]
+        following = next(i for i in articles if i > start)
+        await pilot.press("right_square_bracket")
+        want = app.entries.items[following].ref
+        await wait_for(pilot, lambda: app.reader_page is not None and app.reader_page.ref == want)
+        assert app.reader.has_focus
+        assert app.entries.highlighted == following
+        await pilot.press("left_square_bracket")
+        back = app.entries.items[start].ref
+        await wait_for(pilot, lambda: app.reader_page is not None and app.reader_page.ref == back)
+
+
+async def test_filter_narrows_the_list_as_you_type() -> None:
+    app = sample_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await home_ready(pilot)
+        await open_index(pilot, "头条")
+        everything = titles(app)
+        await pilot.press("slash")
+        await pilot.press(*"图书馆")
+        await pilot.pause()
+        shown = titles(app)
+        assert shown and len(shown) < len(everything)
+        assert all("图书馆" in t for t in shown)
+        await pilot.press("enter")  # leaves the filter, keeps it
+        assert app.entries.has_focus
+        assert titles(app) == shown
+        await pilot.press("escape")
+        await pilot.pause()
+        assert titles(app) == everything
+
+
+async def test_links_are_numbered_selected_and_followed_by_number() -> None:
+    app = sample_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await home_ready(pilot)
+        await open_index(pilot, "头条")
+        await open_article(pilot, "倒春寒来袭")
+        article = app.reader_page
+        assert isinstance(article, Article)
+        await pilot.press("n")
+        assert app.reader.selected_link == app.reader.links[0]
+        await pilot.press("n")
+        assert app.reader.selected_link == app.reader.links[1]
+        await pilot.press("p")
+        assert app.reader.selected_link == app.reader.links[0]
+        # Digits then Enter follow link N: the first tag opens its related list.
+        tag_link = next(link for link in article.links if link.kind == "tag")
+        await pilot.press(*str(tag_link.n), "enter")
+        await wait_for(pilot, lambda: app.view.place.kind == "related")
+        assert app.view.place.tag == tag_link.text.strip()
+
+
+async def test_hostile_article_is_shown_literally_and_does_not_quit() -> None:
+    app = sample_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await home_ready(pilot)
+        await open_index(pilot, "头条")
+        hostile = next(item for item in app.entries.items if "[@click=app.quit]" in item.title)
+        app.entries.highlighted = app.entries.items.index(hostile)
+        await pilot.press("enter")
+        await wait_for(
+            pilot, lambda: app.reader_page is not None and app.reader_page.ref == hostile.ref
+        )
+        text = "\n".join(app.reader.text_lines())
+        assert "[@click=app.quit]x[/]" in text
+        assert "[bold red]" in text
+        assert "\x1b" not in text and "\u202e" not in text
+        for _ in range(3):
+            await pilot.click("#reader", offset=(10, 0))
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.is_running
+        assert app.return_code is None
+
+
+async def test_long_article_renders(tmp_path: Path) -> None:
+    app = sample_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await home_ready(pilot)
+        await open_index(pilot, "专栏")
+        await open_article(pilot, "《云溪百年纪事》")
+        assert app.reader.line_count > 2000
+        await pilot.press("G")
+        assert app.reader.scroll_y == app.reader.max_scroll_y > 0
+        await pilot.press("g")
+        assert app.reader.scroll_y == 0
+
+
+async def test_missing_article_shows_error_in_reader() -> None:
+    app = sample_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await home_ready(pilot)
+        await open_index(pilot, "头条")
+        missing = next(
+            i
+            for i, item in enumerate(app.entries.items)
+            if item.ref and item.ref.path.endswith("n14200099.md")
+        )
+        app.entries.highlighted = missing
+        await pilot.press("enter")
+        await wait_for(
+            pilot, lambda: any("Could not open" in line for line in app.reader.text_lines())
+        )
+        assert any("r to retry" in line for line in app.reader.text_lines())
+        assert app.is_running
+
+
+async def test_retry_after_a_server_fault(corpus_server: CorpusServer, tmp_path: Path) -> None:
+    mirror = open_mirror(Options(mirror=corpus_server.base_url, cache_dir=tmp_path), policy=FAST)
+    app = GoodnewsApp(mirror, library=Library(None), prefetch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await home_ready(pilot)
+        await open_index(pilot, "专栏文集")
+        target = next(item for item in app.entries.items if item.kind == "article")
+        corpus_server.set_fault("500", path=target.ref)
+        app.entries.highlighted = app.entries.items.index(target)
+        await pilot.press("enter")
+        await wait_for(
+            pilot, lambda: any("Could not open" in line for line in app.reader.text_lines())
+        )
+        corpus_server.clear_faults()
+        app.reader.focus()
+        await pilot.press("r")
+        await wait_for(
+            pilot, lambda: app.reader_page is not None and app.reader_page.ref == target.ref
+        )
+        assert isinstance(app.reader_page, Article)
+        assert app.reader.text_lines()[0].startswith(app.reader_page.title[:10])
+
+
+async def test_prefetch_fills_an_open_related_list(
+    corpus_server: CorpusServer, tmp_path: Path
+) -> None:
+    mirror = open_mirror(Options(mirror=corpus_server.base_url, cache_dir=tmp_path), policy=FAST)
+    app = GoodnewsApp(mirror, library=Library(None), prefetch=True)
+    # Slow the article pages down so the related list is open while prefetch runs.
+    corpus_server.set_fault("drip", path=None, delay=0.05, chunk=4096)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await home_ready(pilot)
+        await open_index(pilot, "专栏文集")
+        corpus_server.clear_faults()
+        first = await open_article(pilot, "冯睎干")
+        article = app.reader_page
+        assert isinstance(article, Article) and article.tags
+        counts: list[int] = []
+        app.open_tag(article.tags[0].name)
+        await wait_for(pilot, lambda: app.view.place.kind == "related")
+        counts.append(len(app.entries.items))
+        await wait_for(pilot, lambda: app.prefetch_status == "", timeout=20)
+        counts.append(len(app.entries.items))
+        assert first >= 0
+        assert app.library.is_known(article.ref)
+        assert counts[-1] >= counts[0]
+        assert "related" in str(app.query_one("#list-title").render())
+
+
+async def test_no_network_and_empty_cache_opens_the_sample(tmp_path: Path) -> None:
+    mirror = open_mirror(Options(mirror="http://127.0.0.1:9/", cache_dir=tmp_path), policy=FAST)
+    app = GoodnewsApp(mirror, library=Library(None), prefetch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.fallback and bool(app.entries.items))
+        assert app.mirror.label == "sample"
+        assert any("sample mirror" in line for line in app.reader.text_lines())
+        assert app.is_running
+
+
+async def test_narrow_terminal_shows_one_pane_at_a_time() -> None:
+    app = sample_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await home_ready(pilot)
+        assert app.screen.has_class("narrow")
+        assert app.query_one("#list-pane").display
+        assert not app.query_one("#reader-pane").region.width
+        await open_index(pilot, "头条")
+        await open_article(pilot, "倒春寒来袭")
+        assert app.screen.has_class("show-reader")
+        assert app.query_one("#reader-pane").region.width == 80
+        await pilot.press("tab")
+        assert app.entries.has_focus
+        assert not app.screen.has_class("show-reader")
