@@ -163,7 +163,9 @@ class GoodnewsApp(App[int]):
         with Horizontal(id="panes"):
             with Vertical(id="list-pane"):
                 yield Static(id="list-title", markup=False)
-                yield Input(placeholder="Filter…", id="filter")
+                filter_input = Input(placeholder="Filter…", id="filter")
+                filter_input.cursor_blink = False  # calm, and deterministic in snapshots
+                yield filter_input
                 yield EntryList(id="entries")
                 yield Static(id="list-message", markup=False)
             with Vertical(id="reader-pane"):

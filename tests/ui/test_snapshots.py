@@ -1,0 +1,152 @@
+"""SVG snapshots of the main views (kept in ``snapshots/``; see the README to update them).
+
+Every app here is deterministic: the bundled sample mirror, an in-memory library, a fixed
+clock, fixed terminal sizes, no animations and no blinking cursor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from tests.ui.conftest import home_ready, open_article, open_index, sample_app, wait_for
+from tui.app import GoodnewsApp
+from tui.core.config import Options
+from tui.core.fetch import FetchPolicy
+from tui.core.library import Library
+from tui.core.mirror import open_mirror
+
+WIDE = (120, 40)
+NARROW = (80, 24)
+
+Steps = Callable[[Pilot], Awaitable[None]]
+
+
+def app_of(pilot: Pilot) -> GoodnewsApp:
+    assert isinstance(pilot.app, GoodnewsApp)
+    return pilot.app
+
+
+async def at_home(pilot: Pilot) -> None:
+    await home_ready(pilot)
+
+
+async def at_index(pilot: Pilot) -> None:
+    await home_ready(pilot)
+    await open_index(pilot, "头条")
+    app_of(pilot).entries.focus()
+    await pilot.pause()
+
+
+async def at_article(pilot: Pilot) -> None:
+    await home_ready(pilot)
+    await open_index(pilot, "头条")
+    await open_article(pilot, "倒春寒来袭")
+
+
+async def at_article_scrolled(pilot: Pilot) -> None:
+    await at_article(pilot)
+    await pilot.press("space")
+    await pilot.pause()
+
+
+async def at_link_selected(pilot: Pilot) -> None:
+    await at_article(pilot)
+    await pilot.press("n", "n")
+    await pilot.pause()
+
+
+async def at_related(pilot: Pilot) -> None:
+    app = app_of(pilot)
+    await home_ready(pilot)
+    await open_index(pilot, "头条")
+    await wait_for(pilot, lambda: app.prefetch_status == "")
+    await open_article(pilot, "倒春寒来袭")
+    await pilot.press("t")
+    await pilot.pause()
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: app.view.place.kind == "related" and bool(app.entries.items))
+
+
+async def at_tag_picker(pilot: Pilot) -> None:
+    await at_article(pilot)
+    await pilot.press("t")
+    await pilot.pause()
+
+
+async def at_help(pilot: Pilot) -> None:
+    await home_ready(pilot)
+    await pilot.press("question_mark")
+    await pilot.pause()
+
+
+async def at_filter(pilot: Pilot) -> None:
+    await at_index(pilot)
+    await pilot.press("slash", *"云溪")
+    await pilot.pause()
+
+
+async def at_missing(pilot: Pilot) -> None:
+    app = app_of(pilot)
+    await home_ready(pilot)
+    await open_index(pilot, "头条")
+    index = next(
+        i for i, item in enumerate(app.entries.items) if item.ref and item.ref.path.endswith("n14200099.md")
+    )
+    app.entries.highlighted = index
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: any("Could not open" in line for line in app.reader.text_lines()))
+
+
+async def at_hostile(pilot: Pilot) -> None:
+    app = app_of(pilot)
+    await home_ready(pilot)
+    await open_index(pilot, "头条")
+    index = next(i for i, item in enumerate(app.entries.items) if "[@click" in item.title)
+    app.entries.highlighted = index
+    await pilot.press("enter")
+    await wait_for(
+        pilot,
+        lambda: app.reader_page is not None
+        and "[@click" in (app.reader_page.title or "")
+        and app.reader.has_focus,
+    )
+
+
+CASES: dict[str, tuple[Steps, tuple[int, int], bool]] = {
+    "home": (at_home, WIDE, False),
+    "index": (at_index, WIDE, False),
+    "article_cjk": (at_article, WIDE, False),
+    "article_scrolled": (at_article_scrolled, WIDE, False),
+    "link_selected": (at_link_selected, WIDE, False),
+    "related_list": (at_related, WIDE, True),
+    "tag_picker": (at_tag_picker, WIDE, False),
+    "help": (at_help, WIDE, False),
+    "filter": (at_filter, WIDE, False),
+    "missing_page": (at_missing, WIDE, False),
+    "hostile_article": (at_hostile, WIDE, False),
+    "home_80x24": (at_home, NARROW, False),
+    "index_80x24": (at_index, NARROW, False),
+    "article_80x24": (at_article, NARROW, False),
+    "related_80x24": (at_related, NARROW, True),
+}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_view(name: str, snap_compare: Callable[..., bool]) -> None:
+    steps, size, prefetch = CASES[name]
+    assert snap_compare(sample_app(prefetch=prefetch), run_before=steps, terminal_size=size)
+
+
+def test_offline_notice(snap_compare: Callable[..., bool], tmp_path: Path) -> None:
+    policy = FetchPolicy(connect_timeout=0.5, read_timeout=0.5, attempt_timeout=1.0, deadline=1.0, retries=0)
+    mirror = open_mirror(Options(mirror="http://127.0.0.1:9/", cache_dir=tmp_path), policy=policy)
+    app = GoodnewsApp(mirror, library=Library(None), prefetch=False)
+
+    async def fallen_back(pilot: Pilot) -> None:
+        await wait_for(pilot, lambda: app.fallback and bool(app.entries.items))
+
+    assert snap_compare(app, run_before=fallen_back, terminal_size=WIDE)
