@@ -1,0 +1,660 @@
+"""UI latency benchmark (issue 4, section 7): first paint, cached article, large pages.
+
+Four measurements, each a median (and p95) over ``--runs`` runs, printed as one table with
+PASS/FAIL against the issue's targets:
+
+1. First paint. Two apps are spawned the same way (``python -c``, headless, 120x40): a
+   minimal Textual app that paints one ``Static`` (the floor) and goodnews-tui on a loopback
+   raw-layout HTTP mirror whose home page is already in the disk cache (a first, untimed
+   run warms it; each timed run checks that the home came from the cache). The time is
+   from just before the spawn until ``call_after_refresh`` fires after the content (the
+   one line, or the populated home list) has been painted. Target: goodnews within 1.3x the
+   floor. When it is not, the import costs of both (``python -X importtime``) are printed.
+2. Key press to a cached article: in-process (``run_test``), an index open, articles in the
+   disk cache but not in the app's in-memory page LRU; from ``pilot.press("enter")`` until
+   the reader shows the article and the screen has been painted. Target: 50 ms.
+3. The sample's 2,000-paragraph article: Enter on the home entry until painted, with the
+   page not yet parsed (the target, 150 ms) and already parsed; parse and layout alone too.
+4. A 2,000-entry index in a generated local-folder mirror: Enter on the category until the
+   list is populated and painted (not yet parsed: the target, 150 ms; and already parsed).
+
+Usage: ``uv run python bench/ui.py [--runs N] [--imports]``. Not part of the test suite.
+Prefetch is off in the in-process runs so that background fetching does not blur them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from textual import events  # noqa: E402
+
+from tests.corpus import CORPUS, pages  # noqa: E402
+from tests.corpus_server import CorpusServer  # noqa: E402
+from tui.app import GoodnewsApp  # noqa: E402
+from tui.core.config import Options  # noqa: E402
+from tui.core.layout import layout_article  # noqa: E402
+from tui.core.mirror import SAMPLE_HOME, Origin, open_mirror, sample_mirror  # noqa: E402
+from tui.core.models import Article, Home, Index  # noqa: E402
+from tui.core.parse import parse_page  # noqa: E402
+from tui.core.urls import PageRef  # noqa: E402
+
+SIZE = (120, 40)
+LONG_ARTICLE = PageRef("goodnews-sample", "goodnews", "master", "pages/nsc422/n14200030.md")
+BIG_INDEX_ENTRIES = 2000
+FIRST_PAINT_RATIO = 1.3
+CACHED_ARTICLE_MS = 50.0
+LARGE_PAGE_MS = 150.0
+WAIT = 20.0  # seconds before a stuck run is an error
+
+# -- the two first-paint apps, run as ``python -c CODE ARGS`` -------------------------------
+
+FLOOR_APP = """
+import time
+t_start = time.perf_counter()
+from textual.app import App
+from textual.widgets import Static
+t_imported = time.perf_counter()
+
+
+class Floor(App):
+    def compose(self):
+        yield Static("goodnews-tui floor: one line of text")
+
+    def on_mount(self):
+        self.call_after_refresh(self.painted)
+
+    def painted(self):
+        print("PAINT", t_start, t_imported, time.perf_counter(), 1, "-", flush=True)
+        self.exit()
+
+
+Floor().run(headless=True, size=(120, 40))
+"""
+
+# The same steps as ``tui.app.run_app`` (mirror, library, app, close), with a hook after the
+# home list is filled. ``_show_home`` runs once the home page is parsed and shown.
+GOODNEWS_APP = """
+import time
+t_start = time.perf_counter()
+import asyncio
+import contextlib
+import sys
+from pathlib import Path
+from tui.app import GoodnewsApp
+from tui.core.config import Options
+from tui.core.library import LIBRARY_FILE, Library
+from tui.core.mirror import open_mirror
+t_imported = time.perf_counter()
+
+
+class Bench(GoodnewsApp):
+    origin = "-"
+
+    def _show_home(self, home, loaded, restore):
+        super()._show_home(home, loaded, restore)
+        self.origin = str(loaded.fetched.origin)
+        self.call_after_refresh(self.painted)
+
+    def painted(self):
+        n = len(self.entries.items)
+        print("PAINT", t_start, t_imported, time.perf_counter(), n, self.origin, flush=True)
+        self.exit()
+
+
+mirror = open_mirror(Options(mirror=sys.argv[1], cache_dir=Path(sys.argv[2])))
+state = mirror.state_dir
+library = Library(state / LIBRARY_FILE if state else None)
+app = Bench(mirror, library=library)
+try:
+    app.run(headless=True, size=(120, 40))
+finally:
+    library.close()
+    with contextlib.suppress(Exception):  # as run_app does
+        asyncio.run(mirror.aclose())
+"""
+
+
+# -- results ------------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    name: str
+    samples: list[float]  # milliseconds, or a plain ratio when ``unit`` is "x"
+    target: float | None = None
+    unit: str = "ms"
+    note: str = ""
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.samples)
+
+    @property
+    def p95(self) -> float:
+        ordered = sorted(self.samples)
+        return ordered[min(len(ordered) - 1, max(0, round(0.95 * len(ordered)) - 1))]
+
+    @property
+    def verdict(self) -> str:
+        if self.target is None:
+            return ""
+        return "PASS" if self.median <= self.target else "FAIL"
+
+
+@dataclass
+class Report:
+    rows: list[Row] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, row: Row) -> None:
+        self.rows.append(row)
+        unit = "x" if row.unit == "x" else " ms"
+        print(f"  {row.name}: median {row.median:.2f}{unit}", flush=True)
+
+    def table(self) -> str:
+        width = max(len(r.name) for r in self.rows)
+        head = f"{'measure':<{width}}  {'n':>3}  {'median':>9}  {'p95':>9}  {'target':>8}  result"
+        lines = [head, "-" * len(head)]
+        for r in self.rows:
+            fmt = "{:.2f}x" if r.unit == "x" else "{:.1f} ms"
+            target = (
+                ""
+                if r.target is None
+                else (f"<= {r.target:g}x" if r.unit == "x" else f"<= {r.target:g}")
+            )
+            lines.append(
+                f"{r.name:<{width}}  {len(r.samples):>3}  {fmt.format(r.median):>9}  "
+                f"{fmt.format(r.p95):>9}  {target:>8}  {r.verdict}"
+                + (f"  {r.note}" if r.note else "")
+            )
+        return "\n".join(lines)
+
+
+def ms(seconds: float) -> float:
+    return seconds * 1000.0
+
+
+# -- 1. first paint -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Paint:
+    total: float  # spawn -> painted, seconds
+    startup: float  # spawn -> first line of the script (interpreter start)
+    imports: float  # the script's imports
+    app: float  # imports done -> painted
+    items: int
+    origin: str
+
+
+def _child_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TEXTUAL")}
+    env["PYTHONPATH"] = str(ROOT)
+    return env
+
+
+def spawn(code: str, *args: str, importtime: bool = False) -> tuple[Paint, str]:
+    """Run one app in a fresh interpreter; the paint times and the child's stderr."""
+    flags = ["-X", "importtime"] if importtime else []
+    t0 = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, *flags, "-c", code, *args],
+        cwd=ROOT,
+        env=_child_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    line = next((ln for ln in result.stdout.splitlines() if ln.startswith("PAINT ")), None)
+    if result.returncode != 0 or line is None:
+        raise RuntimeError(f"child failed ({result.returncode}):\n{result.stderr[-3000:]}")
+    _, start, imported, painted, items, origin = line.split()
+    t_start, t_imported, t_painted = float(start), float(imported), float(painted)
+    paint = Paint(
+        total=t_painted - t0,
+        startup=t_start - t0,
+        imports=t_imported - t_start,
+        app=t_painted - t_imported,
+        items=int(items),
+        origin=origin,
+    )
+    return paint, result.stderr
+
+
+def import_costs(stderr: str) -> tuple[dict[str, float], dict[str, float]]:
+    """``-X importtime`` output: self time (ms) per top-level package, cumulative per module."""
+    by_package: dict[str, float] = {}
+    cumulative: dict[str, float] = {}
+    for line in stderr.splitlines():
+        m = re.match(r"import time:\s+(\d+) \|\s+(\d+) \|(\s*)(\S+)", line)
+        if m is None:
+            continue
+        self_us, cum_us, name = int(m[1]), int(m[2]), m[4]
+        top = name.split(".")[0]
+        by_package[top] = by_package.get(top, 0.0) + self_us / 1000
+        cumulative[name] = max(cumulative.get(name, 0.0), cum_us / 1000)
+    return by_package, cumulative
+
+
+def first_paint(report: Report, runs: int, cache_dir: Path, imports: bool) -> None:
+    print("1. first paint (separate processes, headless 120x40)", flush=True)
+    assert time.get_clock_info("perf_counter").implementation.endswith("CLOCK_MONOTONIC)"), (
+        "parent and child times are compared: perf_counter must be the system-wide monotonic clock"
+    )
+    server = CorpusServer().start()
+    try:
+        mirror_args = (server.base_url, str(cache_dir))
+        warm, _ = spawn(GOODNEWS_APP, *mirror_args)  # fills the disk cache with the home page
+        assert warm.origin == str(Origin.NETWORK), warm.origin
+        spawn(FLOOR_APP)  # the floor's .pyc files and the OS page cache, likewise
+        fetched = server.count()
+        floor: list[Paint] = []
+        ours: list[Paint] = []
+        for _ in range(runs):  # interleaved, so that drift affects both alike
+            floor.append(spawn(FLOOR_APP)[0])
+            paint = spawn(GOODNEWS_APP, *mirror_args)[0]
+            assert paint.origin == str(Origin.CACHE), f"home not from the cache: {paint.origin}"
+            ours.append(paint)
+        assert server.count() == fetched, "a timed run went to the network"
+        if imports or _ratio(ours, floor) > FIRST_PAINT_RATIO:
+            report.notes.extend(_import_report(mirror_args))
+    finally:
+        server.stop()
+    report.add(Row("first paint: floor (one Static)", [ms(p.total) for p in floor]))
+    report.add(
+        Row(
+            "first paint: home list, warm cache",
+            [ms(p.total) for p in ours],
+            note=f"{ours[0].items} rows, home from {ours[0].origin}",
+        )
+    )
+    ratios = [a.total / b.total for a, b in zip(ours, floor, strict=True)]
+    report.add(
+        Row(
+            "first paint: ratio home/floor",
+            [_ratio(ours, floor)] * 1,
+            FIRST_PAINT_RATIO,
+            unit="x",
+            note=f"ratio of medians; per-pair median {statistics.median(ratios):.2f}x",
+        )
+    )
+    for label, attr in (
+        ("interpreter start", "startup"),
+        ("imports", "imports"),
+        ("app start to paint", "app"),
+    ):
+        report.add(Row(f"  floor: {label}", [ms(getattr(p, attr)) for p in floor]))
+        report.add(Row(f"  home:  {label}", [ms(getattr(p, attr)) for p in ours]))
+
+
+def _ratio(ours: list[Paint], floor: list[Paint]) -> float:
+    return statistics.median(p.total for p in ours) / statistics.median(p.total for p in floor)
+
+
+def _import_report(mirror_args: tuple[str, str]) -> list[str]:
+    """Where the extra start-up time goes: ``-X importtime`` of both apps, one run each."""
+    _, floor_err = spawn(FLOOR_APP, importtime=True)
+    _, ours_err = spawn(GOODNEWS_APP, *mirror_args, importtime=True)
+    floor_pkg, _ = import_costs(floor_err)
+    ours_pkg, ours_cum = import_costs(ours_err)
+    out = [
+        "import costs (-X importtime, one run each; importtime itself inflates them):",
+        f"  total self time: floor {sum(floor_pkg.values()):.0f} ms, "
+        f"goodnews {sum(ours_pkg.values()):.0f} ms",
+        "  top-level packages by self time (goodnews vs floor):",
+    ]
+    for name, cost in sorted(ours_pkg.items(), key=lambda kv: -kv[1])[:14]:
+        out.append(f"    {name:<22} {cost:7.1f} ms   floor {floor_pkg.get(name, 0.0):7.1f} ms")
+    out.append("  largest cumulative imports under tui.* and third-party packages:")
+    interesting = [
+        (name, cost)
+        for name, cost in ours_cum.items()
+        if name.split(".")[0] not in floor_pkg or name.startswith("tui")
+    ]
+    for name, cost in sorted(interesting, key=lambda kv: -kv[1])[:16]:
+        out.append(f"    {name:<40} {cost:7.1f} ms cumulative")
+    return out
+
+
+# -- in-process helpers ---------------------------------------------------------------------
+
+
+async def until(condition: Callable[[], bool], what: str) -> None:
+    deadline = time.perf_counter() + WAIT
+    while not condition():
+        if time.perf_counter() > deadline:
+            raise TimeoutError(f"waited {WAIT:g} s for {what}")
+        await asyncio.sleep(0.001)
+
+
+async def painted(app: GoodnewsApp) -> None:
+    """Returns once the screen has been refreshed with everything pending now."""
+    done = asyncio.Event()
+    app.call_after_refresh(done.set)
+    await asyncio.wait_for(done.wait(), WAIT)
+
+
+async def settle(app: GoodnewsApp, pilot: object) -> None:
+    await pilot.pause()  # type: ignore[attr-defined]
+    await painted(app)
+
+
+def row_of(app: GoodnewsApp, ref: PageRef) -> int:
+    return next(i for i, item in enumerate(app.entries.items) if item.ref == ref)
+
+
+async def press_enter_on(app: GoodnewsApp, pilot: object, ref: PageRef) -> float:
+    """Highlight ``ref`` in the list, let the screen settle, press Enter; the press time.
+
+    The key goes in as the headless driver sends it (a ``Key`` event posted to the app), not
+    through ``pilot.press``, which also waits for the process to look idle (``wait_for_idle``)
+    and would add that wait, tens to hundreds of ms, to every figure.
+    """
+    app.entries.focus()
+    app.entries.highlighted = row_of(app, ref)
+    await settle(app, pilot)
+    key = events.Key("enter", "\r")
+    key.set_sender(app)
+    t0 = time.perf_counter()
+    app.post_message(key)
+    return t0
+
+
+def showing(app: GoodnewsApp, ref: PageRef) -> bool:
+    """The reader shows ``ref`` (not merely the previous page while ``ref`` loads)."""
+    page = app.reader_page
+    return (
+        app.view.reader == ref
+        and page is not None
+        and page.ref == ref
+        and app.reader.line_count > 0
+    )
+
+
+async def home_shown(app: GoodnewsApp) -> None:
+    await until(
+        lambda: isinstance(app.list_page, Home) and bool(app.entries.items), "the home list"
+    )
+
+
+# -- 2. key press to a cached article ---------------------------------------------------------
+
+
+def _pick_index() -> tuple[PageRef, list[PageRef]]:
+    """The corpus index linked from the home page with the most of its articles in the corpus.
+
+    Corpus indexes hold at most a few present articles, so the runs cycle through them; each
+    run first drops the article from the app's page LRU, so it comes from the disk cache.
+    """
+    home_page = next(p for p in pages("home") if p.ref.repo == "goodnews")
+    home = parse_page(home_page.ref, home_page.text(), home_page.ref)
+    assert isinstance(home, Home)
+    present = {p.ref.key: p for p in pages("index", "article")}
+    best: tuple[PageRef, list[PageRef]] | None = None
+    for section in home.sections:
+        for category in section.categories:
+            page = present.get(category.ref.key)
+            if page is None or page.kind != "index":
+                continue
+            index = parse_page(page.ref, page.text(), home_page.ref)
+            assert isinstance(index, Index)
+            articles = list(
+                dict.fromkeys(
+                    e.ref
+                    for e in index.entries
+                    if e.ref is not None
+                    and e.ref.key in present
+                    and present[e.ref.key].kind == "article"
+                )
+            )
+            if best is None or len(articles) > len(best[1]):
+                best = (category.ref, articles)
+    if best is None or len(best[1]) < 2:
+        raise SystemExit("no corpus index linked from the home page has two articles present")
+    return best
+
+
+def cached_article(report: Report, runs: int, cache_dir: Path) -> None:
+    print("2. key press to a cached article (in-process, run_test 120x40)", flush=True)
+    index_ref, articles = _pick_index()
+    server = CorpusServer().start()
+    options = Options(mirror=server.base_url, cache_dir=cache_dir)
+
+    async def warm() -> None:
+        mirror = open_mirror(options)
+        try:
+            for ref in [mirror.home, index_ref, *articles]:
+                await mirror.get(ref)
+        finally:
+            await mirror.aclose()
+
+    laid_out: list[float] = []
+    shown: list[float] = []
+    sizes: list[int] = []
+
+    async def measure() -> None:
+        mirror = open_mirror(options)
+        app = GoodnewsApp(mirror, prefetch=False)
+        try:
+            async with app.run_test(size=SIZE) as pilot:
+                await home_shown(app)
+                await press_enter_on(app, pilot, index_ref)
+                await until(lambda: isinstance(app.list_page, Index), "the index")
+                fetched = server.count()
+                for i in range(runs + 1):
+                    ref = articles[i % len(articles)]
+                    app.pages.pop(ref.key, None)  # in the disk cache, not in memory
+                    app.show_welcome()
+                    t0 = await press_enter_on(app, pilot, ref)
+                    await until(lambda ref=ref: showing(app, ref), "the article")
+                    t1 = time.perf_counter()
+                    await painted(app)
+                    t2 = time.perf_counter()
+                    loaded = app.pages[ref.key]
+                    assert loaded.fetched.origin is Origin.CACHE, loaded.fetched.origin
+                    if i == 0:
+                        continue  # the first open also pays one-off costs (thread pool, ...)
+                    laid_out.append(ms(t1 - t0))
+                    shown.append(ms(t2 - t0))
+                    sizes.append(len(loaded.fetched.text))
+                assert server.count() == fetched, "an article was fetched over the network"
+        finally:
+            await mirror.aclose()
+
+    try:
+        asyncio.run(warm())
+        asyncio.run(measure())
+    finally:
+        server.stop()
+    size_note = f"{len(articles)} articles cycled, {statistics.median(sizes):,.0f} chars median"
+    report.add(Row("cached article: Enter -> painted", shown, CACHED_ARTICLE_MS, note=size_note))
+    report.add(Row("  Enter -> laid out (before paint)", laid_out, note="disk cache, not in LRU"))
+
+
+# -- 3. the 2,000-paragraph article -------------------------------------------------------------
+
+
+def long_article(report: Report, runs: int) -> None:
+    print("3. the sample's 2,000-paragraph article", flush=True)
+    text = (sample_mirror().source.root / LONG_ARTICLE.raw_path).read_text("utf-8")  # type: ignore[attr-defined]
+    parse_times: list[float] = []
+    article: Article | None = None
+    for _ in range(runs + 1):
+        t0 = time.perf_counter()
+        page = parse_page(LONG_ARTICLE, text, SAMPLE_HOME)
+        parse_times.append(ms(time.perf_counter() - t0))
+        assert isinstance(page, Article)
+        article = page
+    assert article is not None
+    paragraphs = sum(1 for b in article.blocks if b.type == "paragraph")
+
+    cold: list[float] = []
+    ready: list[float] = []
+    warm: list[float] = []
+    layout_times: list[float] = []
+    info: dict[str, int] = {}
+
+    async def measure() -> None:
+        app = GoodnewsApp(sample_mirror(), prefetch=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await home_shown(app)
+            for i in range(runs + 1):
+                for parsed in (False, True):
+                    if not parsed:
+                        app.pages.pop(LONG_ARTICLE.key, None)
+                    app.show_welcome()
+                    t0 = await press_enter_on(app, pilot, LONG_ARTICLE)
+                    await until(lambda: showing(app, LONG_ARTICLE), "the long article")
+                    t1 = time.perf_counter()
+                    await painted(app)
+                    if i > 0:
+                        (warm if parsed else cold).append(ms(time.perf_counter() - t0))
+                        if not parsed:
+                            ready.append(ms(t1 - t0))
+            width = app.reader.layout_width
+            info.update(width=width, lines=app.reader.line_count)
+        for _ in range(runs + 1):
+            t0 = time.perf_counter()
+            layout_article(article, width, [])
+            layout_times.append(ms(time.perf_counter() - t0))
+
+    asyncio.run(measure())
+    note = f"{paragraphs} paragraphs, {len(text):,} chars, {info['lines']:,} lines at width {info['width']}"
+    report.add(Row("2,000-para article: Enter -> painted", cold, LARGE_PAGE_MS, note=note))
+    report.add(Row("  Enter -> laid out (before paint)", ready))
+    report.add(Row("  Enter -> painted, already parsed", warm, note="in the page LRU"))
+    report.add(Row("  parse_page alone", parse_times[1:]))
+    report.add(Row("  layout_article alone", layout_times[1:]))
+
+
+# -- 4. the 2,000-entry index -----------------------------------------------------------------
+
+BIG_HOME = """#### 编辑推荐文章  &nbsp;-&nbsp; [更多热点推荐](indexes/热点推荐.md?t=1)
+
+#### 大纪元新闻网 &nbsp;-&nbsp; [大表](indexes/E大表.md?t=1) &nbsp;|&nbsp; [头条](indexes/E头条.md?t=1)
+
+#### 新唐人电视台 &nbsp;-&nbsp; [大陆新闻](indexes/N大陆新闻.md?t=1)
+"""
+
+
+def write_big_mirror(root: Path) -> PageRef:
+    """A raw-layout folder: a home page and an index of 2,000 entries; the index's ref."""
+    base = root / "goodnews-sample" / "goodnews" / "master"
+    (base / "indexes").mkdir(parents=True)
+    (base / "README.md").write_text(BIG_HOME, "utf-8")
+    topics = ("城市", "科学", "文史", "社会", "经济", "国际", "健康", "教育")
+    lines = [
+        "####  [法轮功真相](../../../../basic/blob/master/README.md?t=1) \n",
+        *(
+            f"#### [示例新闻第{n}条：{topics[n % len(topics)]}版块的一则虚构报道，标题长度与真实条目相仿]"
+            f"(../pages/x/{n}.md?t=1) \n"
+            for n in range(1, BIG_INDEX_ENTRIES + 1)
+        ),
+    ]
+    (base / "indexes" / "E大表.md").write_text("\n".join(lines), "utf-8")
+    return PageRef("goodnews-sample", "goodnews", "master", "indexes/E大表.md")
+
+
+def big_index(report: Report, runs: int) -> None:
+    print("4. a 2,000-entry index (local-folder mirror)", flush=True)
+    cold: list[float] = []
+    ready: list[float] = []
+    warm: list[float] = []
+    parse_times: list[float] = []
+    with tempfile.TemporaryDirectory(prefix="goodnews-bench-") as tmp:
+        index_ref = write_big_mirror(Path(tmp))
+        mirror = open_mirror(Options(mirror=tmp, cache_dir=Path(tmp) / "cache"))
+        text = (Path(tmp) / index_ref.raw_path).read_text("utf-8")
+        for _ in range(runs + 1):
+            t0 = time.perf_counter()
+            index = parse_page(index_ref, text, mirror.home)
+            parse_times.append(ms(time.perf_counter() - t0))
+        assert isinstance(index, Index) and len(index.entries) == BIG_INDEX_ENTRIES + 1, (
+            len(index.entries) if isinstance(index, Index) else index
+        )
+        entries = len(index.entries)
+
+        def index_shown() -> bool:
+            page = app.list_page
+            return isinstance(page, Index) and len(app.entries.items) == entries
+
+        async def measure() -> None:
+            async with app.run_test(size=SIZE) as pilot:
+                await home_shown(app)
+                for i in range(runs + 1):
+                    for parsed in (False, True):
+                        if app.view.place.kind != "home":
+                            app.action_back()
+                            await home_shown(app)
+                        if not parsed:
+                            app.pages.pop(index_ref.key, None)
+                        t0 = await press_enter_on(app, pilot, index_ref)
+                        await until(index_shown, "the big index")
+                        t1 = time.perf_counter()
+                        await painted(app)
+                        if i > 0:
+                            (warm if parsed else cold).append(ms(time.perf_counter() - t0))
+                            if not parsed:
+                                ready.append(ms(t1 - t0))
+
+        app = GoodnewsApp(mirror, prefetch=False)
+        asyncio.run(measure())
+        asyncio.run(mirror.aclose())
+    note = f"{entries:,} entries, {len(text):,} chars"
+    report.add(Row("2,000-entry index: Enter -> painted", cold, LARGE_PAGE_MS, note=note))
+    report.add(Row("  Enter -> list filled (before paint)", ready))
+    report.add(Row("  Enter -> painted, already parsed", warm, note="in the page LRU"))
+    report.add(Row("  parse_page alone", parse_times[1:]))
+
+
+# -- main ---------------------------------------------------------------------------------------
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per measure (default 5)")
+    parser.add_argument(
+        "--imports",
+        action="store_true",
+        help="print -X importtime costs even when first paint is within target",
+    )
+    args = parser.parse_args()
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+    if not CORPUS.is_dir():
+        raise SystemExit(f"the corpus is missing: {CORPUS}")
+    started = time.perf_counter()
+    report = Report()
+    with tempfile.TemporaryDirectory(prefix="goodnews-bench-") as tmp:
+        first_paint(report, args.runs, Path(tmp) / "paint-cache", args.imports)
+        cached_article(report, args.runs, Path(tmp) / "article-cache")
+    long_article(report, args.runs)
+    big_index(report, args.runs)
+    print()
+    print(
+        f"goodnews-tui UI bench: {args.runs} runs each, {SIZE[0]}x{SIZE[1]}, "
+        f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
+        f"{time.perf_counter() - started:.0f} s"
+    )
+    print(report.table())
+    for line in report.notes:
+        print(line)
+    return 0 if all(r.verdict != "FAIL" for r in report.rows) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
