@@ -87,7 +87,8 @@ class ReaderView(ScrollView, can_focus=True):
 
     @property
     def layout_width(self) -> int:
-        return max(20, min(MAX_TEXT_WIDTH, self.scrollable_content_region.width - 2))
+        # Two cells stay free on the right for closing punctuation that hangs past the wrap.
+        return max(20, min(MAX_TEXT_WIDTH, self.scrollable_content_region.width - 4))
 
     def show(self, composer: Composer, state: ReaderState | None = None) -> None:
         """Show content produced by ``composer(width)``; re-run on resize."""
