@@ -328,11 +328,18 @@ class GoodnewsApp(App[int]):
         entries.show_items(shown, highlight)
         if restore is not None:
             entries.scroll_to(y=restore.list_scroll, animate=False)
-        self._show_list_message(
-            ""
-            if shown
-            else ("Nothing matches the filter." if self._filter_text() else "This list is empty.")
-        )
+        if shown:
+            message = ""
+        elif self._filter_text():
+            message = "Nothing matches the filter. Escape clears it."
+        elif self.view.place.kind == "related":
+            message = (
+                "No other article known to the app carries this tag yet. "
+                "Articles are learned as indexes are opened and prefetched."
+            )
+        else:
+            message = "This list is empty."
+        self._show_list_message(message)
 
     def _show_home(self, home: Home, loaded: Loaded, restore: View | None) -> None:
         items: list[Item] = []
