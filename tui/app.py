@@ -24,7 +24,10 @@ from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
+from textual.worker import Worker, WorkerState
 
 import tui
 from tui.commands import COMMANDS, Command, bindings_for, keys_label
@@ -46,6 +49,7 @@ Focus = Literal["list", "reader"]
 NARROW_BELOW = 100
 PREFETCH_CONCURRENCY = 4
 MEMORY_PAGES = 48
+LOADING_DELAY = 0.12
 
 
 def styles_dir() -> Path:
@@ -194,6 +198,14 @@ class GoodnewsApp(App[int]):
         self.entries.focus()
         self.load_place(self.view.place, restore=None)
 
+    async def on_unmount(self) -> None:
+        """Close the HTTP client in the loop that owns it."""
+        with contextlib.suppress(Exception):
+            await self.mirror.aclose()
+        if self.live_mirror is not None:
+            with contextlib.suppress(Exception):
+                await self.live_mirror.aclose()
+
     def on_resize(self) -> None:
         self._apply_width(self.size.width)
 
@@ -261,6 +273,14 @@ class GoodnewsApp(App[int]):
                 self.pages.popitem(last=False)
         return loaded
 
+    def _delayed_loading(self, widget: Widget) -> Timer:
+        """Show a loading indicator only if the wait is long enough to notice.
+
+        Cached pages arrive in a few milliseconds; flashing an indicator for them would cost
+        two extra layout passes and make the screen flicker.
+        """
+        return self.set_timer(LOADING_DELAY, lambda: setattr(widget, "loading", True))
+
     # -- the list pane --------------------------------------------------------------------
 
     def load_place(self, place: Place, restore: View | None, *, refresh: bool = False) -> None:
@@ -273,12 +293,12 @@ class GoodnewsApp(App[int]):
             self._show_related(restore)
             return
         self._set_list_title(place.title or "…")
-        self.entries.loading = True
         self._load_list(place, restore, refresh)
 
-    @work(group="list", exclusive=True)
+    @work(group="list", exclusive=True, exit_on_error=False)
     async def _load_list(self, place: Place, restore: View | None, refresh: bool) -> None:
         assert place.ref is not None
+        spinner = self._delayed_loading(self.entries)
         try:
             loaded = await self.get_page(place.ref, refresh=refresh)
         except MirrorError as error:
@@ -288,6 +308,7 @@ class GoodnewsApp(App[int]):
             self._show_list_error(place, error)
             return
         finally:
+            spinner.stop()
             self.entries.loading = False
         if self.view.place != place:
             return
@@ -484,12 +505,12 @@ class GoodnewsApp(App[int]):
         self.view.focus = "reader" if focus_reader else self.view.focus
         self._load_reader(ref, None, refresh=False, focus=focus_reader)
 
-    @work(group="reader", exclusive=True)
+    @work(group="reader", exclusive=True, exit_on_error=False)
     async def _load_reader(
         self, ref: PageRef, state: ReaderState | None, refresh: bool, focus: bool = True
     ) -> None:
         reader = self.reader
-        reader.loading = True
+        spinner = self._delayed_loading(reader)
         if focus and self.narrow:
             self._show_pane("reader")
         try:
@@ -501,6 +522,7 @@ class GoodnewsApp(App[int]):
             self._update_crumbs()
             return
         finally:
+            spinner.stop()
             reader.loading = False
         if self.view.reader != ref:
             return
@@ -588,6 +610,18 @@ class GoodnewsApp(App[int]):
             return
         self.back_stack.append(self.capture())
         self.restore(self.forward_stack.pop())
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """An unexpected failure in a worker is reported, never turned into a traceback."""
+        if event.state is not WorkerState.ERROR:
+            return
+        error = event.worker.error
+        message = f"Something went wrong ({type(error).__name__}: {error}). Press r to retry."
+        self.notify(message, severity="error", markup=False, timeout=10)
+        if event.worker.group == "reader":
+            self.reader.show(lambda w: layout_message("Could not show this page", [message], w))
+        elif event.worker.group == "list":
+            self._show_list_message(message)
 
     # -- list events ----------------------------------------------------------------------
 
@@ -812,7 +846,7 @@ class GoodnewsApp(App[int]):
 
     # -- prefetch -------------------------------------------------------------------------
 
-    @work(group="prefetch", exclusive=True)
+    @work(group="prefetch", exclusive=True, exit_on_error=False)
     async def _prefetch(self, refs: list[PageRef]) -> None:
         todo = [
             r
@@ -884,6 +918,4 @@ def run_app(options: object) -> int:
         app.run()
     finally:
         library.close()
-        with contextlib.suppress(Exception):  # closing must never turn into a traceback
-            asyncio.run(mirror.aclose())
     return app.return_code or 0

@@ -15,9 +15,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
-
-import httpx
 
 from tui import __version__
 from tui.core.errors import (
@@ -31,6 +30,9 @@ from tui.core.errors import (
     TooLarge,
 )
 from tui.core.urls import MIRROR_HOSTS
+
+if TYPE_CHECKING:  # httpx is imported on first use: pages from disk never need it
+    import httpx
 
 USER_AGENT = f"goodnews-tui/{__version__}"
 MiB = 1024 * 1024
@@ -73,6 +75,8 @@ class Response:
 
 
 def _timeout(policy: FetchPolicy) -> httpx.Timeout:
+    import httpx
+
     return httpx.Timeout(policy.read_timeout, connect=policy.connect_timeout)
 
 
@@ -82,6 +86,8 @@ def make_client(policy: FetchPolicy | None = None, proxy: str | None = None) -> 
     Proxies come from the environment (``HTTPS_PROXY``, ``ALL_PROXY``, ``NO_PROXY``) unless an
     explicit ``proxy`` (http, https, socks5, socks5h) is given, which wins.
     """
+    import httpx
+
     policy = policy or FetchPolicy()
     return httpx.AsyncClient(
         timeout=_timeout(policy),
@@ -201,6 +207,8 @@ async def _attempt(
     hosts: set[str],
     headers: dict[str, str],
 ) -> Response:
+    import httpx
+
     current = url
     try:
         async with asyncio.timeout(policy.attempt_timeout):

@@ -13,9 +13,8 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
-
-import httpx
 
 from tui.core.errors import (
     BadContent,
@@ -30,6 +29,9 @@ from tui.core.errors import (
 )
 from tui.core.fetch import MAX_BODY, FetchPolicy, Response, decode_text, fetch_text, make_client
 from tui.core.urls import CDN_HOST, DEFAULT_HOME, MIRROR_HOSTS, RAW_HOST, PageRef
+
+if TYPE_CHECKING:
+    import httpx
 
 # Failures after which the next base URL may still succeed.
 FAILOVER_ERRORS: tuple[type[MirrorError], ...] = (

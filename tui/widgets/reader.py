@@ -81,6 +81,7 @@ class ReaderView(ScrollView, can_focus=True):
         self._layout = Layout(0)
         self._strips: LRUCache[tuple[int, int | None, int], Strip] = LRUCache(1024)
         self._digits = ""
+        self._pending: ReaderState | None = None
         self._styles: dict[str, Style] = {}
 
     # -- content ------------------------------------------------------------------------
@@ -91,14 +92,24 @@ class ReaderView(ScrollView, can_focus=True):
         return max(20, min(MAX_TEXT_WIDTH, self.scrollable_content_region.width - 4))
 
     def show(self, composer: Composer, state: ReaderState | None = None) -> None:
-        """Show content produced by ``composer(width)``; re-run on resize."""
+        """Show content produced by ``composer(width)``; re-run only when the width changes."""
         self._composer = composer
+        self._layout = Layout(0)
         self._digits = ""
-        self._relayout()
-        if self.scrollable_content_region.width == 0:
-            # Not laid out yet: wrap again once the widget knows its width.
-            self.call_after_refresh(self._relayout)
+        self._pending = state
         self.selected_link = state.link if state else None
+        if self.scrollable_content_region.width > 0:
+            self._ensure_layout()
+        else:
+            # Not sized yet: wrap once the widget knows its width, not at a guessed one.
+            self.call_after_refresh(self._ensure_layout)
+
+    def _ensure_layout(self) -> None:
+        if self._composer is None or self.scrollable_content_region.width <= 0:
+            return
+        if self._layout.width != self.layout_width:
+            self._relayout()
+        state, self._pending = self._pending, None
         self.scroll_to(0, state.scroll_y if state else 0, animate=False, immediate=True)
         self.refresh()
 
@@ -137,7 +148,11 @@ class ReaderView(ScrollView, can_focus=True):
         self.virtual_size = Size(width, len(self._layout.lines))
 
     def on_resize(self, event: events.Resize) -> None:
-        if self._composer is not None and self._layout.width != self.layout_width:
+        if self._composer is None or self.scrollable_content_region.width <= 0:
+            return
+        if self._layout.width == 0:
+            self._ensure_layout()
+        elif self._layout.width != self.layout_width:
             ratio = self.scroll_y / max(1, self.virtual_size.height)
             self._relayout()
             self.scroll_to(0, ratio * self.virtual_size.height, animate=False)

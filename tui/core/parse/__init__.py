@@ -9,9 +9,6 @@ from __future__ import annotations
 import re
 
 from tui.core.models import Document, Page
-from tui.core.parse.article import parse_article, parse_document
-from tui.core.parse.home import parse_home
-from tui.core.parse.index import parse_index
 from tui.core.parse.jsonout import to_json
 from tui.core.parse.tags import is_tag_url
 from tui.core.text import sanitise
@@ -72,13 +69,23 @@ def parse_page(ref: PageRef, text: str, home: PageRef | None = None) -> Page:
         if not text.strip():
             return Document(ref=ref, title=None, warnings=[*warnings, "empty page"])
         kind = detect_kind(ref, text)
+        # Parsers are imported on first use: the article cleaner pulls in bs4 and lxml,
+        # which the home page (the first paint) never needs.
         if kind == "home":
+            from tui.core.parse.home import parse_home
+
             page: Page = parse_home(ref, text, home)
         elif kind == "index":
+            from tui.core.parse.index import parse_index
+
             page = parse_index(ref, text, home)
         elif kind == "article":
+            from tui.core.parse.article import parse_article
+
             page = parse_article(ref, text, home)
         else:
+            from tui.core.parse.article import parse_document
+
             page = parse_document(ref, text, home)
     except RecursionError:
         return Document(ref=ref, warnings=[*warnings, "page nested too deeply to parse"])

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import posixpath
-
-from markdown_it.token import Token
+from typing import TYPE_CHECKING
 
 from tui.core.models import Entry, Index, Link, LinkType
 from tui.core.parse.markdown import parse_tokens
 from tui.core.text import normalise_space, sanitise
 from tui.core.urls import LinkKind, PageRef, resolve
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
 
 __all__ = ["inline_links", "link_from_href", "parse_index"]
 

@@ -9,10 +9,12 @@ cleaner see a single tree in which a promo block inside a ``<div>`` is still ins
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 
-from bs4 import BeautifulSoup
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+if TYPE_CHECKING:  # imported on first use: start-up never pays for markdown-it or bs4
+    from bs4 import BeautifulSoup
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 __all__ = ["MD_ATTR", "markdown", "parse_tokens", "to_soup"]
 
@@ -24,6 +26,8 @@ MD_ATTR = "data-md"
 @cache
 def markdown() -> MarkdownIt:
     """The shared, configured parser (built once; MarkdownIt is not mutated after this)."""
+    from markdown_it import MarkdownIt
+
     md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
     # Mirror HTML is indented by its prettifier; after a blank line an indented line would
     # otherwise turn the rest of the HTML into a code block shown as escaped markup.
@@ -37,6 +41,8 @@ def parse_tokens(text: str) -> list[Token]:
 
 def to_soup(text: str) -> BeautifulSoup:
     """Render ``text`` (Markdown with raw HTML) and parse the result as one HTML document."""
+    from bs4 import BeautifulSoup
+
     md = markdown()
     tokens = md.parse(text)
     for tok in tokens:
