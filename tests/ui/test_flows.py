@@ -278,3 +278,30 @@ async def test_narrow_terminal_shows_one_pane_at_a_time() -> None:
         await pilot.press("tab")
         assert app.entries.has_focus
         assert not app.screen.has_class("show-reader")
+
+
+async def test_an_unexpected_failure_is_reported_not_raised(monkeypatch) -> None:  # noqa: ANN001
+    import tui.app
+
+    real = tui.app.parse_page
+
+    def exploding(ref: PageRef, text: str, home: PageRef | None = None):  # noqa: ANN202
+        if ref.path.startswith("pages/"):
+            raise RuntimeError("parser exploded")
+        return real(ref, text, home)
+
+    monkeypatch.setattr(tui.app, "parse_page", exploding)
+    app = sample_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await home_ready(pilot)
+        await open_index(pilot, "头条")
+        app.entries.highlighted = next(
+            i for i, it in enumerate(app.entries.items) if it.kind == "article"
+        )
+        await pilot.press("enter")
+        await wait_for(
+            pilot, lambda: any("parser exploded" in line for line in app.reader.text_lines())
+        )
+        assert app.is_running
+        await pilot.press("j", "k", "tab")
+        assert app.is_running

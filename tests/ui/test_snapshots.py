@@ -94,7 +94,9 @@ async def at_missing(pilot: Pilot) -> None:
     await home_ready(pilot)
     await open_index(pilot, "头条")
     index = next(
-        i for i, item in enumerate(app.entries.items) if item.ref and item.ref.path.endswith("n14200099.md")
+        i
+        for i, item in enumerate(app.entries.items)
+        if item.ref and item.ref.path.endswith("n14200099.md")
     )
     app.entries.highlighted = index
     await pilot.press("enter")
@@ -110,9 +112,11 @@ async def at_hostile(pilot: Pilot) -> None:
     await pilot.press("enter")
     await wait_for(
         pilot,
-        lambda: app.reader_page is not None
-        and "[@click" in (app.reader_page.title or "")
-        and app.reader.has_focus,
+        lambda: (
+            app.reader_page is not None
+            and "[@click" in (app.reader_page.title or "")
+            and app.reader.has_focus
+        ),
     )
 
 
@@ -142,7 +146,9 @@ def test_view(name: str, snap_compare: Callable[..., bool]) -> None:
 
 
 def test_offline_notice(snap_compare: Callable[..., bool], tmp_path: Path) -> None:
-    policy = FetchPolicy(connect_timeout=0.5, read_timeout=0.5, attempt_timeout=1.0, deadline=1.0, retries=0)
+    policy = FetchPolicy(
+        connect_timeout=0.5, read_timeout=0.5, attempt_timeout=1.0, deadline=1.0, retries=0
+    )
     mirror = open_mirror(Options(mirror="http://127.0.0.1:9/", cache_dir=tmp_path), policy=policy)
     app = GoodnewsApp(mirror, library=Library(None), prefetch=False)
 
