@@ -98,3 +98,20 @@ async def open_article(pilot: Pilot, starts: str) -> int:
         ),
     )
     return index
+
+
+MISSING_PAGE = "pages/nsc413/n14200099.md"  # listed in the sample's 头条 index, absent on purpose
+
+
+async def open_missing_page(pilot: Pilot) -> None:
+    """From home, open the sample's 头条 index and the article it lists that does not exist."""
+    app = pilot.app
+    assert isinstance(app, GoodnewsApp)
+    await home_ready(pilot)
+    await open_index(pilot, "头条")
+    index = next(
+        i for i, item in enumerate(app.entries.items) if item.ref and item.ref.path == MISSING_PAGE
+    )
+    app.entries.highlighted = index
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: any("Could not open" in line for line in app.reader.text_lines()))

@@ -5,7 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.corpus_server import CorpusServer
-from tests.ui.conftest import home_ready, open_article, open_index, sample_app, titles, wait_for
+from tests.ui.conftest import (
+    home_ready,
+    open_article,
+    open_index,
+    open_missing_page,
+    sample_app,
+    titles,
+    wait_for,
+)
 from tui.app import GoodnewsApp
 from tui.core.config import Options
 from tui.core.fetch import FetchPolicy
@@ -14,16 +22,6 @@ from tui.core.mirror import open_mirror
 from tui.core.models import Article
 from tui.core.urls import PageRef
 
-FAST = FetchPolicy(
-    connect_timeout=1.0,
-    read_timeout=1.0,
-    attempt_timeout=2.0,
-    deadline=3.0,
-    retries=0,
-    backoff_base=0.01,
-    backoff_cap=0.02,
-    retry_after_cap=1.0,
-)
 CORPUS_HOME = PageRef("begood0513", "goodnews", "master", "README.md")
 
 
@@ -189,24 +187,18 @@ async def test_long_article_renders(tmp_path: Path) -> None:
 async def test_missing_article_shows_error_in_reader() -> None:
     app = sample_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await home_ready(pilot)
-        await open_index(pilot, "头条")
-        missing = next(
-            i
-            for i, item in enumerate(app.entries.items)
-            if item.ref and item.ref.path.endswith("n14200099.md")
-        )
-        app.entries.highlighted = missing
-        await pilot.press("enter")
-        await wait_for(
-            pilot, lambda: any("Could not open" in line for line in app.reader.text_lines())
-        )
+        await open_missing_page(pilot)
         assert any("r to retry" in line for line in app.reader.text_lines())
+        assert app.reader_page is None
         assert app.is_running
 
 
-async def test_retry_after_a_server_fault(corpus_server: CorpusServer, tmp_path: Path) -> None:
-    mirror = open_mirror(Options(mirror=corpus_server.base_url, cache_dir=tmp_path), policy=FAST)
+async def test_retry_after_a_server_fault(
+    corpus_server: CorpusServer, tmp_path: Path, fast_policy: FetchPolicy
+) -> None:
+    mirror = open_mirror(
+        Options(mirror=corpus_server.base_url, cache_dir=tmp_path), policy=fast_policy
+    )
     app = GoodnewsApp(mirror, library=Library(None), prefetch=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await home_ready(pilot)
@@ -229,9 +221,11 @@ async def test_retry_after_a_server_fault(corpus_server: CorpusServer, tmp_path:
 
 
 async def test_prefetch_fills_an_open_related_list(
-    corpus_server: CorpusServer, tmp_path: Path
+    corpus_server: CorpusServer, tmp_path: Path, fast_policy: FetchPolicy
 ) -> None:
-    mirror = open_mirror(Options(mirror=corpus_server.base_url, cache_dir=tmp_path), policy=FAST)
+    mirror = open_mirror(
+        Options(mirror=corpus_server.base_url, cache_dir=tmp_path), policy=fast_policy
+    )
     app = GoodnewsApp(mirror, library=Library(None), prefetch=True)
     # Slow the article pages down so the related list is open while prefetch runs.
     corpus_server.set_fault("drip", path=None, delay=0.05, chunk=4096)
@@ -254,8 +248,12 @@ async def test_prefetch_fills_an_open_related_list(
         assert "related" in str(app.query_one("#list-title").render())
 
 
-async def test_no_network_and_empty_cache_opens_the_sample(tmp_path: Path) -> None:
-    mirror = open_mirror(Options(mirror="http://127.0.0.1:9/", cache_dir=tmp_path), policy=FAST)
+async def test_no_network_and_empty_cache_opens_the_sample(
+    tmp_path: Path, fast_policy: FetchPolicy
+) -> None:
+    mirror = open_mirror(
+        Options(mirror="http://127.0.0.1:9/", cache_dir=tmp_path), policy=fast_policy
+    )
     app = GoodnewsApp(mirror, library=Library(None), prefetch=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: app.fallback and bool(app.entries.items))

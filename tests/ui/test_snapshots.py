@@ -12,7 +12,14 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-from tests.ui.conftest import home_ready, open_article, open_index, sample_app, wait_for
+from tests.ui.conftest import (
+    home_ready,
+    open_article,
+    open_index,
+    open_missing_page,
+    sample_app,
+    wait_for,
+)
 from tui.app import GoodnewsApp
 from tui.core.config import Options
 from tui.core.fetch import FetchPolicy
@@ -90,17 +97,7 @@ async def at_filter(pilot: Pilot) -> None:
 
 
 async def at_missing(pilot: Pilot) -> None:
-    app = app_of(pilot)
-    await home_ready(pilot)
-    await open_index(pilot, "头条")
-    index = next(
-        i
-        for i, item in enumerate(app.entries.items)
-        if item.ref and item.ref.path.endswith("n14200099.md")
-    )
-    app.entries.highlighted = index
-    await pilot.press("enter")
-    await wait_for(pilot, lambda: any("Could not open" in line for line in app.reader.text_lines()))
+    await open_missing_page(pilot)
 
 
 async def at_hostile(pilot: Pilot) -> None:
