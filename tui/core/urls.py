@@ -9,6 +9,7 @@ against a file path, is what makes those links land where GitHub would send a re
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from urllib.parse import quote, unquote, urljoin, urlsplit
@@ -179,6 +180,46 @@ def parse_ref(text: str, home: PageRef = DEFAULT_HOME) -> PageRef | None:
     return home.with_path(path) if path else None
 
 
+# A relative href to a Markdown file made only of URL-safe characters (an optional query of
+# the same, no fragment): the usual shape of links between mirror pages. ``_resolve_md``
+# resolves these without building and re-parsing the blob URL.
+_PLAIN_MD_HREF = re.compile(r"(?![/])([A-Za-z0-9_.~/\-]*\.[mM][dD])(?:\?[A-Za-z0-9_.~/\-=&+,]*)?\Z")
+_PLAIN_ID = re.compile(r"[A-Za-z0-9_\-][A-Za-z0-9_.\-]*\Z")
+
+
+def _resolve_md(base: PageRef, path: str) -> Target | None:
+    """``urljoin`` + ``_ref_from_url`` for a plain relative ``path``, segment by segment.
+
+    Mirrors ``urllib.parse.urljoin``'s dot-segment removal on the blob URL's path (empty inner
+    segments dropped, ``..`` above the root ignored). The base path is decoded, which is the
+    same as decoding after joining: quoting never touches ``/`` or dots. Returns None when the
+    result is not a page of the blob layout, and ``resolve`` then takes the general path.
+    """
+    if not (
+        _PLAIN_ID.match(base.owner) and _PLAIN_ID.match(base.repo) and _PLAIN_ID.match(base.ref)
+    ):
+        return None
+    segments = ["", base.owner, base.repo, "blob", base.ref, *base.path.split("/")]
+    del segments[-1]
+    segments += path.split("/")
+    segments[1:-1] = [s for s in segments[1:-1] if s]
+    resolved: list[str] = []
+    for seg in segments:
+        if seg == "..":
+            if resolved:
+                resolved.pop()
+        elif seg != ".":
+            resolved.append(seg)
+    segs = [s for s in resolved if s]
+    if len(segs) < 5 or segs[2] not in ("blob", "raw"):
+        return None
+    rest = _norm("/".join(segs[4:]))
+    if not rest or not rest.lower().endswith(".md"):
+        return None
+    ref = PageRef(segs[0], segs[1], segs[3], rest)
+    return Target(LinkKind.PAGE, ref.blob_url, ref, None)
+
+
 def resolve(base: PageRef, href: str) -> Target | None:
     """Resolve ``href`` found on page ``base`` the way GitHub does, in blob space.
 
@@ -188,6 +229,11 @@ def resolve(base: PageRef, href: str) -> Target | None:
     href = href.strip()
     if not href:
         return None
+    m = _PLAIN_MD_HREF.match(href)
+    if m is not None:
+        target = _resolve_md(base, m.group(1))
+        if target is not None:
+            return target
     absolute = urljoin(base.blob_url, href)
     parts = urlsplit(absolute)
     anchor = unquote(parts.fragment) or None

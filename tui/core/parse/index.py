@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+import re
 from typing import TYPE_CHECKING
 
 from tui.core.models import Entry, Index, Link, LinkType
@@ -16,6 +17,18 @@ if TYPE_CHECKING:
 __all__ = ["inline_links", "link_from_href", "parse_index"]
 
 FAMILIES = frozenset("ENHS")
+
+# The usual entry line, ``#### [title](../pages/x/N.md?t=1)``, read without markdown-it when
+# nothing in the title or href could mean more than plain text: no emphasis, code, entities,
+# escapes, HTML or brackets in the title; a relative href of URL-safe characters (so
+# markdown-it's link normalisation would leave it as it is). Anything else takes the full path.
+_FAST_LINE = re.compile(
+    r"#{1,6}[ \t]+\[([^\[\]\\`<>*_&!~\n]*)\]"
+    r"\(((?![/])[A-Za-z0-9_.~/\-]+(?:\?[A-Za-z0-9_.~/\-=&+,]*)?)\)[ \t]*\Z"
+)
+# Constructs that can run across blank lines and swallow a heading line: fenced code and the
+# HTML blocks that end at a marker, not at a blank line. With any of them, no fast path.
+_SPANNING = re.compile(r"^[ \t]*(?:```|~~~|<(?:script|pre|style|textarea|!|\?))", re.M | re.I)
 
 
 def inline_links(inline: Token) -> tuple[str, list[tuple[str, str]]]:
@@ -74,10 +87,55 @@ def index_title(ref: PageRef) -> tuple[str, str | None]:
     return stem.lstrip("-_") or stem, None
 
 
+def _split_fast(text: str) -> tuple[dict[int, tuple[str, str]], str | None]:
+    """Entry lines read directly (line number -> raw title, href), and the rest of the page.
+
+    A line is read directly only when it must be a heading whatever surrounds it: it matches
+    ``_FAST_LINE`` and follows a blank line, another such line, or the start of the page.
+    The rest keeps its line numbers (read lines become blank, which only separates blocks)
+    and goes to markdown-it; it is None when nothing is left there.
+    """
+    fast: dict[int, tuple[str, str]] = {}
+    if _SPANNING.search(text):
+        return fast, text
+    lines = text.split("\n")
+    rest = False
+    prev_ok = True  # start of page
+    for n, line in enumerate(lines):
+        if not line or line.isspace():
+            prev_ok = True
+            continue
+        m = _FAST_LINE.match(line) if prev_ok and line[0] == "#" else None
+        if m is None:
+            rest = True
+            prev_ok = False
+            continue
+        fast[n] = (m.group(1), m.group(2))
+        lines[n] = ""
+    if not fast:
+        return fast, text
+    return fast, ("\n".join(lines) if rest else None)
+
+
+def _entry(ref: PageRef, entry_text: str, href: str, home: PageRef | None) -> Entry | None:
+    link = link_from_href(ref, href, entry_text, home)
+    if link is None or not entry_text:
+        return None
+    if link.kind is LinkType.PAGE and link.ref is not None:
+        return Entry(entry_text, link.target, link.url, link.ref)
+    return Entry(entry_text, link.url, link.url, None)
+
+
 def parse_index(ref: PageRef, text: str, home: PageRef | None) -> Index:
     title, family = index_title(ref)
     index = Index(ref=ref, title=title, family=family)
-    tokens = parse_tokens(text)
+    fast, rest = _split_fast(text)
+    found: list[tuple[int, Entry]] = []
+    for n, (raw, href) in fast.items():
+        entry = _entry(ref, normalise_space(sanitise(raw)), href, home)
+        if entry is not None:
+            found.append((n, entry))
+    tokens = parse_tokens(rest) if rest is not None else []
     for i, tok in enumerate(tokens):
         if tok.type != "inline" or i == 0 or tokens[i - 1].type != "heading_open":
             continue
@@ -88,13 +146,12 @@ def parse_index(ref: PageRef, text: str, home: PageRef | None) -> Index:
         if "[" in outside or "]" in outside:
             # Unbalanced brackets in a title split it at the last "[": show it whole.
             entry_text = _heading_text(tok) or entry_text
-        link = link_from_href(ref, href, entry_text, home)
-        if link is None or not entry_text:
-            continue
-        if link.kind is LinkType.PAGE and link.ref is not None:
-            index.entries.append(Entry(entry_text, link.target, link.url, link.ref))
-        else:
-            index.entries.append(Entry(entry_text, link.url, link.url, None))
+        entry = _entry(ref, entry_text, href, home)
+        if entry is not None:
+            found.append((tok.map[0] if tok.map else 0, entry))
+    if fast and tokens:
+        found.sort(key=lambda item: item[0])  # stable: one entry per line
+    index.entries.extend(entry for _, entry in found)
     if not index.entries:
         index.warnings.append("no entries found")
     return index
