@@ -8,13 +8,13 @@ closing full-width punctuation is kept off the start of a line by letting it han
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
 
 from tui.core.models import Article, Block, BlockType, Document, Span, SpanKind
+from tui.core.text import cell_width as text_width
+from tui.core.text import char_width, is_wide
 
 # A styled run of one line: (text, role, link number or None).
 Run = tuple[str, str, int | None]
@@ -22,26 +22,6 @@ Line = tuple[Run, ...]
 
 NO_LINE_START = frozenset("，。、；：？！）」』】》〉”’・…—,.;:?!)]}%")
 OPEN_PUNCT = frozenset("（「『【《〈“‘([{")
-
-
-@lru_cache(maxsize=65536)
-def char_width(ch: str) -> int:
-    """Terminal cells taken by one character (0 for combining marks and controls)."""
-    if ch < "\u0300":
-        return 1 if ch >= " " else 0
-    if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me", "Cf", "Cc"):
-        return 0
-    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
-
-
-def text_width(text: str) -> int:
-    if text.isascii():
-        return len(text)
-    return sum(char_width(ch) for ch in text)
-
-
-def _is_wide(ch: str) -> bool:
-    return ch >= "\u1100" and char_width(ch) == 2
 
 
 def _tokens(text: str) -> Iterable[str]:
@@ -53,7 +33,7 @@ def _tokens(text: str) -> Iterable[str]:
                 yield "".join(word)
                 word.clear()
             yield " "
-        elif _is_wide(ch):
+        elif is_wide(ch):
             if word:
                 yield "".join(word)
                 word.clear()

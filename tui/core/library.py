@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 
 from tui.core.models import Article, Entry
-from tui.core.urls import PageRef
+from tui.core.urls import PageRef, parse_ref
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -60,15 +60,6 @@ class Known:
     published: date | None = None
     category: str | None = None
     parsed: bool = True
-
-
-def _ref_from_key(key: str) -> PageRef | None:
-    head, sep, path = key.partition(":")
-    owner_repo, at, ref = head.partition("@")
-    owner, slash, repo = owner_repo.partition("/")
-    if not (sep and at and slash and owner and repo and ref and path):
-        return None
-    return PageRef(owner, repo, ref, path)
 
 
 def _date(text: str | None) -> date | None:
@@ -190,7 +181,7 @@ class Library:
         seen: set[str] = {skip}
         out: list[Known] = []
         for key, title, published, category in rows:
-            ref = _ref_from_key(str(key))
+            ref = parse_ref(str(key))
             if ref is None or str(key) in seen:
                 continue
             seen.add(str(key))
@@ -202,7 +193,7 @@ class Library:
                 " ORDER BY seen DESC, title",
                 (repo_id, pattern),
             ):
-                ref = _ref_from_key(str(key))
+                ref = parse_ref(str(key))
                 if ref is None or str(key) in seen:
                     continue
                 seen.add(str(key))

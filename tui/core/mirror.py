@@ -26,7 +26,14 @@ from tui.core.cache import (
 from tui.core.config import MirrorSpec, Options, SpecKind, parse_mirror_spec
 from tui.core.errors import BadContent, MirrorError, NotFound, OfflineMiss, TooLarge
 from tui.core.fetch import MAX_BODY, FetchPolicy, decode_text
-from tui.core.source import LocalSource, RemoteSource, Source, Validators, ref_for_file
+from tui.core.source import (
+    LocalSource,
+    RemoteSource,
+    Source,
+    Validators,
+    read_limited,
+    ref_for_file,
+)
 from tui.core.urls import PageRef
 
 SAMPLE_HOME = PageRef("goodnews-sample", "goodnews", "master", "README.md")
@@ -271,16 +278,6 @@ def fetch_file(path: Path, home: PageRef, *, max_bytes: int = MAX_BODY) -> Fetch
     The identity comes from ``ref_for_file`` so that the page's relative links still resolve.
     """
     ref = ref_for_file(path, home)
-    try:
-        with path.open("rb") as fh:
-            data = fh.read(max_bytes + 1)
-    except FileNotFoundError:
-        raise NotFound(f"no such file: {path}") from None
-    except IsADirectoryError:
-        raise NotFound(f"not a file: {path}") from None
-    except OSError as exc:
-        raise BadContent(f"could not read {path}: {exc.strerror}") from None
-    if len(data) > max_bytes:
-        raise TooLarge(f"{path} is larger than the size limit")
+    data = read_limited(path, max_bytes, str(path))
     text, warnings = decode_text(data, path.name)
     return Fetched(ref, text, Origin.LOCAL, _utcnow(), warnings)

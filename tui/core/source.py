@@ -245,19 +245,26 @@ class LocalSource(Source):
 
     async def fetch(self, ref: PageRef, validators: Validators | None = None) -> Response:
         path = self.path_for(ref)
-        try:
-            with path.open("rb") as fh:
-                data = fh.read(self.max_bytes + 1)
-        except FileNotFoundError:
-            raise NotFound(f"not found in the local folder: {ref.target(self.home)}") from None
-        except IsADirectoryError:
-            raise NotFound(f"not a page: {ref.target(self.home)}") from None
-        except OSError as exc:
-            raise BadContent(f"could not read {ref.target(self.home)}: {exc.strerror}") from None
-        if len(data) > self.max_bytes:
-            raise TooLarge(f"{ref.target(self.home)} is larger than the size limit")
+        name = ref.target(self.home)
+        data = read_limited(path, self.max_bytes, name, missing="not found in the local folder")
         text, warnings = decode_text(data, ref.name)
         return Response(path.as_uri(), 200, text, warnings=warnings)
+
+
+def read_limited(path: Path, max_bytes: int, name: str, *, missing: str = "no such file") -> bytes:
+    """Read at most ``max_bytes`` of a file, turning every failure into a typed error."""
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise NotFound(f"{missing}: {name}") from None
+    except IsADirectoryError:
+        raise NotFound(f"not a page: {name}") from None
+    except OSError as exc:
+        raise BadContent(f"could not read {name}: {exc.strerror}") from None
+    if len(data) > max_bytes:
+        raise TooLarge(f"{name} is larger than the size limit")
+    return data
 
 
 def _looks_raw(root: Path) -> bool:
