@@ -523,11 +523,14 @@ class GoodnewsApp(App[int]):
                 lambda w: layout_message("Offline: showing the sample mirror", lines, w, "notice")
             )
         else:
-            lines = [
-                "Choose a category in the list and press Enter, then an article.",
-                "Tab moves between the list and the reader; ? shows every key.",
-            ]
-            self.reader.show(lambda w: layout_message("goodnews-tui", lines, w, "notice"))
+            self.reader.clear(
+                [
+                    ("goodnews-tui", "notice"),
+                    ("", "body"),
+                    ("Choose a category, press Enter, then an article.", "body"),
+                    ("Tab moves between list and reader; ? shows all keys.", "body"),
+                ]
+            )
         self._update_crumbs()
 
     def open_article(self, ref: PageRef, *, push: bool = True, focus_reader: bool = True) -> None:

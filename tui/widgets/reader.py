@@ -7,7 +7,7 @@ Page text reaches the terminal only as plain segments: it is never parsed as mar
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rich.segment import Segment
@@ -82,6 +82,7 @@ class ReaderView(ScrollView, can_focus=True):
         self._strips: LRUCache[tuple[int, int | None, int], Strip] = LRUCache(1024)
         self._digits = ""
         self._pending: ReaderState | None = None
+        self._hint: tuple[tuple[str, str], ...] = ()
         self._styles: dict[str, Style] = {}
 
     # -- content ------------------------------------------------------------------------
@@ -94,15 +95,14 @@ class ReaderView(ScrollView, can_focus=True):
     def show(self, composer: Composer, state: ReaderState | None = None) -> None:
         """Show content produced by ``composer(width)``; re-run only when the width changes."""
         self._composer = composer
+        self._hint = ()
         self._layout = Layout(0)
         self._digits = ""
         self._pending = state
         self.selected_link = state.link if state else None
         if self.scrollable_content_region.width > 0:
             self._ensure_layout()
-        else:
-            # Not sized yet: wrap once the widget knows its width, not at a guessed one.
-            self.call_after_refresh(self._ensure_layout)
+        # Otherwise it is not sized yet: ``on_resize`` wraps it once it knows its width.
 
     def _ensure_layout(self) -> None:
         if self._composer is None or self.scrollable_content_region.width <= 0:
@@ -113,7 +113,13 @@ class ReaderView(ScrollView, can_focus=True):
         self.scroll_to(0, state.scroll_y if state else 0, animate=False, immediate=True)
         self.refresh()
 
-    def clear(self) -> None:
+    def clear(self, hint: Sequence[tuple[str, str]] = ()) -> None:
+        """Show nothing but a few short ``(text, role)`` hint lines.
+
+        Hints are drawn directly, without a layout pass: the start-up screen shows one, and
+        it must not cost a frame of its own once the widget learns its size.
+        """
+        self._hint = tuple(hint)
         self._composer = None
         self._layout = Layout(0)
         self._strips.clear()
@@ -136,6 +142,8 @@ class ReaderView(ScrollView, can_focus=True):
 
     def text_lines(self) -> list[str]:
         """Plain text of every laid-out line (for tests and copy)."""
+        if self._composer is None:
+            return ["", *(text for text, _role in self._hint)]
         return ["".join(run[0] for run in line) for line in self._layout.lines]
 
     def _relayout(self) -> None:
@@ -176,6 +184,10 @@ class ReaderView(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         base = self.rich_style
         if index >= len(self._layout.lines):
+            if self._composer is None and 0 <= y - 1 < len(self._hint):
+                text, role = self._hint[y - 1]
+                segments = [Segment("  ", base), Segment(text, base + self._style(role))]
+                return Strip(segments).crop(0, width).adjust_cell_length(width, base)
             return Strip.blank(width, base)
         key = (index, self.selected_link, width)
         strip = self._strips.get(key)
