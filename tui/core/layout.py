@@ -8,6 +8,7 @@ closing full-width punctuation is kept off the start of a line by letting it han
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -24,43 +25,57 @@ NO_LINE_START = frozenset("，。、；：？！）」』】》〉”’・…�
 OPEN_PUNCT = frozenset("（「『【《〈“‘([{")
 
 
+_WIDE = (
+    "\u2e80-\u303e\u3041-\u3096\u309b-\u3247\u3250-\u33ff\u3400-\u4dbf\u4e00-\u9fff"
+    "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff01-\uff60\uffe0-\uffe6"
+)
+# Break opportunities: a space, a run of characters that are all two cells wide (CJK text
+# breaks between any two of them), or a word of anything else.
+_TOKEN = re.compile(f"[ \t]|[{_WIDE}]+|[^ \t{_WIDE}]+")
+_WIDE_RUN = re.compile(f"[{_WIDE}]")
+
+
 def _tokens(text: str) -> Iterable[str]:
-    """Split into break opportunities: each wide char alone, Latin words, single spaces."""
-    word: list[str] = []
-    for ch in text:
-        if ch == " " or ch == "\t":
-            if word:
-                yield "".join(word)
-                word.clear()
-            yield " "
-        elif is_wide(ch):
-            if word:
-                yield "".join(word)
-                word.clear()
-            yield ch
-        else:
-            word.append(ch)
-    if word:
-        yield "".join(word)
+    """Spaces, runs of wide characters, and words (split further if they hide wide chars)."""
+    for token in _TOKEN.findall(text):
+        if token.isascii() or _WIDE_RUN.match(token):
+            yield token
+            continue
+        # A word with rarer wide characters (emoji…): each of those is its own token.
+        word: list[str] = []
+        for ch in token:
+            if is_wide(ch):
+                if word:
+                    yield "".join(word)
+                    word.clear()
+                yield ch
+            else:
+                word.append(ch)
+        if word:
+            yield "".join(word)
 
 
 def wrap_runs(
     runs: Sequence[tuple[str, str, int | None]], width: int, indent: str = ""
 ) -> list[Line]:
-    """Greedy wrap of styled runs into lines at most ``width`` cells (punctuation may hang)."""
+    """Greedy wrap of styled runs into lines at most ``width`` cells (punctuation may hang).
+
+    Runs of wide characters are placed a line's worth at a time rather than character by
+    character: this is the reader's hot path for long CJK articles.
+    """
     width = max(width, 4)
     lines: list[Line] = []
     current: list[Run] = [(indent, "body", None)] if indent else []
     used = text_width(indent)
     cont_indent = " " * used if indent else ""
-    pending = ""  # text of the current run not yet flushed
+    ci = len(cont_indent)
+    parts: list[str] = []  # text of the current run not yet flushed
     pending_style: tuple[str, int | None] = ("body", None)
 
     def flush() -> None:
-        nonlocal pending
-        if pending:
-            current.append((pending, pending_style[0], pending_style[1]))
-            pending = ""
+        if parts:
+            current.append(("".join(parts), pending_style[0], pending_style[1]))
+            parts.clear()
 
     def newline() -> None:
         nonlocal current, used
@@ -75,7 +90,7 @@ def wrap_runs(
             current.pop()
         lines.append(tuple(current))
         current = [(cont_indent, "body", None)] if cont_indent else []
-        used = len(cont_indent)
+        used = ci
 
     for text, role, link in runs:
         if not text:
@@ -83,36 +98,58 @@ def wrap_runs(
         flush()
         pending_style = (role, link)
         for token in _tokens(text):
-            w = len(token) if token.isascii() else text_width(token)
-            if token == " ":
-                if used == len(cont_indent) and lines:
+            if token == " " or token == "\t":
+                if used == ci and lines:
                     continue  # no leading space on a continuation line
                 if used + 1 > width:
                     newline()
                     continue
-                pending += " "
+                parts.append(" ")
                 used += 1
                 continue
+            if _WIDE_RUN.match(token):
+                i, size = 0, len(token)
+                while i < size:
+                    fit = (width - used) // 2
+                    if fit > 0:
+                        take = min(fit, size - i)
+                        parts.append(token[i : i + take])
+                        used += 2 * take
+                        i += take
+                        continue
+                    ch = token[i]
+                    if ch in NO_LINE_START and used > ci:
+                        pass  # hang closing punctuation rather than start a line with it
+                    elif width - ci < 2:
+                        if used + 2 > width:
+                            newline()
+                    elif used > ci:
+                        newline()
+                    parts.append(ch)
+                    used += 2
+                    i += 1
+                continue
+            w = len(token) if token.isascii() else text_width(token)
             if used + w <= width:
-                pending += token
+                parts.append(token)
                 used += w
                 continue
-            if w <= 2 and token in NO_LINE_START and used > len(cont_indent):
-                pending += token  # hang closing punctuation rather than start a line with it
+            if w <= 2 and token in NO_LINE_START and used > ci:
+                parts.append(token)  # hang closing punctuation
                 used += w
                 continue
-            if w > width - len(cont_indent):
+            if w > width - ci:
                 # A word longer than a line: break it by characters.
                 for ch in token:
                     cw = char_width(ch)
                     if used + cw > width:
                         newline()
-                    pending += ch
+                    parts.append(ch)
                     used += cw
                 continue
-            if used > len(cont_indent):
+            if used > ci:
                 newline()
-            pending += token
+            parts.append(token)
             used += w
     flush()
     if current and any(run[0].strip() for run in current):
