@@ -202,7 +202,11 @@ class Paint:
 
 
 def _child_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TEXTUAL")}
+    # Bytecode caching stays on even where the environment turns it off: the untimed warm-up
+    # runs write the .pyc files, so both apps start as they do on a user's second start,
+    # not recompiling every module from source.
+    skip = ("TEXTUAL", "PYTHONDONTWRITEBYTECODE")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(skip)}
     env["PYTHONPATH"] = str(ROOT)
     return env
 

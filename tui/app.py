@@ -374,7 +374,9 @@ class GoodnewsApp(App[int]):
 
     def _fill(self, items: list[Item], restore: View | None, default: int | None = None) -> None:
         entries = self.entries
-        entries.read, entries.cached = self._marks(item.ref for item in items)
+        entries.read, entries.cached = self._marks(
+            item.ref for item in items if item.kind == "article"
+        )
         self._all_items = items
         shown = self._filtered(items)
         highlight = restore.list_index if restore else default
@@ -592,7 +594,7 @@ class GoodnewsApp(App[int]):
 
     def _refresh_marks(self) -> None:
         items = self.entries.items
-        read, cached = self._marks(item.ref for item in items)
+        read, cached = self._marks(item.ref for item in items if item.kind == "article")
         self.entries.refresh_marks(read, cached)
 
     # -- history --------------------------------------------------------------------------

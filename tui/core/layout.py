@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 
 from tui.core.models import Article, Block, BlockType, Document, Span, SpanKind
 from tui.core.text import cell_width as text_width
@@ -31,14 +32,19 @@ _WIDE = (
 )
 # Break opportunities: a space, a run of characters that are all two cells wide (CJK text
 # breaks between any two of them), or a word of anything else.
-_TOKEN = re.compile(f"[ \t]|[{_WIDE}]+|[^ \t{_WIDE}]+")
-_WIDE_RUN = re.compile(f"[{_WIDE}]")
+
+
+@cache
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(tokens, wide start), compiled on first use: the large classes cost start-up 4 ms."""
+    return re.compile(f"[ \t]|[{_WIDE}]+|[^ \t{_WIDE}]+"), re.compile(f"[{_WIDE}]")
 
 
 def _tokens(text: str) -> Iterable[str]:
     """Spaces, runs of wide characters, and words (split further if they hide wide chars)."""
-    for token in _TOKEN.findall(text):
-        if token.isascii() or _WIDE_RUN.match(token):
+    token_re, wide_re = _patterns()
+    for token in token_re.findall(text):
+        if token.isascii() or wide_re.match(token):
             yield token
             continue
         # A word with rarer wide characters (emoji…): each of those is its own token.
@@ -64,6 +70,7 @@ def wrap_runs(
     character: this is the reader's hot path for long CJK articles.
     """
     width = max(width, 4)
+    wide_start = _patterns()[1].match
     lines: list[Line] = []
     current: list[Run] = [(indent, "body", None)] if indent else []
     used = text_width(indent)
@@ -107,7 +114,7 @@ def wrap_runs(
                 parts.append(" ")
                 used += 1
                 continue
-            if _WIDE_RUN.match(token):
+            if wide_start(token):
                 i, size = 0, len(token)
                 while i < size:
                     fit = (width - used) // 2

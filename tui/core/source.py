@@ -8,7 +8,6 @@ stay inside the folder the user named.
 
 from __future__ import annotations
 
-import configparser
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -309,6 +308,8 @@ def _clone_home(root: Path) -> PageRef:
     if root.name in ("master", "main") and root.parent.parent != root.parent:
         # A raw-layout subtree ``…/<owner>/<repo>/<ref>`` opened on its own.
         owner, repo, ref = root.parent.parent.name, root.parent.name, root.name
+    import configparser  # only for a local clone
+
     git = root / ".git"
     config = configparser.ConfigParser(strict=False, interpolation=None)
     try:
