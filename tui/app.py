@@ -161,6 +161,10 @@ class GoodnewsApp(App[int]):
         self.narrow = False
         self.prefetch_status = ""
         self.digits = ""
+        # Every entry of the current place (the list may show a filtered part of them).
+        self.all_items: list[Item] = []
+        # The article a related list was opened from: it is left out of that list.
+        self.related_origin: PageRef | None = None
 
     # -- layout -------------------------------------------------------------------------
 
@@ -377,7 +381,7 @@ class GoodnewsApp(App[int]):
         entries.read, entries.cached = self._marks(
             item.ref for item in items if item.kind == "article"
         )
-        self._all_items = items
+        self.all_items = items
         shown = self._filtered(items)
         highlight = restore.list_index if restore else default
         entries.show_items(shown, highlight)
@@ -440,7 +444,7 @@ class GoodnewsApp(App[int]):
         place = self.view.place
         assert place.tag is not None
         known = self.library.related(
-            place.tag, self.mirror.home.repo_id, exclude=self._related_exclude()
+            place.tag, self.mirror.home.repo_id, exclude=self.related_origin
         )
         items = [
             Item("article", k.title, k.ref, note=k.published.isoformat() if k.published else None)
@@ -460,12 +464,9 @@ class GoodnewsApp(App[int]):
             )
         self._fill(items, restore)
 
-    def _related_exclude(self) -> PageRef | None:
-        return getattr(self, "_related_origin", None)
-
     def _show_list_error(self, place: Place, error: MirrorError | None) -> None:
         self.entries.show_items([])
-        self._all_items = []
+        self.all_items = []
         if error is None:
             self._set_list_title(place.title or "…")
             self._show_list_message("")
@@ -621,10 +622,10 @@ class GoodnewsApp(App[int]):
         self.view = View(view.place, reader=view.reader, focus=view.focus)
         if same_place:
             self._set_filter(view.filter)
-            self._fill(getattr(self, "_all_items", []), view)
+            self._fill(self.all_items, view)
         else:
             if view.place.kind == "related":
-                self._related_origin = view.reader
+                self.related_origin = view.reader
             self.load_place(view.place, view)
         if view.reader is None:
             self.show_welcome()
@@ -715,7 +716,7 @@ class GoodnewsApp(App[int]):
 
     def open_tag(self, tag: str) -> None:
         self._push()
-        self._related_origin = self.view.reader
+        self.related_origin = self.view.reader
         self.load_place(Place("related", tag=tag, title=f"标签 {tag}"), restore=None)
         self._show_pane("list")
 
@@ -742,7 +743,7 @@ class GoodnewsApp(App[int]):
         filter_input = self.query_one("#filter", Input)
         if filter_input.display:
             self._set_filter("")
-            self._fill(getattr(self, "_all_items", []), None)
+            self._fill(self.all_items, None)
             self.entries.focus()
 
     def action_help(self) -> None:
@@ -875,7 +876,7 @@ class GoodnewsApp(App[int]):
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
-        self._fill(getattr(self, "_all_items", []), None)
+        self._fill(self.all_items, None)
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
