@@ -68,3 +68,24 @@ def test_article_layout_numbers_links_and_records_their_lines() -> None:
     assert texts[0] == "标题" and texts[1] == "大纪元"
     assert "云溪市[1]" in texts[layout.link_lines[1]]
     assert any(t.startswith("标签") and "云溪市" in t for t in texts)
+
+
+def test_in_page_links_of_corpus_pages_find_their_headings() -> None:
+    from tests.corpus import pages
+    from tui.core.layout import anchor_block
+    from tui.core.models import BlockType
+    from tui.core.parse import parse_page
+
+    checked = 0
+    for page in pages("article"):
+        article = parse_page(page.ref, page.text(), page.ref)
+        headings = {" ".join(b.text.split()) for b in article.blocks if b.type is BlockType.HEADING}
+        for link in article.links:
+            if link.ref != page.ref or not link.anchor:
+                continue
+            if " ".join(link.text.split()) in headings:
+                index = anchor_block(article.blocks, link.text)
+                assert index is not None
+                assert article.blocks[index].type is BlockType.HEADING
+                checked += 1
+    assert checked >= 10  # the 2018 book chapters carry tables of contents

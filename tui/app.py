@@ -33,7 +33,13 @@ from textual.worker import Worker, WorkerState
 import tui
 from tui.commands import COMMANDS, Command, bindings_for, keys_label
 from tui.core.errors import FetchTimeout, MirrorError, NetworkUnavailable
-from tui.core.layout import layout_article, layout_document, layout_message, stale_note
+from tui.core.layout import (
+    anchor_block,
+    layout_article,
+    layout_document,
+    layout_message,
+    stale_note,
+)
 from tui.core.library import LIBRARY_FILE, Library
 from tui.core.mirror import Fetched, Mirror, sample_mirror
 from tui.core.models import Article, Document, Home, Index, Link, Page
@@ -708,11 +714,26 @@ class GoodnewsApp(App[int]):
             self.open_tag(link.text.strip() or link.target)
         elif link.kind == "page" and link.ref is not None:
             if self.view.reader is not None and link.ref == self.view.reader:
-                self.notify("That link points into this page.", markup=False)
+                self._jump_within(link)
                 return
             self.open_article(link.ref)
         else:
             self._external(link.url, link.text)
+
+    def _jump_within(self, link: Link) -> None:
+        """An in-page link (a table of contents): scroll to its heading; Backspace returns."""
+        page = self.reader_page
+        index = (
+            anchor_block(page.blocks, link.text) if isinstance(page, Article | Document) else None
+        )
+        if index is None:
+            self.notify(
+                "That link points into this page, to a place it no longer marks.", markup=False
+            )
+            return
+        self._push()
+        self.reader.selected_link = None
+        self.reader.show_block(index)
 
     def open_tag(self, tag: str) -> None:
         self._push()

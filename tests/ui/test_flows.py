@@ -186,6 +186,27 @@ async def test_long_article_renders(tmp_path: Path) -> None:
         assert app.reader.scroll_y == 0
 
 
+async def test_table_of_contents_links_jump_to_their_heading_and_back() -> None:
+    app = sample_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await home_ready(pilot)
+        await open_index(pilot, "专栏")
+        await open_article(pilot, "《云溪百年纪事》")
+        article = app.reader_page
+        assert isinstance(article, Article)
+        toc = [link for link in article.links if link.anchor and link.ref == article.ref]
+        assert len(toc) >= 3
+        third = toc[2]
+        await pilot.press(*str(third.n), "enter")
+        await pilot.pause()
+        top = app.reader.text_lines()[int(app.reader.scroll_y)]
+        assert top.strip() == third.text.strip()
+        assert app.reader.scroll_y > 100
+        await pilot.press("backspace")
+        await wait_for(pilot, lambda: app.reader.scroll_y == 0)
+        assert app.reader_page is not None and app.reader_page.ref == article.ref
+
+
 async def test_missing_article_shows_error_in_reader() -> None:
     app = sample_app()
     async with app.run_test(size=(120, 40)) as pilot:

@@ -166,11 +166,12 @@ def wrap_runs(
 
 @dataclass(slots=True)
 class Layout:
-    """Wrapped lines and, for each link number, the line it first appears on."""
+    """Wrapped lines; for each link number and each body block, the line it starts on."""
 
     width: int
     lines: list[Line] = field(default_factory=list)
     link_lines: dict[int, int] = field(default_factory=dict)
+    block_lines: dict[int, int] = field(default_factory=dict)
 
     def add(self, new: Iterable[Line]) -> None:
         for line in new:
@@ -296,11 +297,12 @@ def layout_message(title: str, lines: Sequence[str], width: int, role: str = "er
 
 def _add_blocks(out: Layout, blocks: Iterable[Block], width: int) -> None:
     previous: BlockType | None = None
-    for block in blocks:
+    for i, block in enumerate(blocks):
         if not block.text.strip() and block.type is not BlockType.IMAGE:
             continue
         if not (block.type is BlockType.LIST_ITEM and previous is BlockType.LIST_ITEM):
             out.blank()
+        out.block_lines[i] = len(out.lines)
         out.add(_block_lines(block, width))
         previous = block.type
 
@@ -311,3 +313,27 @@ def _date(article: Article) -> str | None:
 
 def _category(article: Article) -> str | None:
     return article.category.title if article.category else None
+
+
+def anchor_block(blocks: Sequence[Block], text: str) -> int | None:
+    """The block an in-page link (``#_Toc…``) means: the heading that carries its text.
+
+    The mirror's pages lost their anchor names on the way, but a table of contents repeats
+    each heading's text, so the heading is found by that text (a non-heading block as a
+    last resort, after the first one, which is usually the table of contents itself).
+    """
+    want = " ".join(text.split())
+    if not want:
+        return None
+    fallback: int | None = None
+    seen = 0
+    for i, block in enumerate(blocks):
+        have = " ".join(block.text.split())
+        if have != want:
+            continue
+        if block.type is BlockType.HEADING:
+            return i
+        seen += 1
+        if seen == 2 and fallback is None:
+            fallback = i
+    return fallback

@@ -223,6 +223,14 @@ class ReaderView(ScrollView, can_focus=True):
         if not (self.scroll_y <= line < self.scroll_y + height):
             self.scroll_to(0, max(0, line - height // 3), animate=False)
 
+    def show_block(self, index: int) -> bool:
+        """Scroll so that body block ``index`` starts at the top; False if it is not shown."""
+        line = self._layout.block_lines.get(index)
+        if line is None:
+            return False
+        self.scroll_to(0, line, animate=False)
+        return True
+
     def action_next_link(self) -> None:
         order = self.links
         if not order:
