@@ -32,7 +32,7 @@ from textual.worker import Worker, WorkerState
 
 import tui
 from tui.commands import COMMANDS, Command, bindings_for, keys_label
-from tui.core.errors import FetchTimeout, MirrorError, NetworkUnavailable
+from tui.core.errors import FetchTimeout, MirrorError, NetworkUnavailable, OfflineMiss
 from tui.core.layout import (
     anchor_block,
     layout_article,
@@ -484,6 +484,8 @@ class GoodnewsApp(App[int]):
     # -- offline fallback -----------------------------------------------------------------
 
     def _should_fall_back(self, error: MirrorError) -> bool:
+        if self.mirror.label == "offline copy":
+            return isinstance(error, OfflineMiss)
         return self.mirror.label == "live" and isinstance(error, NetworkUnavailable | FetchTimeout)
 
     def _fall_back_to_sample(self, error: MirrorError) -> None:

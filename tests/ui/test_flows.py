@@ -290,6 +290,16 @@ async def test_no_network_and_empty_cache_opens_the_sample(
         assert app.is_running
 
 
+async def test_offline_with_an_empty_cache_opens_the_sample(tmp_path: Path) -> None:
+    mirror = open_mirror(Options(offline=True, cache_dir=tmp_path))
+    assert mirror.label == "offline copy"
+    app = GoodnewsApp(mirror, library=Library(None), prefetch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.fallback and bool(app.entries.items))
+        assert app.mirror.label == "sample"
+        assert any("sample mirror" in line for line in app.reader.text_lines())
+
+
 async def test_narrow_terminal_shows_one_pane_at_a_time() -> None:
     app = sample_app()
     async with app.run_test(size=(80, 24)) as pilot:
