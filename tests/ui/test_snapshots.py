@@ -142,6 +142,13 @@ def test_view(name: str, snap_compare: Callable[..., bool]) -> None:
     assert snap_compare(sample_app(prefetch=prefetch), run_before=steps, terminal_size=size)
 
 
+def test_ansi_theme(snap_compare: Callable[..., bool]) -> None:
+    """The ansi theme keeps the terminal's own colours: tags, links and the selection still show."""
+    app = sample_app()
+    app.theme = "ansi-dark"
+    assert snap_compare(app, run_before=at_link_selected, terminal_size=WIDE)
+
+
 def test_offline_notice(snap_compare: Callable[..., bool], tmp_path: Path) -> None:
     policy = FetchPolicy(
         connect_timeout=0.5, read_timeout=0.5, attempt_timeout=1.0, deadline=1.0, retries=0
