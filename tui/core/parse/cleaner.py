@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
@@ -492,11 +492,14 @@ _WS_CHARS = frozenset(
 def _self_reference(soup: BeautifulSoup, base: PageRef) -> Tag | None:
     """The share block's self-link or QR image of the page, if the page has one."""
     own = base.path
+    name = own.rsplit("/", 1)[-1]
     for el in soup.find_all(["a", "img", "ok", "span"]):
         url = el.attrs.get("src") if el.name == "img" else el.attrs.get("href")
         if not url:
             continue
         url = str(url).strip()
+        if name not in url and name not in unquote(url):
+            continue  # cannot point at this page: skip resolving it (long pages have thousands)
         if el.name == "img":
             if not url.lower().endswith(".md.png"):
                 continue
