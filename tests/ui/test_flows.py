@@ -300,6 +300,33 @@ async def test_offline_with_an_empty_cache_opens_the_sample(tmp_path: Path) -> N
         assert any("sample mirror" in line for line in app.reader.text_lines())
 
 
+async def test_help_and_palette_come_from_the_command_table() -> None:
+    from textual.command import CommandPalette
+    from textual.widgets import Static
+
+    from tui.commands import COMMANDS
+    from tui.screens.help import HelpScreen
+
+    app = sample_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await home_ready(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = str(app.screen.query_one("#help-text", Static).render())
+        for command in COMMANDS:
+            assert command.help in text
+        await pilot.press("escape")
+        await pilot.pause()
+        # The palette runs the same commands: "Go to the mirror's home page" from an index.
+        await open_index(pilot, "头条")
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"home page", "enter")
+        await wait_for(pilot, lambda: app.view.place.kind == "home" and bool(app.entries.items))
+
+
 async def test_narrow_terminal_shows_one_pane_at_a_time() -> None:
     app = sample_app()
     async with app.run_test(size=(80, 24)) as pilot:
