@@ -27,7 +27,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 from textual.worker import Worker, WorkerState
 
 import tui
@@ -45,10 +45,9 @@ from tui.core.mirror import Fetched, Mirror, sample_mirror
 from tui.core.models import Article, Document, Home, Index, Link, Page
 from tui.core.parse import parse_page
 from tui.core.urls import PageRef
-from tui.screens.help import HelpScreen
-from tui.screens.tags import TagPicker
 from tui.widgets.entries import EntryList, Item
 from tui.widgets.header import Crumbs
+from tui.widgets.keybar import KeyBar
 from tui.widgets.reader import ReaderState, ReaderView
 
 PlaceKind = Literal["home", "index", "related"]
@@ -175,19 +174,15 @@ class GoodnewsApp(App[int]):
     # -- layout -------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        # Few widgets: each costs styling and layout before the first frame. The filter
+        # input and the list message are mounted when first needed.
         yield Crumbs(id="crumbs")
         with Horizontal(id="panes"):
             with Vertical(id="list-pane"):
                 yield Static(id="list-title", markup=False)
-                filter_input = Input(placeholder="Filter…", id="filter")
-                filter_input.cursor_blink = False  # calm, and deterministic in snapshots
-                yield filter_input
                 yield EntryList(id="entries")
-                yield Static(id="list-message", markup=False)
-            with Vertical(id="reader-pane"):
-                yield ReaderView(id="reader")
-        yield Static(id="status", markup=False)
-        yield Footer(id="footer")
+            yield ReaderView(id="reader")
+        yield KeyBar(id="keys")
 
     @property
     def entries(self) -> EntryList:
@@ -201,12 +196,29 @@ class GoodnewsApp(App[int]):
     def crumbs(self) -> Crumbs:
         return self.query_one("#crumbs", Crumbs)
 
+    @property
+    def keybar(self) -> KeyBar:
+        return self.query_one("#keys", KeyBar)
+
     def run(self, *args: Any, **kwargs: Any) -> int | None:
-        # Everything imported so far lives as long as the process: moving it out of the
-        # collector's sight keeps full collections from stalling the first frames (measured
-        # by bench/ui.py: they added 40-60 ms to the first paint on half of the starts).
+        # What is imported lives as long as the process: out of the collector's sight, full
+        # collections over it cannot stall the first frames (with the collector running,
+        # they added 20-60 ms to the first paint on half of the starts; bench/ui.py).
         gc.freeze()
-        return super().run(*args, **kwargs)
+        try:
+            return super().run(*args, **kwargs)
+        finally:
+            gc.enable()  # if the first frame never came
+
+    def _after_first_frame(self) -> None:
+        """Start the collector that ``tui.launch`` paused for start-up.
+
+        What the first frame needed (widgets, styles, the home page) stays: frozen with the
+        rest, it is out of the collector's sight, so later collections stay short.
+        """
+        if not gc.isenabled():
+            gc.freeze()
+            gc.enable()
 
     async def on_mount(self) -> None:
         self._update_source_label()
@@ -215,6 +227,7 @@ class GoodnewsApp(App[int]):
             self.notify(warning, severity="warning", markup=False, timeout=8)
         self.show_welcome()
         self.entries.focus()
+        self.call_after_refresh(self._after_first_frame)
         place = self.view.place
         if place.ref is not None and self.mirror.is_cached(place.ref):
             # At hand without the network: fill the list before the first paint, so the
@@ -276,7 +289,7 @@ class GoodnewsApp(App[int]):
             bits.append(f"link {self.digits}_  (Enter to follow)")
         if self.prefetch_status:
             bits.append(self.prefetch_status)
-        self.query_one("#status", Static).update(Content("  ·  ".join(bits)))
+        self.keybar.status = "  ·  ".join(bits)
 
     # -- pages ----------------------------------------------------------------------------
 
@@ -371,7 +384,14 @@ class GoodnewsApp(App[int]):
         )
 
     def _show_list_message(self, text: str) -> None:
-        message = self.query_one("#list-message", Static)
+        found = self.query("#list-message")
+        if not found:
+            if not text:
+                return
+            message = Static(id="list-message", markup=False)
+            self.query_one("#list-pane").mount(message)
+        else:
+            message = found.first(Static)
         message.update(Content(text))
         message.display = bool(text)
 
@@ -757,19 +777,21 @@ class GoodnewsApp(App[int]):
             self.call_later(self.run_action, command.action)
 
     def action_switch_pane(self) -> None:
-        if self.focused is self.query_one("#filter", Input):
+        if self.focused is not None and self.focused is self._filter_input():
             self.entries.focus()
             return
         self._show_pane("list" if self.reader.has_focus else "reader")
 
     def action_escape(self) -> None:
-        filter_input = self.query_one("#filter", Input)
-        if filter_input.display:
+        filter_input = self._filter_input()
+        if filter_input is not None and filter_input.display:
             self._set_filter("")
             self._fill(self.all_items, None)
             self.entries.focus()
 
     def action_help(self) -> None:
+        from tui.screens.help import HelpScreen  # only when asked: keeps start-up short
+
         self.push_screen(HelpScreen())
 
     def action_go_home(self) -> None:
@@ -786,6 +808,8 @@ class GoodnewsApp(App[int]):
         def chosen(tag: str | None) -> None:
             if tag:
                 self.open_tag(tag)
+
+        from tui.screens.tags import TagPicker  # only when asked: keeps start-up short
 
         self.push_screen(TagPicker(page.title, [t.name for t in page.tags]), chosen)
 
@@ -877,16 +901,32 @@ class GoodnewsApp(App[int]):
 
     def action_filter(self) -> None:
         self._show_pane("list")
-        filter_input = self.query_one("#filter", Input)
+        filter_input = self._filter_input(create=True)
+        assert filter_input is not None
         filter_input.display = True
         filter_input.focus()
 
+    def _filter_input(self, *, create: bool = False) -> Input | None:
+        """The filter box, mounted above the list the first time it is needed."""
+        found = self.query("#filter")
+        if found:
+            return found.first(Input)
+        if not create:
+            return None
+        filter_input = Input(placeholder="Filter…", id="filter")
+        filter_input.cursor_blink = False  # calm, and deterministic in snapshots
+        filter_input.display = False
+        self.query_one("#list-pane").mount(filter_input, before=self.entries)
+        return filter_input
+
     def _filter_text(self) -> str:
-        filter_input = self.query_one("#filter", Input)
-        return filter_input.value if filter_input.display else ""
+        filter_input = self._filter_input()
+        return filter_input.value if filter_input is not None and filter_input.display else ""
 
     def _set_filter(self, text: str) -> None:
-        filter_input = self.query_one("#filter", Input)
+        filter_input = self._filter_input(create=bool(text))
+        if filter_input is None:
+            return
         with filter_input.prevent(Input.Changed):
             filter_input.value = text
         filter_input.display = bool(text)

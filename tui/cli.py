@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import re
 import shutil
@@ -157,6 +158,7 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         options = options_from(args)
         if args.command == "dump":
+            gc.enable()  # paused by tui.launch for the browser's start-up only
             return asyncio.run(_dump(args, options))
         return _run_app(options)
     except UsageError as exc:

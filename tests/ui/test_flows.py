@@ -266,6 +266,7 @@ async def test_prefetch_fills_an_open_related_list(
         app.open_tag("香港")
         await wait_for(pilot, lambda: app.view.place.kind == "related")
         assert app.prefetch_status.startswith("prefetch")
+        assert app.prefetch_status in str(app.keybar.render())  # the footer shows progress
         parsed_at_open = {item.ref for item in app.entries.items if item.note}
         assert not others <= parsed_at_open
         await wait_for(pilot, lambda: app.prefetch_status == "", timeout=20)
@@ -327,17 +328,53 @@ async def test_help_and_palette_come_from_the_command_table() -> None:
         await wait_for(pilot, lambda: app.view.place.kind == "home" and bool(app.entries.items))
 
 
+async def test_key_bar_follows_the_focus_and_its_keys_can_be_clicked() -> None:
+    from tui.screens.help import HelpScreen
+
+    app = sample_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await home_ready(pilot)
+        in_list = str(app.keybar.render())
+        assert "Quit" in in_list and "Follow" not in in_list
+        await open_index(pilot, "头条")
+        await open_article(pilot, "倒春寒来袭")
+        await pilot.pause()
+        in_reader = str(app.keybar.render())
+        assert "Follow" in in_reader and "Next link" in in_reader and "Quit" in in_reader
+        # Click the middle of "Help" in the bar: the help screen opens.
+        column = in_reader.index("Help") + 1
+        await pilot.click("#keys", offset=(column, 0))
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+
+
+async def test_key_bar_fits_a_narrow_terminal() -> None:
+    app = sample_app()
+    async with app.run_test(size=(40, 12)) as pilot:
+        await home_ready(pilot)
+        bar = app.keybar.render()
+        text = str(bar)
+        assert bar.cell_length == app.keybar.content_region.width
+        # Keys first: the palette hint gives way, and no key is cut in half.
+        assert "palette" not in text and "Back" in text
+        assert text.rstrip().endswith(("Back", "Tags", "Filter", "Reload", "Help", "Quit"))
+        # Clicking past the last key does nothing.
+        await pilot.click("#keys", offset=(38, 0))
+        await pilot.pause()
+        assert app.screen is app.screen_stack[0]
+
+
 async def test_narrow_terminal_shows_one_pane_at_a_time() -> None:
     app = sample_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await home_ready(pilot)
         assert app.screen.has_class("narrow")
         assert app.query_one("#list-pane").display
-        assert not app.query_one("#reader-pane").region.width
+        assert not app.query_one("#reader").region.width
         await open_index(pilot, "头条")
         await open_article(pilot, "倒春寒来袭")
         assert app.screen.has_class("show-reader")
-        assert app.query_one("#reader-pane").region.width == 80
+        assert app.query_one("#reader").region.width == 80
         await pilot.press("tab")
         assert app.entries.has_focus
         assert not app.screen.has_class("show-reader")

@@ -1,21 +1,24 @@
-"""The header line: where you are (首页 › category › title) and which source is shown."""
+"""The header line: where you are (首页 › category › title) and which source is shown.
+
+One widget, one line: the path on the left (cut with an ellipsis when long), the source on
+the right (at most half the width). Page titles are added as plain ``Content``, never markup.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from textual.app import ComposeResult
-from textual.containers import Horizontal
 from textual.content import Content
-from textual.widgets import Static
+from textual.widget import Widget
 
 
-class Crumbs(Horizontal):
+class Crumbs(Widget, can_focus=False):
     """Breadcrumb on the left, source label on the right; all text shown literally."""
 
-    def compose(self) -> ComposeResult:
-        yield Static(id="crumbs-path", markup=False)
-        yield Static(id="crumbs-source", markup=False)
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.path = Content("")
+        self.source = Content("")
 
     def set_path(self, parts: Sequence[str]) -> None:
         pieces: list[str | tuple[str, str]] = []
@@ -23,10 +26,23 @@ class Crumbs(Horizontal):
             if i:
                 pieces.append((" › ", "$text-muted"))
             pieces.append((part, "bold" if i == len(parts) - 1 else ""))
-        self.query_one("#crumbs-path", Static).update(Content.assemble(*pieces))
+        self.path = Content.assemble(*pieces)
+        self.refresh()
 
     def set_source(self, label: str, detail: str = "") -> None:
-        text = Content.assemble(
+        self.source = Content.assemble(
             (f" {label} ", "reverse"), (f" {detail}" if detail else "", "$text-muted")
         )
-        self.query_one("#crumbs-source", Static).update(text)
+        self.refresh()
+
+    def render(self) -> Content:
+        width = self.content_region.width or self.size.width
+        source = self.source
+        if source.cell_length > width // 2:
+            source = source.truncate(width // 2, ellipsis=True)
+        room = max(0, width - source.cell_length - 1)
+        path = self.path
+        if path.cell_length > room:
+            path = path.truncate(room, ellipsis=True)
+        gap = max(0, width - path.cell_length - source.cell_length)
+        return path + Content(" " * gap) + source
