@@ -691,13 +691,13 @@ class GoodnewsApp(App[int]):
 
     # -- list events ----------------------------------------------------------------------
 
-    @on(EntryList.OptionSelected, "#entries")
-    def _entry_selected(self, event: EntryList.OptionSelected) -> None:
+    @on(EntryList.Selected, "#entries")
+    def _entry_selected(self, event: EntryList.Selected) -> None:
         event.stop()
         items = self.entries.items
-        if not (0 <= event.option_index < len(items)):
+        if not (0 <= event.index < len(items)):
             return
-        item = items[event.option_index]
+        item = items[event.index]
         if item.kind == "external":
             self._external(item.url or "", item.title)
         elif item.kind == "index" and item.ref is not None:

@@ -1,27 +1,47 @@
 """The list pane's list: home categories, index entries or a tag's related articles.
 
-Built on ``OptionList`` (a Line-API widget) with ``markup=False`` and plain ``Content``
-prompts, so thousands of entries render quickly and titles are never read as markup.
+A Line-API widget (a ``ScrollView`` with ``render_line``, like the reader): one entry is one
+line, so showing 2,000 entries costs a list assignment, and each frame builds strips only for
+the rows on screen (kept in a small LRU). Titles reach the terminal as plain segments, never
+as markup. Section rows are headings: the cursor skips them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
-from textual.content import Content
-from textual.widgets import OptionList
-from textual.widgets.option_list import Option
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from tui.commands import bindings_for
+from tui.core.text import cell_width
 from tui.core.urls import PageRef
 
 ItemKind = Literal["section", "index", "article", "external", "page"]
+ROLES = (
+    "section",
+    "cached",
+    "external",
+    "read",
+    "note",
+    "external-note",
+    "cursor",
+    "cursor-blurred",
+    "hover",
+)
+ELLIPSIS = "…"
 
 
-@dataclass(frozen=True, slots=True)
-class Item:
+class Item(NamedTuple):
     """One row of the list pane."""
 
     kind: ItemKind
@@ -35,63 +55,235 @@ class Item:
         return self.kind != "section"
 
 
-class EntryList(OptionList):
-    """Entries of the current place. ``items`` parallels the options, filtered or not."""
+class EntryList(ScrollView, can_focus=True):
+    """Entries of the current place; ``items`` are the rows shown (filtered or not)."""
 
-    BINDINGS = bindings_for("list")
+    BINDINGS = [
+        *bindings_for("list"),
+        Binding("down", "cursor_down", show=False),
+        Binding("up", "cursor_up", show=False),
+        Binding("home", "first", show=False),
+        Binding("end", "last", show=False),
+        Binding("pagedown", "page_down", show=False),
+        Binding("pageup", "page_up", show=False),
+    ]
+    COMPONENT_CLASSES = {f"entries--{role}" for role in ROLES}
+
+    highlighted: reactive[int | None] = reactive(None, init=False, always_update=True)
+
+    class Selected(Message):
+        """Enter or a click on an openable row."""
+
+        def __init__(self, entries: EntryList, index: int) -> None:
+            super().__init__()
+            self.entries = entries
+            self.index = index
+
+        @property
+        def control(self) -> EntryList:
+            return self.entries
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(markup=False, id=id)
+        super().__init__(id=id)
         self.items: list[Item] = []
         self.read: set[str] = set()
         self.cached: set[str] = set()
+        self._hover: int | None = None
+        self._strips: LRUCache[tuple[int, bool, bool, int], Strip] = LRUCache(512)
+        self._styles: dict[str, Style] = {}
 
-    def prompt(self, item: Item) -> Content:
-        if item.kind == "section":
-            return Content.styled(item.title, "bold $accent")
-        key = item.ref.key if item.ref else ""
-        if item.kind == "external":
-            mark = ("↗ ", "$text-muted")
-        elif key in self.cached:
-            mark = ("● ", "$success")
-        else:
-            mark = ("  ", "")
-        title_style = "$text-muted" if key in self.read else ""
-        parts: list[tuple[str, str]] = [mark, (item.title, title_style)]
-        if item.kind == "index":
-            parts = [("  ", ""), (item.title, title_style)]
-        if item.kind == "external":
-            parts.append(("  (external)", "$text-muted italic"))
-        if item.note:
-            parts.append((f"  {item.note}", "$text-muted"))
-        return Content.assemble(*parts)
+    # -- content ------------------------------------------------------------------------
 
     def show_items(self, items: Sequence[Item], highlight: int | None = None) -> None:
+        """Show ``items``; highlight row ``highlight`` or else the first openable row."""
         self.items = list(items)
-        options = [
-            Option(self.prompt(item), disabled=item.kind == "section") for item in self.items
-        ]
-        self.set_options(options)
-        if not self.items:
-            return
+        self._strips.clear()
+        self._hover = None
+        self.virtual_size = Size(self.scrollable_content_region.width, len(self.items))
+        self.scroll_to(0, 0, animate=False, immediate=True)
         if highlight is None or not (0 <= highlight < len(self.items)):
-            highlight = next((i for i, it in enumerate(self.items) if it.openable), None)
-        if highlight is not None and self.items[highlight].openable:
-            self.highlighted = highlight
+            highlight = self._openable_from(0, 1)
+        elif not self.items[highlight].openable:
+            highlight = self._openable_from(highlight, 1)
+        self.highlighted = highlight
+        self.refresh()
 
     def refresh_marks(self, read: set[str], cached: set[str]) -> None:
         """Re-style rows whose read/cached state changed, without rebuilding the list."""
-        old_read, old_cached = self.read, self.cached
+        changed = (self.read ^ read) | (self.cached ^ cached)
         self.read, self.cached = read, cached
-        changed = (old_read ^ read) | (old_cached ^ cached)
-        if not changed:
-            return
-        for i, item in enumerate(self.items):
-            if item.ref is not None and item.ref.key in changed:
-                self.replace_option_prompt_at_index(i, self.prompt(item))
+        if any(item.ref is not None and item.ref.key in changed for item in self.items):
+            self._strips.clear()
+            self.refresh()
 
     @property
     def current(self) -> Item | None:
         if self.highlighted is None or not (0 <= self.highlighted < len(self.items)):
             return None
         return self.items[self.highlighted]
+
+    # -- the cursor ---------------------------------------------------------------------
+
+    def _openable_from(self, start: int, step: int) -> int | None:
+        """The first openable row from ``start`` on, going ``step``; None if there is none."""
+        i = start
+        while 0 <= i < len(self.items):
+            if self.items[i].openable:
+                return i
+            i += step
+        return None
+
+    def _move(self, target: int, step: int) -> None:
+        target = max(0, min(len(self.items) - 1, target))
+        found = self._openable_from(target, step)
+        if found is None:
+            found = self._openable_from(target, -step)
+        if found is not None:
+            self.highlighted = found
+            if found == self._openable_from(0, 1):
+                self.scroll_to(y=0, animate=False)  # the heading above the first row too
+
+    def watch_highlighted(self) -> None:
+        self._scroll_to_highlight()
+        self.refresh()
+
+    def _scroll_to_highlight(self) -> None:
+        row, height = self.highlighted, self.scrollable_content_region.height
+        if row is None or height <= 0:
+            return
+        if row < self.scroll_y:
+            self.scroll_to(y=row, animate=False, immediate=True)
+        elif row >= self.scroll_y + height:
+            self.scroll_to(y=row - height + 1, animate=False, immediate=True)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.virtual_size = Size(self.scrollable_content_region.width, len(self.items))
+        self._scroll_to_highlight()
+
+    def action_cursor_down(self) -> None:
+        if self.highlighted is None:
+            self._move(0, 1)
+        elif self.highlighted < len(self.items) - 1:
+            nxt = self._openable_from(self.highlighted + 1, 1)
+            if nxt is not None:
+                self.highlighted = nxt
+
+    def action_cursor_up(self) -> None:
+        if self.highlighted is None:
+            self._move(len(self.items) - 1, -1)
+        elif self.highlighted > 0:
+            prev = self._openable_from(self.highlighted - 1, -1)
+            if prev is not None:
+                self.highlighted = prev
+            if prev is None or prev == self._openable_from(0, 1):
+                self.scroll_to(y=0, animate=False)  # the heading above the first row too
+
+    def action_first(self) -> None:
+        self._move(0, 1)
+
+    def action_last(self) -> None:
+        self._move(len(self.items) - 1, -1)
+
+    def action_page_down(self) -> None:
+        page = max(1, self.scrollable_content_region.height - 1)
+        self._move((self.highlighted or 0) + page, 1)
+
+    def action_page_up(self) -> None:
+        page = max(1, self.scrollable_content_region.height - 1)
+        self._move((self.highlighted or 0) - page, -1)
+
+    def action_select(self) -> None:
+        if self.current is not None and self.current.openable:
+            assert self.highlighted is not None
+            self.post_message(self.Selected(self, self.highlighted))
+
+    # -- the mouse ----------------------------------------------------------------------
+
+    def _row_at(self, y: int) -> int | None:
+        row = int(self.scroll_y) + y
+        return row if 0 <= row < len(self.items) else None
+
+    def on_click(self, event: events.Click) -> None:
+        row = self._row_at(event.y)
+        if row is not None and self.items[row].openable:
+            event.stop()
+            self.highlighted = row
+            self.post_message(self.Selected(self, row))
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        row = self._row_at(event.y)
+        if row != self._hover:
+            self._hover = row
+            self.refresh()
+
+    def on_leave(self, event: events.Leave) -> None:
+        if self._hover is not None:
+            self._hover = None
+            self.refresh()
+
+    # -- rendering ----------------------------------------------------------------------
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles.clear()
+        self._strips.clear()
+
+    def _style(self, role: str) -> Style:
+        style = self._styles.get(role)
+        if style is None:
+            style = self.get_component_rich_style(f"entries--{role}", partial=True)
+            if role == "cursor-blurred" and (style.bgcolor is None or style.bgcolor.is_default):
+                # The ansi themes leave the blurred cursor uncoloured: mark the row anyway.
+                style += Style(bold=True, underline=True)
+            self._styles[role] = style
+        return style
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        row = self._row_at(y)
+        base = self.rich_style
+        if row is None:
+            return Strip.blank(width, base)
+        cursor = row == self.highlighted
+        hover = row == self._hover and not cursor
+        key = (row, cursor, hover, width)
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = self._build(self.items[row], width, base, cursor, hover)
+            self._strips[key] = strip
+        return strip
+
+    def _build(self, item: Item, width: int, base: Style, cursor: bool, hover: bool) -> Strip:
+        if cursor:
+            base += self._style("cursor" if self.has_focus else "cursor-blurred")
+        elif hover:
+            base += self._style("hover")
+        parts: list[tuple[str, Style]]
+        if item.kind == "section":
+            parts = [(item.title, self._style("section"))]
+        else:
+            key = item.ref.key if item.ref is not None else ""
+            title = self._style("read") if key in self.read else Style()
+            if item.kind == "external":
+                parts = [("↗ ", self._style("external")), (item.title, title)]
+                parts.append(("  (external)", self._style("external-note")))
+            elif item.kind != "index" and key in self.cached:
+                parts = [("● ", self._style("cached")), (item.title, title)]
+            else:
+                parts = [("  ", Style()), (item.title, title)]
+            if item.note:
+                parts.append((f"  {item.note}", self._style("note")))
+        segments = [Segment(text, base + style) for text, style in parts]
+        strip = Strip(segments)
+        if strip.cell_length > width:
+            strip = strip.crop(0, max(0, width - cell_width(ELLIPSIS)))
+            strip = Strip([*strip, Segment(ELLIPSIS, base)])
+        return strip.adjust_cell_length(width, base)
+
+    def on_focus(self) -> None:
+        self._strips.clear()  # the cursor row changes colour with the focus
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self._strips.clear()
+        self.refresh()

@@ -1,0 +1,129 @@
+"""The list widget on its own: cursor moves, scrolling, clicks, cut titles, literal text."""
+
+from __future__ import annotations
+
+from textual.app import App, ComposeResult
+
+from tui.app import styles_dir
+from tui.core.text import cell_width
+from tui.core.urls import PageRef
+from tui.widgets.entries import EntryList, Item
+
+HOME = PageRef("o", "r", "master", "README.md")
+
+
+def article(n: int, title: str | None = None, note: str | None = None) -> Item:
+    return Item("article", title or f"第{n}条新闻", HOME.with_path(f"pages/x/{n}.md"), note=note)
+
+
+class ListApp(App[None]):
+    CSS_PATH = [styles_dir() / "app.tcss"]  # the list's row styles live there
+
+    def __init__(self, items: list[Item]) -> None:
+        super().__init__()
+        self.items = items
+        self.selected: list[int] = []
+
+    def compose(self) -> ComposeResult:
+        yield EntryList(id="entries")
+
+    def on_mount(self) -> None:
+        self.query_one(EntryList).show_items(self.items)
+
+    def on_entry_list_selected(self, event: EntryList.Selected) -> None:
+        self.selected.append(event.index)
+
+
+def line_text(entries: EntryList, y: int) -> str:
+    return "".join(segment.text for segment in entries.render_line(y))
+
+
+async def test_cursor_skips_sections_both_ways() -> None:
+    items = [Item("section", "甲"), article(1), Item("section", "乙"), article(2), article(3)]
+    app = ListApp(items)
+    async with app.run_test(size=(40, 10)) as pilot:
+        entries = app.query_one(EntryList)
+        assert entries.highlighted == 1  # the first openable row, not the heading
+        await pilot.press("j")
+        assert entries.highlighted == 3
+        await pilot.press("down", "down", "down")
+        assert entries.highlighted == 4  # stays on the last row
+        await pilot.press("k", "up")
+        assert entries.highlighted == 1
+        await pilot.press("end")
+        assert entries.highlighted == 4
+        await pilot.press("home")
+        assert entries.highlighted == 1 and entries.scroll_y == 0
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.selected == [1]
+
+
+async def test_the_cursor_stays_on_screen_and_pages_move_it() -> None:
+    items = [article(n) for n in range(200)]
+    app = ListApp(items)
+    async with app.run_test(size=(40, 10)) as pilot:
+        entries = app.query_one(EntryList)
+        height = entries.scrollable_content_region.height
+        await pilot.press("pagedown")
+        assert entries.highlighted == height - 1
+        await pilot.press("pagedown", "pagedown")
+        await pilot.pause()
+        row = entries.highlighted
+        assert row is not None and entries.scroll_y <= row < entries.scroll_y + height
+        assert f"第{row}条新闻" in line_text(entries, row - int(entries.scroll_y))
+        await pilot.press("end")
+        await pilot.pause()
+        assert entries.highlighted == 199 and entries.scroll_y == entries.max_scroll_y
+        await pilot.press("pageup")
+        assert entries.highlighted == 199 - (height - 1)
+
+
+async def test_a_click_opens_the_row_under_the_pointer_and_headings_do_nothing() -> None:
+    items = [Item("section", "甲"), article(1), article(2)]
+    app = ListApp(items)
+    async with app.run_test(size=(40, 10)) as pilot:
+        await pilot.click("#entries", offset=(3, 2))
+        await pilot.pause()
+        assert app.selected == [2]
+        assert app.query_one(EntryList).highlighted == 2
+        await pilot.click("#entries", offset=(3, 0))
+        await pilot.pause()
+        assert app.selected == [2]
+
+
+async def test_long_titles_are_cut_to_the_width_with_an_ellipsis() -> None:
+    title = "云溪大桥完成检修" * 10  # far wider than the list, all double-width
+    items = [article(1, title, note="2024-03-10"), article(2, "短")]
+    app = ListApp(items)
+    async with app.run_test(size=(41, 10)):
+        entries = app.query_one(EntryList)
+        width = entries.scrollable_content_region.width
+        first, second = line_text(entries, 0), line_text(entries, 1)
+        assert cell_width(first) == width and cell_width(second) == width
+        assert first.rstrip().endswith("…") and first.startswith("  云溪大桥")
+        assert second.rstrip() == "  短"
+
+
+async def test_titles_are_shown_literally() -> None:
+    hostile = "[bold red]x[/] [@click=app.quit]q[/] \x1b[31m"
+    app = ListApp([article(1, hostile)])
+    async with app.run_test(size=(60, 5)):
+        entries = app.query_one(EntryList)
+        assert hostile in line_text(entries, 0)
+        assert app.is_running
+
+
+async def test_marks_show_cached_read_and_external_rows() -> None:
+    items = [article(1), article(2), Item("external", "外站", None, "https://example.org/")]
+    app = ListApp(items)
+    async with app.run_test(size=(60, 5)) as pilot:
+        entries = app.query_one(EntryList)
+        assert line_text(entries, 0).startswith("  第1条")
+        entries.refresh_marks(read={items[1].ref.key}, cached={items[0].ref.key})
+        await pilot.pause()
+        assert line_text(entries, 0).startswith("● 第1条")
+        assert line_text(entries, 2).startswith("↗ 外站") and "(external)" in line_text(entries, 2)
+        read_style = entries.render_line(1)._segments[1].style
+        plain_style = entries.render_line(0)._segments[1].style
+        assert read_style != plain_style  # read rows are dimmed
