@@ -14,10 +14,10 @@ import os
 import sys
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from textual import on, work
 from textual.app import App, ComposeResult
@@ -65,8 +65,7 @@ def styles_dir() -> Path:
     return packaged if packaged.is_dir() else Path(tui.__file__).parent.parent / "styles"
 
 
-@dataclass(frozen=True, slots=True)
-class Place:
+class Place(NamedTuple):
     """What the list pane shows."""
 
     kind: PlaceKind
@@ -454,7 +453,7 @@ class GoodnewsApp(App[int]):
         self.list_page = index
         place = self.view.place
         if place.title != index.title:
-            self.view.place = replace(place, title=index.title)
+            self.view.place = place._replace(title=index.title)
             self._update_crumbs()
         detail = f"{len(index.entries)} entries"
         if loaded.fetched.stale:

@@ -7,16 +7,14 @@ the list pane, or the reader.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from textual.binding import Binding
 
 Scope = Literal["app", "list", "reader"]
 
 
-@dataclass(frozen=True, slots=True)
-class Command:
+class Command(NamedTuple):
     id: str
     keys: str
     action: str

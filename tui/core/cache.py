@@ -10,10 +10,9 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import diskcache
 import platformdirs
@@ -76,8 +75,7 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-@dataclass(frozen=True, slots=True)
-class CachedPage:
+class CachedPage(NamedTuple):
     """One stored page: its text, its validators, and when it was fetched and last checked."""
 
     text: str

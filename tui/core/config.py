@@ -10,6 +10,7 @@ import os
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from tui.core.urls import DEFAULT_HOME
@@ -40,8 +41,7 @@ class SpecKind(StrEnum):
     DIR = "dir"
 
 
-@dataclass(frozen=True, slots=True)
-class MirrorSpec:
+class MirrorSpec(NamedTuple):
     """A parsed ``--mirror`` value: a GitHub repository, a raw-layout base URL or a folder."""
 
     kind: SpecKind

@@ -12,9 +12,8 @@ import asyncio
 import random
 import time
 from collections.abc import Collection
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import urljoin, urlsplit
 
 from tui import __version__
@@ -39,8 +38,7 @@ MAX_BODY = 5 * MiB
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 
 
-@dataclass(frozen=True, slots=True)
-class FetchPolicy:
+class FetchPolicy(NamedTuple):
     """Timeouts, limits and retry pacing; tests shrink the delays to stay fast."""
 
     connect_timeout: float = 5.0
@@ -57,8 +55,7 @@ class FetchPolicy:
     max_keepalive: int = 10
 
 
-@dataclass(frozen=True, slots=True)
-class Response:
+class Response(NamedTuple):
     """A successful reply: 200 with text, or 304 (``text is None``) for a revalidation."""
 
     url: str

@@ -13,9 +13,9 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 from tui.core.models import Article, Entry
 from tui.core.urls import PageRef, parse_ref
@@ -51,8 +51,7 @@ CREATE TABLE IF NOT EXISTS reads (
 LIBRARY_FILE = "library.sqlite3"
 
 
-@dataclass(frozen=True, slots=True)
-class Known:
+class Known(NamedTuple):
     """An article the app knows of, from having parsed it or having seen it in an index."""
 
     ref: PageRef

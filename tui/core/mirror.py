@@ -8,12 +8,12 @@ catch ``MirrorError``. Opening a mirror does no network I/O, so the UI can paint
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
+from typing import NamedTuple
 
 from tui.core.cache import (
     STATE_DIR,
@@ -46,8 +46,7 @@ class Origin(StrEnum):
     LOCAL = "local"  # read from a local folder or the bundled sample
 
 
-@dataclass(frozen=True, slots=True)
-class Fetched:
+class Fetched(NamedTuple):
     """A page's text and its provenance; ``fetched_at`` is when it was last known current."""
 
     ref: PageRef
@@ -125,8 +124,7 @@ class Mirror:
         if response.not_modified:
             if entry is None:
                 raise BadContent(f"the server answered 'not modified' for {ref.target(self.home)}")
-            entry = dataclasses.replace(
-                entry,
+            entry = entry._replace(
                 checked_at=now,
                 etag=response.etag or entry.etag,
                 last_modified=response.last_modified or entry.last_modified,

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import quote, urlsplit
 
 from tui.core.errors import (
@@ -41,8 +40,7 @@ FAILOVER_ERRORS: tuple[type[MirrorError], ...] = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Validators:
+class Validators(NamedTuple):
     """What a cached copy knows about its version, for a conditional request."""
 
     etag: str | None = None
@@ -74,8 +72,7 @@ class Source(ABC):
 # --------------------------------------------------------------------------- remote
 
 
-@dataclass(frozen=True, slots=True)
-class BaseURL:
+class BaseURL(NamedTuple):
     """One place a page's bytes can be fetched from, in raw or jsDelivr layout."""
 
     url: str

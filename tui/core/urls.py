@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
 GITHUB = "github.com"
@@ -24,8 +24,7 @@ IMAGE_EXTENSIONS = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class PageRef:
+class PageRef(NamedTuple):
     """The identity of one file of a mirror repository (decoded path, no query)."""
 
     owner: str
@@ -88,8 +87,7 @@ class LinkKind(StrEnum):
     EXTERNAL = "external"
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
+class Target(NamedTuple):
     """Where a link leads: a mirror page, an image, or an external URL."""
 
     kind: LinkKind

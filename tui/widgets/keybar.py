@@ -9,7 +9,7 @@ digits) is our own text, never page text, but is still added as plain ``Content`
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from textual import events
 from textual.content import Content
@@ -20,8 +20,7 @@ from textual.widget import Widget
 SEPARATOR = "  ·  "
 
 
-@dataclass(frozen=True, slots=True)
-class KeyHint:
+class KeyHint(NamedTuple):
     key: str  # the key as Textual names it, for simulate_key
     display: str  # what the bar shows
     label: str

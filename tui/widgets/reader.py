@@ -8,7 +8,7 @@ Page text reaches the terminal only as plain segments: it is never parsed as mar
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from rich.segment import Segment
 from rich.style import Style
@@ -45,8 +45,7 @@ ROLES = (
 Composer = Callable[[int], Layout]
 
 
-@dataclass(frozen=True, slots=True)
-class ReaderState:
+class ReaderState(NamedTuple):
     """What history needs to bring the reader back where it was."""
 
     scroll_y: float
