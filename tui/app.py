@@ -23,7 +23,7 @@ from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.content import Content
 from textual.timer import Timer
 from textual.widget import Widget
@@ -175,12 +175,11 @@ class GoodnewsApp(App[int]):
     def compose(self) -> ComposeResult:
         # Few widgets: each costs styling and layout before the first frame. The filter
         # input and the list message are mounted when first needed.
+        # The screen lays the two panes out side by side; crumbs and keys are docked.
         yield Crumbs(id="crumbs")
-        with Horizontal(id="panes"):
-            with Vertical(id="list-pane"):
-                yield Static(id="list-title", markup=False)
-                yield EntryList(id="entries")
-            yield ReaderView(id="reader")
+        with Vertical(id="list-pane"):
+            yield EntryList(id="entries")
+        yield ReaderView(id="reader")
         yield KeyBar(id="keys")
 
     @property
@@ -378,9 +377,7 @@ class GoodnewsApp(App[int]):
             self._display_in_reader(place.ref, loaded, None)
 
     def _set_list_title(self, title: str, detail: str = "") -> None:
-        self.query_one("#list-title", Static).update(
-            Content.assemble((title, "bold"), (f"  {detail}" if detail else "", "$text-muted"))
-        )
+        self.entries.set_title(title, detail)
 
     def _show_list_message(self, text: str) -> None:
         found = self.query("#list-message")

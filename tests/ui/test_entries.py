@@ -35,7 +35,13 @@ class ListApp(App[None]):
 
 
 def line_text(entries: EntryList, y: int) -> str:
+    """Line ``y`` of the widget as drawn (line 0 is the title line)."""
     return "".join(segment.text for segment in entries.render_line(y))
+
+
+def row_text(entries: EntryList, row: int) -> str:
+    """The line on which entry ``row`` is drawn, given the scroll."""
+    return line_text(entries, row - int(entries.scroll_y) + 1)
 
 
 async def test_cursor_skips_sections_both_ways() -> None:
@@ -64,30 +70,32 @@ async def test_the_cursor_stays_on_screen_and_pages_move_it() -> None:
     app = ListApp(items)
     async with app.run_test(size=(40, 10)) as pilot:
         entries = app.query_one(EntryList)
-        height = entries.scrollable_content_region.height
+        rows = entries.scrollable_content_region.height - 1  # under the title line
         await pilot.press("pagedown")
-        assert entries.highlighted == height - 1
+        assert entries.highlighted == rows - 1
         await pilot.press("pagedown", "pagedown")
         await pilot.pause()
         row = entries.highlighted
-        assert row is not None and entries.scroll_y <= row < entries.scroll_y + height
-        assert f"第{row}条新闻" in line_text(entries, row - int(entries.scroll_y))
+        assert row is not None and entries.scroll_y <= row < entries.scroll_y + rows
+        assert f"第{row}条新闻" in row_text(entries, row)
         await pilot.press("end")
         await pilot.pause()
         assert entries.highlighted == 199 and entries.scroll_y == entries.max_scroll_y
+        assert "第199条新闻" in line_text(entries, rows)  # the last row is on screen
         await pilot.press("pageup")
-        assert entries.highlighted == 199 - (height - 1)
+        assert entries.highlighted == 199 - (rows - 1)
 
 
 async def test_a_click_opens_the_row_under_the_pointer_and_headings_do_nothing() -> None:
     items = [Item("section", "甲"), article(1), article(2)]
     app = ListApp(items)
     async with app.run_test(size=(40, 10)) as pilot:
-        await pilot.click("#entries", offset=(3, 2))
+        await pilot.click("#entries", offset=(3, 3))  # line 0 is the title
         await pilot.pause()
         assert app.selected == [2]
         assert app.query_one(EntryList).highlighted == 2
-        await pilot.click("#entries", offset=(3, 0))
+        await pilot.click("#entries", offset=(3, 1))  # the heading
+        await pilot.click("#entries", offset=(3, 0))  # the title
         await pilot.pause()
         assert app.selected == [2]
 
@@ -99,10 +107,21 @@ async def test_long_titles_are_cut_to_the_width_with_an_ellipsis() -> None:
     async with app.run_test(size=(41, 10)):
         entries = app.query_one(EntryList)
         width = entries.scrollable_content_region.width
-        first, second = line_text(entries, 0), line_text(entries, 1)
+        first, second = row_text(entries, 0), row_text(entries, 1)
         assert cell_width(first) == width and cell_width(second) == width
         assert first.rstrip().endswith("…") and first.startswith("  云溪大桥")
         assert second.rstrip() == "  短"
+
+
+async def test_the_title_line_stays_while_rows_scroll() -> None:
+    app = ListApp([article(n) for n in range(50)])
+    async with app.run_test(size=(40, 10)) as pilot:
+        entries = app.query_one(EntryList)
+        entries.set_title("头条", "50 entries")
+        await pilot.press("end")
+        await pilot.pause()
+        assert entries.scroll_y > 0
+        assert line_text(entries, 0).strip() == "头条  50 entries"
 
 
 async def test_titles_are_shown_literally() -> None:
@@ -110,7 +129,9 @@ async def test_titles_are_shown_literally() -> None:
     app = ListApp([article(1, hostile)])
     async with app.run_test(size=(60, 5)):
         entries = app.query_one(EntryList)
-        assert hostile in line_text(entries, 0)
+        assert hostile in row_text(entries, 0)
+        entries.set_title(hostile, "1 entries")
+        assert line_text(entries, 0).strip() == f"{hostile}  1 entries"
         assert app.is_running
 
 
@@ -119,11 +140,11 @@ async def test_marks_show_cached_read_and_external_rows() -> None:
     app = ListApp(items)
     async with app.run_test(size=(60, 5)) as pilot:
         entries = app.query_one(EntryList)
-        assert line_text(entries, 0).startswith("  第1条")
+        assert row_text(entries, 0).startswith("  第1条")
         entries.refresh_marks(read={items[1].ref.key}, cached={items[0].ref.key})
         await pilot.pause()
-        assert line_text(entries, 0).startswith("● 第1条")
-        assert line_text(entries, 2).startswith("↗ 外站") and "(external)" in line_text(entries, 2)
-        read_style = entries.render_line(1)._segments[1].style
-        plain_style = entries.render_line(0)._segments[1].style
+        assert row_text(entries, 0).startswith("● 第1条")
+        assert row_text(entries, 2).startswith("↗ 外站") and "(external)" in row_text(entries, 2)
+        read_style = entries.render_line(2)._segments[1].style
+        plain_style = entries.render_line(1)._segments[1].style
         assert read_style != plain_style  # read rows are dimmed

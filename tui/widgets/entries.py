@@ -2,8 +2,9 @@
 
 A Line-API widget (a ``ScrollView`` with ``render_line``, like the reader): one entry is one
 line, so showing 2,000 entries costs a list assignment, and each frame builds strips only for
-the rows on screen (kept in a small LRU). Titles reach the terminal as plain segments, never
-as markup. Section rows are headings: the cursor skips them.
+the rows on screen (kept in a small LRU). The first line is the list's title (the place and a
+count), which stays put while the rows scroll under it. Titles reach the terminal as plain
+segments, never as markup. Section rows are headings: the cursor skips them.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from tui.core.urls import PageRef
 
 ItemKind = Literal["section", "index", "article", "external", "page"]
 ROLES = (
+    "title",
+    "title-detail",
     "section",
     "cached",
     "external",
@@ -89,17 +92,36 @@ class EntryList(ScrollView, can_focus=True):
         self.read: set[str] = set()
         self.cached: set[str] = set()
         self._hover: int | None = None
+        self._title: tuple[str, str] = ("", "")
         self._strips: LRUCache[tuple[int, bool, bool, int], Strip] = LRUCache(512)
         self._styles: dict[str, Style] = {}
 
     # -- content ------------------------------------------------------------------------
+
+    def set_title(self, title: str, detail: str = "") -> None:
+        """The title line: the place (bold) and a detail such as a count."""
+        self._title = (title, detail)
+        self.refresh()
+
+    @property
+    def title_text(self) -> str:
+        title, detail = self._title
+        return f"{title}  {detail}" if detail else title
+
+    def _rows_shown(self) -> int:
+        """How many rows fit under the title line."""
+        return max(0, self.scrollable_content_region.height - 1)
+
+    def _set_virtual_size(self) -> None:
+        # One line more than the rows: the title line sits above them.
+        self.virtual_size = Size(self.scrollable_content_region.width, len(self.items) + 1)
 
     def show_items(self, items: Sequence[Item], highlight: int | None = None) -> None:
         """Show ``items``; highlight row ``highlight`` or else the first openable row."""
         self.items = list(items)
         self._strips.clear()
         self._hover = None
-        self.virtual_size = Size(self.scrollable_content_region.width, len(self.items))
+        self._set_virtual_size()
         self.scroll_to(0, 0, animate=False, immediate=True)
         if highlight is None or not (0 <= highlight < len(self.items)):
             highlight = self._openable_from(0, 1)
@@ -148,7 +170,7 @@ class EntryList(ScrollView, can_focus=True):
         self.refresh()
 
     def _scroll_to_highlight(self) -> None:
-        row, height = self.highlighted, self.scrollable_content_region.height
+        row, height = self.highlighted, self._rows_shown()
         if row is None or height <= 0:
             return
         if row < self.scroll_y:
@@ -157,7 +179,7 @@ class EntryList(ScrollView, can_focus=True):
             self.scroll_to(y=row - height + 1, animate=False, immediate=True)
 
     def on_resize(self, event: events.Resize) -> None:
-        self.virtual_size = Size(self.scrollable_content_region.width, len(self.items))
+        self._set_virtual_size()
         self._scroll_to_highlight()
 
     def action_cursor_down(self) -> None:
@@ -185,11 +207,11 @@ class EntryList(ScrollView, can_focus=True):
         self._move(len(self.items) - 1, -1)
 
     def action_page_down(self) -> None:
-        page = max(1, self.scrollable_content_region.height - 1)
+        page = max(1, self._rows_shown() - 1)
         self._move((self.highlighted or 0) + page, 1)
 
     def action_page_up(self) -> None:
-        page = max(1, self.scrollable_content_region.height - 1)
+        page = max(1, self._rows_shown() - 1)
         self._move((self.highlighted or 0) - page, -1)
 
     def action_select(self) -> None:
@@ -200,8 +222,9 @@ class EntryList(ScrollView, can_focus=True):
     # -- the mouse ----------------------------------------------------------------------
 
     def _row_at(self, y: int) -> int | None:
-        row = int(self.scroll_y) + y
-        return row if 0 <= row < len(self.items) else None
+        """The row drawn at line ``y`` of the widget (line 0 is the title)."""
+        row = int(self.scroll_y) + y - 1
+        return row if y > 0 and 0 <= row < len(self.items) else None
 
     def on_click(self, event: events.Click) -> None:
         row = self._row_at(event.y)
@@ -240,8 +263,10 @@ class EntryList(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        row = self._row_at(y)
         base = self.rich_style
+        if y == 0:
+            return self._title_strip(width, base)
+        row = self._row_at(y)
         if row is None:
             return Strip.blank(width, base)
         cursor = row == self.highlighted
@@ -252,6 +277,21 @@ class EntryList(ScrollView, can_focus=True):
             strip = self._build(self.items[row], width, base, cursor, hover)
             self._strips[key] = strip
         return strip
+
+    def _title_strip(self, width: int, base: Style) -> Strip:
+        title, detail = self._title
+        style = base + self._style("title")
+        segments = [Segment(" ", style), Segment(title, style)]
+        if detail:
+            segments.append(Segment(f"  {detail}", style + self._style("title-detail")))
+        return self._fit(Strip(segments), width, style)
+
+    def _fit(self, strip: Strip, width: int, base: Style) -> Strip:
+        """Cut to ``width`` with an ellipsis, or pad to it."""
+        if strip.cell_length > width:
+            strip = strip.crop(0, max(0, width - cell_width(ELLIPSIS)))
+            strip = Strip([*strip, Segment(ELLIPSIS, base)])
+        return strip.adjust_cell_length(width, base)
 
     def _build(self, item: Item, width: int, base: Style, cursor: bool, hover: bool) -> Strip:
         if cursor:
@@ -273,12 +313,8 @@ class EntryList(ScrollView, can_focus=True):
                 parts = [("  ", Style()), (item.title, title)]
             if item.note:
                 parts.append((f"  {item.note}", self._style("note")))
-        segments = [Segment(text, base + style) for text, style in parts]
-        strip = Strip(segments)
-        if strip.cell_length > width:
-            strip = strip.crop(0, max(0, width - cell_width(ELLIPSIS)))
-            strip = Strip([*strip, Segment(ELLIPSIS, base)])
-        return strip.adjust_cell_length(width, base)
+        strip = Strip([Segment(text, base + style) for text, style in parts])
+        return self._fit(strip, width, base)
 
     def on_focus(self) -> None:
         self._strips.clear()  # the cursor row changes colour with the focus
