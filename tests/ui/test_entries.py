@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import App, ComposeResult
 
 from tui.app import styles_dir
@@ -23,15 +24,19 @@ class ListApp(App[None]):
         super().__init__()
         self.items = items
         self.selected: list[int] = []
+        self.queries: list[str] = []
 
     def compose(self) -> ComposeResult:
-        yield EntryList(id="entries")
+        yield EntryList(id="list")  # not #entries: the app's pane sizes do not apply
 
     def on_mount(self) -> None:
         self.query_one(EntryList).show_items(self.items)
 
     def on_entry_list_selected(self, event: EntryList.Selected) -> None:
         self.selected.append(event.index)
+
+    def on_entry_list_filter_changed(self, event: EntryList.FilterChanged) -> None:
+        self.queries.append(event.query)
 
 
 def line_text(entries: EntryList, y: int) -> str:
@@ -90,12 +95,12 @@ async def test_a_click_opens_the_row_under_the_pointer_and_headings_do_nothing()
     items = [Item("section", "甲"), article(1), article(2)]
     app = ListApp(items)
     async with app.run_test(size=(40, 10)) as pilot:
-        await pilot.click("#entries", offset=(3, 3))  # line 0 is the title
+        await pilot.click("#list", offset=(3, 3))  # line 0 is the title
         await pilot.pause()
         assert app.selected == [2]
         assert app.query_one(EntryList).highlighted == 2
-        await pilot.click("#entries", offset=(3, 1))  # the heading
-        await pilot.click("#entries", offset=(3, 0))  # the title
+        await pilot.click("#list", offset=(3, 1))  # the heading
+        await pilot.click("#list", offset=(3, 0))  # the title
         await pilot.pause()
         assert app.selected == [2]
 
@@ -148,3 +153,49 @@ async def test_marks_show_cached_read_and_external_rows() -> None:
         read_style = entries.render_line(2)._segments[1].style
         plain_style = entries.render_line(1)._segments[1].style
         assert read_style != plain_style  # read rows are dimmed
+
+
+async def test_the_filter_line_takes_typed_text_and_announces_it() -> None:
+    app = ListApp([article(n) for n in range(5)])
+    queries = app.queries
+    async with app.run_test(size=(60, 10)) as pilot:
+        entries = app.query_one(EntryList)
+        entries.start_filter()
+        await pilot.press("q", "j", "x", "backspace")  # text, not commands
+        await pilot.press(*"第3")
+        await pilot.pause()
+        assert entries.filter_query == "qj第3"
+        assert queries[-1] == "qj第3" and "qjx" in queries
+        assert line_text(entries, 0).startswith(" / qj第3▏")
+        await pilot.press("ctrl+u")
+        await pilot.pause()
+        assert entries.filter_query == "" and queries[-1] == ""
+        entries.post_message(events.Paste("新闻\n\x1b[31m第2"))  # one line, no escapes
+        await pilot.pause()
+        assert entries.filter_query == "新闻 [31m第2"
+        await pilot.press("enter")  # keeps the filter, stops typing
+        assert not entries.editing and entries.filter_query
+        assert "▏" not in line_text(entries, 0)
+        await pilot.press("j")  # a command again
+        assert entries.filter_query == "新闻 [31m第2"
+        entries.start_filter()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert entries.filter_query == "" and not entries.editing
+
+
+async def test_a_message_is_drawn_under_the_rows_and_wrapped() -> None:
+    app = ListApp([])
+    async with app.run_test(size=(30, 10)) as pilot:
+        entries = app.query_one(EntryList)
+        entries.set_message("没有其他文章带有这个标签。打开索引时会学到更多文章。")
+        await pilot.pause()
+        lines = [line_text(entries, y) for y in range(1, 6)]
+        assert lines[0].strip() == ""
+        assert lines[1].startswith("  没有其他文章")
+        assert all(cell_width(line) == entries.scrollable_content_region.width for line in lines)
+        text = "".join(line.strip() for line in lines)
+        assert text == "没有其他文章带有这个标签。打开索引时会学到更多文章。"
+        entries.set_message("")
+        await pilot.pause()
+        assert all(line_text(entries, y).strip() == "" for y in range(1, 6))

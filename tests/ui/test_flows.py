@@ -118,11 +118,14 @@ async def test_filter_narrows_the_list_as_you_type() -> None:
         assert app.is_running
         await pilot.press(*"图书馆")
         await pilot.pause()
+        bar = str(app.keybar.render())
+        assert "Keep filter" in bar and "Quit" not in bar  # the keys that work while typing
         shown = titles(app)
         assert shown and len(shown) < len(everything)
         assert all("图书馆" in t for t in shown)
         await pilot.press("enter")  # leaves the filter, keeps it
-        assert app.entries.has_focus
+        await pilot.pause()
+        assert app.entries.has_focus and "Quit" in str(app.keybar.render())
         assert titles(app) == shown
         await pilot.press("escape")
         await pilot.pause()
@@ -369,7 +372,7 @@ async def test_narrow_terminal_shows_one_pane_at_a_time() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await home_ready(pilot)
         assert app.screen.has_class("narrow")
-        assert app.query_one("#list-pane").display
+        assert app.query_one("#entries").display
         assert not app.query_one("#reader").region.width
         await open_index(pilot, "头条")
         await open_article(pilot, "倒春寒来袭")

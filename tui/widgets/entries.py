@@ -3,8 +3,10 @@
 A Line-API widget (a ``ScrollView`` with ``render_line``, like the reader): one entry is one
 line, so showing 2,000 entries costs a list assignment, and each frame builds strips only for
 the rows on screen (kept in a small LRU). The first line is the list's title (the place and a
-count), which stays put while the rows scroll under it. Titles reach the terminal as plain
-segments, never as markup. Section rows are headings: the cursor skips them.
+count), which stays put while the rows scroll under it; ``/`` turns it into the filter line,
+typed into directly (no extra widget). A message (an empty list, a failure) is drawn under
+the rows. Titles reach the terminal as plain segments, never as markup. Section rows are
+headings: the cursor skips them.
 """
 
 from __future__ import annotations
@@ -24,13 +26,15 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.commands import bindings_for
-from tui.core.text import cell_width
+from tui.core.text import cell_width, sanitise, wrap
 from tui.core.urls import PageRef
 
 ItemKind = Literal["section", "index", "article", "external", "page"]
 ROLES = (
     "title",
     "title-detail",
+    "filter",
+    "message",
     "section",
     "cached",
     "external",
@@ -42,6 +46,8 @@ ROLES = (
     "hover",
 )
 ELLIPSIS = "…"
+FILTER_CURSOR = "▏"
+MAX_FILTER = 200  # characters: a filter is a few words
 
 
 class Item(NamedTuple):
@@ -86,6 +92,18 @@ class EntryList(ScrollView, can_focus=True):
         def control(self) -> EntryList:
             return self.entries
 
+    class FilterChanged(Message):
+        """The filter text changed (typed, deleted, cleared)."""
+
+        def __init__(self, entries: EntryList, query: str) -> None:
+            super().__init__()
+            self.entries = entries
+            self.query = query
+
+        @property
+        def control(self) -> EntryList:
+            return self.entries
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.items: list[Item] = []
@@ -93,6 +111,10 @@ class EntryList(ScrollView, can_focus=True):
         self.cached: set[str] = set()
         self._hover: int | None = None
         self._title: tuple[str, str] = ("", "")
+        self.filter_query = ""
+        self.editing = False  # keys type into the filter line
+        self._message = ""
+        self._message_lines: tuple[int, list[str]] = (0, [])
         self._strips: LRUCache[tuple[int, bool, bool, int], Strip] = LRUCache(512)
         self._styles: dict[str, Style] = {}
 
@@ -113,8 +135,101 @@ class EntryList(ScrollView, can_focus=True):
         return max(0, self.scrollable_content_region.height - 1)
 
     def _set_virtual_size(self) -> None:
-        # One line more than the rows: the title line sits above them.
-        self.virtual_size = Size(self.scrollable_content_region.width, len(self.items) + 1)
+        # The title line sits above the rows; a message goes under them, after a blank line.
+        width = self.scrollable_content_region.width
+        extra = len(self._wrapped_message(width)) + 1 if self._message else 0
+        self.virtual_size = Size(width, len(self.items) + 1 + extra)
+
+    def set_message(self, text: str) -> None:
+        """A few words under the rows (why the list is empty, what failed); "" for none."""
+        if text != self._message:
+            self._message = text
+            self._message_lines = (0, [])
+            self._set_virtual_size()
+            self.refresh()
+
+    @property
+    def message(self) -> str:
+        return self._message
+
+    def _wrapped_message(self, width: int) -> list[str]:
+        if self._message_lines[0] != width:
+            self._message_lines = (width, wrap(self._message, max(10, width - 4)))
+        return self._message_lines[1]
+
+    # -- the filter line ----------------------------------------------------------------
+
+    def start_filter(self) -> None:
+        """Let keys type into the filter line (Enter keeps the filter, Escape clears it)."""
+        self.editing = True
+        self.focus()
+        self.refresh_bindings()
+        self.refresh()
+
+    def stop_editing(self) -> None:
+        if self.editing:
+            self.editing = False
+            self.refresh_bindings()
+            self.refresh()
+
+    def set_filter(self, query: str) -> None:
+        """Set the filter text without announcing it (history restores it this way)."""
+        self.filter_query = query
+        self.editing = False
+        self.refresh()
+
+    def _change_filter(self, query: str) -> None:
+        query = query[:MAX_FILTER]
+        if query != self.filter_query:
+            self.filter_query = query
+            self.post_message(self.FilterChanged(self, query))
+        self.refresh()
+
+    def key_hints(self) -> list[tuple[str, str, str]] | None:
+        """The key bar's keys while the filter is typed into (None: the usual ones)."""
+        if not self.editing:
+            return None
+        return [
+            ("enter", "⏎", "Keep filter"),
+            ("escape", "esc", "Clear filter"),
+            ("down", "↓↑", "Move"),
+            ("ctrl+u", "^u", "Erase"),
+        ]
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        # While the filter is edited, printable keys are text, not commands.
+        if not self.editing:
+            return False
+        return key in ("backspace", "escape") or (character is not None and character.isprintable())
+
+    def on_key(self, event: events.Key) -> None:
+        if not self.editing:
+            return
+        if event.key in ("down", "up", "pagedown", "pageup", "tab", "shift+tab"):
+            return  # move in the list (or leave it) while typing
+        handled = True
+        if event.key == "enter":
+            self.stop_editing()
+        elif event.key == "escape":
+            self.stop_editing()
+            self._change_filter("")
+        elif event.key == "backspace":
+            self._change_filter(self.filter_query[:-1])
+        elif event.key == "ctrl+u":
+            self._change_filter("")
+        elif event.is_printable and event.character is not None:
+            self._change_filter(self.filter_query + sanitise(event.character))
+        else:
+            handled = False
+        if handled:
+            event.stop()
+            event.prevent_default()
+
+    def on_paste(self, event: events.Paste) -> None:
+        if self.editing:
+            event.stop()
+            text = " ".join(sanitise(event.text).split())  # one line, no control characters
+            self._change_filter(self.filter_query + text)
 
     def show_items(self, items: Sequence[Item], highlight: int | None = None) -> None:
         """Show ``items``; highlight row ``highlight`` or else the first openable row."""
@@ -268,7 +383,7 @@ class EntryList(ScrollView, can_focus=True):
             return self._title_strip(width, base)
         row = self._row_at(y)
         if row is None:
-            return Strip.blank(width, base)
+            return self._message_strip(y, width, base)
         cursor = row == self.highlighted
         hover = row == self._hover and not cursor
         key = (row, cursor, hover, width)
@@ -278,13 +393,39 @@ class EntryList(ScrollView, can_focus=True):
             self._strips[key] = strip
         return strip
 
+    def _message_strip(self, y: int, width: int, base: Style) -> Strip:
+        line = int(self.scroll_y) + y - 1 - len(self.items) - 1  # after one blank line
+        lines = self._wrapped_message(width) if self._message else []
+        if y <= 0 or not 0 <= line < len(lines):
+            return Strip.blank(width, base)
+        strip = Strip([Segment("  ", base), Segment(lines[line], base + self._style("message"))])
+        return self._fit(strip, width, base)
+
     def _title_strip(self, width: int, base: Style) -> Strip:
+        if self.editing or self.filter_query:
+            return self._filter_strip(width, base)
         title, detail = self._title
         style = base + self._style("title")
         segments = [Segment(" ", style), Segment(title, style)]
         if detail:
             segments.append(Segment(f"  {detail}", style + self._style("title-detail")))
         return self._fit(Strip(segments), width, style)
+
+    def _filter_strip(self, width: int, base: Style) -> Strip:
+        style = base + self._style("title")
+        muted = style + self._style("title-detail")
+        segments = [
+            Segment(" / ", muted),
+            Segment(self.filter_query, style + self._style("filter")),
+        ]
+        if self.editing:
+            segments.append(Segment(FILTER_CURSOR, style))
+        shown = sum(1 for item in self.items if item.openable)
+        segments.append(Segment(f"  {shown} shown", muted))
+        strip = Strip(segments)
+        if strip.cell_length > width:  # keep the end of a long filter, where one types
+            strip = strip.crop(strip.cell_length - width, strip.cell_length)
+        return strip.adjust_cell_length(width, style)
 
     def _fit(self, strip: Strip, width: int, base: Style) -> Strip:
         """Cut to ``width`` with an ellipsis, or pad to it."""
@@ -321,5 +462,6 @@ class EntryList(ScrollView, can_focus=True):
         self.refresh()
 
     def on_blur(self) -> None:
+        self.editing = False
         self._strips.clear()
         self.refresh()

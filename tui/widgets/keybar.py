@@ -48,8 +48,17 @@ class KeyBar(Widget, can_focus=False):
             self.refresh()
 
     def hints(self) -> tuple[list[KeyHint], KeyHint | None]:
-        """The shown keys of the focused widget and its ancestors, and the palette key."""
+        """The shown keys of the focused widget and its ancestors, and the palette key.
+
+        A focused widget in a mode of its own (the list while its filter is typed into)
+        may name its keys instead, with a ``key_hints()`` method.
+        """
         app = self.app
+        own = getattr(self.screen.focused, "key_hints", None)
+        if own is not None:
+            special = own()
+            if special is not None:
+                return [KeyHint(key, display, label) for key, display, label in special], None
         active = self.screen.active_bindings
         hints: list[KeyHint] = []
         seen: set[str] = set()
