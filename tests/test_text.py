@@ -7,7 +7,7 @@ import time
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tui.core.text import cell_width, join_soft_breaks, normalise_space, sanitise, wrap
+from tui.core.text import cell_width, join_soft_breaks, normalise_space, one_line, sanitise, wrap
 
 
 def test_soft_breaks_vanish_between_cjk() -> None:
@@ -107,3 +107,12 @@ def test_wrap_is_fast_enough_for_long_articles() -> None:
         wrap(para, 80)
     elapsed = time.perf_counter() - start
     assert elapsed < 2.0, elapsed  # generous bound for slow CI; typically well under 0.5 s
+
+
+def test_one_line_leaves_nothing_that_can_act_on_a_terminal() -> None:
+    assert one_line("plain [bold]text[/]") == "plain [bold]text[/]"  # markup is just text
+    hostile = "a\x1b]0;title\x07b\x9b2J\tc\nd\u202ee\u2028f"
+    out = one_line(hostile)
+    assert out == "a]0;titleb2J c d e f"
+    assert all(ch.isprintable() for ch in out)
+    assert one_line("云溪\n快讯") == "云溪 快讯"

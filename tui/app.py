@@ -24,6 +24,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
+from textual.notifications import SeverityLevel
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.worker import Worker, WorkerState
@@ -42,6 +43,7 @@ from tui.core.library import LIBRARY_FILE, Library
 from tui.core.mirror import Fetched, Mirror, sample_mirror
 from tui.core.models import Article, Document, Home, Index, Link, Page
 from tui.core.parse import parse_page
+from tui.core.text import one_line
 from tui.core.urls import PageRef
 from tui.widgets.entries import EntryList, Item
 from tui.widgets.header import Crumbs
@@ -204,6 +206,24 @@ class GoodnewsApp(App[int]):
             return super().run(*args, **kwargs)
         finally:
             gc.enable()  # if the first frame never came
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification is one safe line: messages quote page paths and titles."""
+        super().notify(
+            one_line(message),
+            title=one_line(title),
+            severity=severity,
+            timeout=timeout,
+            markup=markup,
+        )
 
     def _after_first_frame(self) -> None:
         """Start the collector that ``tui.launch`` paused for start-up.
@@ -399,6 +419,8 @@ class GoodnewsApp(App[int]):
             entries.scroll_to(y=restore.list_scroll, animate=False)
         if shown:
             message = ""
+        elif self.list_error is not None and not items:
+            message = f"{self.list_error}\nPress r to retry."  # the failure stays in view
         elif self._filter_text():
             message = "Nothing matches the filter. Escape clears it."
         elif self.view.place.kind == "related":
@@ -465,7 +487,8 @@ class GoodnewsApp(App[int]):
         if restore is None and self.entries.items and self.entries.current is not None:
             # Live update: keep the highlighted article where it is.
             current = self.entries.current
-            keep = next((i for i, it in enumerate(items) if it.ref == current.ref), None)
+            shown = self._filtered(items)  # the highlight is an index into what is shown
+            keep = next((i for i, it in enumerate(shown) if it.ref == current.ref), None)
             restore = View(
                 place,
                 list_index=keep,

@@ -129,14 +129,20 @@ async def test_the_title_line_stays_while_rows_scroll() -> None:
         assert line_text(entries, 0).strip() == "头条  50 entries"
 
 
-async def test_titles_are_shown_literally() -> None:
-    hostile = "[bold red]x[/] [@click=app.quit]q[/] \x1b[31m"
-    app = ListApp([article(1, hostile)])
-    async with app.run_test(size=(60, 5)):
+async def test_titles_are_shown_literally_and_cannot_drive_the_terminal() -> None:
+    markup = "[bold red]x[/] [@click=app.quit]q[/]"
+    hostile = f"{markup} \x1b]0;PWNED\x07\x1b[31m\u202e\n\t"
+    app = ListApp([article(1, hostile, note="\x9b2J")])
+    async with app.run_test(size=(90, 5)):
         entries = app.query_one(EntryList)
-        assert hostile in row_text(entries, 0)
-        entries.set_title(hostile, "1 entries")
-        assert line_text(entries, 0).strip() == f"{hostile}  1 entries"
+        entries.set_title(hostile, "\x1b[2J1 entries")
+        entries.set_message(f"failed: {hostile}")
+        drawn = [line_text(entries, y) for y in range(5)]
+        assert f"  {markup} ]0;PWNED[31m" in drawn[1]  # markup literal, controls gone
+        assert drawn[0].startswith(f" {markup} ]0;PWNED[31m")
+        for line in drawn:
+            assert not any(ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0 for ch in line), repr(line)
+            assert "\u202e" not in line
         assert app.is_running
 
 
@@ -199,3 +205,38 @@ async def test_a_message_is_drawn_under_the_rows_and_wrapped() -> None:
         entries.set_message("")
         await pilot.pause()
         assert all(line_text(entries, y).strip() == "" for y in range(1, 6))
+
+
+async def test_a_longer_list_brings_no_sideways_scrollbar() -> None:
+    app = ListApp([article(1)])
+    async with app.run_test(size=(40, 8)) as pilot:
+        entries = app.query_one(EntryList)
+        entries.show_items([article(n) for n in range(100)])  # now the vertical bar shows
+        await pilot.pause()
+        assert entries.max_scroll_x == 0 and not entries.show_horizontal_scrollbar
+        assert entries.scrollable_content_region.height == 8  # no row lost to a bar
+
+
+async def test_setting_the_filter_ends_typing_and_the_key_hints_with_it() -> None:
+    app = ListApp([article(n) for n in range(5)])
+    async with app.run_test(size=(40, 8)):
+        entries = app.query_one(EntryList)
+        entries.start_filter()
+        assert entries.key_hints() is not None
+        entries.set_filter("第")  # e.g. going back to a place restores its filter
+        assert not entries.editing and entries.key_hints() is None
+
+
+async def test_the_hover_follows_the_pointer_not_the_row_when_scrolling() -> None:
+    app = ListApp([article(n) for n in range(100)])
+    async with app.run_test(size=(40, 10)) as pilot:
+        entries = app.query_one(EntryList)
+        await pilot.hover("#list", offset=(3, 4))
+        await pilot.pause()
+        hovered = entries.render_line(4)._segments[1].style.bgcolor
+        assert hovered != entries.render_line(5)._segments[1].style.bgcolor
+        entries.scroll_to(y=10, animate=False, immediate=True)
+        await pilot.pause()
+        assert "第13条" in line_text(entries, 4)  # row 13 is now under the pointer
+        assert entries.render_line(4)._segments[1].style.bgcolor == hovered
+        assert entries.render_line(6)._segments[1].style.bgcolor != hovered

@@ -383,6 +383,46 @@ async def test_narrow_terminal_shows_one_pane_at_a_time() -> None:
         assert not app.screen.has_class("show-reader")
 
 
+async def test_hostile_page_paths_never_reach_the_terminal(tmp_path: Path) -> None:
+    """A link whose decoded path holds an escape sequence: a missing index with that name
+    fails, and its name shows in the crumbs, the list title, the failure message."""
+    import shutil
+
+    from tui.core.mirror import sample_mirror
+
+    sample = sample_mirror().source.root  # type: ignore[attr-defined]
+    root = tmp_path / "mirror"
+    shutil.copytree(sample, root)
+    home = root / "goodnews-sample" / "goodnews" / "master" / "README.md"
+    evil = "indexes/E%1B%5D0%3BPWNED%07%C2%9B2J%E2%80%AE.md"
+    home.write_text(home.read_text("utf-8").replace("indexes/E头条.md", evil, 1), "utf-8")
+    mirror = open_mirror(Options(mirror=str(root), cache_dir=tmp_path / "cache"))
+    app = GoodnewsApp(mirror, library=Library(None), prefetch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await home_ready(pilot)
+        row = next(
+            i for i, item in enumerate(app.entries.items) if item.ref and "PWNED" in item.ref.path
+        )
+        app.entries.highlighted = row
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.list_error is not None)
+        await pilot.pause()
+        drawn = [
+            "".join(seg.text for seg in widget.render_line(y))
+            for widget in (app.entries, app.reader)
+            for y in range(6)
+        ]
+        drawn.append(str(app.crumbs.render()))
+        assert any("PWNED" in line for line in drawn)  # the name is shown...
+        for line in drawn:  # ...but nothing in it can act on the terminal
+            assert not any(ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0 for ch in line), repr(line)
+            assert "\u202e" not in line
+        # Filtering the failed list keeps the failure (and how to retry) in view.
+        await pilot.press("slash", "x")
+        await pilot.pause()
+        assert "Press r to retry" in app.entries.message
+
+
 async def test_an_unexpected_failure_is_reported_not_raised(monkeypatch) -> None:  # noqa: ANN001
     import tui.app
 

@@ -53,6 +53,17 @@ def sanitise(text: str) -> str:
     return _UNSAFE.sub("", _LINE_SEPARATORS.sub("\n", text))
 
 
+def one_line(text: str) -> str:
+    """``sanitise``, then tabs and line breaks as spaces: for text shown on a single line.
+
+    Widgets apply it to every string they draw, page text or not (error messages quote
+    page paths), so that nothing reaching the terminal can act on it.
+    """
+    if text.isascii() and text.isprintable():
+        return text
+    return sanitise(text).replace("\n", " ").replace("\t", " ")
+
+
 def is_wide(ch: str) -> bool:
     """True for characters a terminal draws two cells wide (CJK ideographs, kana, fullwidth)."""
     return ord(ch) >= 0x1100 and unicodedata.east_asian_width(ch) in "WF"

@@ -26,7 +26,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.commands import bindings_for
-from tui.core.text import cell_width, sanitise, wrap
+from tui.core.text import cell_width, one_line, sanitise, wrap
 from tui.core.urls import PageRef
 
 ItemKind = Literal["section", "index", "article", "external", "page"]
@@ -109,7 +109,7 @@ class EntryList(ScrollView, can_focus=True):
         self.items: list[Item] = []
         self.read: set[str] = set()
         self.cached: set[str] = set()
-        self._hover: int | None = None
+        self._hover: int | None = None  # the line under the pointer (rows scroll under it)
         self._title: tuple[str, str] = ("", "")
         self.filter_query = ""
         self.editing = False  # keys type into the filter line
@@ -122,7 +122,7 @@ class EntryList(ScrollView, can_focus=True):
 
     def set_title(self, title: str, detail: str = "") -> None:
         """The title line: the place (bold) and a detail such as a count."""
-        self._title = (title, detail)
+        self._title = (one_line(title), one_line(detail))
         self.refresh()
 
     @property
@@ -138,10 +138,13 @@ class EntryList(ScrollView, can_focus=True):
         # The title line sits above the rows; a message goes under them, after a blank line.
         width = self.scrollable_content_region.width
         extra = len(self._wrapped_message(width)) + 1 if self._message else 0
-        self.virtual_size = Size(width, len(self.items) + 1 + extra)
+        # Width 0: rows are cut to the pane, never scrolled sideways (a virtual width equal
+        # to the pane would bring a horizontal scrollbar when the vertical one appears).
+        self.virtual_size = Size(0, len(self.items) + 1 + extra)
 
     def set_message(self, text: str) -> None:
         """A few words under the rows (why the list is empty, what failed); "" for none."""
+        text = sanitise(text).replace("\t", " ")  # line breaks stay: they are breaks
         if text != self._message:
             self._message = text
             self._message_lines = (0, [])
@@ -175,7 +178,7 @@ class EntryList(ScrollView, can_focus=True):
     def set_filter(self, query: str) -> None:
         """Set the filter text without announcing it (history restores it this way)."""
         self.filter_query = query
-        self.editing = False
+        self.stop_editing()
         self.refresh()
 
     def _change_filter(self, query: str) -> None:
@@ -349,9 +352,9 @@ class EntryList(ScrollView, can_focus=True):
             self.post_message(self.Selected(self, row))
 
     def on_mouse_move(self, event: events.MouseMove) -> None:
-        row = self._row_at(event.y)
-        if row != self._hover:
-            self._hover = row
+        line = event.y if self._row_at(event.y) is not None else None
+        if line != self._hover:
+            self._hover = line
             self.refresh()
 
     def on_leave(self, event: events.Leave) -> None:
@@ -385,7 +388,7 @@ class EntryList(ScrollView, can_focus=True):
         if row is None:
             return self._message_strip(y, width, base)
         cursor = row == self.highlighted
-        hover = row == self._hover and not cursor
+        hover = y == self._hover and not cursor
         key = (row, cursor, hover, width)
         strip = self._strips.get(key)
         if strip is None:
@@ -441,19 +444,20 @@ class EntryList(ScrollView, can_focus=True):
             base += self._style("hover")
         parts: list[tuple[str, Style]]
         if item.kind == "section":
-            parts = [(item.title, self._style("section"))]
+            parts = [(one_line(item.title), self._style("section"))]
         else:
             key = item.ref.key if item.ref is not None else ""
             title = self._style("read") if key in self.read else Style()
+            text = one_line(item.title)
             if item.kind == "external":
-                parts = [("↗ ", self._style("external")), (item.title, title)]
+                parts = [("↗ ", self._style("external")), (text, title)]
                 parts.append(("  (external)", self._style("external-note")))
             elif item.kind != "index" and key in self.cached:
-                parts = [("● ", self._style("cached")), (item.title, title)]
+                parts = [("● ", self._style("cached")), (text, title)]
             else:
-                parts = [("  ", Style()), (item.title, title)]
+                parts = [("  ", Style()), (text, title)]
             if item.note:
-                parts.append((f"  {item.note}", self._style("note")))
+                parts.append((f"  {one_line(item.note)}", self._style("note")))
         strip = Strip([Segment(text, base + style) for text, style in parts])
         return self._fit(strip, width, base)
 

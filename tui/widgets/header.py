@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from textual.content import Content
 from textual.widget import Widget
 
+from tui.core.text import one_line
+
 
 class Crumbs(Widget, can_focus=False):
     """Breadcrumb on the left, source label on the right; all text shown literally."""
@@ -25,13 +27,14 @@ class Crumbs(Widget, can_focus=False):
         for i, part in enumerate(parts):
             if i:
                 pieces.append((" › ", "$text-muted"))
-            pieces.append((part, "bold" if i == len(parts) - 1 else ""))
+            pieces.append((one_line(part), "bold" if i == len(parts) - 1 else ""))
         self.path = Content.assemble(*pieces)
         self.refresh()
 
     def set_source(self, label: str, detail: str = "") -> None:
         self.source = Content.assemble(
-            (f" {label} ", "reverse"), (f" {detail}" if detail else "", "$text-muted")
+            (f" {one_line(label)} ", "reverse"),
+            (f" {one_line(detail)}" if detail else "", "$text-muted"),
         )
         self.refresh()
 

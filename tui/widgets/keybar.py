@@ -17,6 +17,8 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widget import Widget
 
+from tui.core.text import one_line
+
 SEPARATOR = "  ·  "
 
 
@@ -85,7 +87,7 @@ class KeyBar(Widget, can_focus=False):
         width = self.content_region.width or self.size.width
         hints, palette = self.hints()
         pieces = [self._piece(hint) for hint in hints]
-        status = Content(self.status)
+        status = Content(one_line(self.status))
         palette_piece = self._piece(palette) if palette is not None else Content("")
         # The palette hint goes first when room is short; then keys from the end. The
         # status (progress) stays, cut with an ellipsis only when nothing else is left.

@@ -23,6 +23,7 @@ from textual.strip import Strip
 
 from tui.commands import bindings_for
 from tui.core.layout import Layout, Line
+from tui.core.text import one_line
 
 MAX_TEXT_WIDTH = 88
 ROLES = (
@@ -185,7 +186,7 @@ class ReaderView(ScrollView, can_focus=True):
         if index >= len(self._layout.lines):
             if self._composer is None and 0 <= y - 1 < len(self._hint):
                 text, role = self._hint[y - 1]
-                segments = [Segment("  ", base), Segment(text, base + self._style(role))]
+                segments = [Segment("  ", base), Segment(one_line(text), base + self._style(role))]
                 return Strip(segments).crop(0, width).adjust_cell_length(width, base)
             return Strip.blank(width, base)
         key = (index, self.selected_link, width)
@@ -203,7 +204,7 @@ class ReaderView(ScrollView, can_focus=True):
             style = base + self._style(role)
             if link is not None and link == selected:
                 style += self._style("link-selected")
-            segments.append(Segment(text, style))
+            segments.append(Segment(one_line(text), style))
         return Strip(segments).adjust_cell_length(width, base)
 
     def watch_selected_link(self) -> None:

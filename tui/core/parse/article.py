@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from tui.core.models import Article, BlockType, Document, LeadImage
 from tui.core.parse.cleaner import clean, renumber
 from tui.core.parse.markdown import to_soup
+from tui.core.text import one_line
 from tui.core.urls import PageRef
 
 __all__ = ["parse_article", "parse_document"]
@@ -48,7 +49,7 @@ def parse_article(ref: PageRef, text: str, home: PageRef | None) -> Article:
     title = res.title
     if not title:
         warnings.append("no title heading; using the file name")
-        title = ref.name.removesuffix(".md")
+        title = one_line(ref.name.removesuffix(".md"))
     blocks = res.blocks
     lead: LeadImage | None = None
     lead_spans = None

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from tui.core.models import Entry, Index, Link, LinkType
 from tui.core.parse.markdown import parse_tokens
-from tui.core.text import normalise_space, sanitise
+from tui.core.text import normalise_space, one_line, sanitise
 from tui.core.urls import LinkKind, PageRef, resolve
 
 if TYPE_CHECKING:
@@ -81,7 +81,7 @@ def _heading_text(inline: Token) -> str:
 
 def index_title(ref: PageRef) -> tuple[str, str | None]:
     """``E专栏文集.md`` -> (专栏文集, E): the one-letter prefix names the source family."""
-    stem = posixpath.splitext(ref.name)[0]
+    stem = one_line(posixpath.splitext(ref.name)[0])  # a decoded path: anything can be in it
     if len(stem) > 1 and stem[0] in FAMILIES and not stem[1].isascii():
         return stem[1:], stem[0]
     return stem.lstrip("-_") or stem, None
