@@ -331,6 +331,28 @@ async def test_help_and_palette_come_from_the_command_table() -> None:
         await wait_for(pilot, lambda: app.view.place.kind == "home" and bool(app.entries.items))
 
 
+async def test_a_click_on_a_tag_link_in_the_reader_opens_its_related_list() -> None:
+    app = sample_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await home_ready(pilot)
+        await open_index(pilot, "头条")
+        await open_article(pilot, "倒春寒来袭")
+        await pilot.pause()
+        reader = app.reader
+        # Find where the tag 云溪市 is drawn, as a user would see it, and click there.
+        spot = next(
+            (x, y)
+            for y in range(reader.scrollable_content_region.height)
+            for x in range(reader.scrollable_content_region.width)
+            if reader.link_at(x, y) is not None
+            and "云溪市" in "".join(seg.text for seg in reader.render_line(y))
+        )
+        assert reader.link_at(0, spot[1]) is None  # the margin is not a link
+        await pilot.click("#reader", offset=spot)
+        await wait_for(pilot, lambda: app.view.place.kind == "related")
+        assert app.view.place.tag == "云溪市"
+
+
 async def test_key_bar_follows_the_focus_and_its_keys_can_be_clicked() -> None:
     from tui.screens.help import HelpScreen
 

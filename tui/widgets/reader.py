@@ -23,7 +23,7 @@ from textual.strip import Strip
 
 from tui.commands import bindings_for
 from tui.core.layout import Layout, Line
-from tui.core.text import one_line
+from tui.core.text import cell_width, one_line
 
 MAX_TEXT_WIDTH = 88
 ROLES = (
@@ -206,6 +206,27 @@ class ReaderView(ScrollView, can_focus=True):
                 style += self._style("link-selected")
             segments.append(Segment(one_line(text), style))
         return Strip(segments).adjust_cell_length(width, base)
+
+    def link_at(self, x: int, y: int) -> int | None:
+        """The number of the link drawn at ``(x, y)`` of the widget, if any."""
+        index = int(self.scroll_y) + y
+        if self._composer is None or not 0 <= index < len(self._layout.lines):
+            return None
+        cell = max(1, (self.scrollable_content_region.width - self._layout.width) // 2)
+        for text, _role, link in self._layout.lines[index]:
+            end = cell + cell_width(text)
+            if cell <= x < end:
+                return link
+            cell = end
+        return None
+
+    def on_click(self, event: events.Click) -> None:
+        """A click on a link selects and follows it, as ``n`` then Enter would."""
+        link = self.link_at(event.x - self.gutter.left, event.y - self.gutter.top)
+        if link is not None:
+            event.stop()
+            self._select(link)
+            self.post_message(self.FollowLink(link))
 
     def watch_selected_link(self) -> None:
         self.refresh()
