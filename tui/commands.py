@@ -1,6 +1,6 @@
 """Every command of the browser, defined once.
 
-Each entry gives the key binding, the footer label, the help line and the command-palette
+Each entry gives the key binding, the key-bar label, the help line and the command-palette
 entry, so the four can never disagree. Scopes say which widget owns the binding: app-wide,
 the list pane, or the reader.
 """
@@ -40,6 +40,26 @@ COMMANDS: tuple[Command, ...] = (
         palette=False,
     ),
     Command("list_up", "k", "cursor_up", "Up", "Move up the list (also ↑)", "list", palette=False),
+    Command(
+        "list_page_down",
+        "pagedown",
+        "page_down",
+        "Page down",
+        "Move a page down the list",
+        "list",
+        palette=False,
+    ),
+    Command(
+        "list_page_up",
+        "pageup",
+        "page_up",
+        "Page up",
+        "Move a page up the list",
+        "list",
+        palette=False,
+    ),
+    Command("list_first", "home", "first", "First", "Go to the first entry", "list", palette=False),
+    Command("list_last", "end", "last", "Last", "Go to the last entry", "list", palette=False),
     Command(
         "follow",
         "enter",

@@ -1,4 +1,4 @@
-"""Help, generated from the same command table as the bindings, footer and palette."""
+"""Help, generated from the same command table as the bindings, key bar and palette."""
 
 from __future__ import annotations
 
@@ -27,6 +27,8 @@ def help_text() -> Content:
     parts.append("Follow link N in the reader\n")
     parts.append(("  Ctrl+P                 ", "bold"))
     parts.append("Command palette: every command, and the theme\n")
+    parts.append(("  Mouse                  ", "bold"))
+    parts.append("Click an entry, a link or a key in the bottom line; the wheel scrolls\n")
     return Content.assemble(*parts)
 
 

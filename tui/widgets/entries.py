@@ -71,10 +71,6 @@ class EntryList(ScrollView, can_focus=True):
         *bindings_for("list"),
         Binding("down", "cursor_down", show=False),
         Binding("up", "cursor_up", show=False),
-        Binding("home", "first", show=False),
-        Binding("end", "last", show=False),
-        Binding("pagedown", "page_down", show=False),
-        Binding("pageup", "page_up", show=False),
     ]
     COMPONENT_CLASSES = {f"entries--{role}" for role in ROLES}
 
