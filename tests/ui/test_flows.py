@@ -470,3 +470,77 @@ async def test_an_unexpected_failure_is_reported_not_raised(monkeypatch) -> None
         assert app.is_running
         await pilot.press("j", "k", "tab")
         assert app.is_running
+
+
+class RecordingApp(GoodnewsApp):
+    """The app, keeping every notification it shows."""
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.shown: list[tuple[str, str]] = []
+
+    def notify(self, message: str, **kwargs) -> None:  # noqa: ANN003
+        self.shown.append((kwargs.get("severity", "information"), message))
+        super().notify(message, **kwargs)
+
+
+WALK_KEYS = [
+    "j",
+    "k",
+    "down",
+    "up",
+    "enter",
+    "enter",
+    "tab",
+    "backspace",
+    "alt+left",
+    "alt+right",
+    "space",
+    "b",
+    "g",
+    "G",
+    "left_square_bracket",
+    "right_square_bracket",
+    "n",
+    "p",
+    "1",
+    "2",
+    "t",
+    "escape",
+    "slash",
+    "x",
+    "云",
+    "backspace",
+    "r",
+    "y",
+    "o",
+    "H",
+    "question_mark",
+    "escape",
+    "pagedown",
+    "pageup",
+    "home",
+    "end",
+    "ctrl+u",
+]
+
+
+async def test_a_random_walk_of_keys_and_sizes_never_breaks_the_app() -> None:
+    import random
+
+    from tui.core.mirror import sample_mirror
+
+    for seed, size in enumerate([(120, 40), (80, 24), (30, 8)]):
+        rnd = random.Random(seed)
+        app = RecordingApp(sample_mirror(), library=Library(None), prefetch=True)
+        async with app.run_test(size=size) as pilot:
+            await home_ready(pilot)
+            for _ in range(50):  # each press waits for the app to settle: ~60 ms
+                await pilot.press(rnd.choice(WALK_KEYS))
+                if rnd.random() < 0.05:
+                    await pilot.resize_terminal(*rnd.choice([(20, 6), (99, 30), (100, 30)]))
+                assert app.is_running
+            await pilot.pause()
+            failures = [m for severity, m in app.shown if "went wrong" in m]
+            assert failures == [], (seed, failures)
+            assert app.screen is not None and app.is_running
