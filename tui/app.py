@@ -16,7 +16,6 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
 from textual import on, work
@@ -29,7 +28,6 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
-import tui
 from tui.commands import COMMANDS, Command, bindings_for, keys_label
 from tui.core.errors import FetchTimeout, MirrorError, NetworkUnavailable, OfflineMiss
 from tui.core.layout import (
@@ -45,6 +43,7 @@ from tui.core.models import Article, Document, Home, Index, Link, Page
 from tui.core.parse import parse_page
 from tui.core.text import one_line
 from tui.core.urls import PageRef
+from tui.resources import styles_dir
 from tui.widgets.entries import EntryList, Item
 from tui.widgets.header import Crumbs
 from tui.widgets.keybar import KeyBar
@@ -57,12 +56,6 @@ PREFETCH_CONCURRENCY = 4
 MEMORY_PAGES = 48
 LOADING_DELAY = 0.12
 INLINE_PARSE_MAX = 16_384
-
-
-def styles_dir() -> Path:
-    """Styles ship inside the wheel as ``tui/styles``; in a checkout they sit at the top."""
-    packaged = Path(tui.__file__).parent / "styles"
-    return packaged if packaged.is_dir() else Path(tui.__file__).parent.parent / "styles"
 
 
 class Place(NamedTuple):

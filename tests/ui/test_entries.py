@@ -5,9 +5,9 @@ from __future__ import annotations
 from textual import events
 from textual.app import App, ComposeResult
 
-from tui.app import styles_dir
 from tui.core.text import cell_width
 from tui.core.urls import PageRef
+from tui.resources import styles_dir
 from tui.widgets.entries import EntryList, Item
 
 HOME = PageRef("o", "r", "master", "README.md")

@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui.commands import COMMANDS, keys_label
+from tui.resources import styles_dir
 
 SCOPE_TITLES = {"app": "Everywhere", "list": "In the list", "reader": "In the reader"}
 
@@ -33,6 +34,7 @@ def help_text() -> Content:
 
 
 class HelpScreen(ModalScreen[None]):
+    CSS_PATH = [styles_dir() / "dialogs.tcss"]
     AUTO_FOCUS = "#help-body"
     BINDINGS = [
         Binding("escape,q,question_mark", "dismiss", "Close", show=True),

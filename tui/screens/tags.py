@@ -12,8 +12,11 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from tui.resources import styles_dir
+
 
 class TagPicker(ModalScreen[str | None]):
+    CSS_PATH = [styles_dir() / "dialogs.tcss"]
     AUTO_FOCUS = "#tags-list"
     BINDINGS = [
         Binding("escape,q", "cancel", "Close", show=True),
