@@ -121,11 +121,6 @@ class EntryList(ScrollView, can_focus=True):
         self._title = (one_line(title), one_line(detail))
         self.refresh()
 
-    @property
-    def title_text(self) -> str:
-        title, detail = self._title
-        return f"{title}  {detail}" if detail else title
-
     def _rows_shown(self) -> int:
         """How many rows fit under the title line."""
         return max(0, self.scrollable_content_region.height - 1)
