@@ -18,7 +18,6 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
-from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -28,6 +27,7 @@ from textual.strip import Strip
 from tui.commands import bindings_for
 from tui.core.text import cell_width, one_line, sanitise, wrap
 from tui.core.urls import PageRef
+from tui.widgets.roles import RoleStyles
 
 ItemKind = Literal["section", "index", "article", "external", "page"]
 ROLES = (
@@ -64,7 +64,7 @@ class Item(NamedTuple):
         return self.kind != "section"
 
 
-class EntryList(ScrollView, can_focus=True):
+class EntryList(RoleStyles, ScrollView, can_focus=True):
     """Entries of the current place; ``items`` are the rows shown (filtered or not)."""
 
     BINDINGS = [
@@ -72,6 +72,7 @@ class EntryList(ScrollView, can_focus=True):
         Binding("down", "cursor_down", show=False),
         Binding("up", "cursor_up", show=False),
     ]
+    ROLE_PREFIX = "entries"
     COMPONENT_CLASSES = {f"entries--{role}" for role in ROLES}
 
     highlighted: reactive[int | None] = reactive(None, init=False, always_update=True)
@@ -111,8 +112,6 @@ class EntryList(ScrollView, can_focus=True):
         self.editing = False  # keys type into the filter line
         self._message = ""
         self._message_lines: tuple[int, list[str]] = (0, [])
-        self._strips: LRUCache[tuple[int, bool, bool, int], Strip] = LRUCache(512)
-        self._styles: dict[str, Style] = {}
 
     # -- content ------------------------------------------------------------------------
 
@@ -355,19 +354,10 @@ class EntryList(ScrollView, can_focus=True):
 
     # -- rendering ----------------------------------------------------------------------
 
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self._styles.clear()
-        self._strips.clear()
-
-    def _style(self, role: str) -> Style:
-        style = self._styles.get(role)
-        if style is None:
-            style = self.get_component_rich_style(f"entries--{role}", partial=True)
-            if role == "cursor-blurred" and (style.bgcolor is None or style.bgcolor.is_default):
-                # The ansi themes leave the blurred cursor uncoloured: mark the row anyway.
-                style += Style(bold=True, underline=True)
-            self._styles[role] = style
+    def _adjust_style(self, role: str, style: Style) -> Style:
+        if role == "cursor-blurred" and (style.bgcolor is None or style.bgcolor.is_default):
+            # The ansi themes leave the blurred cursor uncoloured: mark the row anyway.
+            style += Style(bold=True, underline=True)
         return style
 
     def render_line(self, y: int) -> Strip:

@@ -14,7 +14,6 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
-from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -24,6 +23,7 @@ from textual.strip import Strip
 from tui.commands import bindings_for
 from tui.core.layout import Layout, Line
 from tui.core.text import cell_width, one_line
+from tui.widgets.roles import RoleStyles
 
 MAX_TEXT_WIDTH = 88
 ROLES = (
@@ -53,10 +53,11 @@ class ReaderState(NamedTuple):
     link: int | None
 
 
-class ReaderView(ScrollView, can_focus=True):
+class ReaderView(RoleStyles, ScrollView, can_focus=True):
     """Scrollable, wrapped page text; ``n``/``p`` select links, Enter or digits follow them."""
 
     BINDINGS = [*bindings_for("reader"), Binding("escape", "clear_link", show=False)]
+    ROLE_PREFIX = "reader"
     COMPONENT_CLASSES = {f"reader--{role}" for role in ROLES}
 
     selected_link: reactive[int | None] = reactive(None, init=False)
@@ -76,14 +77,12 @@ class ReaderView(ScrollView, can_focus=True):
             self.digits = digits
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
+        super().__init__(id=id, strips=1024)
         self._composer: Composer | None = None
         self._layout = Layout(0)
-        self._strips: LRUCache[tuple[int, int | None, int], Strip] = LRUCache(1024)
         self._digits = ""
         self._pending: ReaderState | None = None
         self._hint: tuple[tuple[str, str], ...] = ()
-        self._styles: dict[str, Style] = {}
 
     # -- content ------------------------------------------------------------------------
 
@@ -165,19 +164,7 @@ class ReaderView(ScrollView, can_focus=True):
             self._relayout()
             self.scroll_to(0, ratio * self.virtual_size.height, animate=False)
 
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self._styles.clear()
-        self._strips.clear()
-
     # -- rendering ----------------------------------------------------------------------
-
-    def _style(self, role: str) -> Style:
-        style = self._styles.get(role)
-        if style is None:
-            style = self.get_component_rich_style(f"reader--{role}", partial=True)
-            self._styles[role] = style
-        return style
 
     def render_line(self, y: int) -> Strip:
         index = int(self.scroll_y) + y
