@@ -40,7 +40,7 @@ import sys
 import tempfile
 import termios
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -375,6 +375,42 @@ async def press_enter_on(app: GoodnewsApp, pilot: object, ref: PageRef) -> float
     return t0
 
 
+@dataclass
+class OpenTimes:
+    """Enter -> painted with the page not yet parsed (cold) and parsed (warm); and cold
+    Enter -> shown, before the paint (ready). Milliseconds."""
+
+    cold: list[float] = field(default_factory=list)
+    ready: list[float] = field(default_factory=list)
+    warm: list[float] = field(default_factory=list)
+
+
+async def time_opens(
+    app: GoodnewsApp,
+    pilot: object,
+    ref: PageRef,
+    runs: int,
+    shown: Callable[[], bool],
+    before: Callable[[], Awaitable[None]],
+) -> OpenTimes:
+    """Open ``ref`` from the list ``runs`` times cold and warm (after one untimed round)."""
+    times = OpenTimes()
+    for i in range(runs + 1):
+        for parsed in (False, True):
+            await before()
+            if not parsed:
+                app.pages.pop(ref.key, None)
+            t0 = await press_enter_on(app, pilot, ref)
+            await until(shown, f"{ref.path} shown")
+            t1 = time.perf_counter()
+            await painted(app)
+            if i > 0:
+                (times.warm if parsed else times.cold).append(ms(time.perf_counter() - t0))
+                if not parsed:
+                    times.ready.append(ms(t1 - t0))
+    return times
+
+
 def showing(app: GoodnewsApp, ref: PageRef) -> bool:
     """The reader shows ``ref`` (not merely the previous page while ``ref`` loads)."""
     page = app.reader_page
@@ -503,41 +539,33 @@ def long_article(report: Report, runs: int) -> None:
     assert article is not None
     paragraphs = sum(1 for b in article.blocks if b.type == "paragraph")
 
-    cold: list[float] = []
-    ready: list[float] = []
-    warm: list[float] = []
     layout_times: list[float] = []
     info: dict[str, int] = {}
 
-    async def measure() -> None:
+    async def measure() -> OpenTimes:
         app = GoodnewsApp(sample_mirror(), prefetch=False)
+
+        async def welcome() -> None:
+            app.show_welcome()
+
         async with app.run_test(size=SIZE) as pilot:
             await home_shown(app)
-            for i in range(runs + 1):
-                for parsed in (False, True):
-                    if not parsed:
-                        app.pages.pop(LONG_ARTICLE.key, None)
-                    app.show_welcome()
-                    t0 = await press_enter_on(app, pilot, LONG_ARTICLE)
-                    await until(lambda: showing(app, LONG_ARTICLE), "the long article")
-                    t1 = time.perf_counter()
-                    await painted(app)
-                    if i > 0:
-                        (warm if parsed else cold).append(ms(time.perf_counter() - t0))
-                        if not parsed:
-                            ready.append(ms(t1 - t0))
+            times = await time_opens(
+                app, pilot, LONG_ARTICLE, runs, lambda: showing(app, LONG_ARTICLE), welcome
+            )
             width = app.reader.layout_width
             info.update(width=width, lines=app.reader.line_count)
         for _ in range(runs + 1):
             t0 = time.perf_counter()
             layout_article(article, width, [])
             layout_times.append(ms(time.perf_counter() - t0))
+        return times
 
-    asyncio.run(measure())
+    times = asyncio.run(measure())
     note = f"{paragraphs} paragraphs, {len(text):,} chars, {info['lines']:,} lines at width {info['width']}"
-    report.add(Row("2,000-para article: Enter -> painted", cold, LARGE_PAGE_MS, note=note))
-    report.add(Row("  Enter -> laid out (before paint)", ready))
-    report.add(Row("  Enter -> painted, already parsed", warm, note="in the page LRU"))
+    report.add(Row("2,000-para article: Enter -> painted", times.cold, LARGE_PAGE_MS, note=note))
+    report.add(Row("  Enter -> laid out (before paint)", times.ready))
+    report.add(Row("  Enter -> painted, already parsed", times.warm, note="in the page LRU"))
     report.add(Row("  parse_page alone", parse_times[1:]))
     report.add(Row("  layout_article alone", layout_times[1:]))
 
@@ -572,9 +600,6 @@ def write_big_mirror(root: Path) -> PageRef:
 
 def big_index(report: Report, runs: int) -> None:
     print("4. a 2,000-entry index (local-folder mirror)", flush=True)
-    cold: list[float] = []
-    ready: list[float] = []
-    warm: list[float] = []
     parse_times: list[float] = []
     with tempfile.TemporaryDirectory(prefix="goodnews-bench-") as tmp:
         index_ref = write_big_mirror(Path(tmp))
@@ -593,32 +618,23 @@ def big_index(report: Report, runs: int) -> None:
             page = app.list_page
             return isinstance(page, Index) and len(app.entries.items) == entries
 
-        async def measure() -> None:
+        async def back_home() -> None:
+            if app.view.place.kind != "home":
+                app.action_back()
+                await home_shown(app)
+
+        async def measure() -> OpenTimes:
             async with app.run_test(size=SIZE) as pilot:
                 await home_shown(app)
-                for i in range(runs + 1):
-                    for parsed in (False, True):
-                        if app.view.place.kind != "home":
-                            app.action_back()
-                            await home_shown(app)
-                        if not parsed:
-                            app.pages.pop(index_ref.key, None)
-                        t0 = await press_enter_on(app, pilot, index_ref)
-                        await until(index_shown, "the big index")
-                        t1 = time.perf_counter()
-                        await painted(app)
-                        if i > 0:
-                            (warm if parsed else cold).append(ms(time.perf_counter() - t0))
-                            if not parsed:
-                                ready.append(ms(t1 - t0))
+                return await time_opens(app, pilot, index_ref, runs, index_shown, back_home)
 
         app = GoodnewsApp(mirror, prefetch=False)
-        asyncio.run(measure())
+        times = asyncio.run(measure())
         asyncio.run(mirror.aclose())
     note = f"{entries:,} entries, {len(text):,} chars"
-    report.add(Row("2,000-entry index: Enter -> painted", cold, LARGE_PAGE_MS, note=note))
-    report.add(Row("  Enter -> list filled (before paint)", ready))
-    report.add(Row("  Enter -> painted, already parsed", warm, note="in the page LRU"))
+    report.add(Row("2,000-entry index: Enter -> painted", times.cold, LARGE_PAGE_MS, note=note))
+    report.add(Row("  Enter -> list filled (before paint)", times.ready))
+    report.add(Row("  Enter -> painted, already parsed", times.warm, note="in the page LRU"))
     report.add(Row("  parse_page alone", parse_times[1:]))
 
 
