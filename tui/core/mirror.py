@@ -46,6 +46,32 @@ class Origin(StrEnum):
     LOCAL = "local"  # read from a local folder or the bundled sample
 
 
+class MirrorKind(StrEnum):
+    """Where a mirror's pages come from: decides behaviour (marks, fallback), not just labels."""
+
+    LIVE = "live"  # a remote chain, with the cache in front of it
+    OFFLINE = "offline"  # the cache alone (--offline)
+    LOCAL = "local"  # a folder on this machine
+    SAMPLE = "sample"  # the bundled sample mirror
+
+    @property
+    def label(self) -> str:
+        return _LABELS[self]
+
+    @property
+    def cached(self) -> bool:
+        """Pages of this mirror can be missing from the cache (so marking cached ones helps)."""
+        return self in (MirrorKind.LIVE, MirrorKind.OFFLINE)
+
+
+_LABELS = {
+    MirrorKind.LIVE: "live",
+    MirrorKind.OFFLINE: "offline copy",
+    MirrorKind.LOCAL: "local folder",
+    MirrorKind.SAMPLE: "sample",
+}
+
+
 class Fetched(NamedTuple):
     """A page's text and its provenance; ``fetched_at`` is when it was last known current."""
 
@@ -66,20 +92,39 @@ def _utcnow() -> datetime:
 
 @dataclass(eq=False)
 class Mirror:
-    """A source of pages with a home page, a label for the status line and a cache.
+    """A source of pages with a home page, a kind, a cache, and where it reads from.
 
     ``clock`` is injectable so tests can age entries without sleeping.
     """
 
     source: Source
     home: PageRef
-    label: str
-    description: str
+    kind: MirrorKind
+    where: str
     cache: PageCache | None = None
     offline: bool = False
     state_dir: Path | None = None
     warnings: list[str] = field(default_factory=list)
     clock: Callable[[], datetime] = _utcnow
+
+    @property
+    def label(self) -> str:
+        """The source as the header shows it: ``live``, ``local folder``, ``sample``, ..."""
+        return self.kind.label
+
+    @property
+    def description(self) -> str:
+        return f"{self.label} · {self.where}"
+
+    def has_copy(self, ref: PageRef) -> bool:
+        """Whether the page can be shown without the network, fresh or not (key lookup only).
+
+        Cheap enough for the rows being drawn: it never loads or decodes the page.
+        """
+        if self.source.local:
+            return True
+        cache = self.cache
+        return cache is not None and ref in cache
 
     async def get(self, ref: PageRef, *, refresh: bool = False) -> Fetched:
         """The page's text: from cache while fresh, else the source; stale copy on failure.
@@ -203,8 +248,8 @@ def sample_mirror(state_dir: Path | None = None) -> Mirror:
     return Mirror(
         source=source,
         home=SAMPLE_HOME,
-        label="sample",
-        description="sample · bundled demo mirror",
+        kind=MirrorKind.SAMPLE,
+        where="bundled demo mirror",
         state_dir=state_dir,
     )
 
@@ -233,8 +278,8 @@ def open_mirror(
         return Mirror(
             source=source,
             home=source.home,
-            label="local folder",
-            description=f"local folder · {spec.path}",
+            kind=MirrorKind.LOCAL,
+            where=str(spec.path),
             state_dir=_state_dir(root, warnings),
             warnings=warnings,
             clock=clock,
@@ -244,12 +289,11 @@ def open_mirror(
     warnings.extend(cache_warnings)
     if options.offline and cache is None:
         warnings.append("offline without a usable cache: no page can be shown")
-    label = "offline copy" if options.offline else "live"
     return Mirror(
         source=remote,
         home=home,
-        label=label,
-        description=f"{label} · {where}",
+        kind=MirrorKind.OFFLINE if options.offline else MirrorKind.LIVE,
+        where=where,
         cache=cache,
         offline=options.offline,
         state_dir=_state_dir(root, warnings),
