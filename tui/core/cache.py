@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -18,14 +18,13 @@ import diskcache
 import platformdirs
 
 from tui.core.config import CACHE_DIR_ENV, DEFAULT_CACHE_SIZE
+from tui.core.kinds import freshness as freshness_for
 from tui.core.urls import PageRef
 
 APP_NAME = "goodnews-tui"
 PAGES_DIR = "pages"
 STATE_DIR = "state"
 SCHEMA = 1
-LIST_FRESHNESS = timedelta(minutes=10)
-ARTICLE_FRESHNESS = timedelta(days=30)
 
 
 class CacheUnavailable(Exception):
@@ -62,13 +61,6 @@ def make_private_dir(path: Path) -> Path:
     if path.stat().st_mode & 0o077:
         path.chmod(0o700)
     return path
-
-
-def freshness_for(ref: PageRef) -> timedelta:
-    """Articles do not change once mirrored; home and index pages are rewritten all day."""
-    if ref.path.startswith("pages/") and ref.path.lower().endswith(".md"):
-        return ARTICLE_FRESHNESS
-    return LIST_FRESHNESS
 
 
 def _now() -> datetime:
