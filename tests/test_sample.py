@@ -18,7 +18,7 @@ from urllib.parse import unquote
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.corpus import CORPUS, pages
+from tests.corpus import pages
 from tui.core.urls import LinkKind, PageRef, resolve
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -487,7 +487,7 @@ def _markup_only(line: str) -> bool:
     return line.startswith("<") and line.endswith(">") and not CJK.search(line)
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason="corpus not available")
+@pytest.mark.corpus
 def test_no_corpus_line_is_copied():
     corpus_lines: set[str] = set()
     for page in pages():
