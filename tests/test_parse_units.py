@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tui.core.models import Article, BlockType, Document, Home, Index, LinkType, SpanKind
-from tui.core.parse import detect_kind, is_tag_url, parse_page
+from tui.core.parse import is_tag_url, parse_page
 from tui.core.urls import PageRef
 
 HOME = PageRef("o", "r", "master", "README.md")
@@ -42,15 +42,6 @@ def test_tag_urls(url: str) -> None:
 )
 def test_not_tag_urls(url: str) -> None:
     assert not is_tag_url(url)
-
-
-def test_detect_kind() -> None:
-    assert detect_kind(HOME.with_path("indexes/E头条.md"), "") == "index"
-    assert detect_kind(ART, "") == "article"
-    links = "".join(f"[x](indexes/E{i}.md) " for i in range(3))
-    assert detect_kind(HOME, f"#### 栏目 - {links}") == "home"
-    assert detect_kind(HOME, "# a readme") == "document"
-    assert detect_kind(HOME.with_path("notes/x.md"), "text") == "document"
 
 
 PAGE = """### 标题

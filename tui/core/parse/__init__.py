@@ -6,45 +6,17 @@ caller gets the best model that could be built and a list of warnings to show.
 
 from __future__ import annotations
 
-import re
-
+from tui.core.kinds import PageKind, detect_kind
 from tui.core.models import Document, Page
 from tui.core.parse.jsonout import to_json
 from tui.core.parse.tags import is_tag_url
 from tui.core.text import sanitise
 from tui.core.urls import PageRef
 
-__all__ = ["MAX_CHARS", "detect_kind", "is_tag_url", "parse_page", "to_json"]
+__all__ = ["MAX_CHARS", "is_tag_url", "parse_page", "to_json"]
 
 # Beyond this a page is not a news article; parsing is cut to keep the UI responsive.
 MAX_CHARS = 2_000_000
-
-_ARTICLE_HEAD = re.compile(r"\A\s*#{1,6}[ \t]+\S[^\n]*\n[ \t]*(?:-{3,}|={3,}|\*{3,})[ \t]*\n")
-_INDEX_LINK = re.compile(r"\]\(\s*(?:\./)?indexes/[^)\s]+\.md")
-
-
-def detect_kind(ref: PageRef, text: str) -> str:
-    """``home``, ``index``, ``article`` or ``document``, from the path, then the content.
-
-    The path decides for the mirror's own layout; content decides for pages found elsewhere
-    (a root README that links category indexes is a home, a ``###`` title over a rule is an
-    article). Anything else is a plain document.
-    """
-    path = ref.path
-    lower = path.lower()
-    if not lower.endswith((".md", ".markdown")):
-        return "document"
-    if lower.startswith("indexes/") and "/" not in path[len("indexes/") :]:
-        return "index"
-    if lower.startswith("pages/") and path.count("/") >= 2:
-        return "article"
-    if "/" not in path and lower in ("readme.md", "index.md"):
-        if len(_INDEX_LINK.findall(text[:20000])) >= 2:
-            return "home"
-        return "document"
-    if _ARTICLE_HEAD.match(text) and ("手机上长按" in text or "原文地址" in text):
-        return "article"
-    return "document"
 
 
 def _prepare(text: str, warnings: list[str]) -> str:
@@ -71,15 +43,15 @@ def parse_page(ref: PageRef, text: str, home: PageRef | None = None) -> Page:
         kind = detect_kind(ref, text)
         # Parsers are imported on first use: the article cleaner pulls in bs4 and lxml,
         # which the home page (the first paint) never needs.
-        if kind == "home":
+        if kind is PageKind.HOME:
             from tui.core.parse.home import parse_home
 
             page: Page = parse_home(ref, text, home)
-        elif kind == "index":
+        elif kind is PageKind.INDEX:
             from tui.core.parse.index import parse_index
 
             page = parse_index(ref, text, home)
-        elif kind == "article":
+        elif kind is PageKind.ARTICLE:
             from tui.core.parse.article import parse_article
 
             page = parse_article(ref, text, home)
