@@ -6,9 +6,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tui.core.layout import NO_LINE_START, layout_article, wrap_runs
-from tui.core.models import Article, Block, BlockType, Link, LinkType, Span, SpanKind, Tag
+from tui.core.models import Article, Block, BlockType, Link, Span, SpanKind, Tag
 from tui.core.text import cell_width
-from tui.core.urls import PageRef
+from tui.core.urls import LinkKind, PageRef
 
 ALPHABET = st.sampled_from(
     list("云溪市图书馆开放，。、：“”（）abc xyz 1234-.,!?") + ["🔥", "ｶ", "\u3000"]
@@ -61,7 +61,7 @@ def test_article_layout_numbers_links_and_records_their_lines() -> None:
             ),
         ],
         tags=[Tag("云溪市", "https://www.epochtimes.com/gb/tag/x.html")],
-        links=[Link(1, "云溪市", LinkType.TAG, "u", "https://www.epochtimes.com/gb/tag/x.html")],
+        links=[Link(1, "云溪市", LinkKind.TAG, "u", "https://www.epochtimes.com/gb/tag/x.html")],
     )
     layout = layout_article(article, 30)
     texts = [line_text(line) for line in layout.lines]

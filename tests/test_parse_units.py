@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tui.core.models import Article, BlockType, Document, Home, Index, LinkType, SpanKind
+from tui.core.models import Article, BlockType, Document, Home, Index, SpanKind
 from tui.core.parse import is_tag_url, parse_page
-from tui.core.urls import PageRef
+from tui.core.urls import LinkKind, PageRef
 
 HOME = PageRef("o", "r", "master", "README.md")
 ART = HOME.with_path("pages/d1/100.md")
@@ -107,7 +107,7 @@ def test_article_model() -> None:
     ]
     assert [t.name for t in page.tags] == ["标签"]
     kinds = [(link.n, link.kind, link.text) for link in page.links]
-    assert kinds == [(1, LinkType.TAG, "标签"), (2, LinkType.EXTERNAL, "here")]
+    assert kinds == [(1, LinkKind.TAG, "标签"), (2, LinkKind.EXTERNAL, "here")]
     spans = page.blocks[0].spans
     assert [(s.kind, s.link) for s in spans if s.link] == [(SpanKind.TAG, 1), (SpanKind.LINK, 2)]
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from tui.core.urls import PageRef
+from tui.core.urls import LinkKind, PageRef, Target
 
 
 class SpanKind(StrEnum):
@@ -51,11 +51,8 @@ class Block:
         return "".join(span.text for span in self.spans)
 
 
-class LinkType(StrEnum):
-    PAGE = "page"
-    TAG = "tag"
-    EXTERNAL = "external"
-    IMAGE = "image"
+#: The former name of ``LinkKind`` (one type: links and resolved targets share it).
+LinkType = LinkKind
 
 
 @dataclass(slots=True)
@@ -64,11 +61,30 @@ class Link:
 
     n: int
     text: str
-    kind: LinkType
+    kind: LinkKind
     target: str
     url: str
     ref: PageRef | None = None
     anchor: str | None = None
+
+    @classmethod
+    def from_target(cls, target: Target, text: str, home: PageRef | None) -> Link:
+        """The one conversion of a resolved target: pages print relative to ``home``'s repo.
+
+        Numbered 0 here: the parser numbers links in reading order once it keeps them.
+        """
+        if target.kind is LinkKind.PAGE and target.ref is not None:
+            return cls(
+                0,
+                text,
+                LinkKind.PAGE,
+                target.ref.target(home),
+                target.url,
+                target.ref,
+                target.anchor,
+            )
+        kind = LinkKind.IMAGE if target.kind is LinkKind.IMAGE else LinkKind.EXTERNAL
+        return cls(0, text, kind, target.url, target.url, target.ref, target.anchor)
 
 
 @dataclass(slots=True)

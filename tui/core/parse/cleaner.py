@@ -16,7 +16,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
 
-from tui.core.models import Block, BlockType, Category, Link, LinkType, Span, SpanKind
+from tui.core.models import Block, BlockType, Category, Link, Span, SpanKind
 from tui.core.models import Tag as TagModel
 from tui.core.parse.markdown import MD_ATTR
 from tui.core.parse.tags import is_tag_url, tag_name_from_url
@@ -181,28 +181,17 @@ class _Walker:
                 url = urljoin(self.origin, href)
             elif href.startswith("//"):
                 url = "https:" + href
-            return Link(0, text, LinkType.TAG, url, url)
+            return Link(0, text, LinkKind.TAG, url, url)
         if href.startswith("/") and not href.startswith("//"):
             url = urljoin(self.origin, href) if self.origin else href
-            return Link(0, text, LinkType.EXTERNAL, url, url)
+            return Link(0, text, LinkKind.EXTERNAL, url, url)
         try:
             target = resolve(self.base, href)
         except ValueError:
             return None
         if target is None:
             return None
-        if target.kind is LinkKind.PAGE and target.ref is not None:
-            return Link(
-                0,
-                text,
-                LinkType.PAGE,
-                target.ref.target(self.home),
-                target.url,
-                target.ref,
-                target.anchor,
-            )
-        kind = LinkType.IMAGE if target.kind is LinkKind.IMAGE else LinkType.EXTERNAL
-        return Link(0, text, kind, target.url, target.url, target.ref, target.anchor)
+        return Link.from_target(target, text, self.home)
 
     def _current_link(self) -> tuple[SpanKind, int | None]:
         for ctx in reversed(self.link_stack):
@@ -212,7 +201,7 @@ class _Walker:
                     ctx.index = -1
                     continue
                 ctx.index = len(self.links)
-                ctx.kind = SpanKind.TAG if link.kind is LinkType.TAG else SpanKind.LINK
+                ctx.kind = SpanKind.TAG if link.kind is LinkKind.TAG else SpanKind.LINK
                 self.links.append(link)
                 self.link_text[ctx.index] = []
             if ctx.index >= 0:
@@ -602,7 +591,7 @@ def renumber(
             if new is None:
                 link = links[old - 1]
                 text = link.text
-                if link.kind is LinkType.TAG and not text:
+                if link.kind is LinkKind.TAG and not text:
                     text = tag_name_from_url(link.url)
                 key = (link.kind.value, link.url, text)
                 new = by_key.get(key)
@@ -617,7 +606,7 @@ def renumber(
     tags: list[TagModel] = []
     seen: set[str] = set()
     for link in out:
-        if link.kind is LinkType.TAG:
+        if link.kind is LinkKind.TAG:
             name = link.text or tag_name_from_url(link.url)
             if name and name not in seen:
                 seen.add(name)

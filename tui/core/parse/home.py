@@ -6,11 +6,11 @@ import html
 import re
 from collections.abc import Iterator
 
-from tui.core.models import Category, Home, LinkType, Section
+from tui.core.models import Category, Home, Section
 from tui.core.parse.index import inline_links, link_from_href
 from tui.core.parse.markdown import parse_tokens
 from tui.core.text import normalise_space, sanitise
-from tui.core.urls import PageRef
+from tui.core.urls import LinkKind, PageRef
 
 __all__ = ["parse_home"]
 
@@ -90,7 +90,7 @@ def _safe_for_fast(ref: PageRef, lines: list[Line], home: PageRef | None) -> boo
     for _heading, _lead, links in lines:
         for _text, href in links:
             link = link_from_href(ref, href, "", home)
-            if (link is None or link.kind is not LinkType.PAGE) and (
+            if (link is None or link.kind is not LinkKind.PAGE) and (
                 not href.isascii() or _BAD_PCT.search(href)
             ):
                 return False
@@ -117,7 +117,7 @@ def parse_home(ref: PageRef, text: str, home: PageRef | None, *, fast: bool = Tr
             if link is None or not text_:
                 continue
             if (
-                link.kind is LinkType.PAGE
+                link.kind is LinkKind.PAGE
                 and link.ref is not None
                 and link.ref.same_repo(ref)
                 and section is not None

@@ -6,7 +6,7 @@ import posixpath
 import re
 from typing import TYPE_CHECKING
 
-from tui.core.models import Entry, Index, Link, LinkType
+from tui.core.models import Entry, Index, Link
 from tui.core.parse.markdown import parse_tokens
 from tui.core.text import normalise_space, one_line, sanitise
 from tui.core.urls import LinkKind, PageRef, resolve
@@ -61,12 +61,7 @@ def link_from_href(base: PageRef, href: str, text: str, home: PageRef | None) ->
         return None
     if target is None:
         return None
-    if target.kind is LinkKind.PAGE and target.ref is not None:
-        return Link(
-            0, text, LinkType.PAGE, target.ref.target(home), target.url, target.ref, target.anchor
-        )
-    kind = LinkType.IMAGE if target.kind is LinkKind.IMAGE else LinkType.EXTERNAL
-    return Link(0, text, kind, target.url, target.url, target.ref, target.anchor)
+    return Link.from_target(target, text, home)
 
 
 def _heading_text(inline: Token) -> str:
@@ -121,7 +116,7 @@ def _entry(ref: PageRef, entry_text: str, href: str, home: PageRef | None) -> En
     link = link_from_href(ref, href, entry_text, home)
     if link is None or not entry_text:
         return None
-    if link.kind is LinkType.PAGE and link.ref is not None:
+    if link.kind is LinkKind.PAGE and link.ref is not None:
         return Entry(entry_text, link.target, link.url, link.ref)
     return Entry(entry_text, link.url, link.url, None)
 
