@@ -137,15 +137,32 @@ def test_clone_named_by_git_remote_and_branch(tmp_path: Path):
     assert LocalSource(tmp_path).home == PageRef("someone", "othermirror", "main", "README.md")
 
 
+def _unchecked(owner: str, repo: str, ref: str, path: str) -> PageRef:
+    """A ref that skipped PageRef's own checks (``_make``), to test the folder's second line."""
+    return PageRef._make((owner, repo, ref, path))
+
+
+ESCAPES = [
+    ("begood0513", "goodnews", "master", "../../../../etc/passwd"),
+    ("begood0513", "goodnews", "master", "/etc/passwd"),
+    ("begood0513", "goodnews", "master", "pages/../../x.md"),
+    ("..", "..", "..", "etc/passwd"),
+    ("begood0513", "goodnews", "master/../../..", "x.md"),
+]
+
+
+@pytest.mark.parametrize("parts", ESCAPES)
+def test_pageref_refuses_escaping_segments(parts: tuple[str, str, str, str]):
+    with pytest.raises(ValueError, match="not a mirror page"):
+        PageRef(*parts)
+    assert PageRef.checked(*parts) is None
+
+
 @pytest.mark.parametrize(
     "ref",
     [
-        HOME.with_path("../../../../etc/passwd"),
-        HOME.with_path("/etc/passwd"),
-        HOME.with_path("pages/../../x.md"),
+        *(_unchecked(*parts) for parts in ESCAPES),
         HOME.with_path("a\\..\\..\\x"),
-        PageRef("..", "..", "..", "etc/passwd"),
-        PageRef("begood0513", "goodnews", "master/../../..", "x.md"),
     ],
 )
 async def test_escapes_are_refused(ref: PageRef):

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -80,13 +81,54 @@ def parse_mirror_spec(spec: str | None) -> MirrorSpec:
     return MirrorSpec(SpecKind.DIR, path=path.resolve())
 
 
+PROXY_ENV = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy")
+
+
+def _bad_proxy(value: str) -> bool:
+    try:
+        parts = urlsplit(value if "://" in value else f"http://{value}")
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        return True
+    return parts.scheme.lower() not in PROXY_SCHEMES or not parts.hostname
+
+
+def _shown(value: str) -> str:
+    """A proxy URL without its password: error messages end up in bug reports."""
+    head, at, tail = value.rpartition("@")
+    if not at:
+        return value
+    scheme, sep, _credentials = head.partition("://")
+    return f"{scheme}{sep}…@{tail}" if sep else f"…@{tail}"
+
+
 def check_proxy(proxy: str | None) -> str | None:
-    """Validate ``--proxy`` early so a typo is a usage error, not a network failure later."""
+    """Validate ``--proxy`` early so a typo is a usage error, not a network failure later.
+
+    Without ``--proxy`` the environment's proxies are used, so they get the same check.
+    """
     if proxy is None or not proxy.strip():
+        check_proxy_env()
         return None
-    parts = urlsplit(proxy.strip())
-    if parts.scheme not in PROXY_SCHEMES or not parts.hostname:
+    if "://" not in proxy or _bad_proxy(proxy.strip()):
         raise ValueError(
-            f"bad proxy {proxy!r}: expected http://, https://, socks5:// or socks5h://HOST:PORT"
+            f"bad proxy {_shown(proxy)!r}: expected http://, https://, socks5:// or"
+            " socks5h://HOST:PORT"
         )
     return proxy.strip()
+
+
+def check_proxy_env(environ: Mapping[str, str] | None = None) -> None:
+    """Raise ``ValueError`` naming the variable when a proxy variable is malformed.
+
+    httpx would otherwise fail on first use with a message about URLs, not about the
+    setting the reader has to fix.
+    """
+    env = os.environ if environ is None else environ
+    for name in PROXY_ENV:
+        value = (env.get(name) or "").strip()
+        if value and _bad_proxy(value):
+            raise ValueError(
+                f"bad proxy in ${name} ({_shown(value)!r}): expected http://, https://,"
+                " socks5:// or socks5h://HOST:PORT"
+            )

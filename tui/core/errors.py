@@ -29,6 +29,14 @@ class NetworkUnavailable(MirrorError):
     """No usable connection: refused, unreachable, DNS failure, proxy failure, reset."""
 
 
+class ProxyFailed(NetworkUnavailable):
+    """The proxy, not the mirror, failed: refused, silent, wants a password, bad reply.
+
+    Kept apart so the message names the proxy: a reader who sees "the mirror does not
+    answer" checks the wrong thing.
+    """
+
+
 class FetchTimeout(MirrorError):
     """The source did not answer, or did not finish the body, in time."""
 
@@ -39,6 +47,15 @@ class TooLarge(MirrorError):
 
 class BadContent(MirrorError):
     """The bytes are not a text page (binary data, unexpected reply)."""
+
+
+class ErrorPage(BadContent):
+    """The reply is not a mirror page: an HTML document, an HTTP error page sent with 200.
+
+    Captive portals and broken proxies answer this way; such a reply must never be cached
+    or replace a good copy, so it is a failure of its own that the facade can answer with
+    the stale copy.
+    """
 
 
 class OutsideMirror(MirrorError):

@@ -9,9 +9,11 @@ contacted, and every wait (connect, body, retries) is bounded so the UI never ha
 from __future__ import annotations
 
 import asyncio
+import os
 import random
 import time
-from collections.abc import Collection
+import zlib
+from collections.abc import Collection, Iterator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import urljoin, urlsplit
@@ -23,6 +25,7 @@ from tui.core.errors import (
     MirrorError,
     NetworkUnavailable,
     NotFound,
+    ProxyFailed,
     RedirectRefused,
     ServerError,
     TooLarge,
@@ -30,6 +33,8 @@ from tui.core.errors import (
 from tui.core.urls import MIRROR_HOSTS
 
 if TYPE_CHECKING:  # httpx is imported on first use: pages from disk never need it
+    import ssl
+
     import httpx
 
 USER_AGENT = f"goodnews-tui/{__version__}"
@@ -64,6 +69,7 @@ class Response(NamedTuple):
     etag: str | None = None
     last_modified: str | None = None
     warnings: tuple[str, ...] = ()
+    content_type: str | None = None
 
     @property
     def not_modified(self) -> bool:
@@ -76,14 +82,39 @@ def _timeout(policy: FetchPolicy) -> httpx.Timeout:
     return httpx.Timeout(policy.read_timeout, connect=policy.connect_timeout)
 
 
+def ssl_context() -> ssl.SSLContext:
+    """Certificate checks that honour ``SSL_CERT_FILE``/``SSL_CERT_DIR`` in every mode.
+
+    httpx reads them only with ``trust_env``, which an explicit ``--proxy`` turns off; a
+    reader behind a TLS-inspecting proxy with its own CA needs them most in that case.
+    """
+    import ssl
+
+    cafile = os.environ.get("SSL_CERT_FILE") or None
+    capath = os.environ.get("SSL_CERT_DIR") or None
+    if cafile or capath:
+        return ssl.create_default_context(cafile=cafile, capath=capath)
+    import certifi
+
+    return ssl.create_default_context(cafile=certifi.where())
+
+
 def make_client(policy: FetchPolicy | None = None, proxy: str | None = None) -> httpx.AsyncClient:
     """The one client a mirror shares for all its requests (connection reuse, one pool).
 
     Proxies come from the environment (``HTTPS_PROXY``, ``ALL_PROXY``, ``NO_PROXY``) unless an
-    explicit ``proxy`` (http, https, socks5, socks5h) is given, which wins.
+    explicit ``proxy`` (http, https, socks5, socks5h) is given, which wins. A malformed
+    proxy in the environment is a ``ProxyFailed`` naming the variable, as ``--proxy`` is.
     """
     import httpx
 
+    from tui.core.config import check_proxy_env
+
+    if proxy is None:
+        try:
+            check_proxy_env()
+        except ValueError as exc:
+            raise ProxyFailed(str(exc)) from None
     policy = policy or FetchPolicy()
     return httpx.AsyncClient(
         timeout=_timeout(policy),
@@ -95,7 +126,62 @@ def make_client(policy: FetchPolicy | None = None, proxy: str | None = None) -> 
         follow_redirects=False,
         proxy=proxy,
         trust_env=proxy is None,
+        verify=ssl_context(),
     )
+
+
+def proxy_for(url: str, explicit: str | None = None, *, trust_env: bool = True) -> str | None:
+    """The proxy a request to ``url`` goes through, shown without its password.
+
+    Only for messages: when a proxy is in the way, "the mirror does not answer" sends the
+    reader to check the wrong thing.
+    """
+    proxy = explicit
+    if proxy is None and trust_env:
+        from urllib.request import getproxies_environment, proxy_bypass_environment
+
+        found = getproxies_environment()
+        parts = urlsplit(url)
+        if parts.hostname and proxy_bypass_environment(parts.hostname, found):
+            return None
+        proxy = found.get(parts.scheme) or found.get("all")
+    if not proxy:
+        return None
+    if "://" not in proxy:
+        proxy = "http://" + proxy
+    try:
+        parts = urlsplit(proxy)
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        return proxy.split("@")[-1]
+    return f"{parts.scheme}://{parts.hostname}{port}"
+
+
+Origin = tuple[str, str, int]
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def origin_of(url: str) -> Origin | None:
+    """``(scheme, host, port)``: what a redirect is allowed by, not the host alone."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS or not parts.hostname:
+        return None
+    return scheme, parts.hostname.lower(), port or _DEFAULT_PORTS[scheme]
+
+
+def allowed_origins(entries: Collection[str]) -> frozenset[Origin]:
+    """Origins from bare host names (HTTPS on 443, the mirror hosts) or full base URLs."""
+    out: set[Origin] = set()
+    for entry in entries:
+        origin = origin_of(entry if "://" in entry else f"https://{entry}")
+        if origin is not None:
+            out.add(origin)
+    return frozenset(out)
 
 
 def decode_text(data: bytes, what: str = "page") -> tuple[str, tuple[str, ...]]:
@@ -136,11 +222,26 @@ def _backoff(policy: FetchPolicy, attempt: int) -> float:
 
 
 def _host(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower()
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
+def _netloc(url: str) -> str:
+    """Host, and the port when it is not the scheme's default: what a reader needs to tell."""
+    origin = origin_of(url)
+    if origin is None:
+        return _host(url) or url
+    scheme, host, port = origin
+    return host if port == _DEFAULT_PORTS[scheme] else f"{host}:{port}"
 
 
 def _short(url: str) -> str:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
     return f"{parts.hostname}{parts.path}" if parts.hostname else url
 
 
@@ -161,15 +262,23 @@ async def fetch_text(
     allowed_hosts: Collection[str] = MIRROR_HOSTS,
     etag: str | None = None,
     last_modified: str | None = None,
+    proxy: str | None = None,
 ) -> Response:
     """GET ``url`` as text under every rule of ``policy``; raises ``MirrorError`` subclasses.
 
-    ``allowed_hosts`` are the hosts redirects may lead to (the starting host is always
-    allowed). ``etag``/``last_modified`` make the request conditional: a 304 comes back as a
-    ``Response`` with ``text=None``.
+    ``allowed_hosts`` are where redirects may lead: bare host names mean HTTPS on port 443
+    (the mirror hosts), full URLs their own scheme, host and port; the starting URL's
+    origin is always allowed. ``etag``/``last_modified`` make the request conditional (a
+    304 comes back as a ``Response`` with ``text=None``); they are never sent to another
+    origin. ``proxy`` is the explicit proxy, named in proxy failures (the environment's
+    is found on its own).
     """
     policy = policy or FetchPolicy()
-    hosts = {h.lower() for h in allowed_hosts} | {_host(url)}
+    start = origin_of(url)
+    origins = set(allowed_origins(allowed_hosts))
+    if start is not None:
+        origins.add(start)
+    via = proxy_for(url, proxy, trust_env=getattr(client, "trust_env", True))
     headers: dict[str, str] = {}
     if etag:
         headers["If-None-Match"] = etag
@@ -181,7 +290,7 @@ async def fetch_text(
         async with asyncio.timeout(policy.deadline):
             while True:
                 try:
-                    return await _attempt(client, url, policy, hosts, headers)
+                    return await _attempt(client, url, policy, origins, headers, via)
                 except _Retry as retry:
                     if attempt >= policy.retries:
                         raise retry.error from None
@@ -193,8 +302,9 @@ async def fetch_text(
                     attempt += 1
                     await asyncio.sleep(delay)
     except TimeoutError:
+        through = f" through the proxy {via}" if via else ""
         raise FetchTimeout(
-            f"{_short(url)} did not answer within {policy.deadline:g} s", url=url
+            f"{_short(url)} did not answer{through} within {policy.deadline:g} s", url=url
         ) from None
 
 
@@ -202,65 +312,122 @@ async def _attempt(
     client: httpx.AsyncClient,
     url: str,
     policy: FetchPolicy,
-    hosts: set[str],
+    origins: set[Origin],
     headers: dict[str, str],
+    via: str | None,
 ) -> Response:
     import httpx
 
     current = url
+    start = origin_of(url)
+    through = f" through the proxy {via}" if via else ""
     try:
         async with asyncio.timeout(policy.attempt_timeout):
             for _hop in range(policy.max_redirects + 1):
+                # Validators belong to the starting origin's copy: another origin must not
+                # learn them, and its 304 would not be about our copy anyway.
+                sent = headers if origin_of(current) == start else {}
                 async with client.stream(
-                    "GET", current, headers=headers, timeout=_timeout(policy)
+                    "GET", current, headers=sent, timeout=_timeout(policy)
                 ) as reply:
                     if reply.status_code in REDIRECT_STATUSES:
                         location = reply.headers.get("location")
                         if not location:
                             raise BadContent(f"{_short(current)} redirected nowhere", url=url)
-                        target = urljoin(current, location)
-                        if urlsplit(target).scheme not in ("http", "https") or (
-                            _host(target) not in hosts
-                        ):
+                        try:
+                            target = urljoin(current, location)
+                        except ValueError:
+                            target = location
+                        if origin_of(target) not in origins:
                             raise RedirectRefused(
-                                f"{_short(current)} redirected to {_host(target) or target},"
+                                f"{_short(current)} redirected to {_netloc(target)},"
                                 " which is not a mirror host",
                                 url=url,
                             )
                         current = target
                         continue
-                    return await _read(reply, url, policy, conditional=bool(headers))
+                    if via and reply.status_code == 407:
+                        raise ProxyFailed(
+                            f"the proxy {via} wants a user name and password (HTTP 407)", url=url
+                        )
+                    return await _read(reply, url, policy, conditional=bool(sent))
             raise RedirectRefused(
                 f"{_short(url)} redirected more than {policy.max_redirects} times", url=url
             )
     except TimeoutError:
         raise FetchTimeout(
-            f"{_short(url)} was too slow: no complete reply within {policy.attempt_timeout:g} s",
+            f"{_short(url)} was too slow{through}: no complete reply within"
+            f" {policy.attempt_timeout:g} s",
             url=url,
         ) from None
     except httpx.ConnectTimeout:
         # Not retried here: a host that swallows packets would cost connect_timeout per try;
         # the source fails over to its next base instead.
-        raise FetchTimeout(f"could not connect to {_host(url)}: timed out", url=url) from None
+        if via:
+            raise ProxyFailed(
+                f"the proxy {via} did not answer (connect timed out)", url=url
+            ) from None
+        raise FetchTimeout(f"could not connect to {_netloc(url)}: timed out", url=url) from None
     except httpx.ProxyError as exc:
-        raise NetworkUnavailable(f"the proxy failed: {exc}", url=url) from None
+        raise ProxyFailed(_proxy_reason(via or "in use", str(exc)), url=url) from None
     except httpx.ConnectError as exc:
-        reason = str(exc) or "connection failed"
-        raise _Retry(
-            NetworkUnavailable(f"could not connect to {_host(url)}: {reason}", url=url)
-        ) from None
+        if via:
+            error: MirrorError = ProxyFailed(f"the proxy {via} refused the connection", url=url)
+        else:
+            reason = str(exc) or "connection failed"
+            error = NetworkUnavailable(f"could not connect to {_netloc(url)}: {reason}", url=url)
+        raise _Retry(error) from None
     except httpx.TimeoutException:
-        raise FetchTimeout(f"{_short(url)} stopped answering (read timed out)", url=url) from None
-    except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError):
+        raise FetchTimeout(
+            f"{_short(url)} stopped answering{through} (read timed out)", url=url
+        ) from None
+    except httpx.RemoteProtocolError as exc:
+        raise NetworkUnavailable(_protocol_reason(url, str(exc), through), url=url) from None
+    except (httpx.ReadError, httpx.WriteError):
         raise NetworkUnavailable(
-            f"the connection to {_host(url)} broke off before the page was complete", url=url
+            f"the connection to {_netloc(url)}{through} broke off before the page was complete",
+            url=url,
         ) from None
     except httpx.DecodingError:
         raise BadContent(
             f"{_short(url)} sent a body that could not be decompressed", url=url
         ) from None
     except httpx.HTTPError as exc:
-        raise NetworkUnavailable(f"request to {_host(url)} failed: {exc}", url=url) from None
+        raise NetworkUnavailable(f"request to {_netloc(url)} failed: {exc}", url=url) from None
+    except Exception as exc:
+        # socksio raises its own ProtocolError ("Malformed reply") past httpx's mapping.
+        if via and type(exc).__module__.startswith("socksio"):
+            raise ProxyFailed(_proxy_reason(via, str(exc)), url=url) from None
+        raise
+
+
+def _proxy_reason(via: str, detail: str) -> str:
+    lower = detail.lower()
+    if "no acceptable" in lower or "username" in lower or "407" in lower:
+        return f"the proxy {via} wants a user name and password"
+    if "malformed" in lower:
+        return (
+            f"the proxy {via} did not answer as a SOCKS5 proxy"
+            " (it may want a user name and password)"
+        )
+    if "could not connect" in lower:
+        why = detail.rsplit(":", 1)[-1].strip(" .") or "refused"
+        return f"the proxy {via} could not reach the mirror ({why})"
+    return f"the proxy {via} failed: {detail}"
+
+
+def _protocol_reason(url: str, detail: str, through: str) -> str:
+    lower = detail.lower()
+    host = _netloc(url)
+    if "too long" in lower or "too large" in lower or "buffer" in lower:
+        return f"{host}{through} sent headers larger than the limit"
+    if "illegal status line" in lower or "invalid" in lower or "malformed" in lower:
+        return f"{host}{through} did not answer in HTTP"
+    if "message body" in lower or "incomplete" in lower:
+        return f"the connection to {host}{through} broke off before the page was complete"
+    if "without sending" in lower or "disconnected" in lower:
+        return f"{host}{through} closed the connection without answering"
+    return f"the connection to {host}{through} broke off before the page was complete"
 
 
 async def _read(
@@ -289,15 +456,76 @@ async def _read(
     declared = reply.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > policy.max_body:
         raise TooLarge(_too_large(url, policy), url=url)
+    inflate = _Inflater(reply.headers.get("content-encoding"), url)
     chunks: list[bytes] = []
     size = 0
-    async for chunk in reply.aiter_bytes():
+    # Raw bytes, inflated here with a bound on the output: httpx would inflate a whole
+    # network chunk at once, and 64 KiB of a gzip bomb is 64 MiB of zeros.
+    async for raw in reply.aiter_raw():
+        for chunk in inflate.feed(raw, policy.max_body - size + 1):
+            size += len(chunk)
+            if size > policy.max_body:
+                raise TooLarge(_too_large(url, policy), url=url)
+            chunks.append(chunk)
+    for chunk in inflate.flush(policy.max_body - size + 1):
         size += len(chunk)
         if size > policy.max_body:
             raise TooLarge(_too_large(url, policy), url=url)
         chunks.append(chunk)
     text, warnings = decode_text(b"".join(chunks))
-    return Response(str(reply.url), 200, text, etag, last_modified, warnings)
+    content_type = reply.headers.get("content-type")
+    return Response(str(reply.url), 200, text, etag, last_modified, warnings, content_type)
+
+
+class _Inflater:
+    """``Content-Encoding`` undone in bounded steps: never more than ``limit`` bytes at once."""
+
+    def __init__(self, encoding: str | None, url: str) -> None:
+        name = (encoding or "identity").strip().lower()
+        self.url = url
+        self._raw_deflate = False
+        if name in ("", "identity"):
+            self._z = None
+        elif name in ("gzip", "x-gzip"):
+            self._z = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif name == "deflate":
+            self._z = zlib.decompressobj()
+            self._raw_deflate = True  # some servers send raw deflate without the header
+        else:
+            raise BadContent(f"{_short(url)} sent an unsupported encoding {name!r}", url=url)
+        self._first = True
+
+    def feed(self, data: bytes, limit: int) -> Iterator[bytes]:
+        if self._z is None:
+            yield data
+            return
+        if self._first and data:
+            self._first = False
+            if self._raw_deflate and data[0] & 0x0F != 8:
+                self._z = zlib.decompressobj(-zlib.MAX_WBITS)
+        try:
+            out = self._z.decompress(data, max(limit, 1))
+            yield out
+            while self._z.unconsumed_tail:
+                if len(out) >= limit:
+                    # Over the limit already: the caller raises TooLarge on this chunk.
+                    return
+                out = self._z.decompress(self._z.unconsumed_tail, max(limit, 1))
+                yield out
+        except zlib.error:
+            raise BadContent(
+                f"{_short(self.url)} sent a body that could not be decompressed", url=self.url
+            ) from None
+
+    def flush(self, limit: int) -> Iterator[bytes]:
+        if self._z is None:
+            return
+        try:
+            yield self._z.flush()[: max(limit, 1)]
+        except zlib.error:
+            raise BadContent(
+                f"{_short(self.url)} sent a body that could not be decompressed", url=self.url
+            ) from None
 
 
 def _too_large(url: str, policy: FetchPolicy) -> str:

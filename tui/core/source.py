@@ -12,10 +12,11 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
-from urllib.parse import quote, urlsplit
+from urllib.parse import unquote, urlsplit
 
 from tui.core.errors import (
     BadContent,
+    ErrorPage,
     FetchTimeout,
     MirrorError,
     NetworkUnavailable,
@@ -26,7 +27,9 @@ from tui.core.errors import (
     TooLarge,
 )
 from tui.core.fetch import MAX_BODY, FetchPolicy, Response, decode_text, fetch_text, make_client
+from tui.core.kinds import kind_by_path
 from tui.core.urls import CDN_HOST, DEFAULT_HOME, MIRROR_HOSTS, RAW_HOST, PageRef
+from tui.core.validate import check_page
 
 if TYPE_CHECKING:
     import httpx
@@ -37,6 +40,7 @@ FAILOVER_ERRORS: tuple[type[MirrorError], ...] = (
     FetchTimeout,
     ServerError,
     RedirectRefused,
+    ErrorPage,  # a captive portal in front of one base need not be in front of the next
 )
 
 
@@ -79,10 +83,24 @@ class BaseURL(NamedTuple):
     cdn: bool = False
 
     def url_for(self, ref: PageRef) -> str:
-        path = quote(ref.path, safe="/")
+        """The page's URL under this base; ``OutsideMirror`` if it would leave the base path.
+
+        ``PageRef`` already refuses segments that could climb out; the check here is the
+        second line for refs made without it (``_make``, ``_replace``).
+        """
+        owner, repo, name, path = ref.quoted
         if self.cdn:
-            return f"{self.url}/{ref.owner}/{ref.repo}@{ref.ref}/{path}"
-        return f"{self.url}/{ref.owner}/{ref.repo}/{ref.ref}/{path}"
+            url = f"{self.url}/{owner}/{repo}@{name}/{path}"
+        else:
+            url = f"{self.url}/{owner}/{repo}/{name}/{path}"
+        base_path = urlsplit(self.url).path.rstrip("/")
+        rest = url[len(self.url) :]
+        segments = unquote(rest).split("/")[1:]
+        if any(s in ("", ".", "..") for s in segments) or any(c in rest for c in "?#\\"):
+            raise OutsideMirror(
+                f"refused to fetch {ref.key!r}: it would leave {base_path or '/'} on {self.host}"
+            )
+        return url
 
     @property
     def host(self) -> str:
@@ -118,8 +136,8 @@ class RemoteSource(Source):
         self._client = client
         self._owns_client = client is None
         self._preferred = 0
-        # Redirects may go to mirror hosts, and to the configured bases' own hosts (tests).
-        self.allowed_hosts = frozenset(MIRROR_HOSTS | {b.host for b in self.bases})
+        # Redirects may go to mirror hosts (HTTPS), and to the bases' own scheme, host and port.
+        self.allowed_hosts = frozenset(MIRROR_HOSTS | {b.url for b in self.bases})
 
     @classmethod
     def from_base_url(cls, url: str, **kwargs: object) -> RemoteSource:
@@ -137,20 +155,35 @@ class RemoteSource(Source):
         return " → ".join(b.host for b in self.bases)
 
     async def fetch(self, ref: PageRef, validators: Validators | None = None) -> Response:
+        """The page from the first base that answers with a page (``check_page``).
+
+        An HTML error page sent with 200 is an ``ErrorPage``, never a ``Response``: what
+        comes back here is safe to cache.
+        """
         validators = validators or Validators()
+        client = self.client  # a malformed proxy setting fails once, not once per base
+        kind = kind_by_path(ref)
         order = [*range(self._preferred, len(self.bases)), *range(self._preferred)]
         errors: list[MirrorError] = []
         for index in order:
             base = self.bases[index]
             try:
+                url = base.url_for(ref)
                 response = await fetch_text(
-                    self.client,
-                    base.url_for(ref),
+                    client,
+                    url,
                     policy=self.policy,
                     allowed_hosts=self.allowed_hosts,
                     etag=validators.etag,
                     last_modified=validators.last_modified,
+                    proxy=self._proxy,
                 )
+                if response.text is not None:
+                    try:
+                        check_page(kind, response.text, response.content_type)
+                    except BadContent as exc:
+                        exc.url = exc.url or url
+                        raise
             except FAILOVER_ERRORS as exc:
                 errors.append(exc)
                 continue
@@ -276,7 +309,8 @@ def _raw_repos(root: Path) -> list[tuple[str, str, str]]:
         for owner in sorted(p for p in root.iterdir() if p.is_dir() and not p.is_symlink()):
             for repo in sorted(p for p in owner.iterdir() if p.is_dir() and not p.is_symlink()):
                 for ref in sorted(p for p in repo.iterdir() if p.is_dir() and not p.is_symlink()):
-                    found.append((owner.name, repo.name, ref.name))
+                    if PageRef.checked(owner.name, repo.name, ref.name, "README.md"):
+                        found.append((owner.name, repo.name, ref.name))
     except OSError:
         pass
     return found
@@ -321,7 +355,12 @@ def _clone_home(root: Path) -> PageRef:
             owner, repo = tail[-2], tail[-1]
     if head.startswith("ref: refs/heads/"):
         ref = head.removeprefix("ref: refs/heads/") or ref
-    return PageRef(owner, repo, ref, "README.md")
+    # A remote or branch name PageRef refuses (a ``/`` in the branch) keeps the defaults.
+    return (
+        PageRef.checked(owner, repo, ref, "README.md")
+        or PageRef.checked(owner, repo, DEFAULT_HOME.ref, "README.md")
+        or DEFAULT_HOME
+    )
 
 
 def ref_for_file(path: Path, home: PageRef) -> PageRef:
@@ -334,7 +373,9 @@ def ref_for_file(path: Path, home: PageRef) -> PageRef:
     parts = path.parts
     for i in range(len(parts) - 3):
         if parts[i] == home.owner and i + 3 < len(parts):
-            return PageRef(parts[i], parts[i + 1], parts[i + 2], "/".join(parts[i + 3 :]))
+            found = PageRef.checked(parts[i], parts[i + 1], parts[i + 2], "/".join(parts[i + 3 :]))
+            if found is not None:
+                return found
     for parent in path.parents:
         if (parent / ".git").exists():
             clone = _clone_home(parent)

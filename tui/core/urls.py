@@ -24,13 +24,63 @@ IMAGE_EXTENSIONS = frozenset(
 )
 
 
-class PageRef(NamedTuple):
-    """The identity of one file of a mirror repository (decoded path, no query)."""
-
+class _PageRefFields(NamedTuple):
     owner: str
     repo: str
     ref: str
     path: str
+
+
+# GitHub's own rules for owner and repository names (plus ``_`` for raw-layout folders),
+# git's for refs (no ``..``, ``:``, ``?``, ``*``, ``[``, ``\\``, ``^``, ``~``, space or control);
+# ``%`` and ``#`` are refused too, so no segment can carry an escape into a URL.
+_NAME = re.compile(r"(?!\.+\Z)[A-Za-z0-9_.\-]+\Z").match
+_REF = re.compile(r"(?!\.+\Z)(?!.*\.\.)[^\s/\\?#%:*\[^~\x00-\x1f\x7f]+\Z").match
+_BAD_PATH = re.compile(r"(?:\A|/)\.{0,2}(?:/|\Z)|\x00")
+
+
+def check_segments(owner: str, repo: str, ref: str, path: str) -> str | None:
+    """Why these segments cannot name a mirror file, or None when they can.
+
+    Checked once, when a ``PageRef`` is made, so that every URL built from one stays
+    under its base URL's path: ``..``, ``?`` or ``#`` in a segment would leave it.
+    """
+    if not (isinstance(owner, str) and _NAME(owner)):
+        return f"invalid owner {owner!r}"
+    if not (isinstance(repo, str) and _NAME(repo)):
+        return f"invalid repository {repo!r}"
+    if not (isinstance(ref, str) and _REF(ref)):
+        return f"invalid ref {ref!r}"
+    if not isinstance(path, str) or not path or _BAD_PATH.search(path):
+        return f"invalid path {path!r}"
+    return None
+
+
+class PageRef(_PageRefFields):
+    """The identity of one file of a mirror repository (decoded path, no query).
+
+    Constructing one with a segment that could escape a URL (``..``, ``?``, ``#``, ``%``,
+    ``/`` in owner, repo or ref; ``.``/``..``/empty segments in the path) raises
+    ``ValueError``; parsers that meet such a link treat it as external instead.
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, owner: str, repo: str, ref: str, path: str) -> PageRef:
+        problem = check_segments(owner, repo, ref, path)
+        if problem is not None:
+            raise ValueError(f"not a mirror page: {problem}")
+        return tuple.__new__(cls, (owner, repo, ref, path))
+
+    @classmethod
+    def checked(cls, owner: str, repo: str, ref: str, path: str) -> PageRef | None:
+        """The ref, or None when the segments are not valid (for untrusted input)."""
+        if check_segments(owner, repo, ref, path) is not None:
+            return None
+        return tuple.__new__(cls, (owner, repo, ref, path))
+
+    def __getnewargs__(self) -> tuple[str, str, str, str]:
+        return tuple(self)  # type: ignore[return-value]
 
     @property
     def key(self) -> str:
@@ -46,16 +96,24 @@ class PageRef(NamedTuple):
         return posixpath.basename(self.path)
 
     @property
+    def quoted(self) -> tuple[str, str, str, str]:
+        """Owner, repo, ref and path percent-encoded for a URL (``/`` kept in the path only)."""
+        return quote(self.owner, safe=""), quote(self.repo, safe=""), _qref(self.ref), _q(self.path)
+
+    @property
     def blob_url(self) -> str:
-        return f"https://{GITHUB}/{self.owner}/{self.repo}/blob/{self.ref}/{_q(self.path)}"
+        owner, repo, ref, path = self.quoted
+        return f"https://{GITHUB}/{owner}/{repo}/blob/{ref}/{path}"
 
     @property
     def raw_url(self) -> str:
-        return f"https://{RAW_HOST}/{self.owner}/{self.repo}/{self.ref}/{_q(self.path)}"
+        owner, repo, ref, path = self.quoted
+        return f"https://{RAW_HOST}/{owner}/{repo}/{ref}/{path}"
 
     @property
     def cdn_url(self) -> str:
-        return f"https://{CDN_HOST}/gh/{self.owner}/{self.repo}@{self.ref}/{_q(self.path)}"
+        owner, repo, ref, path = self.quoted
+        return f"https://{CDN_HOST}/gh/{owner}/{repo}@{ref}/{path}"
 
     @property
     def raw_path(self) -> str:
@@ -111,6 +169,10 @@ def _q(path: str) -> str:
     return quote(path, safe="/")
 
 
+def _qref(ref: str) -> str:
+    return ref if _PLAIN_ID.match(ref) else quote(ref, safe="")
+
+
 def _is_image(path: str) -> bool:
     return posixpath.splitext(path.lower())[1] in IMAGE_EXTENSIONS
 
@@ -139,13 +201,13 @@ def _ref_from_url(host: str, path: str) -> PageRef | None:
         if len(segs) >= 5 and segs[2] in ("blob", "raw"):
             rest = _norm("/".join(segs[4:]))
             if rest:
-                return PageRef(segs[0], segs[1], segs[3], rest)
+                return PageRef.checked(segs[0], segs[1], segs[3], rest)
         return None
     if host == RAW_HOST:
         if len(segs) >= 4:
             rest = _norm("/".join(segs[3:]))
             if rest:
-                return PageRef(segs[0], segs[1], segs[2], rest)
+                return PageRef.checked(segs[0], segs[1], segs[2], rest)
         return None
     if host == CDN_HOST:
         # /gh/<owner>/<repo>[@<ref>]/<path...>
@@ -153,7 +215,7 @@ def _ref_from_url(host: str, path: str) -> PageRef | None:
             repo, _, ref = segs[2].partition("@")
             rest = _norm("/".join(segs[3:]))
             if rest:
-                return PageRef(segs[1], repo, ref or "master", rest)
+                return PageRef.checked(segs[1], repo, ref or "master", rest)
         return None
     return None
 
@@ -179,10 +241,10 @@ def parse_ref(text: str, home: PageRef = DEFAULT_HOME) -> PageRef | None:
         owner, _, repo = owner_repo.partition("/")
         path = _norm(unquote(tail))
         if owner and repo and ref and path:
-            return PageRef(owner, repo, ref, path)
+            return PageRef.checked(owner, repo, ref, path)
         return None
     path = _norm(unquote(text.split("?", 1)[0].split("#", 1)[0]))
-    return home.with_path(path) if path else None
+    return PageRef.checked(home.owner, home.repo, home.ref, path) if path else None
 
 
 # A relative href to a Markdown file made only of URL-safe characters (an optional query of
@@ -221,7 +283,9 @@ def _resolve_md(base: PageRef, path: str) -> Target | None:
     rest = _norm("/".join(segs[4:]))
     if not rest or not rest.lower().endswith(".md"):
         return None
-    ref = PageRef(segs[0], segs[1], segs[3], rest)
+    ref = PageRef.checked(segs[0], segs[1], segs[3], rest)
+    if ref is None:
+        return None
     return Target(LinkKind.PAGE, ref.blob_url, ref, None)
 
 
