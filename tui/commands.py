@@ -1,8 +1,9 @@
 """Every command of the browser, defined once.
 
 Each entry gives the key binding, the key-bar label, the help line and the command-palette
-entry, so the four can never disagree. Scopes say which widget owns the binding: app-wide,
-the list pane, or the reader.
+entry, so the four can never disagree. Scopes say which node owns the binding (and so which
+has the ``action_*`` method, a test checks): the app (help, quit), the browser screen (moving
+between places), the list pane, or the reader.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Literal, NamedTuple
 
 from textual.binding import Binding
 
-Scope = Literal["app", "list", "reader"]
+Scope = Literal["app", "screen", "list", "reader"]
 
 
 class Command(NamedTuple):
@@ -20,7 +21,7 @@ class Command(NamedTuple):
     action: str
     title: str
     help: str
-    scope: Scope = "app"
+    scope: Scope = "screen"
     footer: bool = False
     key_display: str | None = None
     palette: bool = True
@@ -178,8 +179,17 @@ COMMANDS: tuple[Command, ...] = (
         "Open the selected link in a browser, or copy it",
     ),
     Command("home", "H", "go_home", "Home", "Go to the mirror's home page"),
-    Command("help", "question_mark", "help", "Help", "Show all keys", footer=True, key_display="?"),
-    Command("quit", "q", "quit", "Quit", "Quit goodnews-tui", footer=True),
+    Command(
+        "help",
+        "question_mark",
+        "help",
+        "Help",
+        "Show all keys",
+        "app",
+        footer=True,
+        key_display="?",
+    ),
+    Command("quit", "q", "quit", "Quit", "Quit goodnews-tui", "app", footer=True),
 )
 
 
@@ -199,24 +209,32 @@ def bindings_for(scope: Scope) -> list[Binding]:
     ]
 
 
+_KEY_NAMES = {
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
+    "question_mark": "?",
+    "slash": "/",
+    "enter": "Enter",
+    "backspace": "Backspace",
+    "alt+left": "Alt+←",
+    "alt+right": "Alt+→",
+    "space": "Space",
+    "pagedown": "PgDn",
+    "pageup": "PgUp",
+    "home": "Home",
+    "end": "End",
+    "down": "↓",
+    "up": "↑",
+    "tab": "Tab",
+    "escape": "Esc",
+}
+
+
+def display_key(key: str) -> str:
+    """How a key is written everywhere it is shown: key bar, help and palette."""
+    return _KEY_NAMES.get(key, key)
+
+
 def keys_label(command: Command) -> str:
-    """Human form of a command's keys for help and palette."""
-    names = {
-        "left_square_bracket": "[",
-        "right_square_bracket": "]",
-        "question_mark": "?",
-        "slash": "/",
-        "enter": "Enter",
-        "backspace": "Backspace",
-        "alt+left": "Alt+←",
-        "alt+right": "Alt+→",
-        "space": "Space",
-        "pagedown": "PgDn",
-        "pageup": "PgUp",
-        "home": "Home",
-        "end": "End",
-        "down": "↓",
-        "up": "↑",
-        "tab": "Tab",
-    }
-    return " / ".join(names.get(k, k) for k in command.keys.split(","))
+    """All of a command's keys, for help and palette."""
+    return " / ".join(display_key(k) for k in command.keys.split(","))

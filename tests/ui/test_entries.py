@@ -8,19 +8,22 @@ from textual.app import App, ComposeResult
 from tui.core.text import cell_width
 from tui.core.urls import PageRef
 from tui.resources import styles_dir
-from tui.widgets.entries import EntryList, Item
+from tui.nav.places import Row, RowKind
+from tui.widgets.entries import EntryList, Marks
 
 HOME = PageRef("o", "r", "master", "README.md")
 
 
-def article(n: int, title: str | None = None, note: str | None = None) -> Item:
-    return Item("article", title or f"第{n}条新闻", HOME.with_path(f"pages/x/{n}.md"), note=note)
+def article(n: int, title: str | None = None, note: str | None = None) -> Row:
+    return Row(
+        RowKind.ARTICLE, title or f"第{n}条新闻", HOME.with_path(f"pages/x/{n}.md"), note=note
+    )
 
 
 class ListApp(App[None]):
     CSS_PATH = [styles_dir() / "app.tcss"]  # the list's row styles live there
 
-    def __init__(self, items: list[Item]) -> None:
+    def __init__(self, items: list[Row]) -> None:
         super().__init__()
         self.items = items
         self.selected: list[int] = []
@@ -50,7 +53,13 @@ def row_text(entries: EntryList, row: int) -> str:
 
 
 async def test_cursor_skips_sections_both_ways() -> None:
-    items = [Item("section", "甲"), article(1), Item("section", "乙"), article(2), article(3)]
+    items = [
+        Row(RowKind.SECTION, "甲"),
+        article(1),
+        Row(RowKind.SECTION, "乙"),
+        article(2),
+        article(3),
+    ]
     app = ListApp(items)
     async with app.run_test(size=(40, 10)) as pilot:
         entries = app.query_one(EntryList)
@@ -92,7 +101,7 @@ async def test_the_cursor_stays_on_screen_and_pages_move_it() -> None:
 
 
 async def test_a_click_opens_the_row_under_the_pointer_and_headings_do_nothing() -> None:
-    items = [Item("section", "甲"), article(1), article(2)]
+    items = [Row(RowKind.SECTION, "甲"), article(1), article(2)]
     app = ListApp(items)
     async with app.run_test(size=(40, 10)) as pilot:
         await pilot.click("#list", offset=(3, 3))  # line 0 is the title
@@ -147,18 +156,48 @@ async def test_titles_are_shown_literally_and_cannot_drive_the_terminal() -> Non
 
 
 async def test_marks_show_cached_read_and_external_rows() -> None:
-    items = [article(1), article(2), Item("external", "外站", None, "https://example.org/")]
+    items = [article(1), article(2), Row(RowKind.EXTERNAL, "外站", None, "https://example.org/")]
     app = ListApp(items)
     async with app.run_test(size=(60, 5)) as pilot:
         entries = app.query_one(EntryList)
         assert row_text(entries, 0).startswith("  第1条")
-        entries.refresh_marks(read={items[1].ref.key}, cached={items[0].ref.key})
+        asked: list[str] = []
+
+        def marks(row: Row) -> Marks:
+            asked.append(row.title)
+            return Marks(read=row is items[1], cached=row is items[0])
+
+        entries.marks = marks
+        entries.refresh_marks()
         await pilot.pause()
         assert row_text(entries, 0).startswith("● 第1条")
         assert row_text(entries, 2).startswith("↗ 外站") and "(external)" in row_text(entries, 2)
         read_style = entries.render_line(2)._segments[1].style
         plain_style = entries.render_line(1)._segments[1].style
         assert read_style != plain_style  # read rows are dimmed
+        assert "外站" not in asked  # external rows have no page to mark
+
+
+async def test_marks_are_asked_only_for_rows_on_screen() -> None:
+    items = [article(n) for n in range(5000)]
+    app = ListApp(items)
+    async with app.run_test(size=(60, 12)) as pilot:
+        entries = app.query_one(EntryList)
+        asked: list[str] = []
+
+        def marks(row: Row) -> Marks:
+            asked.append(row.title)
+            return Marks()
+
+        entries.marks = marks
+        entries.refresh_marks()
+        await pilot.pause()
+        assert 0 < len(asked) <= 2 * 12  # a screenful, not 5,000 rows
+        asked.clear()
+        await pilot.press("end")
+        await pilot.pause()
+        assert 0 < len(asked) <= 2 * 12
+        assert items[-1].title in asked
 
 
 async def test_the_filter_line_takes_typed_text_and_announces_it() -> None:

@@ -5,12 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.corpus_server import CorpusServer
-from tests.ui.conftest import (
+from tests.ui.helpers import (
     home_ready,
     open_article,
     open_index,
     open_missing_page,
+    prefetch_done,
+    reader_lines,
     sample_app,
+    state,
     titles,
     wait_for,
 )
@@ -29,11 +32,14 @@ async def test_home_shows_sections_and_categories() -> None:
     app = sample_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await home_ready(pilot)
-        kinds = [item.kind for item in app.entries.items]
+        kinds = [item.kind for item in state(app).rows]
         assert kinds.count("section") >= 3
         assert kinds.count("index") >= 4
-        assert app.entries.current is not None and app.entries.current.kind != "section"
-        assert app.mirror.label == "sample"
+        assert (
+            app.browser.entries.current is not None
+            and app.browser.entries.current.kind != "section"
+        )
+        assert app.browser.mirror.kind == "sample"
 
 
 async def test_home_index_article_tag_related_and_back_again() -> None:
@@ -41,52 +47,57 @@ async def test_home_index_article_tag_related_and_back_again() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await home_ready(pilot)
         home_pick = await open_index(pilot, "头条")
-        await wait_for(pilot, lambda: app.prefetch_status == "")
+        await wait_for(pilot, lambda: prefetch_done(app))
         index_pick = await open_article(pilot, "倒春寒来袭")
-        article = app.reader_page
+        article = state(app).reader_page
         assert isinstance(article, Article) and article.tags
-        assert app.reader.has_focus
-        assert any(line.startswith("倒春寒来袭") for line in app.reader.text_lines()[:2])
+        assert app.browser.reader.has_focus
+        assert any(line.startswith("倒春寒来袭") for line in app.browser.reader.text_lines()[:2])
 
         # t opens the tag picker; Enter takes the first tag.
         await pilot.press("t")
         await pilot.pause()
         await pilot.press("enter")
         tag = article.tags[0].name
-        await wait_for(pilot, lambda: app.view.place.kind == "related" and bool(app.entries.items))
-        assert app.view.place.tag == tag
-        related = app.entries.items
+        await wait_for(pilot, lambda: state(app).place.kind == "related" and bool(state(app).rows))
+        assert state(app).place.tag == tag
+        related = state(app).rows
         assert article.ref not in [item.ref for item in related]
         assert len({item.ref for item in related}) == len(related)
         assert len(related) >= 2
 
         # Open a related article, then go back three times.
-        app.entries.highlighted = 1
+        app.browser.entries.highlighted = 1
         await pilot.press("enter")
         other = related[1].ref
-        await wait_for(pilot, lambda: app.reader_page is not None and app.reader_page.ref == other)
+        await wait_for(
+            pilot,
+            lambda: state(app).reader_page is not None and state(app).reader_page.ref == other,
+        )
 
         await pilot.press("backspace")
-        await wait_for(pilot, lambda: app.view.place.kind == "related")
-        assert app.entries.highlighted == 1
-        assert app.view.reader == article.ref
+        await wait_for(pilot, lambda: state(app).place.kind == "related")
+        assert state(app).selection == 1
+        assert state(app).reader == article.ref
 
         await pilot.press("backspace")
-        await wait_for(pilot, lambda: app.view.place.kind == "index" and bool(app.entries.items))
-        assert app.entries.highlighted == index_pick
-        assert app.view.reader == article.ref
+        await wait_for(pilot, lambda: state(app).place.kind == "index" and bool(state(app).rows))
+        assert state(app).selection == index_pick
+        assert state(app).reader == article.ref
 
         await pilot.press("backspace")
-        await wait_for(pilot, lambda: app.view.place.kind == "index" and app.view.reader is None)
-        assert app.entries.highlighted == index_pick
+        await wait_for(
+            pilot, lambda: state(app).place.kind == "index" and state(app).reader is None
+        )
+        assert state(app).selection == index_pick
 
         await pilot.press("backspace")
-        await wait_for(pilot, lambda: app.view.place.kind == "home" and bool(app.entries.items))
-        assert app.entries.highlighted == home_pick
+        await wait_for(pilot, lambda: state(app).place.kind == "home" and bool(state(app).rows))
+        assert state(app).selection == home_pick
 
         # And forward again returns to the index.
         await pilot.press("alt+right")
-        await wait_for(pilot, lambda: app.view.place.kind == "index" and bool(app.entries.items))
+        await wait_for(pilot, lambda: state(app).place.kind == "index" and bool(state(app).rows))
 
 
 async def test_brackets_step_through_the_list_without_leaving_the_reader() -> None:
@@ -95,16 +106,20 @@ async def test_brackets_step_through_the_list_without_leaving_the_reader() -> No
         await home_ready(pilot)
         await open_index(pilot, "头条")
         start = await open_article(pilot, "云溪大桥")
-        articles = [i for i, item in enumerate(app.entries.items) if item.kind == "article"]
+        articles = [i for i, item in enumerate(state(app).rows) if item.kind == "article"]
         following = next(i for i in articles if i > start)
         await pilot.press("right_square_bracket")
-        want = app.entries.items[following].ref
-        await wait_for(pilot, lambda: app.reader_page is not None and app.reader_page.ref == want)
-        assert app.reader.has_focus
-        assert app.entries.highlighted == following
+        want = state(app).rows[following].ref
+        await wait_for(
+            pilot, lambda: state(app).reader_page is not None and state(app).reader_page.ref == want
+        )
+        assert app.browser.reader.has_focus
+        assert state(app).selection == following
         await pilot.press("left_square_bracket")
-        back = app.entries.items[start].ref
-        await wait_for(pilot, lambda: app.reader_page is not None and app.reader_page.ref == back)
+        back = state(app).rows[start].ref
+        await wait_for(
+            pilot, lambda: state(app).reader_page is not None and state(app).reader_page.ref == back
+        )
 
 
 async def test_filter_narrows_the_list_as_you_type() -> None:
@@ -118,14 +133,14 @@ async def test_filter_narrows_the_list_as_you_type() -> None:
         assert app.is_running
         await pilot.press(*"图书馆")
         await pilot.pause()
-        bar = str(app.keybar.render())
+        bar = str(app.browser.keybar.render())
         assert "Keep filter" in bar and "Quit" not in bar  # the keys that work while typing
         shown = titles(app)
         assert shown and len(shown) < len(everything)
         assert all("图书馆" in t for t in shown)
         await pilot.press("enter")  # leaves the filter, keeps it
         await pilot.pause()
-        assert app.entries.has_focus and "Quit" in str(app.keybar.render())
+        assert app.browser.entries.has_focus and "Quit" in str(app.browser.keybar.render())
         assert titles(app) == shown
         await pilot.press("escape")
         await pilot.pause()
@@ -138,19 +153,19 @@ async def test_links_are_numbered_selected_and_followed_by_number() -> None:
         await home_ready(pilot)
         await open_index(pilot, "头条")
         await open_article(pilot, "倒春寒来袭")
-        article = app.reader_page
+        article = state(app).reader_page
         assert isinstance(article, Article)
         await pilot.press("n")
-        assert app.reader.selected_link == app.reader.links[0]
+        assert app.browser.reader.selected_link == app.browser.reader.links[0]
         await pilot.press("n")
-        assert app.reader.selected_link == app.reader.links[1]
+        assert app.browser.reader.selected_link == app.browser.reader.links[1]
         await pilot.press("p")
-        assert app.reader.selected_link == app.reader.links[0]
+        assert app.browser.reader.selected_link == app.browser.reader.links[0]
         # Digits then Enter follow link N: the first tag opens its related list.
         tag_link = next(link for link in article.links if link.kind == "tag")
         await pilot.press(*str(tag_link.n), "enter")
-        await wait_for(pilot, lambda: app.view.place.kind == "related")
-        assert app.view.place.tag == tag_link.text.strip()
+        await wait_for(pilot, lambda: state(app).place.kind == "related")
+        assert state(app).place.tag == tag_link.text.strip()
 
 
 async def test_hostile_article_is_shown_literally_and_does_not_quit() -> None:
@@ -158,13 +173,16 @@ async def test_hostile_article_is_shown_literally_and_does_not_quit() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await home_ready(pilot)
         await open_index(pilot, "头条")
-        hostile = next(item for item in app.entries.items if "[@click=app.quit]" in item.title)
-        app.entries.highlighted = app.entries.items.index(hostile)
+        hostile = next(item for item in state(app).rows if "[@click=app.quit]" in item.title)
+        app.browser.entries.highlighted = state(app).rows.index(hostile)
         await pilot.press("enter")
         await wait_for(
-            pilot, lambda: app.reader_page is not None and app.reader_page.ref == hostile.ref
+            pilot,
+            lambda: (
+                state(app).reader_page is not None and state(app).reader_page.ref == hostile.ref
+            ),
         )
-        text = "\n".join(app.reader.text_lines())
+        text = "\n".join(app.browser.reader.text_lines())
         assert "[@click=app.quit]x[/]" in text
         assert "[bold red]" in text
         assert "\x1b" not in text and "\u202e" not in text
@@ -182,11 +200,11 @@ async def test_long_article_renders(tmp_path: Path) -> None:
         await home_ready(pilot)
         await open_index(pilot, "专栏")
         await open_article(pilot, "《云溪百年纪事》")
-        assert app.reader.line_count > 2000
+        assert app.browser.reader.line_count > 2000
         await pilot.press("G")
-        assert app.reader.scroll_y == app.reader.max_scroll_y > 0
+        assert app.browser.reader.scroll_y == app.browser.reader.max_scroll_y > 0
         await pilot.press("g")
-        assert app.reader.scroll_y == 0
+        assert app.browser.reader.scroll_y == 0
 
 
 async def test_table_of_contents_links_jump_to_their_heading_and_back() -> None:
@@ -195,27 +213,27 @@ async def test_table_of_contents_links_jump_to_their_heading_and_back() -> None:
         await home_ready(pilot)
         await open_index(pilot, "专栏")
         await open_article(pilot, "《云溪百年纪事》")
-        article = app.reader_page
+        article = state(app).reader_page
         assert isinstance(article, Article)
         toc = [link for link in article.links if link.anchor and link.ref == article.ref]
         assert len(toc) >= 3
         third = toc[2]
         await pilot.press(*str(third.n), "enter")
         await pilot.pause()
-        top = app.reader.text_lines()[int(app.reader.scroll_y)]
+        top = app.browser.reader.text_lines()[int(app.browser.reader.scroll_y)]
         assert top.strip() == third.text.strip()
-        assert app.reader.scroll_y > 100
+        assert app.browser.reader.scroll_y > 100
         await pilot.press("backspace")
-        await wait_for(pilot, lambda: app.reader.scroll_y == 0)
-        assert app.reader_page is not None and app.reader_page.ref == article.ref
+        await wait_for(pilot, lambda: app.browser.reader.scroll_y == 0)
+        assert state(app).reader_page is not None and state(app).reader_page.ref == article.ref
 
 
 async def test_missing_article_shows_error_in_reader() -> None:
     app = sample_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await open_missing_page(pilot)
-        assert any("r to retry" in line for line in app.reader.text_lines())
-        assert app.reader_page is None
+        assert any("r to retry" in line for line in app.browser.reader.text_lines())
+        assert state(app).reader_page is None
         assert app.is_running
 
 
@@ -229,21 +247,22 @@ async def test_retry_after_a_server_fault(
     async with app.run_test(size=(120, 40)) as pilot:
         await home_ready(pilot)
         await open_index(pilot, "专栏文集")
-        target = next(item for item in app.entries.items if item.kind == "article")
+        target = next(item for item in state(app).rows if item.kind == "article")
         corpus_server.set_fault("500", path=target.ref)
-        app.entries.highlighted = app.entries.items.index(target)
+        app.browser.entries.highlighted = state(app).rows.index(target)
         await pilot.press("enter")
         await wait_for(
-            pilot, lambda: any("Could not open" in line for line in app.reader.text_lines())
+            pilot, lambda: any("Could not open" in line for line in app.browser.reader.text_lines())
         )
         corpus_server.clear_faults()
-        app.reader.focus()
+        app.browser.reader.focus()
         await pilot.press("r")
         await wait_for(
-            pilot, lambda: app.reader_page is not None and app.reader_page.ref == target.ref
+            pilot,
+            lambda: state(app).reader_page is not None and state(app).reader_page.ref == target.ref,
         )
-        assert isinstance(app.reader_page, Article)
-        assert app.reader.text_lines()[0].startswith(app.reader_page.title[:10])
+        assert isinstance(state(app).reader_page, Article)
+        assert app.browser.reader.text_lines()[0].startswith(state(app).reader_page.title[:10])
 
 
 async def test_prefetch_fills_an_open_related_list(
@@ -261,23 +280,27 @@ async def test_prefetch_fills_an_open_related_list(
     async with app.run_test(size=(120, 40)) as pilot:
         await home_ready(pilot)
         await open_index(pilot, "港澳新闻")
-        app.open_article(opened)
+        app.browser.open_page(opened)
         await wait_for(
-            pilot, lambda: isinstance(app.reader_page, Article) and app.reader_page.ref == opened
+            pilot,
+            lambda: (
+                isinstance(state(app).reader_page, Article) and state(app).reader_page.ref == opened
+            ),
         )
-        assert "香港" in [tag.name for tag in app.reader_page.tags]
-        app.open_tag("香港")
-        await wait_for(pilot, lambda: app.view.place.kind == "related")
-        assert app.prefetch_status.startswith("prefetch")
-        assert app.prefetch_status in str(app.keybar.render())  # the footer shows progress
-        parsed_at_open = {item.ref for item in app.entries.items if item.note}
+        assert "香港" in [tag.name for tag in state(app).reader_page.tags]
+        app.browser.open_tag("香港")
+        await wait_for(pilot, lambda: state(app).place.kind == "related")
+        progress = state(app).progress
+        assert progress is not None and progress[0] < progress[1]
+        assert "prefetch " in str(app.browser.keybar.render())  # the key bar shows progress
+        parsed_at_open = {item.ref for item in state(app).rows if item.note}
         assert not others <= parsed_at_open
-        await wait_for(pilot, lambda: app.prefetch_status == "", timeout=20)
+        await wait_for(pilot, lambda: state(app).progress is None, timeout=20)
         await pilot.pause()
-        parsed_now = {item.ref for item in app.entries.items if item.note}
+        parsed_now = {item.ref for item in state(app).rows if item.note}
         assert others <= parsed_now
-        assert opened not in {item.ref for item in app.entries.items}
-        assert app.view.place.kind == "related"
+        assert opened not in {item.ref for item in state(app).rows}
+        assert state(app).place.kind == "related"
 
 
 async def test_no_network_and_empty_cache_opens_the_sample(
@@ -288,9 +311,9 @@ async def test_no_network_and_empty_cache_opens_the_sample(
     )
     app = GoodnewsApp(mirror, library=Library(None), prefetch=False)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for(pilot, lambda: app.fallback and bool(app.entries.items))
-        assert app.mirror.label == "sample"
-        assert any("sample mirror" in line for line in app.reader.text_lines())
+        await wait_for(pilot, lambda: app.browser.mirror.fallen and bool(state(app).rows))
+        assert app.browser.mirror.kind == "sample"
+        assert any("sample mirror" in line for line in app.browser.reader.text_lines())
         assert app.is_running
 
 
@@ -299,9 +322,9 @@ async def test_offline_with_an_empty_cache_opens_the_sample(tmp_path: Path) -> N
     assert mirror.label == "offline copy"
     app = GoodnewsApp(mirror, library=Library(None), prefetch=False)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for(pilot, lambda: app.fallback and bool(app.entries.items))
-        assert app.mirror.label == "sample"
-        assert any("sample mirror" in line for line in app.reader.text_lines())
+        await wait_for(pilot, lambda: app.browser.mirror.fallen and bool(state(app).rows))
+        assert app.browser.mirror.kind == "sample"
+        assert any("sample mirror" in line for line in app.browser.reader.text_lines())
 
 
 async def test_help_and_palette_come_from_the_command_table() -> None:
@@ -328,7 +351,7 @@ async def test_help_and_palette_come_from_the_command_table() -> None:
         await pilot.pause()
         assert isinstance(app.screen, CommandPalette)
         await pilot.press(*"home page", "enter")
-        await wait_for(pilot, lambda: app.view.place.kind == "home" and bool(app.entries.items))
+        await wait_for(pilot, lambda: state(app).place.kind == "home" and bool(state(app).rows))
 
 
 async def test_a_click_on_a_tag_link_in_the_reader_opens_its_related_list() -> None:
@@ -338,7 +361,7 @@ async def test_a_click_on_a_tag_link_in_the_reader_opens_its_related_list() -> N
         await open_index(pilot, "头条")
         await open_article(pilot, "倒春寒来袭")
         await pilot.pause()
-        reader = app.reader
+        reader = app.browser.reader
         # Find where the tag 云溪市 is drawn, as a user would see it, and click there.
         spot = next(
             (x, y)
@@ -349,8 +372,8 @@ async def test_a_click_on_a_tag_link_in_the_reader_opens_its_related_list() -> N
         )
         assert reader.link_at(0, spot[1]) is None  # the margin is not a link
         await pilot.click("#reader", offset=spot)
-        await wait_for(pilot, lambda: app.view.place.kind == "related")
-        assert app.view.place.tag == "云溪市"
+        await wait_for(pilot, lambda: state(app).place.kind == "related")
+        assert state(app).place.tag == "云溪市"
 
 
 async def test_key_bar_follows_the_focus_and_its_keys_can_be_clicked() -> None:
@@ -359,12 +382,12 @@ async def test_key_bar_follows_the_focus_and_its_keys_can_be_clicked() -> None:
     app = sample_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await home_ready(pilot)
-        in_list = str(app.keybar.render())
+        in_list = str(app.browser.keybar.render())
         assert "Quit" in in_list and "Follow" not in in_list
         await open_index(pilot, "头条")
         await open_article(pilot, "倒春寒来袭")
         await pilot.pause()
-        in_reader = str(app.keybar.render())
+        in_reader = str(app.browser.keybar.render())
         assert "Follow" in in_reader and "Next link" in in_reader and "Quit" in in_reader
         # Click the middle of "Help" in the bar: the help screen opens.
         column = in_reader.index("Help") + 1
@@ -377,9 +400,9 @@ async def test_key_bar_fits_a_narrow_terminal() -> None:
     app = sample_app()
     async with app.run_test(size=(40, 12)) as pilot:
         await home_ready(pilot)
-        bar = app.keybar.render()
+        bar = app.browser.keybar.render()
         text = str(bar)
-        assert bar.cell_length == app.keybar.content_region.width
+        assert bar.cell_length == app.browser.keybar.content_region.width
         # Keys first: the palette hint gives way, and no key is cut in half.
         assert "palette" not in text and "Back" in text
         assert text.rstrip().endswith(("Back", "Tags", "Filter", "Reload", "Help", "Quit"))
@@ -401,7 +424,7 @@ async def test_narrow_terminal_shows_one_pane_at_a_time() -> None:
         assert app.screen.has_class("show-reader")
         assert app.query_one("#reader").region.width == 80
         await pilot.press("tab")
-        assert app.entries.has_focus
+        assert app.browser.entries.has_focus
         assert not app.screen.has_class("show-reader")
 
 
@@ -423,18 +446,18 @@ async def test_hostile_page_paths_never_reach_the_terminal(tmp_path: Path) -> No
     async with app.run_test(size=(120, 40)) as pilot:
         await home_ready(pilot)
         row = next(
-            i for i, item in enumerate(app.entries.items) if item.ref and "PWNED" in item.ref.path
+            i for i, item in enumerate(state(app).rows) if item.ref and "PWNED" in item.ref.path
         )
-        app.entries.highlighted = row
+        app.browser.entries.highlighted = row
         await pilot.press("enter")
-        await wait_for(pilot, lambda: app.list_error is not None)
+        await wait_for(pilot, lambda: state(app).list_error is not None)
         await pilot.pause()
         drawn = [
             "".join(seg.text for seg in widget.render_line(y))
-            for widget in (app.entries, app.reader)
+            for widget in (app.browser.entries, app.browser.reader)
             for y in range(6)
         ]
-        drawn.append(str(app.crumbs.render()))
+        drawn.append(str(app.browser.crumbs.render()))
         assert any("PWNED" in line for line in drawn)  # the name is shown...
         for line in drawn:  # ...but nothing in it can act on the terminal
             assert not any(ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0 for ch in line), repr(line)
@@ -442,30 +465,31 @@ async def test_hostile_page_paths_never_reach_the_terminal(tmp_path: Path) -> No
         # Filtering the failed list keeps the failure (and how to retry) in view.
         await pilot.press("slash", "x")
         await pilot.pause()
-        assert "Press r to retry" in app.entries.message
+        assert "Press r to retry" in app.browser.entries.message
 
 
 async def test_an_unexpected_failure_is_reported_not_raised(monkeypatch) -> None:  # noqa: ANN001
-    import tui.app
+    import tui.core.pages
 
-    real = tui.app.parse_page
+    real = tui.core.pages.parse_page
 
     def exploding(ref: PageRef, text: str, home: PageRef | None = None):  # noqa: ANN202
         if ref.path.startswith("pages/"):
             raise RuntimeError("parser exploded")
         return real(ref, text, home)
 
-    monkeypatch.setattr(tui.app, "parse_page", exploding)
+    monkeypatch.setattr(tui.core.pages, "parse_page", exploding)
     app = sample_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await home_ready(pilot)
         await open_index(pilot, "头条")
-        app.entries.highlighted = next(
-            i for i, it in enumerate(app.entries.items) if it.kind == "article"
+        app.browser.entries.highlighted = next(
+            i for i, it in enumerate(state(app).rows) if it.kind == "article"
         )
         await pilot.press("enter")
         await wait_for(
-            pilot, lambda: any("parser exploded" in line for line in app.reader.text_lines())
+            pilot,
+            lambda: any("parser exploded" in line for line in app.browser.reader.text_lines()),
         )
         assert app.is_running
         await pilot.press("j", "k", "tab")

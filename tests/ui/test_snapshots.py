@@ -12,12 +12,14 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-from tests.ui.conftest import (
+from tests.ui.helpers import (
     home_ready,
     open_article,
     open_index,
     open_missing_page,
+    prefetch_done,
     sample_app,
+    state,
     wait_for,
 )
 from tui.app import GoodnewsApp
@@ -44,7 +46,7 @@ async def at_home(pilot: Pilot) -> None:
 async def at_index(pilot: Pilot) -> None:
     await home_ready(pilot)
     await open_index(pilot, "头条")
-    app_of(pilot).entries.focus()
+    app_of(pilot).browser.entries.focus()
     await pilot.pause()
 
 
@@ -70,12 +72,12 @@ async def at_related(pilot: Pilot) -> None:
     app = app_of(pilot)
     await home_ready(pilot)
     await open_index(pilot, "头条")
-    await wait_for(pilot, lambda: app.prefetch_status == "")
+    await wait_for(pilot, lambda: prefetch_done(app))
     await open_article(pilot, "倒春寒来袭")
     await pilot.press("t")
     await pilot.pause()
     await pilot.press("enter")
-    await wait_for(pilot, lambda: app.view.place.kind == "related" and bool(app.entries.items))
+    await wait_for(pilot, lambda: state(app).place.kind == "related" and bool(state(app).rows))
 
 
 async def at_tag_picker(pilot: Pilot) -> None:
@@ -104,15 +106,15 @@ async def at_hostile(pilot: Pilot) -> None:
     app = app_of(pilot)
     await home_ready(pilot)
     await open_index(pilot, "头条")
-    index = next(i for i, item in enumerate(app.entries.items) if "[@click" in item.title)
-    app.entries.highlighted = index
+    index = next(i for i, item in enumerate(state(app).rows) if "[@click" in item.title)
+    app.browser.entries.highlighted = index
     await pilot.press("enter")
     await wait_for(
         pilot,
         lambda: (
-            app.reader_page is not None
-            and "[@click" in (app.reader_page.title or "")
-            and app.reader.has_focus
+            state(app).reader_page is not None
+            and "[@click" in (state(app).reader_page.title or "")
+            and app.browser.reader.has_focus
         ),
     )
 
@@ -157,6 +159,6 @@ def test_offline_notice(snap_compare: Callable[..., bool], tmp_path: Path) -> No
     app = GoodnewsApp(mirror, library=Library(None), prefetch=False)
 
     async def fallen_back(pilot: Pilot) -> None:
-        await wait_for(pilot, lambda: app.fallback and bool(app.entries.items))
+        await wait_for(pilot, lambda: app.browser.mirror.fallen and bool(state(app).rows))
 
     assert snap_compare(app, run_before=fallen_back, terminal_size=WIDE)

@@ -12,18 +12,26 @@ from textual.widgets import Static
 from tui.commands import COMMANDS, keys_label
 from tui.resources import styles_dir
 
-SCOPE_TITLES = {"app": "Everywhere", "list": "In the list", "reader": "In the reader"}
+SCOPE_TITLES = {
+    "screen": "Everywhere",
+    "app": "",
+    "list": "In the list",
+    "reader": "In the reader",
+}
 
 
 def help_text() -> Content:
     parts: list[str | tuple[str, str]] = []
     for scope, title in SCOPE_TITLES.items():
-        parts.append((f"{title}\n", "bold $accent"))
+        if title:  # the app's few commands go on under "Everywhere"
+            if parts:
+                parts.append("\n")
+            parts.append((f"{title}\n", "bold $accent"))
         for command in COMMANDS:
             if command.scope == scope:
                 parts.append((f"  {keys_label(command):<22}", "bold"))
                 parts.append(f"{command.help}\n")
-        parts.append("\n")
+    parts.append("\n")
     parts.append(("  digits then Enter      ", "bold"))
     parts.append("Follow link N in the reader\n")
     parts.append(("  Ctrl+P                 ", "bold"))

@@ -11,8 +11,8 @@ headings: the cursor skips them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Literal, NamedTuple
+from collections.abc import Callable, Sequence
+from typing import NamedTuple
 
 from rich.segment import Segment
 from rich.style import Style
@@ -26,10 +26,9 @@ from textual.strip import Strip
 
 from tui.commands import bindings_for
 from tui.core.text import cell_width, one_line, sanitise, wrap
-from tui.core.urls import PageRef
+from tui.nav.places import Row, RowKind
 from tui.widgets.roles import RoleStyles
 
-ItemKind = Literal["section", "index", "article", "external", "page"]
 ROLES = (
     "title",
     "title-detail",
@@ -50,18 +49,19 @@ FILTER_CURSOR = "▏"
 MAX_FILTER = 200  # characters: a filter is a few words
 
 
-class Item(NamedTuple):
-    """One row of the list pane."""
+class Marks(NamedTuple):
+    """How a row is marked: read (dimmed), at hand without the network (●)."""
 
-    kind: ItemKind
-    title: str
-    ref: PageRef | None = None
-    url: str | None = None
-    note: str | None = None  # e.g. a date in related lists
+    read: bool = False
+    cached: bool = False
 
-    @property
-    def openable(self) -> bool:
-        return self.kind != "section"
+
+NO_MARKS = Marks()
+MarkLookup = Callable[[Row], Marks]
+
+
+def _no_marks(row: Row) -> Marks:
+    return NO_MARKS
 
 
 class EntryList(RoleStyles, ScrollView, can_focus=True):
@@ -103,9 +103,10 @@ class EntryList(RoleStyles, ScrollView, can_focus=True):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.items: list[Item] = []
-        self.read: set[str] = set()
-        self.cached: set[str] = set()
+        self.items: list[Row] = []
+        # Asked only for the rows being drawn (and kept with their strips): a list of
+        # 15,000 entries never looks up 15,000 marks.
+        self.marks: MarkLookup = _no_marks
         self._hover: int | None = None  # the line under the pointer (rows scroll under it)
         self._title: tuple[str, str] = ("", "")
         self.filter_query = ""
@@ -224,7 +225,7 @@ class EntryList(RoleStyles, ScrollView, can_focus=True):
             text = " ".join(sanitise(event.text).split())  # one line, no control characters
             self._change_filter(self.filter_query + text)
 
-    def show_items(self, items: Sequence[Item], highlight: int | None = None) -> None:
+    def show_items(self, items: Sequence[Row], highlight: int | None = None) -> None:
         """Show ``items``; highlight row ``highlight`` or else the first openable row."""
         self.items = list(items)
         self._strips.clear()
@@ -238,16 +239,13 @@ class EntryList(RoleStyles, ScrollView, can_focus=True):
         self.highlighted = highlight
         self.refresh()
 
-    def refresh_marks(self, read: set[str], cached: set[str]) -> None:
-        """Re-style rows whose read/cached state changed, without rebuilding the list."""
-        changed = (self.read ^ read) | (self.cached ^ cached)
-        self.read, self.cached = read, cached
-        if any(item.ref is not None and item.ref.key in changed for item in self.items):
-            self._strips.clear()
-            self.refresh()
+    def refresh_marks(self) -> None:
+        """Marks changed somewhere: redraw the visible rows (their marks are asked again)."""
+        self._strips.clear()
+        self.refresh()
 
     @property
-    def current(self) -> Item | None:
+    def current(self) -> Row | None:
         if self.highlighted is None or not (0 <= self.highlighted < len(self.items)):
             return None
         return self.items[self.highlighted]
@@ -418,22 +416,22 @@ class EntryList(RoleStyles, ScrollView, can_focus=True):
             strip = Strip([*strip, Segment(ELLIPSIS, base)])
         return strip.adjust_cell_length(width, base)
 
-    def _build(self, item: Item, width: int, base: Style, cursor: bool, hover: bool) -> Strip:
+    def _build(self, item: Row, width: int, base: Style, cursor: bool, hover: bool) -> Strip:
         if cursor:
             base += self._style("cursor" if self.has_focus else "cursor-blurred")
         elif hover:
             base += self._style("hover")
         parts: list[tuple[str, Style]]
-        if item.kind == "section":
+        if item.kind is RowKind.SECTION:
             parts = [(one_line(item.title), self._style("section"))]
         else:
-            key = item.ref.key if item.ref is not None else ""
-            title = self._style("read") if key in self.read else Style()
+            marks = self.marks(item) if item.ref is not None else NO_MARKS
+            title = self._style("read") if marks.read else Style()
             text = one_line(item.title)
-            if item.kind == "external":
+            if item.kind is RowKind.EXTERNAL:
                 parts = [("↗ ", self._style("external")), (text, title)]
                 parts.append(("  (external)", self._style("external-note")))
-            elif item.kind != "index" and key in self.cached:
+            elif item.kind is not RowKind.INDEX and marks.cached:
                 parts = [("● ", self._style("cached")), (text, title)]
             else:
                 parts = [("  ", Style()), (text, title)]
@@ -443,10 +441,13 @@ class EntryList(RoleStyles, ScrollView, can_focus=True):
         return self._fit(strip, width, base)
 
     def on_focus(self) -> None:
-        self._strips.clear()  # the cursor row changes colour with the focus
+        # The cursor row and the title line change colour with the focus.
+        self._styles.clear()
+        self._strips.clear()
         self.refresh()
 
     def on_blur(self) -> None:
         self.editing = False
+        self._styles.clear()
         self._strips.clear()
         self.refresh()

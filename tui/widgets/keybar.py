@@ -12,11 +12,13 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from textual import events
+from textual.binding import Binding
 from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widget import Widget
 
+from tui.commands import display_key
 from tui.core.text import one_line
 
 SEPARATOR = "  ·  "
@@ -27,6 +29,11 @@ class KeyHint(NamedTuple):
     display: str  # what the bar shows
     label: str
     enabled: bool = True
+
+
+def _display(binding: Binding) -> str:
+    """The table's short form when it gives one (``⏎``), else the one key-name display."""
+    return binding.key_display or display_key(binding.key)
 
 
 class KeyBar(Widget, can_focus=False):
@@ -68,13 +75,11 @@ class KeyBar(Widget, can_focus=False):
             if not binding.show or binding.action in seen:
                 continue
             seen.add(binding.action)
-            hints.append(
-                KeyHint(binding.key, app.get_key_display(binding), binding.description, enabled)
-            )
+            hints.append(KeyHint(binding.key, _display(binding), binding.description, enabled))
         palette: KeyHint | None = None
         if app.ENABLE_COMMAND_PALETTE and app.COMMAND_PALETTE_BINDING in active:
             _node, binding, enabled, _tooltip = active[app.COMMAND_PALETTE_BINDING]
-            palette = KeyHint(binding.key, app.get_key_display(binding), "palette", enabled)
+            palette = KeyHint(binding.key, _display(binding), "palette", enabled)
         return hints, palette
 
     @staticmethod

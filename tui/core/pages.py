@@ -1,0 +1,184 @@
+"""The page service: a page reference in, a parsed page out, for the browser and ``dump``.
+
+One road for every page: memory, then the mirror (cache or source), then the parser (off
+the event loop), then the library (articles and their tags are remembered for related
+lists). Callers get a ``Loaded``: the model, where it came from, how old it is and notes to
+show; they only ever catch ``MirrorError``.
+
+Background work (prefetch) parses in a separate process when one can be started: parsing is
+CPU-bound Python, and in a thread it holds the interpreter lock long enough to delay key
+presses by tens of milliseconds (issue 8 measured 84-115 ms); in another process it cannot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections import OrderedDict
+from collections.abc import Callable
+from concurrent.futures import Executor
+from datetime import UTC, datetime
+from typing import NamedTuple
+
+from tui.core.fallback import MirrorLike
+from tui.core.library import Library
+from tui.core.mirror import Origin
+from tui.core.models import Article, Page
+from tui.core.parse import parse_page
+from tui.core.urls import PageRef
+
+MEMORY_PAGES = 48  # parsed pages kept for back/forward and re-opening
+INLINE_PARSE_MAX = 16_384  # characters: a page this small parses faster than a thread starts
+
+
+class Loaded(NamedTuple):
+    """A parsed page and its provenance. ``ref`` is the page's identity: for the home of a
+    mirror that fell back to the sample, the sample's home."""
+
+    ref: PageRef
+    page: Page
+    origin: Origin
+    fetched_at: datetime
+    notes: tuple[str, ...] = ()
+
+    @property
+    def stale(self) -> bool:
+        return self.origin is Origin.STALE
+
+
+def stale_note(fetched_at: datetime, now: datetime) -> str:
+    """One line saying the copy shown is old, and how old."""
+    seconds = max(0.0, (now - fetched_at).total_seconds())
+    if seconds < 90:
+        age = "just now"
+    elif seconds < 90 * 60:
+        age = f"{round(seconds / 60)} minutes ago"
+    elif seconds < 36 * 3600:
+        age = f"{round(seconds / 3600)} hours ago"
+    else:
+        age = f"{round(seconds / 86400)} days ago"
+    return f"Offline: showing a copy saved {age}. Press r to retry."
+
+
+def _parse_job(ref: PageRef, text: str, home: PageRef) -> Page:
+    """What a parse worker process runs (module level, so it can be pickled by name)."""
+    return parse_page(ref, text, home)
+
+
+class PageService:
+    """Pages by reference: remembered in memory, fetched through the mirror, parsed once."""
+
+    def __init__(
+        self,
+        mirror: MirrorLike,
+        library: Library,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        memory: int = MEMORY_PAGES,
+        background_parser: Callable[[], Executor | None] | None = None,
+    ) -> None:
+        self.mirror = mirror
+        self.library = library
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self._memory: OrderedDict[str, Loaded] = OrderedDict()
+        self._memory_size = memory
+        self._make_executor = background_parser
+        self._executor: Executor | None = None
+        self._executor_failed = False
+
+    @property
+    def home(self) -> PageRef:
+        return self.mirror.home
+
+    def peek(self, ref: PageRef) -> Loaded | None:
+        """The parsed page if it is in memory (no I/O at all)."""
+        loaded = self._memory.get(ref.key)
+        if loaded is not None:
+            self._memory.move_to_end(ref.key)
+        return loaded
+
+    def forget(self, ref: PageRef | None = None) -> None:
+        """Drop one page (or all) from memory, so the next ``get`` asks the mirror again."""
+        if ref is None:
+            self._memory.clear()
+        else:
+            self._memory.pop(ref.key, None)
+
+    async def get(
+        self,
+        ref: PageRef,
+        *,
+        refresh: bool = False,
+        keep: bool = True,
+        background: bool = False,
+        inline: bool = False,
+    ) -> Loaded:
+        """The parsed page. ``refresh`` goes past memory and the cache's freshness;
+        ``keep`` remembers it in memory; ``background`` parses in the worker process (for
+        prefetch); ``inline`` parses a small page on the calling loop (the first screen)."""
+        if not refresh:
+            known = self.peek(ref)
+            if known is not None:
+                return known
+        fetched = await self.mirror.get(ref, refresh=refresh)
+        home = self.mirror.home
+        page = await self._parse(fetched.ref, fetched.text, home, background, inline)
+        notes = list(fetched.warnings)
+        if fetched.stale:
+            notes.insert(0, stale_note(fetched.fetched_at, self.clock()))
+        loaded = Loaded(fetched.ref, page, fetched.origin, fetched.fetched_at, tuple(notes))
+        if isinstance(page, Article):
+            await asyncio.to_thread(self.library.record, page)
+        if keep:
+            self._memory[fetched.ref.key] = loaded
+            while len(self._memory) > self._memory_size:
+                self._memory.popitem(last=False)
+        return loaded
+
+    async def _parse(
+        self, ref: PageRef, text: str, home: PageRef, background: bool, inline: bool
+    ) -> Page:
+        if inline and len(text) < INLINE_PARSE_MAX:
+            return parse_page(ref, text, home)
+        executor = self._background_executor() if background else None
+        if executor is not None:
+            loop = asyncio.get_running_loop()
+            try:
+                return await loop.run_in_executor(executor, _parse_job, ref, text, home)
+            except Exception:  # noqa: BLE001 - a broken worker process: parse here instead
+                self._executor_failed = True
+                self._shutdown_executor()
+        return await asyncio.to_thread(parse_page, ref, text, home)
+
+    def _background_executor(self) -> Executor | None:
+        if self._executor is None and not self._executor_failed and self._make_executor:
+            try:
+                self._executor = self._make_executor()
+            except Exception:  # noqa: BLE001 - no processes here: threads will do
+                self._executor_failed = True
+        return self._executor
+
+    def _shutdown_executor(self) -> None:
+        executor, self._executor = self._executor, None
+        if executor is None:
+            return
+        with contextlib.suppress(Exception):
+            executor.shutdown(wait=False, cancel_futures=True)
+        # A parse in progress (a hostile page can take seconds) must not hold up quitting.
+        for process in list(getattr(executor, "_processes", {}).values()):
+            with contextlib.suppress(Exception):
+                process.terminate()
+
+    async def aclose(self) -> None:
+        """Stop the parse process and close the mirror; never waits on a running parse."""
+        self._shutdown_executor()
+        with contextlib.suppress(Exception):
+            await self.mirror.aclose()
+
+
+def parse_process() -> Executor:
+    """One parse worker process, started without forking the running app."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))

@@ -1,0 +1,53 @@
+"""What workers tell the browser screen. Workers post these; only handlers touch widgets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from textual.message import Message
+
+from tui.core.errors import MirrorError
+from tui.core.pages import Loaded
+from tui.core.urls import PageRef
+from tui.nav.places import Place, Visit
+
+Target = Literal["list", "reader"]
+
+
+@dataclass
+class PageLoaded(Message):
+    """A page asked for by ``target`` arrived. ``request`` is the number of the request, so
+    an answer to an older request (superseded by a newer one) is recognised and dropped."""
+
+    target: Target
+    request: int
+    ref: PageRef
+    loaded: Loaded
+    place: Place | None = None  # the list's place, for the list
+    restore: Visit | None = None  # what to restore (back/forward), if anything
+    focus: bool = False  # the reader takes the focus when it shows
+    reader_state: object | None = None  # where the reader scrolls to (back/forward)
+
+
+@dataclass
+class PageFailed(Message):
+    target: Target
+    request: int
+    ref: PageRef
+    error: MirrorError
+    place: Place | None = None
+
+
+@dataclass
+class PrefetchProgress(Message):
+    """``done`` of ``total`` index entries fetched in the background (``total`` 0: ended).
+
+    A burst of these is merged: only the latest matters to the key bar and the marks.
+    """
+
+    done: int
+    total: int
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, PrefetchProgress)

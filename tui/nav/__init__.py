@@ -1,0 +1,1 @@
+"""Headless navigation: places, rows, history and routing. No Textual imports here."""

@@ -1,0 +1,146 @@
+"""Places the list pane shows, and their rows: built from page models, never from widgets.
+
+A place is where the reader is in the mirror (the home page, a category index, a tag's
+related list; later search results and starred articles). Its rows are what the list draws.
+A ``Visit`` is a place as it was left: what history keeps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from enum import StrEnum
+from typing import NamedTuple
+
+from tui.core.kinds import PageKind, kind_by_path
+from tui.core.library import Known
+from tui.core.models import Home, Index
+from tui.core.urls import PageRef
+
+
+class PlaceKind(StrEnum):
+    HOME = "home"
+    INDEX = "index"
+    RELATED = "related"
+
+
+class Place(NamedTuple):
+    """What the list pane shows. ``ref`` for pages (home, index), ``tag`` for related lists."""
+
+    kind: PlaceKind
+    ref: PageRef | None = None
+    tag: str | None = None
+    title: str = ""
+
+    @property
+    def crumb(self) -> str:
+        if self.kind is PlaceKind.RELATED:
+            return f"标签 {self.tag}"
+        return self.title or (self.ref.name if self.ref else "")
+
+
+def home_place(ref: PageRef) -> Place:
+    return Place(PlaceKind.HOME, ref, title="首页")
+
+
+def index_place(ref: PageRef, title: str = "") -> Place:
+    return Place(PlaceKind.INDEX, ref, title=title)
+
+
+def related_place(tag: str) -> Place:
+    return Place(PlaceKind.RELATED, tag=tag, title=f"标签 {tag}")
+
+
+class RowKind(StrEnum):
+    SECTION = "section"  # a heading: the cursor skips it
+    INDEX = "index"  # opens a list
+    ARTICLE = "article"  # opens in the reader
+    PAGE = "page"  # another page of the mirror (a README of another repository)
+    EXTERNAL = "external"  # outside the mirror: never fetched, its URL is copied
+
+
+class Row(NamedTuple):
+    """One row of the list pane."""
+
+    kind: RowKind
+    title: str
+    ref: PageRef | None = None
+    url: str | None = None
+    note: str | None = None  # e.g. a date in related lists
+
+    @property
+    def openable(self) -> bool:
+        return self.kind is not RowKind.SECTION
+
+    @property
+    def readable(self) -> bool:
+        """Opens in the reader: what ``[`` and ``]`` step through."""
+        return self.kind in (RowKind.ARTICLE, RowKind.PAGE) and self.ref is not None
+
+
+class Visit(NamedTuple):
+    """A place as it was left, with the reader beside it: what back and forward restore.
+
+    ``reader_state`` is whatever the reader widget needs to scroll back (opaque here).
+    """
+
+    place: Place
+    selection: int | None = None
+    scroll: float = 0.0
+    filter: str = ""
+    reader: PageRef | None = None
+    reader_state: object | None = None
+    focus: str = "list"
+
+
+def _row_for(ref: PageRef, title: str) -> Row:
+    kind = kind_by_path(ref)
+    if kind is PageKind.INDEX:
+        return Row(RowKind.INDEX, title, ref)
+    if kind is PageKind.ARTICLE:
+        return Row(RowKind.ARTICLE, title, ref)
+    return Row(RowKind.PAGE, title, ref)
+
+
+def home_rows(home: Home) -> list[Row]:
+    """Sections with their categories, then the other pages and sites the home page links."""
+    rows: list[Row] = []
+    for section in home.sections:
+        rows.append(Row(RowKind.SECTION, section.title))
+        rows.extend(_row_for(c.ref, c.title) for c in section.categories)
+    others = [link for link in home.links if link.kind in ("page", "external")]
+    if others:
+        rows.append(Row(RowKind.SECTION, "其他"))
+        for link in others:
+            if link.kind == "page" and link.ref is not None:
+                rows.append(Row(RowKind.PAGE, link.text, link.ref))
+            else:
+                rows.append(Row(RowKind.EXTERNAL, link.text, url=link.url))
+    return rows
+
+
+def index_rows(index: Index) -> list[Row]:
+    return [
+        Row(RowKind.ARTICLE, e.title, e.ref)
+        if e.ref is not None
+        else Row(RowKind.EXTERNAL, e.title, url=e.url)
+        for e in index.entries
+    ]
+
+
+def related_rows(known: Iterable[Known]) -> list[Row]:
+    return [
+        Row(RowKind.ARTICLE, k.title, k.ref, note=k.published.isoformat() if k.published else None)
+        for k in known
+    ]
+
+
+def filter_rows(rows: Sequence[Row], query: str) -> list[Row]:
+    """Rows whose title contains ``query`` (case-folded); headings go when filtering."""
+    needle = query.strip().casefold()
+    if not needle:
+        return list(rows)
+    return [r for r in rows if r.openable and needle in r.title.casefold()]
+
+
+def category_count(home: Home) -> int:
+    return sum(len(s.categories) for s in home.sections)

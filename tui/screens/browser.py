@@ -1,0 +1,887 @@
+"""The browser: the list pane and the reader over the page service and the navigation core.
+
+Data flows one way: key -> command (``tui.commands``) -> ``Router`` (where it opens) ->
+worker (``PageService.get``) -> message (``PageLoaded`` / ``PageFailed`` /
+``PrefetchProgress``) -> handler -> widget. Workers never touch widgets; every request is
+numbered, so the answer to a request that a newer one replaced is dropped.
+
+The reader rule: opening a list from the list pane (a category, Home, an index link) clears
+the reader, so the header and the reader always describe the same place; a tag's related
+list keeps the article the tag came from; back and forward bring both back as they were.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import sys
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import TYPE_CHECKING, NamedTuple
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.worker import Worker, WorkerState
+
+from tui.commands import Command, bindings_for
+from tui.core.errors import MirrorError
+from tui.core.layout import anchor_block, layout_article, layout_document, layout_message
+from tui.core.models import Article, Document, Home, Index, Link, Page
+from tui.core.pages import Loaded, PageService, stale_note
+from tui.core.urls import PageRef
+from tui.messages import PageFailed, PageLoaded, PrefetchProgress
+from tui.nav.history import History
+from tui.nav.places import (
+    Place,
+    PlaceKind,
+    Row,
+    Visit,
+    category_count,
+    filter_rows,
+    home_place,
+    home_rows,
+    index_place,
+    index_rows,
+    related_rows,
+)
+from tui.nav.router import Pane, Route, Router
+from tui.widgets.entries import NO_MARKS, EntryList, Marks
+from tui.widgets.header import Crumbs
+from tui.widgets.keybar import KeyBar
+from tui.widgets.reader import ReaderState, ReaderView
+
+if TYPE_CHECKING:
+    from tui.core.fallback import FallbackMirror
+
+NARROW_BELOW = 100  # columns: below this one pane shows at a time
+PREFETCH_CONCURRENCY = 4
+LOADING_DELAY = 0.12  # seconds before a slow page shows the loading indicator
+RELATED_REFRESH = 0.4  # seconds between live updates of a related list during prefetch
+
+
+class BrowserState(NamedTuple):
+    """What the screen shows, for tests and benchmarks (a snapshot, not a handle)."""
+
+    place: Place
+    rows: tuple[Row, ...]  # as shown (filtered)
+    selection: int | None
+    reader: PageRef | None  # the page the reader shows or is loading
+    reader_page: Page | None  # its model, once shown
+    filter: str
+    progress: tuple[int, int] | None  # prefetch (done, total) while it runs
+    focus: str  # "list" or "reader"
+    list_error: str | None
+    loading: bool  # a list or reader request is in flight
+
+
+class BrowserScreen(Screen[None]):
+    """The main screen: crumbs, the list pane, the reader and the key bar."""
+
+    AUTO_FOCUS = "#entries"
+    BINDINGS = [*bindings_for("screen"), Binding("escape", "escape", show=False)]
+
+    def __init__(
+        self,
+        service: PageService,
+        *,
+        prefetch: bool = True,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        super().__init__()
+        self.service = service
+        self.library = service.library
+        self.prefetch_enabled = prefetch
+        self.clock = clock or service.clock
+        self.router = Router(service.home)
+        self.history: History[Visit] = History()
+        self.place = home_place(service.home)
+        self.rows: list[Row] = []  # every row of the place (the list may show a filtered part)
+        self.list_page: Page | None = None
+        self.list_error: str | None = None
+        self.reader_ref: PageRef | None = None
+        self.reader_loaded: Loaded | None = None
+        self.related_origin: PageRef | None = None
+        self.narrow = False
+        self.progress: tuple[int, int] | None = None
+        self.digits = ""
+        self._requests = {"list": 0, "reader": 0}
+        self._pending: dict[str, Timer] = {}
+        self._copies: dict[str, bool] = {}  # has_copy answers for rows drawn so far
+        self._related_timer: Timer | None = None
+        self._related_dirty = False
+
+    # -- layout -------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        # Few widgets: each costs styling and layout before the first frame (about 3 ms
+        # apiece, bench/ui.py). The screen lays the two panes out side by side; crumbs and
+        # keys are docked; the list draws its own title, filter line and messages.
+        yield Crumbs(id="crumbs")
+        yield EntryList(id="entries")
+        yield ReaderView(id="reader")
+        yield KeyBar(id="keys")
+
+    @property
+    def entries(self) -> EntryList:
+        return self.query_one("#entries", EntryList)
+
+    @property
+    def reader(self) -> ReaderView:
+        return self.query_one("#reader", ReaderView)
+
+    @property
+    def crumbs(self) -> Crumbs:
+        return self.query_one("#crumbs", Crumbs)
+
+    @property
+    def keybar(self) -> KeyBar:
+        return self.query_one("#keys", KeyBar)
+
+    @property
+    def mirror(self) -> FallbackMirror:
+        return self.service.mirror  # type: ignore[return-value]
+
+    @property
+    def state(self) -> BrowserState:
+        entries = self.entries
+        page = self.reader_loaded.page if self.reader_loaded else None
+        return BrowserState(
+            place=self.place,
+            rows=tuple(entries.items),
+            selection=entries.highlighted,
+            reader=self.reader_ref,
+            reader_page=page,
+            filter=entries.filter_query,
+            progress=self.progress,
+            focus="reader" if self.reader.has_focus else "list",
+            list_error=self.list_error,
+            loading=bool(self._pending),
+        )
+
+    async def on_mount(self) -> None:
+        self.entries.marks = self._marks
+        self.apply_width(self.app.size.width)
+        for warning in [*self.service.mirror.warnings, *self.library.warnings]:
+            self.app.notify(warning, severity="warning", markup=False, timeout=8)
+        self._update_source()
+        self.show_welcome()
+        self.entries.focus()
+        home = self.service.home
+        if self.service.mirror.is_cached(home):
+            # At hand without the network: fill the list before the first paint, so the
+            # first frame already shows the home page instead of an empty list.
+            request = self._next("list")
+            try:
+                loaded = await self.service.get(home, inline=True)
+            except MirrorError as error:
+                self._list_failed(PageFailed("list", request, home, error, self.place))
+            else:
+                self._list_loaded(PageLoaded("list", request, home, loaded, self.place))
+        else:
+            self.open_place(self.place)
+
+    def on_resize(self) -> None:
+        self.apply_width(self.app.size.width)
+
+    def on_screen_resume(self) -> None:
+        # The terminal may have been resized while a dialog covered this screen.
+        self.apply_width(self.app.size.width)
+
+    def apply_width(self, width: int) -> None:
+        self.narrow = width < NARROW_BELOW
+        self.set_class(self.narrow, "narrow")
+        if not self.narrow:
+            self.remove_class("show-reader")
+
+    def show_pane(self, pane: str) -> None:
+        self.set_class(pane == "reader", "show-reader")
+        (self.reader if pane == "reader" else self.entries).focus()
+
+    def on_descendant_focus(self) -> None:
+        self.set_class(self.reader.has_focus, "reader-focused")
+
+    # -- header, status -----------------------------------------------------------------
+
+    def _update_source(self, stale: bool = False) -> None:
+        mirror = self.service.mirror
+        label = mirror.label + (" · offline copy" if stale else "")
+        self.crumbs.set_source(label, "" if self.narrow else mirror.where)
+
+    def _update_crumbs(self) -> None:
+        parts = ["首页"]
+        if self.place.kind is not PlaceKind.HOME:
+            parts.append(self.place.crumb)
+        page = self.reader_loaded.page if self.reader_loaded else None
+        if isinstance(page, Article | Document) and self.reader_ref is not None:
+            parts.append(page.title or page.ref.name)
+        self.crumbs.set_path(parts)
+
+    def _update_status(self) -> None:
+        bits = []
+        if self.digits:
+            bits.append(f"link {self.digits}_  (Enter to follow)")
+        if self.progress is not None:
+            bits.append(f"prefetch {self.progress[0]}/{self.progress[1]}")
+        self.keybar.status = "  ·  ".join(bits)
+
+    # -- requests -----------------------------------------------------------------------
+
+    def _next(self, target: str) -> int:
+        """Number a new request for ``target``; older answers for it will be dropped."""
+        self._requests[target] += 1
+        self._stop_pending(target)
+        return self._requests[target]
+
+    def _current(self, target: str, request: int) -> bool:
+        return self._requests[target] == request
+
+    def _start_pending(self, target: str) -> None:
+        """Show a loading indicator only if the wait is long enough to notice.
+
+        Cached pages arrive in a few milliseconds; flashing an indicator for them would
+        cost layout passes and make the screen flicker. The list says it in its title line
+        (the rows stay until the new ones come); the reader shows Textual's indicator.
+        """
+
+        def show() -> None:
+            if target == "reader":
+                self.reader.loading = True
+            else:
+                self._set_list_title(self.place.title or "…", "loading…")
+
+        self._pending[target] = self.set_timer(LOADING_DELAY, show)
+
+    def _stop_pending(self, target: str) -> None:
+        timer = self._pending.pop(target, None)
+        if timer is not None:
+            timer.stop()
+        if target == "reader":
+            self.reader.loading = False
+
+    # -- the list pane --------------------------------------------------------------------
+
+    def open_place(self, place: Place, restore: Visit | None = None, refresh: bool = False) -> None:
+        """Show ``place`` in the list pane (its page is fetched by a worker)."""
+        self.place = place
+        self.list_page = None
+        self.list_error = None
+        self.entries.set_filter(restore.filter if restore else "")
+        self._update_crumbs()
+        if place.kind is PlaceKind.RELATED:
+            self._next("list")
+            self._show_related(restore)
+            return
+        assert place.ref is not None
+        request = self._next("list")
+        self._set_list_title(place.title or "…")
+        self._start_pending("list")
+        self._load_list(request, place, restore, refresh)
+
+    @work(group="list", exclusive=True, exit_on_error=False)
+    async def _load_list(
+        self, request: int, place: Place, restore: Visit | None, refresh: bool
+    ) -> None:
+        assert place.ref is not None
+        try:
+            loaded = await self.service.get(
+                place.ref, refresh=refresh, inline=place.kind is PlaceKind.HOME
+            )
+        except MirrorError as error:
+            self.post_message(PageFailed("list", request, place.ref, error, place))
+            return
+        self.post_message(PageLoaded("list", request, place.ref, loaded, place, restore))
+
+    @on(PageLoaded)
+    def _page_loaded(self, message: PageLoaded) -> None:
+        if message.target == "list":
+            self._list_loaded(message)
+        else:
+            self._reader_loaded(message)
+
+    @on(PageFailed)
+    def _page_failed(self, message: PageFailed) -> None:
+        if message.target == "list":
+            self._list_failed(message)
+        else:
+            self._reader_failed(message)
+
+    def _list_loaded(self, message: PageLoaded) -> None:
+        if not self._current("list", message.request):
+            return
+        self._stop_pending("list")
+        loaded, page = message.loaded, message.loaded.page
+        if loaded.ref != message.ref:
+            self._mirror_switched(loaded)
+        self._update_source(stale=loaded.stale)
+        if isinstance(page, Home):
+            self.list_page = page
+            self._set_list_title("首页", f"{category_count(page)} categories")
+            self._fill(home_rows(page), message.restore)
+        elif isinstance(page, Index):
+            self.list_page = page
+            if self.place.title != page.title:
+                self.place = self.place._replace(title=page.title)
+            detail = f"{len(page.entries)} entries"
+            if loaded.stale:
+                detail += " · " + stale_note(loaded.fetched_at, self.clock())
+            self._set_list_title(page.title, detail)
+            self._fill(index_rows(page), message.restore)
+            self._learn_index(page)
+        else:
+            # The text said it is not a list (a README of another repository): read it.
+            self._set_list_title(self.place.title or "…")
+            self.reader_ref = message.ref
+            self._display(message.ref, loaded, None)
+        self._update_crumbs()
+
+    def _list_failed(self, message: PageFailed) -> None:
+        if not self._current("list", message.request):
+            return
+        self._stop_pending("list")
+        self.rows = []
+        self.list_error = str(message.error)
+        place = self.place
+        self._set_list_title(place.title or (place.ref.name if place.ref else ""), "failed")
+        self.entries.show_items([])
+        self.entries.set_message(f"{message.error}\nPress r to retry.")
+
+    def _mirror_switched(self, loaded: Loaded) -> None:
+        """The home page came from the sample (no network): start afresh over it."""
+        self.router = Router(loaded.ref)
+        self.place = home_place(loaded.ref)
+        self.history.clear()
+        self.service.forget()
+        self._copies.clear()
+        mirror = self.mirror
+        reason = getattr(mirror, "reason", None)
+        self.show_welcome(reason)
+        if reason is not None:
+            self.app.notify(
+                "No network and no saved copy: showing the bundled sample mirror. "
+                "Press r to retry.",
+                severity="warning",
+                markup=False,
+                timeout=10,
+            )
+
+    def _set_list_title(self, title: str, detail: str = "") -> None:
+        self.entries.set_title(title, detail)
+
+    def _marks(self, row: Row) -> Marks:
+        """Read and cached marks of one drawn row: a set lookup and a key lookup, at most."""
+        ref = row.ref
+        if ref is None:
+            return NO_MARKS
+        read = ref.key in self.library.read_keys()
+        if not self.service.mirror.kind.cached:
+            return Marks(read, False)  # local pages are always at hand: a mark says nothing
+        cached = self._copies.get(ref.key)
+        if cached is None:
+            cached = self._copies[ref.key] = self.service.mirror.has_copy(ref)
+        return Marks(read, cached)
+
+    def _fill(self, rows: list[Row], restore: Visit | None, default: int | None = None) -> None:
+        entries = self.entries
+        self.rows = rows
+        shown = filter_rows(rows, entries.filter_query)
+        highlight = restore.selection if restore else default
+        entries.show_items(shown, highlight)
+        if restore is not None:
+            entries.scroll_to(y=restore.scroll, animate=False)
+        if shown:
+            message = ""
+        elif self.list_error is not None and not rows:
+            message = f"{self.list_error}\nPress r to retry."  # the failure stays in view
+        elif entries.filter_query:
+            message = "Nothing matches the filter. Escape clears it."
+        elif self.place.kind is PlaceKind.RELATED:
+            message = (
+                "No other article known to the app carries this tag yet. "
+                "Articles are learned as indexes are opened and prefetched."
+            )
+        else:
+            message = "This list is empty."
+        entries.set_message(message)
+
+    def _show_related(self, restore: Visit | None) -> None:
+        place = self.place
+        assert place.tag is not None
+        known = self.library.related(place.tag, self.service.home.repo_id, self.related_origin)
+        rows = related_rows(known)
+        self._set_list_title(place.title, f"{len(rows)} related")
+        entries = self.entries
+        if restore is None and entries.items and entries.current is not None:
+            # A live update: keep the highlighted article and the scroll where they are.
+            current = entries.current
+            shown = filter_rows(rows, entries.filter_query)
+            keep = next((i for i, r in enumerate(shown) if r.ref == current.ref), None)
+            restore = Visit(place, keep, entries.scroll_y, entries.filter_query)
+        self._fill(rows, restore)
+
+    def _learn_index(self, index: Index) -> None:
+        self.library.record_entries(index.entries)
+        refs = [e.ref for e in index.entries if e.ref is not None]
+        if self.prefetch_enabled and refs:
+            self._prefetch(refs)
+
+    # -- offline fallback -----------------------------------------------------------------
+
+    def retry_live(self) -> None:
+        home = self.mirror.retry()
+        self.router = Router(home)
+        self.history.clear()
+        self.service.forget()
+        self._copies.clear()
+        self.show_welcome()
+        self._update_source()
+        self.open_place(home_place(home), refresh=True)
+
+    # -- the reader -----------------------------------------------------------------------
+
+    def show_welcome(self, reason: str | None = None) -> None:
+        self.reader_loaded = None
+        self.reader_ref = None
+        self._next("reader")
+        if getattr(self.mirror, "fallen", False):
+            lines = [
+                "There is no network and no saved copy of the live mirror, so this is the "
+                "bundled sample mirror: invented articles that show how the browser works.",
+                *([f"Reason: {reason}"] if reason else []),
+                "Press r on the home list to retry the live mirror.",
+            ]
+            self.reader.show(
+                lambda w: layout_message("Offline: showing the sample mirror", lines, w, "notice")
+            )
+        else:
+            self.reader.clear(
+                [
+                    ("goodnews-tui", "notice"),
+                    ("", "body"),
+                    ("Choose a category, press Enter, then an article.", "body"),
+                    ("Tab moves between list and reader; ? shows all keys.", "body"),
+                ]
+            )
+        self._update_crumbs()
+
+    def open_page(
+        self,
+        ref: PageRef,
+        *,
+        state: ReaderState | None = None,
+        focus: bool = True,
+        refresh: bool = False,
+    ) -> None:
+        """Show ``ref`` in the reader: at once when it is in memory, else by a worker."""
+        request = self._next("reader")
+        self.reader_ref = ref
+        if focus and self.narrow:
+            self.show_pane("reader")
+        known = None if refresh else self.service.peek(ref)
+        if known is not None:
+            self._reader_loaded(PageLoaded("reader", request, ref, known, focus=focus), state)
+            return
+        self._start_pending("reader")
+        self._load_reader(request, ref, state, refresh, focus)
+
+    @work(group="reader", exclusive=True, exit_on_error=False)
+    async def _load_reader(
+        self, request: int, ref: PageRef, state: ReaderState | None, refresh: bool, focus: bool
+    ) -> None:
+        try:
+            loaded = await self.service.get(ref, refresh=refresh)
+        except MirrorError as error:
+            self.post_message(PageFailed("reader", request, ref, error))
+            return
+        self.post_message(
+            PageLoaded("reader", request, ref, loaded, focus=focus, reader_state=state)
+        )
+
+    def _reader_loaded(self, message: PageLoaded, state: ReaderState | None = None) -> None:
+        if not self._current("reader", message.request):
+            return
+        self._stop_pending("reader")
+        if state is None and isinstance(message.reader_state, ReaderState):
+            state = message.reader_state
+        page = message.loaded.page
+        if isinstance(page, Home | Index):
+            # Only its text could tell (a README that lists categories): it is a list.
+            previous = self.history.previous()
+            self.reader_ref = previous.reader if previous else None
+            self.open_place(index_place(message.ref, page.title))
+            self.show_pane("list")
+            return
+        self._display(message.ref, message.loaded, state)
+        if message.focus:
+            self.show_pane("reader") if self.narrow else self.reader.focus()
+
+    def _reader_failed(self, message: PageFailed) -> None:
+        if not self._current("reader", message.request):
+            return
+        self._stop_pending("reader")
+        self.reader_loaded = None
+        lines = [str(message.error), "Press r to retry."]
+        path = message.ref.path
+        self.reader.show(lambda w: layout_message(f"Could not open {path}", lines, w))
+        self._update_crumbs()
+
+    def _display(self, ref: PageRef, loaded: Loaded, state: ReaderState | None) -> None:
+        page = loaded.page
+        self.reader_loaded = loaded
+        notes = loaded.notes
+        if isinstance(page, Article):
+            article = page
+            self.reader.show(lambda w: layout_article(article, w, notes), state)
+            self.library.mark_read(ref)
+            self.entries.refresh_marks()
+        elif isinstance(page, Document):
+            document = page
+            self.reader.show(lambda w: layout_document(document, w, notes), state)
+        self._update_source(stale=loaded.stale)
+        self._update_crumbs()
+
+    # -- history --------------------------------------------------------------------------
+
+    def capture(self) -> Visit:
+        entries = self.entries
+        return Visit(
+            place=self.place,
+            selection=entries.highlighted,
+            scroll=entries.scroll_y,
+            filter=entries.filter_query,
+            reader=self.reader_ref,
+            reader_state=self.reader.state if self.reader_ref else None,
+            focus="reader" if self.reader.has_focus else "list",
+        )
+
+    def _push(self) -> None:
+        self.history.push(self.capture())
+
+    def restore(self, visit: Visit) -> None:
+        same_place = visit.place == self.place and self.list_error is None and bool(self.rows)
+        if same_place:
+            self.entries.set_filter(visit.filter)
+            self._fill(self.rows, visit)
+        else:
+            if visit.place.kind is PlaceKind.RELATED:
+                self.related_origin = visit.reader
+            self.open_place(visit.place, visit)
+        state = visit.reader_state if isinstance(visit.reader_state, ReaderState) else None
+        if visit.reader is None:
+            self.show_welcome()
+        elif visit.reader != self.reader_ref or self.reader_loaded is None or state is not None:
+            self.open_page(visit.reader, state=state, focus=False)
+        self.show_pane(visit.focus)
+        self._update_crumbs()
+
+    def action_back(self) -> None:
+        visit = self.history.back(self.capture())
+        if visit is None:
+            self.app.bell()
+            return
+        self.restore(visit)
+
+    def action_forward(self) -> None:
+        visit = self.history.forward(self.capture())
+        if visit is None:
+            self.app.bell()
+            return
+        self.restore(visit)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """An unexpected failure in a worker is reported, never turned into a traceback."""
+        if event.state is not WorkerState.ERROR:
+            return
+        error = event.worker.error
+        message = f"Something went wrong ({type(error).__name__}: {error}). Press r to retry."
+        self.app.notify(message, severity="error", markup=False, timeout=10)
+        group = event.worker.group
+        self._stop_pending(group)
+        if group == "reader":
+            self.reader.show(lambda w: layout_message("Could not show this page", [message], w))
+        elif group == "list":
+            self.entries.set_message(message)
+
+    # -- opening things -------------------------------------------------------------------
+
+    def go(self, route: Route) -> None:
+        """Open what the router decided, leaving the current visit in history."""
+        if route.pane is Pane.EXTERNAL:
+            self._external(route.url or "")
+            return
+        if route.pane is Pane.IN_PAGE:
+            self._jump_within(route.anchor or "")
+            return
+        self._push()
+        if route.pane is Pane.READER:
+            assert route.ref is not None
+            self.open_page(route.ref)
+            return
+        assert route.place is not None
+        if route.place.kind is PlaceKind.RELATED:
+            self.related_origin = self.reader_ref
+        else:
+            self.show_welcome()  # the reader rule: a new list, a clear reader
+        self.open_place(route.place)
+        self.show_pane("list")
+
+    @on(EntryList.Selected, "#entries")
+    def _entry_selected(self, event: EntryList.Selected) -> None:
+        event.stop()
+        items = self.entries.items
+        if 0 <= event.index < len(items):
+            self.go(self.router.row(items[event.index]))
+
+    @on(EntryList.FilterChanged, "#entries")
+    def _filter_changed(self, event: EntryList.FilterChanged) -> None:
+        self._fill(self.rows, None)
+
+    def _external(self, url: str) -> None:
+        self.app.copy_to_clipboard(url)
+        self.app.notify(f"External link, not opened here. Copied: {url}", markup=False, timeout=6)
+
+    @on(ReaderView.NumberTyped)
+    def _number_typed(self, event: ReaderView.NumberTyped) -> None:
+        self.digits = event.digits
+        self._update_status()
+
+    @on(ReaderView.FollowLink)
+    def _follow(self, event: ReaderView.FollowLink) -> None:
+        link = self._link(event.n)
+        if link is None:
+            self.app.notify(f"There is no link {event.n} on this page.", severity="warning")
+            return
+        self.go(self.router.link(link, self.reader_ref))
+
+    def _reader_page(self) -> Article | Document | None:
+        page = self.reader_loaded.page if self.reader_loaded else None
+        return page if isinstance(page, Article | Document) else None
+
+    def _link(self, n: int) -> Link | None:
+        page = self._reader_page()
+        if page is None:
+            return None
+        return next((link for link in page.links if link.n == n), None)
+
+    def _jump_within(self, text: str) -> None:
+        """An in-page link (a table of contents): scroll to its heading; Backspace returns."""
+        page = self._reader_page()
+        index = anchor_block(page.blocks, text) if page is not None else None
+        if index is None:
+            self.app.notify(
+                "That link points into this page, to a place it no longer marks.", markup=False
+            )
+            return
+        self._push()
+        self.reader.selected_link = None
+        self.reader.show_block(index)
+
+    def open_tag(self, tag: str) -> None:
+        self.go(self.router.tag(tag))
+
+    # -- commands -------------------------------------------------------------------------
+
+    def can_run(self, command: Command) -> bool:
+        """Whether a command can do something now (disabled ones are greyed everywhere)."""
+        if command.scope != "screen":
+            return True
+        return bool(self.check_action(command.action, ()))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Commands that cannot run now show greyed out (None) instead of failing later."""
+        page = self._reader_page()
+        if action == "back":
+            return True if self.history.can_back else None
+        if action == "forward":
+            return True if self.history.can_forward else None
+        if action == "tags":
+            return True if isinstance(page, Article) and page.tags else None
+        if action in ("copy_url", "open_link"):
+            return True if page is not None else None
+        if action in ("prev_article", "next_article"):
+            return True if any(r.readable for r in self.entries.items) else None
+        return True
+
+    def run_command(self, command: Command) -> None:
+        """Run a palette command on the node that owns it."""
+        if command.scope == "reader":
+            self.show_pane("reader")
+            self.call_later(self.reader.run_action, command.action)
+        elif command.scope == "list":
+            self.show_pane("list")
+            self.call_later(self.entries.run_action, command.action)
+        elif command.scope == "app":
+            self.call_later(self.app.run_action, command.action)
+        else:
+            self.call_later(self.run_action, command.action)
+
+    def action_switch_pane(self) -> None:
+        if self.entries.editing:  # Tab leaves the filter line for the list
+            self.entries.stop_editing()
+            return
+        self.show_pane("list" if self.reader.has_focus else "reader")
+
+    def action_escape(self) -> None:
+        if self.entries.filter_query:
+            self.entries.set_filter("")
+            self._fill(self.rows, None)
+            self.entries.focus()
+
+    def action_go_home(self) -> None:
+        self.go(self.router.page(self.service.home))
+
+    def action_tags(self) -> None:
+        page = self._reader_page()
+        if not isinstance(page, Article) or not page.tags:
+            self.app.notify("This article has no tags.", severity="warning")
+            return
+
+        def chosen(tag: str | None) -> None:
+            if tag:
+                self.open_tag(tag)
+
+        from tui.screens.tags import TagPicker  # only when asked: keeps start-up short
+
+        self.app.push_screen(TagPicker(page.title, [t.name for t in page.tags]), chosen)
+
+    def action_reload(self) -> None:
+        mirror = self.mirror
+        if getattr(mirror, "fallen", False) and not self.reader.has_focus:
+            self.retry_live()
+            return
+        if self.reader_ref is not None and (self.reader.has_focus or self.list_error is None):
+            self.service.forget(self.reader_ref)
+            self.open_page(
+                self.reader_ref,
+                state=self.reader.state,
+                focus=self.reader.has_focus,
+                refresh=True,
+            )
+            if not self.reader.has_focus and self.list_error is None:
+                return
+        place = self.place
+        if place.kind is PlaceKind.RELATED:
+            self._show_related(None)
+            return
+        if place.ref is not None:
+            self.service.forget(place.ref)
+        self.open_place(place, self.capture(), refresh=True)
+
+    def _page_url(self) -> str | None:
+        page = self._reader_page()
+        if isinstance(page, Article) and page.original_url:
+            return page.original_url
+        return page.ref.blob_url if page is not None else None
+
+    def action_copy_url(self) -> None:
+        url = self._page_url()
+        if url is None:
+            self.app.notify("Open an article first.", severity="warning")
+            return
+        self.app.copy_to_clipboard(url)
+        self.app.notify(f"Copied {url}", markup=False)
+
+    def action_open_link(self) -> None:
+        n = self.reader.selected_link
+        link = self._link(n) if n is not None else None
+        url = link.url if link is not None else self._page_url()
+        if url is None:
+            self.app.notify("Select a link first: n and p move between links.", severity="warning")
+            return
+        if os.environ.get("SSH_CONNECTION") or not (
+            sys.platform == "darwin"
+            or os.environ.get("DISPLAY")
+            or os.environ.get("WAYLAND_DISPLAY")
+        ):
+            self.app.copy_to_clipboard(url)
+            self.app.notify(f"No local browser here; copied {url}", markup=False)
+            return
+        self.app.open_url(url)
+        self.app.notify(f"Opened {url}", markup=False)
+
+    def _neighbour(self, step: int) -> None:
+        entries = self.entries
+        items = entries.items
+        current = self.reader_ref
+        index = next(
+            (i for i, row in enumerate(items) if current is not None and row.ref == current), None
+        )
+        if index is None:
+            index = entries.highlighted if entries.highlighted is not None else -step
+        i = index + step
+        while 0 <= i < len(items) and not items[i].readable:
+            i += step
+        if not (0 <= i < len(items)):
+            self.app.bell()
+            self.app.notify("No more articles in this list.", severity="information")
+            return
+        entries.highlighted = i
+        ref = items[i].ref
+        assert ref is not None
+        self.open_page(ref, focus=self.reader.has_focus or self.narrow)
+
+    def action_prev_article(self) -> None:
+        self._neighbour(-1)
+
+    def action_next_article(self) -> None:
+        self._neighbour(1)
+
+    def action_filter(self) -> None:
+        self.show_pane("list")
+        self.entries.start_filter()
+
+    # -- prefetch -------------------------------------------------------------------------
+
+    def _todo(self, refs: Iterable[PageRef]) -> list[PageRef]:
+        """Entries not yet parsed into the library or not in the cache (run in a thread)."""
+        unique = list(dict.fromkeys(refs))
+        known = self.library.known_keys(r.key for r in unique)
+        mirror = self.service.mirror
+        return [r for r in unique if r.key not in known or not mirror.has_copy(r)]
+
+    @work(group="prefetch", exclusive=True, exit_on_error=False)
+    async def _prefetch(self, refs: list[PageRef]) -> None:
+        todo = await asyncio.to_thread(self._todo, refs)
+        total = len(todo)
+        if not total:
+            return
+        done = 0
+        semaphore = asyncio.Semaphore(PREFETCH_CONCURRENCY)
+        service = self.service
+
+        async def one(ref: PageRef) -> None:
+            nonlocal done
+            async with semaphore:
+                with contextlib.suppress(MirrorError):
+                    await service.get(ref, keep=False, background=True)
+            done += 1
+            self.post_message(PrefetchProgress(done, total))
+
+        self.post_message(PrefetchProgress(0, total))
+        try:
+            await asyncio.gather(*(one(ref) for ref in todo))
+        finally:
+            self.post_message(PrefetchProgress(0, 0))
+
+    @on(PrefetchProgress)
+    def _prefetch_progress(self, message: PrefetchProgress) -> None:
+        running = message.total > 0 and message.done < message.total
+        self.progress = (message.done, message.total) if running else None
+        self._update_status()
+        self._copies.clear()  # pages just arrived in the cache
+        self.entries.refresh_marks()
+        if self.place.kind is PlaceKind.RELATED:
+            self._related_dirty = True
+            if not running:
+                self._refresh_related()
+            elif self._related_timer is None:
+                self._related_timer = self.set_timer(RELATED_REFRESH, self._refresh_related)
+
+    def _refresh_related(self) -> None:
+        self._related_timer = None
+        if self._related_dirty and self.place.kind is PlaceKind.RELATED:
+            self._related_dirty = False
+            self._show_related(None)
