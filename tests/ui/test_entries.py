@@ -7,8 +7,8 @@ from textual.app import App, ComposeResult
 
 from tui.core.text import cell_width
 from tui.core.urls import PageRef
-from tui.resources import styles_dir
 from tui.nav.places import Row, RowKind
+from tui.resources import styles_dir
 from tui.widgets.entries import EntryList, Marks
 
 HOME = PageRef("o", "r", "master", "README.md")

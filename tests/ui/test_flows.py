@@ -11,7 +11,6 @@ from tests.ui.helpers import (
     open_index,
     open_missing_page,
     prefetch_done,
-    reader_lines,
     sample_app,
     state,
     titles,
