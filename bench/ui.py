@@ -49,6 +49,7 @@ sys.path.insert(0, str(ROOT))
 
 from textual import events  # noqa: E402
 
+from bench.report import Report, Row  # noqa: E402
 from tests.corpus import CORPUS, pages  # noqa: E402
 from tests.corpus_server import CorpusServer  # noqa: E402
 from tui.app import GoodnewsApp  # noqa: E402
@@ -88,59 +89,6 @@ Floor().run()
 # -- results ------------------------------------------------------------------------------
 
 
-@dataclass
-class Row:
-    name: str
-    samples: list[float]  # milliseconds, or a plain ratio when ``unit`` is "x"
-    target: float | None = None
-    unit: str = "ms"
-    note: str = ""
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.samples)
-
-    @property
-    def p95(self) -> float:
-        ordered = sorted(self.samples)
-        return ordered[min(len(ordered) - 1, max(0, round(0.95 * len(ordered)) - 1))]
-
-    @property
-    def verdict(self) -> str:
-        if self.target is None:
-            return ""
-        return "PASS" if self.median <= self.target else "FAIL"
-
-
-@dataclass
-class Report:
-    rows: list[Row] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-    def add(self, row: Row) -> None:
-        self.rows.append(row)
-        unit = "x" if row.unit == "x" else " ms"
-        print(f"  {row.name}: median {row.median:.2f}{unit}", flush=True)
-
-    def table(self) -> str:
-        width = max(len(r.name) for r in self.rows)
-        head = f"{'measure':<{width}}  {'n':>3}  {'median':>9}  {'p95':>9}  {'target':>8}  result"
-        lines = [head, "-" * len(head)]
-        for r in self.rows:
-            fmt = "{:.2f}x" if r.unit == "x" else "{:.1f} ms"
-            target = (
-                ""
-                if r.target is None
-                else (f"<= {r.target:g}x" if r.unit == "x" else f"<= {r.target:g}")
-            )
-            lines.append(
-                f"{r.name:<{width}}  {len(r.samples):>3}  {fmt.format(r.median):>9}  "
-                f"{fmt.format(r.p95):>9}  {target:>8}  {r.verdict}"
-                + (f"  {r.note}" if r.note else "")
-            )
-        return "\n".join(lines)
-
-
 def ms(seconds: float) -> float:
     return seconds * 1000.0
 
@@ -170,11 +118,17 @@ def run_in_terminal(argv: list[str], markers: list[str]) -> Paint:
 
     The output is read as it comes, with the time of each read, and only afterwards played
     into a terminal emulator (pyte), so that emulating does not slow the reading. The app
-    is asked to quit (Ctrl+Q) once its output has been quiet for a while.
+    is asked to quit (Ctrl+Q) once its output has been quiet for a while *and* the screen
+    so far shows every marker: a start without bytecode (a fresh checkout, or
+    ``PYTHONDONTWRITEBYTECODE``) goes quiet for seconds while modules compile after the
+    terminal set-up, and a Ctrl+Q then would stop the app before its first screen.
     """
     import pyte
 
     cols, rows = SIZE
+    seen = pyte.Screen(cols, rows)  # fed only while the output is quiet, off the timed path
+    seen_stream = pyte.ByteStream(seen)
+    fed = 0
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
     t0 = time.perf_counter()
@@ -203,8 +157,14 @@ def run_in_terminal(argv: list[str], markers: list[str]) -> Paint:
             elif proc.poll() is not None:
                 break
             elif chunks and not quit_sent and now - last > QUIET:
-                os.write(master, b"\x11")  # Ctrl+Q: both apps quit on it
-                quit_sent = True
+                for _, data in chunks[fed:]:
+                    seen_stream.feed(data)
+                fed = len(chunks)
+                shown = "\n".join(seen.display)
+                if all(marker in shown for marker in markers):
+                    os.write(master, b"\x11")  # Ctrl+Q: both apps quit on it
+                    quit_sent = True
+                last = time.perf_counter()  # look again after the next quiet spell
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -680,7 +640,7 @@ def main() -> int:
     print(report.table())
     for line in report.notes:
         print(line)
-    return 0 if all(r.verdict != "FAIL" for r in report.rows) else 1
+    return report.exit_status()
 
 
 if __name__ == "__main__":
