@@ -5,14 +5,40 @@ has already seen. This library remembers them (title, date, category, tags) toge
 index entries it has listed and the read state, in one SQLite file next to the cache, so that
 related lists survive restarts. SQLite gives atomic writes and safe concurrent use by two
 processes; nothing is pickled.
+
+At the mirror's scale (15,000 articles, tags on 5,000 of them, tens of thousands of index
+entries) nothing here may scan a whole table per call:
+
+- "entries whose title holds this tag" is answered by an FTS5 table (``entry_titles``, rowid
+  = the entry's rowid) in the same database. ``unicode61`` cannot split Chinese, so titles
+  are indexed with every CJK character spaced apart (:func:`fts_text`): each is one token, a
+  Chinese string of any length is a phrase query (:func:`fts_phrase`), Latin words stay
+  whole. The phrase narrows the candidates and the old ``LIKE`` then runs on those few rows
+  only, so the answer is exactly the substring rule's. If FTS5 is missing or the table is
+  damaged, the library falls back to the ``LIKE`` scan with a warning and rebuilds the table
+  on the next start (the ``meta`` table records the index's version and health). The full
+  text search of issue 11 is meant to reuse the same pieces: :func:`fts_text` and
+  :func:`fts_phrase` for tokens and queries, ``meta`` for its version, writes kept in a
+  savepoint so a broken index never loses the rows it indexes.
+- Read state lives in memory (loaded once, kept current by :meth:`Library.mark_read` and
+  :meth:`Library.mark_unread`) because the list draws ask for it per frame. Marks made by
+  another process show after a restart.
+- Batched calls (:meth:`Library.known_keys`, :meth:`Library.record_many`) serve prefetch and
+  sync, which handle hundreds of pages at once.
+
+One connection is shared by the event loop and worker threads behind a lock; every wait is
+bounded (the lock, SQLite's busy timeout) and every failure becomes a line in ``warnings``,
+never an exception, because the library only ever adds to what the app can show.
 """
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
 from datetime import date
 from pathlib import Path
 from typing import NamedTuple
@@ -46,9 +72,64 @@ CREATE TABLE IF NOT EXISTS reads (
     key TEXT PRIMARY KEY,
     at REAL NOT NULL
 );
+CREATE TABLE IF NOT EXISTS meta (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
 """
 
 LIBRARY_FILE = "library.sqlite3"
+
+# The title index. Bump TITLE_INDEX_VERSION whenever fts_text or the tokenizer changes: a
+# library built by another version is then rebuilt on open.
+TITLE_INDEX = "entry_titles"
+TITLE_INDEX_VERSION = "1"
+TITLE_INDEX_DAMAGED = "damaged"
+TOKENIZER = "unicode61 remove_diacritics 2"
+_CREATE_TITLE_INDEX = (
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {TITLE_INDEX} USING fts5(title, tokenize='{TOKENIZER}')"
+)
+
+_SHADOW_TABLES = ("data", "idx", "content", "docsize", "config")
+
+# Keys per query in batched look-ups: far below SQLite's variable limit, large enough that
+# 15,000 keys cost 30 statements.
+BATCH = 500
+# Longest wait for another thread's library call; SQLite's own busy timeout bounds waits on
+# other processes.
+LOCK_TIMEOUT = 10.0
+BUSY_TIMEOUT = 5.0
+_MAX_WARNINGS = 50
+
+# Characters that get a token each: CJK radicals to Yi, Hangul, compatibility ideographs,
+# vertical and full-width forms, the supplementary ideograph planes. Spacing a character
+# that unicode61 treats as a separator anyway (CJK punctuation) is harmless.
+_CJK_RANGES = (
+    "\u2e80-\ua4cf\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
+    "\U00020000-\U0003ffff"
+)
+_CJK = re.compile(f"[{_CJK_RANGES}]")
+_TOKEN_RUNS = re.compile(f"[{_CJK_RANGES}]|[^{_CJK_RANGES}]+")
+
+# LIKE's case folding (ASCII letters only), for the last word on what a title holds.
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+_ARTICLES_WITH_TAG = (
+    "SELECT a.key, a.title, a.published, a.category FROM tags t"
+    " JOIN articles a ON a.key = t.key"
+    " WHERE t.tag = ? AND a.repo = ? AND a.key != ?"
+    " ORDER BY a.published IS NULL, a.published DESC, a.title"
+)
+_ENTRIES_MATCHING = (
+    "SELECT e.key, e.title FROM entries e"
+    f" WHERE e.rowid IN (SELECT rowid FROM {TITLE_INDEX} WHERE {TITLE_INDEX} MATCH ?)"
+    " AND e.repo = ? AND e.title LIKE ? ESCAPE '\\'"
+    " ORDER BY e.seen DESC, e.title"
+)
+_ENTRIES_LIKE = (
+    "SELECT key, title FROM entries WHERE repo = ? AND title LIKE ? ESCAPE '\\'"
+    " ORDER BY seen DESC, title"
+)
 
 
 class Known(NamedTuple):
@@ -61,8 +142,42 @@ class Known(NamedTuple):
     parsed: bool = True
 
 
-def _date(text: str | None) -> date | None:
-    if not text:
+class LibraryBusy(sqlite3.OperationalError):
+    """Another thread held the library longer than LOCK_TIMEOUT (handled like any SQLite error)."""
+
+
+def fts_text(text: str) -> str:
+    """``text`` as the FTS index stores it: every CJK character a token of its own.
+
+    unicode61 keeps a run of Chinese as one token, so no query shorter than a whole run
+    could match; one token per character makes any substring a phrase of tokens.
+    """
+    return " ".join(_TOKEN_RUNS.findall(text))
+
+
+def fts_phrase(text: str) -> str | None:
+    """An FTS5 query for the titles holding ``text``, or None when ``text`` has no token.
+
+    The whole string is one quoted phrase (inner quotes doubled), so operators, columns,
+    brackets or quotes in a tag are just characters. A trailing Latin word or number is a
+    prefix, so ``iPhone`` still finds ``iPhone15`` as ``LIKE`` did; a match inside a Latin
+    word (``Phone`` in ``iPhone``) is what one token per word cannot give.
+    """
+    if not any(c.isalnum() for c in text):
+        return None
+    phrase = '"' + fts_text(text).replace('"', '""') + '"'
+    last = text.rstrip()[-1:]
+    if last.isalnum() and not _CJK.match(last):
+        phrase += "*"
+    return phrase
+
+
+def _like_pattern(text: str) -> str:
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _date(text: object) -> date | None:
+    if not isinstance(text, str) or not text:
         return None
     try:
         return date.fromisoformat(text)
@@ -70,14 +185,23 @@ def _date(text: str | None) -> date | None:
         return None
 
 
+def _marks(n: int) -> str:
+    return ",".join("?" * n)
+
+
 class Library:
-    """Tags -> articles and read state. ``path=None`` keeps everything in memory."""
+    """Tags -> articles, index entries and read state. ``path=None`` keeps all in memory."""
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path
         self.warnings: list[str] = []
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
+        self._reads_lock = threading.Lock()  # only ever held to swap the read set
         self._db = self._open(path)
+        self._titles_indexed = self._prepare_title_index()
+        self._reads: frozenset[str] = self._load_reads()
+
+    # -- opening ------------------------------------------------------------------------
 
     def _open(self, path: Path | None) -> sqlite3.Connection:
         if path is None:
@@ -85,132 +209,379 @@ class Library:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             return self._connect(str(path))
+        except sqlite3.OperationalError as exc:
+            # Locked by another process, unreadable, read-only: the file may be fine, so it
+            # is left where it is.
+            self._warn(f"The library cannot be opened ({exc}); read state lasts this session.")
+            return self._connect(":memory:")
         except sqlite3.DatabaseError as exc:
             aside = path.with_name(f"{path.name}.corrupt-{int(time.time())}")
             try:
                 path.rename(aside)
                 db = self._connect(str(path))
-                self.warnings.append(f"The library was damaged ({exc}); started a new one.")
+                self._warn(f"The library was damaged ({exc}); started a new one.")
                 return db
             except (OSError, sqlite3.Error):
                 pass
         except OSError:
             pass
-        self.warnings.append(
-            "The library cannot be saved here; read state lasts this session only."
-        )
+        self._warn("The library cannot be saved here; read state lasts this session only.")
         return self._connect(":memory:")
 
     @staticmethod
     def _connect(where: str) -> sqlite3.Connection:
-        db = sqlite3.connect(where, timeout=5.0, check_same_thread=False, isolation_level=None)
-        if where != ":memory:":
-            db.execute("PRAGMA journal_mode=WAL")
-            # With WAL, NORMAL keeps the file consistent on a crash and spares an fsync per
-            # article opened (marking it read); at worst the last marks of a crash are lost.
-            db.execute("PRAGMA synchronous=NORMAL")
-        db.executescript(SCHEMA)
-        db.execute("SELECT count(*) FROM articles").fetchone()
+        db = sqlite3.connect(
+            where, timeout=BUSY_TIMEOUT, check_same_thread=False, isolation_level=None
+        )
+        try:
+            if where != ":memory:":
+                db.execute("PRAGMA journal_mode=WAL")
+                # With WAL, NORMAL keeps the file consistent on a crash and spares an fsync
+                # per article opened (marking it read); at worst the last marks are lost.
+                db.execute("PRAGMA synchronous=NORMAL")
+            db.executescript(SCHEMA)
+            db.execute("SELECT count(*) FROM articles").fetchone()
+        except BaseException:
+            db.close()
+            raise
         return db
 
-    def _write(self, sql: str, rows: Iterable[tuple[object, ...]]) -> None:
-        try:
-            with self._lock:
-                self._db.execute("BEGIN")
-                self._db.executemany(sql, rows)
-                self._db.execute("COMMIT")
-        except sqlite3.Error as exc:
-            self._rollback()
-            self.warnings.append(f"Could not save to the library: {exc}")
+    def _prepare_title_index(self) -> bool:
+        """Make the title index usable: create, back-fill or rebuild it; False if it cannot be.
 
-    def _rollback(self) -> None:
+        It is rebuilt when it was built by another version, when a session found it damaged,
+        or when it does not cover the entries (written by a version without it, or rowids
+        renumbered by a VACUUM): same row count and same largest rowid, checked in a few ms.
+        """
+        damage: sqlite3.Error | None = None
         try:
-            with self._lock:
-                self._db.execute("ROLLBACK")
+            with self._locked() as db:
+                if self._title_index_current(db):
+                    return True
+        except sqlite3.Error as exc:
+            damage = exc  # damaged or of an unknown kind: built anew below
+        try:
+            with self._locked() as db:
+                try:
+                    self._rebuild_title_index(db)
+                except sqlite3.Error:
+                    # SQLite cannot even drop an FTS5 table whose index is damaged.
+                    if self.path is None or not self._unlink_title_index(db):
+                        raise
+                    db.close()
+                    self._db = self._connect(str(self.path))
+                    self._rebuild_title_index(self._db)
+            if damage is not None:
+                self._warn(f"The title index was damaged ({damage}); it has been rebuilt.")
+            return True
+        except (sqlite3.Error, UnicodeError) as exc:
+            self._warn(f"The title index is not available ({exc}); related lists will be slower.")
+            return False
+
+    @staticmethod
+    def _title_index_current(db: sqlite3.Connection) -> bool:
+        db.execute(_CREATE_TITLE_INDEX)
+        state = db.execute("SELECT value FROM meta WHERE name = ?", (TITLE_INDEX,)).fetchone()
+        if state is None or state[0] != TITLE_INDEX_VERSION:
+            return False
+        ours = db.execute("SELECT count(*), max(rowid) FROM entries").fetchone()
+        theirs = db.execute(f"SELECT count(*), max(rowid) FROM {TITLE_INDEX}").fetchone()
+        return bool(ours == theirs)
+
+    @staticmethod
+    def _unlink_title_index(db: sqlite3.Connection) -> bool:
+        """Remove the schema row of a title index that SQLite cannot load, so it can go.
+
+        A virtual table's row owns no pages, so deleting it is safe; its shadow tables become
+        plain tables that the rebuild drops, on a new connection that no longer sees the
+        virtual table. The schema version is bumped so that other connections reload too.
+        """
+        with suppress(sqlite3.Error):
+            db.execute("PRAGMA writable_schema=OFF")  # whatever happens below
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            db.execute("PRAGMA writable_schema=ON")
+            gone = db.execute(
+                "DELETE FROM sqlite_master WHERE type = 'table' AND name = ? AND rootpage = 0"
+                " AND sql LIKE 'CREATE VIRTUAL TABLE%'",
+                (TITLE_INDEX,),
+            ).rowcount
+            version = db.execute("PRAGMA schema_version").fetchone()[0]
+            db.execute(f"PRAGMA schema_version = {int(version) + 1}")
+            db.execute("PRAGMA writable_schema=OFF")
+            db.execute("COMMIT")
+            return gone > 0
         except sqlite3.Error:
-            pass
+            with suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+            with suppress(sqlite3.Error):
+                db.execute("PRAGMA writable_schema=OFF")
+            return False
 
-    def _query(self, sql: str, args: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    def _rebuild_title_index(self, db: sqlite3.Connection) -> None:
+        with self._transaction(db):
+            db.execute(f"DROP TABLE IF EXISTS {TITLE_INDEX}")
+            for shadow in _SHADOW_TABLES:  # left behind by _unlink_title_index
+                db.execute(f"DROP TABLE IF EXISTS {TITLE_INDEX}_{shadow}")
+            db.execute(_CREATE_TITLE_INDEX)
+            db.executemany(
+                f"INSERT INTO {TITLE_INDEX} (rowid, title) VALUES (?, ?)",
+                [
+                    (rowid, fts_text(title))
+                    for rowid, title in db.execute(
+                        "SELECT rowid, title FROM entries ORDER BY rowid"
+                    ).fetchall()
+                ],
+            )
+            db.execute(
+                "INSERT OR REPLACE INTO meta VALUES (?, ?)", (TITLE_INDEX, TITLE_INDEX_VERSION)
+            )
+
+    def _title_index_failed(self, db: sqlite3.Connection, exc: Exception) -> None:
+        """Stop using the title index this session and have the next start rebuild it."""
+        self._titles_indexed = False
+        self._warn(f"The title index is damaged ({exc}); it will be rebuilt on the next start.")
+        # Best effort: without it the next start trusts the index and fails over again.
+        with suppress(sqlite3.Error):
+            db.execute(
+                "INSERT OR REPLACE INTO meta VALUES (?, ?)", (TITLE_INDEX, TITLE_INDEX_DAMAGED)
+            )
+
+    def _load_reads(self) -> frozenset[str]:
         try:
-            with self._lock:
-                return self._db.execute(sql, args).fetchall()
+            with self._locked() as db:
+                return frozenset(str(row[0]) for row in db.execute("SELECT key FROM reads"))
         except sqlite3.Error as exc:
-            self.warnings.append(f"Could not read the library: {exc}")
-            return []
+            self._warn(f"Could not read the library: {exc}")
+            return frozenset()
+
+    # -- plumbing -----------------------------------------------------------------------
+
+    def _warn(self, text: str) -> None:
+        if len(self.warnings) < _MAX_WARNINGS and text not in self.warnings:
+            self.warnings.append(text)
+
+    @contextmanager
+    def _locked(self) -> Iterator[sqlite3.Connection]:
+        if not self._lock.acquire(timeout=LOCK_TIMEOUT):
+            raise LibraryBusy("the library is busy")
+        try:
+            yield self._db
+        finally:
+            self._lock.release()
+
+    @contextmanager
+    def _transaction(self, db: sqlite3.Connection) -> Iterator[None]:
+        # IMMEDIATE takes the write lock first, so a read-then-write transaction waits for
+        # another process (bounded by the busy timeout) instead of failing half-way.
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+            db.execute("COMMIT")
+        except BaseException:
+            with suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+            raise
+
+    @property
+    def titles_indexed(self) -> bool:
+        """Whether related lists use the title index (False: the slower ``LIKE`` scan)."""
+        return self._titles_indexed
+
+    # -- articles -----------------------------------------------------------------------
 
     def record(self, article: Article) -> None:
         """Remember a parsed article and its tags (replacing what was known of it)."""
-        key = article.ref.key
-        published = article.published.isoformat() if article.published else None
-        category = article.category.title if article.category else None
-        try:
-            with self._lock:
-                self._db.execute("BEGIN")
-                self._db.execute(
-                    "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?)",
-                    (key, article.ref.repo_id, article.title, published, category, time.time()),
-                )
-                self._db.execute("DELETE FROM tags WHERE key = ?", (key,))
-                self._db.executemany(
-                    "INSERT OR IGNORE INTO tags VALUES (?, ?, ?)",
-                    [(key, tag.name, pos) for pos, tag in enumerate(article.tags)],
-                )
-                self._db.execute("COMMIT")
-        except sqlite3.Error as exc:
-            self._rollback()
-            self.warnings.append(f"Could not save to the library: {exc}")
+        self.record_many([article])
 
-    def record_entries(self, entries: Iterable[Entry]) -> None:
-        """Remember index entries, so related lists can offer articles not fetched yet."""
+    def record_many(self, articles: Iterable[Article]) -> None:
+        """Remember several parsed articles in one transaction (one fsync, one lock wait)."""
+        latest = {a.ref.key: a for a in articles}
+        if not latest:
+            return
         now = time.time()
-        rows = [(e.ref.key, e.ref.repo_id, e.title, now) for e in entries if e.ref is not None]
-        if rows:
-            self._write("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)", rows)
+        rows = [
+            (
+                key,
+                a.ref.repo_id,
+                a.title,
+                a.published.isoformat() if a.published else None,
+                a.category.title if a.category else None,
+                now,
+            )
+            for key, a in latest.items()
+        ]
+        tags = [(key, tag.name, pos) for key, a in latest.items() for pos, tag in enumerate(a.tags)]
+        try:
+            with self._locked() as db, self._transaction(db):
+                db.executemany("INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?)", rows)
+                db.executemany("DELETE FROM tags WHERE key = ?", [(key,) for key in latest])
+                db.executemany("INSERT OR IGNORE INTO tags VALUES (?, ?, ?)", tags)
+        except (sqlite3.Error, UnicodeError) as exc:
+            self._warn(f"Could not save to the library: {exc}")
+
+    def known_keys(self, keys: Iterable[str]) -> set[str]:
+        """Which of ``keys`` are articles already parsed and recorded (for prefetch's to-do)."""
+        wanted = list(dict.fromkeys(keys))
+        found: set[str] = set()
+        try:
+            for start in range(0, len(wanted), BATCH):
+                chunk = wanted[start : start + BATCH]
+                # The lock is taken per batch so that the event loop's calls slip in between.
+                with self._locked() as db:
+                    rows = db.execute(
+                        f"SELECT key FROM articles WHERE key IN ({_marks(len(chunk))})", chunk
+                    ).fetchall()
+                found.update(str(row[0]) for row in rows)
+        except (sqlite3.Error, UnicodeError) as exc:
+            self._warn(f"Could not read the library: {exc}")
+        return found
 
     def is_known(self, ref: PageRef) -> bool:
-        return bool(self._query("SELECT 1 FROM articles WHERE key = ?", (ref.key,)))
+        """One key of :meth:`known_keys`. To be removed once tui/app.py no longer calls it."""
+        return ref.key in self.known_keys([ref.key])
 
-    def related(self, tag: str, repo_id: str, exclude: PageRef | None = None) -> list[Known]:
-        """Articles carrying ``tag`` (newest first), then index entries whose title holds it."""
-        skip = exclude.key if exclude else ""
-        rows = self._query(
-            "SELECT a.key, a.title, a.published, a.category FROM tags t"
-            " JOIN articles a ON a.key = t.key"
-            " WHERE t.tag = ? AND a.repo = ? AND a.key != ?"
-            " ORDER BY a.published IS NULL, a.published DESC, a.title",
-            (tag, repo_id, skip),
-        )
-        seen: set[str] = {skip}
-        out: list[Known] = []
-        for key, title, published, category in rows:
-            ref = parse_ref(str(key))
-            if ref is None or str(key) in seen:
-                continue
-            seen.add(str(key))
-            out.append(Known(ref, str(title), _date(published), category))  # type: ignore[arg-type]
-        if tag:
-            pattern = "%" + tag.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            for key, title in self._query(
-                "SELECT key, title FROM entries WHERE repo = ? AND title LIKE ? ESCAPE '\\'"
-                " ORDER BY seen DESC, title",
-                (repo_id, pattern),
-            ):
-                ref = parse_ref(str(key))
-                if ref is None or str(key) in seen:
-                    continue
-                seen.add(str(key))
-                out.append(Known(ref, str(title), parsed=False))
+    # -- index entries ------------------------------------------------------------------
+
+    def record_entries(self, entries: Iterable[Entry]) -> None:
+        """Remember index entries, so related lists can offer articles not fetched yet.
+
+        An entry keeps its rowid when listed again (upsert, not replace), so its title index
+        row only changes when its title does: re-listing a 15,000-entry index rewrites
+        nothing in the index.
+        """
+        now = time.time()
+        latest = {e.ref.key: (e.ref.repo_id, e.title) for e in entries if e.ref is not None}
+        if not latest:
+            return
+        rows = [(key, repo, title, now) for key, (repo, title) in latest.items()]
+        try:
+            with self._locked() as db, self._transaction(db):
+                before = self._titles_of(db, list(latest))
+                db.executemany(
+                    "INSERT INTO entries VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET"
+                    " repo = excluded.repo, title = excluded.title, seen = excluded.seen",
+                    rows,
+                )
+                if self._titles_indexed:
+                    changed = [k for k, (_, title) in latest.items() if before.get(k) != title]
+                    self._index_titles(db, changed)
+        except (sqlite3.Error, UnicodeError) as exc:
+            self._warn(f"Could not save to the library: {exc}")
+
+    @staticmethod
+    def _titles_of(db: sqlite3.Connection, keys: list[str]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for start in range(0, len(keys), BATCH):
+            chunk = keys[start : start + BATCH]
+            out.update(
+                db.execute(
+                    f"SELECT key, title FROM entries WHERE key IN ({_marks(len(chunk))})", chunk
+                ).fetchall()
+            )
         return out
 
+    def _index_titles(self, db: sqlite3.Connection, keys: list[str]) -> None:
+        """(Re)index the titles of ``keys``; a failure costs the index, never the entries."""
+        if not keys:
+            return
+        db.execute("SAVEPOINT titles")
+        try:
+            rows: list[tuple[int, str]] = []
+            for start in range(0, len(keys), BATCH):
+                chunk = keys[start : start + BATCH]
+                rows += db.execute(
+                    f"SELECT rowid, title FROM entries WHERE key IN ({_marks(len(chunk))})", chunk
+                ).fetchall()
+            # An entry keeps its rowid, so REPLACE swaps its old title row for the new one.
+            # In rowid order: FTS5 flushes its pending terms whenever a rowid goes backwards,
+            # which made unsorted batches more than twice as slow.
+            rows.sort()
+            db.executemany(
+                f"INSERT OR REPLACE INTO {TITLE_INDEX} (rowid, title) VALUES (?, ?)",
+                [(rowid, fts_text(title)) for rowid, title in rows],
+            )
+            db.execute("RELEASE titles")
+        except sqlite3.Error as exc:
+            db.execute("ROLLBACK TO titles")
+            db.execute("RELEASE titles")
+            self._title_index_failed(db, exc)
+
+    def related(self, tag: str, repo_id: str, exclude: PageRef | None = None) -> list[Known]:
+        """Articles carrying ``tag`` (newest first), then index entries whose title holds it.
+
+        No duplicates, never ``exclude``; entries are listed most recently seen first.
+        """
+        skip = exclude.key if exclude else ""
+        seen: set[str] = {skip}
+        out: list[Known] = []
+        try:
+            with self._locked() as db:
+                rows = db.execute(_ARTICLES_WITH_TAG, (tag, repo_id, skip)).fetchall()
+        except (sqlite3.Error, UnicodeError) as exc:
+            self._warn(f"Could not read the library: {exc}")
+            rows = []
+        for key, title, published, category in rows:
+            ref = parse_ref(key)
+            if ref is None or key in seen:
+                continue
+            seen.add(key)
+            out.append(Known(ref, title, _date(published), category))
+        if tag:
+            try:
+                entries = self._entries_holding(tag, repo_id)
+            except (sqlite3.Error, UnicodeError) as exc:
+                self._warn(f"Could not read the library: {exc}")
+                entries = []
+            # SQL strings end at a NUL, so LIKE alone would let such a tag match anything.
+            needle = tag.translate(_ASCII_LOWER)
+            for key, title in entries:
+                ref = parse_ref(key)
+                if ref is None or key in seen or needle not in title.translate(_ASCII_LOWER):
+                    continue
+                seen.add(key)
+                out.append(Known(ref, title, parsed=False))
+        return out
+
+    def _entries_holding(self, tag: str, repo_id: str) -> list[tuple[str, str]]:
+        pattern = _like_pattern(tag)
+        phrase = fts_phrase(tag)
+        with self._locked() as db:
+            if self._titles_indexed and phrase is not None:
+                try:
+                    return db.execute(_ENTRIES_MATCHING, (phrase, repo_id, pattern)).fetchall()
+                except sqlite3.Error as exc:
+                    self._title_index_failed(db, exc)
+            # No token to look up (a tag made of punctuation) or no index: the full scan.
+            return db.execute(_ENTRIES_LIKE, (repo_id, pattern)).fetchall()
+
+    # -- read state ---------------------------------------------------------------------
+
     def mark_read(self, ref: PageRef) -> None:
-        self._write("INSERT OR REPLACE INTO reads VALUES (?, ?)", [(ref.key, time.time())])
+        """Mark read at once in memory (the UI redraws from it), then on disk."""
+        with self._reads_lock:
+            self._reads = self._reads | {ref.key}
+        self._write_read_state("INSERT OR REPLACE INTO reads VALUES (?, ?)", (ref.key, time.time()))
 
-    def is_read(self, ref: PageRef) -> bool:
-        return bool(self._query("SELECT 1 FROM reads WHERE key = ?", (ref.key,)))
+    def mark_unread(self, ref: PageRef) -> None:
+        with self._reads_lock:
+            self._reads = self._reads - {ref.key}
+        self._write_read_state("DELETE FROM reads WHERE key = ?", (ref.key,))
 
-    def read_keys(self) -> set[str]:
-        return {str(row[0]) for row in self._query("SELECT key FROM reads")}
+    def _write_read_state(self, sql: str, args: tuple[object, ...]) -> None:
+        try:
+            with self._locked() as db:
+                db.execute(sql, args)
+        except (sqlite3.Error, UnicodeError) as exc:
+            self._warn(f"Could not save to the library: {exc}")
+
+    def read_keys(self) -> frozenset[str]:
+        """Keys of read articles: a snapshot that later marks do not change, at no cost."""
+        return self._reads
 
     def close(self) -> None:
-        with self._lock:
-            self._db.close()
+        try:
+            with self._locked() as db:
+                db.close()
+        except sqlite3.Error:
+            pass
