@@ -23,18 +23,35 @@ Fault kinds (keyword parameters in brackets):
     "redirect_foreign"           302 to http://foreign.invalid/…
     "redirect" [location]        302 to ``location`` (relative or absolute)
     "bad_utf8"                   200, the real body with invalid UTF-8 bytes spliced in
+    "html_200" [body]            200 text/html, an HTML "502 Bad Gateway" page (captive portal)
+    "error_text_200"             200 text/plain "502 Bad Gateway" (a broken proxy)
+    "json_200"                   200 application/json
+    "redirect_port" [port]       302 to the same host on another port
+    "gzip_bomb" [size]           200, Content-Encoding: gzip, ``size`` zero bytes once inflated
+    "header_flood" [size]        200 with ``size`` bytes of headers (default 1 MiB)
+    "not_http"                   an SSH banner instead of an HTTP reply, then close
 ``times`` limits a fault to its first N matching requests (then the page is served normally).
+
+Also here, for faults that are not the server's: ``SocksStub`` (a SOCKS5 proxy that wants
+a password, never answers, or answers garbage), ``hold_cache_lock`` (another process holding
+a cache's SQLite write lock) and ``damage_value_files`` (diskcache ``.val`` files overwritten
+in place).
 """
 
 from __future__ import annotations
 
 import contextlib
 import email.utils
+import functools
 import hashlib
 import socket
 import struct
+import subprocess
+import sys
 import threading
 import time
+import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -57,6 +74,13 @@ FAULT_KINDS = frozenset(
         "redirect_foreign",
         "redirect",
         "bad_utf8",
+        "html_200",
+        "error_text_200",
+        "json_200",
+        "redirect_port",
+        "gzip_bomb",
+        "header_flood",
+        "not_http",
     }
 )
 
@@ -67,6 +91,7 @@ class Request:
     path: str  # decoded raw-layout path, no leading slash, no query
     headers: dict[str, str]
     at: float
+    target: str = ""  # the request target exactly as sent (still percent-encoded)
 
 
 @dataclass(slots=True)
@@ -79,6 +104,8 @@ class Fault:
     size: int = 6 * 1024 * 1024
     declare_length: bool = True
     location: str | None = None
+    port: int | None = None
+    body: bytes | None = None
 
 
 @dataclass
@@ -201,7 +228,7 @@ class _Handler(BaseHTTPRequestHandler):
         owner = self.server_owner
         path = unquote(urlsplit(self.path).path).lstrip("/")
         headers = {k.lower(): v for k, v in self.headers.items()}
-        owner._record(Request("GET", path, headers, time.monotonic()))
+        owner._record(Request("GET", path, headers, time.monotonic(), self.path))
         fault = owner._take_fault(path)
         try:
             if fault is not None:
@@ -304,3 +331,148 @@ class _Handler(BaseHTTPRequestHandler):
         elif kind == "bad_utf8":
             cut = len(body) // 2
             self._plain(200, body[:cut] + b"\xff\xfe\xc3(" + body[cut:])
+        elif kind == "html_200":
+            self._typed(200, fault.body or ERROR_HTML, "text/html; charset=utf-8")
+        elif kind == "error_text_200":
+            self._plain(200, fault.body or b"502 Bad Gateway\n")
+        elif kind == "json_200":
+            self._typed(200, b'{"message": "rate limited"}', "application/json")
+        elif kind == "redirect_port":
+            self._redirect(f"http://{self.server_owner.host}:{fault.port}/{quote(path)}")
+        elif kind == "gzip_bomb":
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain; charset=utf-8")
+            self.send_header("Content-Encoding", "gzip")
+            bomb = gzip_bomb(fault.size)
+            self.send_header("Content-Length", str(len(bomb)))
+            self.end_headers()
+            self.wfile.write(bomb)
+        elif kind == "header_flood":
+            self.send_response(200)
+            line = "x" * 1000
+            for i in range(max(1, fault.size // 1024)):
+                self.send_header(f"X-Flood-{i}", line)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        elif kind == "not_http":
+            self.wfile.write(b"SSH-2.0-OpenSSH_9.6\r\n")
+            self.wfile.flush()
+            self.close_connection = True
+
+    def _typed(self, status: int, body: bytes, content_type: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+#: What a captive portal or a broken proxy sends with status 200.
+ERROR_HTML = (
+    b"<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>\n"
+    b"<body><h1>502 Bad Gateway</h1><p>The proxy could not reach the server.</p></body></html>\n"
+)
+
+
+@functools.cache
+def gzip_bomb(size: int) -> bytes:
+    """``size`` zero bytes, gzip-compressed in 1 MiB steps (about 1 KiB per MiB)."""
+    out = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    block = bytes(1024 * 1024)
+    parts = [
+        out.compress(block[: min(len(block), size - sent)]) for sent in range(0, size, len(block))
+    ]
+    parts.append(out.flush())
+    return b"".join(parts)
+
+
+# ---------------------------------------------------------------------- SOCKS5 stub
+
+
+class SocksStub:
+    """A loopback SOCKS5 "proxy" that fails the way real ones do.
+
+    ``mode``: ``"auth"`` wants a user name and password (answers NO ACCEPTABLE METHODS),
+    ``"silent"`` accepts and never answers, ``"garbage"`` closes without a reply.
+    """
+
+    def __init__(self, mode: str) -> None:
+        if mode not in ("auth", "silent", "garbage"):
+            raise ValueError(mode)
+        self.mode = mode
+        self._sock = socket.create_server(("127.0.0.1", 0))
+        self.port = self._sock.getsockname()[1]
+        self._stop = threading.Event()
+        self._clients: list[socket.socket] = []
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"socks5://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> SocksStub:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        with contextlib.suppress(OSError):
+            self._sock.close()
+        for conn in self._clients:
+            with contextlib.suppress(OSError):
+                conn.close()
+        self._thread.join(timeout=2)
+
+    def _serve(self) -> None:
+        self._sock.settimeout(0.05)
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._sock.accept()
+            except (TimeoutError, OSError):
+                continue
+            self._clients.append(conn)
+            with contextlib.suppress(OSError):
+                conn.settimeout(1)
+                conn.recv(64)  # the client's greeting
+                if self.mode == "auth":
+                    conn.sendall(b"\x05\xff")
+                elif self.mode == "garbage":
+                    conn.sendall(b"HTTP/1.1 400 Bad Request\r\n\r\n")
+                    conn.close()
+
+
+# ---------------------------------------------------------------------- cache faults
+
+HOLD_LOCK = """
+import sqlite3, sys, time
+con = sqlite3.connect(sys.argv[1], isolation_level=None)
+con.execute("BEGIN EXCLUSIVE")
+print("locked", flush=True)
+sys.stdin.read()
+"""
+
+
+@contextlib.contextmanager
+def hold_cache_lock(directory: Path) -> Iterator[None]:
+    """Another process holds ``directory``'s SQLite write lock until the block ends."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(directory / "cache.db")],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "locked"
+        yield
+    finally:
+        proc.kill()
+        proc.wait(timeout=5)
+
+
+def damage_value_files(directory: Path, data: bytes = b"\x00garbage" * 64) -> list[Path]:
+    """Overwrite every diskcache value file (large entries) in place; returns them."""
+    files = sorted(directory.rglob("*.val"))
+    for path in files:
+        path.write_bytes(data)
+    return files

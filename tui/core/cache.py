@@ -1,18 +1,26 @@
 """The on-disk page store: text and JSON metadata in diskcache, never pickles.
 
 A cache that fails must never take the browser down with it: a corrupt database is moved
-aside and rebuilt, a read-only or full disk means running without a cache, and both come
-back as warnings for the status line rather than exceptions.
+aside and rebuilt, a read-only or full disk or a lock held elsewhere means reading what is
+there without saving, a damaged entry is dropped, and every read and write is bounded in
+time. All of it comes back as warnings for the status line rather than exceptions.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import errno
 import os
 import sqlite3
+import threading
+import time
+import zlib
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
+from urllib.parse import quote
 
 import diskcache
 import platformdirs
@@ -116,18 +124,117 @@ def _opt_str(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
+class CacheBusy(CacheUnavailable):
+    """The store did not answer within ``CACHE_TIMEOUT`` (another process holds its lock).
+
+    Survivable for one operation: the page is fetched or shown without this read or write,
+    and the store may answer the next time.
+    """
+
+
+class CacheReadOnly(CacheUnavailable):
+    """Pages can no longer be saved (read-only or full disk); reading still works.
+
+    Raised by the first ``store`` that fails that way; later ones are skipped quietly.
+    """
+
+
+class _ReadOnlyStore:
+    """The diskcache tables read with plain SQLite, for a store diskcache cannot open.
+
+    diskcache writes its settings on every open, so a read-only directory, a full disk or
+    another process holding the write lock would leave the reader with nothing, although
+    every page is still there to be read.
+    """
+
+    def __init__(self, directory: Path, timeout: float) -> None:
+        db = directory / diskcache.core.DBNAME
+        if not db.is_file():
+            raise CacheUnavailable(f"no cache database in {directory}")
+        uri = "file:" + quote(str(db.resolve()))
+        last: Exception | None = None
+        for mode in ("?mode=ro", "?mode=ro&immutable=1"):
+            try:
+                con = sqlite3.connect(
+                    uri + mode, uri=True, timeout=timeout, check_same_thread=False
+                )
+                settings = dict(con.execute("SELECT key, value FROM Settings").fetchall())
+                break
+            except sqlite3.Error as exc:
+                last = exc
+        else:
+            raise CacheUnavailable(f"cannot read the cache ({last})")
+        self._con = con
+        self._lock = threading.Lock()
+        self._disk = _JSONOnlyDisk(
+            str(directory),
+            min_file_size=int(settings.get("disk_min_file_size", 2**15)),
+            pickle_protocol=int(settings.get("disk_pickle_protocol", 0)),
+        )
+
+    def get(self, key: str) -> Any:
+        db_key, raw = self._disk.put(key)
+        with self._lock:
+            rows = self._con.execute(
+                "SELECT mode, filename, value FROM Cache WHERE key = ? AND raw = ?"
+                " AND (expire_time IS NULL OR expire_time > ?)",
+                (db_key, raw, time.time()),
+            ).fetchall()
+        if not rows:
+            return None
+        ((mode, filename, value),) = rows
+        return self._disk.fetch(mode, filename, value, False)
+
+    def __contains__(self, key: str) -> bool:
+        db_key, raw = self._disk.put(key)
+        with self._lock:
+            row = self._con.execute(
+                "SELECT 1 FROM Cache WHERE key = ? AND raw = ?", (db_key, raw)
+            ).fetchone()
+        return row is not None
+
+    def volume(self) -> int:
+        with self._lock:
+            row = self._con.execute("SELECT value FROM Settings WHERE key = 'size'").fetchone()
+        return int(row[0]) if row else 0
+
+    def close(self) -> None:
+        with self._lock:
+            self._con.close()
+
+
+#: Seconds any one cache read or write may take before the caller goes on without it.
+CACHE_TIMEOUT = 2.0
+
+# Failures of one entry, not of the store: its bytes are not what this version wrote.
+_DAMAGED = (zlib.error, ValueError, TypeError, KeyError, EOFError, OSError)
+
+
 class PageCache:
     """Pages keyed by ``PageRef.key`` (so ``?t=…`` variants share one entry).
 
     Safe for several processes at once: diskcache keeps every entry in one SQLite row
-    (WAL mode), so a reader sees either the old or the new entry, never a mix.
+    (WAL mode), so a reader sees either the old or the new entry, never a mix. Every
+    operation is bounded by ``timeout`` (``CACHE_TIMEOUT``): a lock held by another
+    process is a ``CacheBusy``, not a wait. A damaged entry is dropped and reported as a
+    miss with a warning; a store that cannot be written is still read (``writable``).
     """
 
-    def __init__(self, directory: Path, *, size_limit: int = DEFAULT_CACHE_SIZE) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        *,
+        size_limit: int = DEFAULT_CACHE_SIZE,
+        timeout: float = CACHE_TIMEOUT,
+    ) -> None:
         self.directory = Path(directory)
-        self._cache = diskcache.Cache(
+        self.timeout = timeout
+        self.writable = True
+        self.read_only_reason: str | None = None
+        self._reader: _ReadOnlyStore | None = None
+        self._cache: diskcache.Cache | None = diskcache.Cache(
             str(self.directory),
-            timeout=10,
+            timeout=timeout,
             disk=_JSONOnlyDisk,
             size_limit=size_limit,
             eviction_policy="least-recently-stored",
@@ -135,67 +242,235 @@ class PageCache:
         )
 
     @classmethod
+    def read_only(
+        cls, directory: Path, reason: str, *, timeout: float = CACHE_TIMEOUT
+    ) -> PageCache:
+        """The store opened for reading only (read-only or full disk, locked database)."""
+        cache = cls.__new__(cls)
+        cache.directory = Path(directory)
+        cache.timeout = timeout
+        cache.writable = False
+        cache.read_only_reason = reason
+        cache._cache = None
+        cache._reader = _ReadOnlyStore(cache.directory, timeout)
+        return cache
+
+    @classmethod
     def open(
-        cls, root: Path, *, size_limit: int = DEFAULT_CACHE_SIZE
+        cls,
+        root: Path,
+        *,
+        size_limit: int = DEFAULT_CACHE_SIZE,
+        timeout: float = CACHE_TIMEOUT,
     ) -> tuple[PageCache | None, list[str]]:
-        """Open the store under ``root``; on failure recover or degrade, with warnings."""
+        """Open the store under ``root``; on failure recover or degrade, with warnings.
+
+        Bounded by ``timeout``: diskcache retries its opening writes for as long as another
+        process holds the lock, so the opening runs in a daemon thread that is given up on.
+        """
         warnings: list[str] = []
+        directory = root / PAGES_DIR
         try:
             make_private_dir(root)
         except OSError as exc:
-            return None, [f"running without a cache: cannot create {root} ({_why(exc)})"]
-        directory = root / PAGES_DIR
+            return cls._reading(directory, f"cannot create {root} ({_why(exc)})", timeout, warnings)
         try:
-            return cls(directory, size_limit=size_limit), warnings
+            return _bounded(
+                lambda: cls(directory, size_limit=size_limit, timeout=timeout), timeout
+            ), warnings
+        except TimeoutError:
+            return cls._reading(
+                directory, "another process holds the cache's lock", timeout, warnings
+            )
         except sqlite3.OperationalError as exc:
-            return None, [f"running without a cache: {directory} is not usable ({exc})"]
+            return cls._reading(
+                directory, f"{directory} is not writable ({exc})", timeout, warnings
+            )
         except (sqlite3.DatabaseError, CacheUnavailable, ValueError) as exc:
             moved = _move_aside(directory)
             if moved is None:
                 return None, [f"running without a cache: {directory} is corrupt ({exc})"]
             warnings.append(f"the cache was corrupt and has been rebuilt (old copy: {moved.name})")
         except OSError as exc:
-            return None, [f"running without a cache: {directory} is not usable ({_why(exc)})"]
+            return cls._reading(
+                directory, f"{directory} is not usable ({_why(exc)})", timeout, warnings
+            )
         try:
-            return cls(directory, size_limit=size_limit), warnings
-        except (sqlite3.Error, OSError, CacheUnavailable) as exc:
+            return _bounded(
+                lambda: cls(directory, size_limit=size_limit, timeout=timeout), timeout
+            ), warnings
+        except (TimeoutError, sqlite3.Error, OSError, CacheUnavailable) as exc:
             return None, [*warnings, f"running without a cache: {_why(exc)}"]
 
-    def load(self, ref: PageRef) -> CachedPage | None:
+    @classmethod
+    def _reading(
+        cls, directory: Path, reason: str, timeout: float, warnings: list[str]
+    ) -> tuple[PageCache | None, list[str]]:
+        """Fall back to reading what is there; without a cache only when nothing can be read."""
         try:
-            data = self._cache.get(ref.key, default=None, retry=True)
-        except CacheUnavailable:
-            self._discard(ref)
-            return None
-        except (sqlite3.Error, OSError, ValueError) as exc:
+            cache = cls.read_only(directory, reason, timeout=timeout)
+        except (CacheUnavailable, sqlite3.Error, OSError):
+            return None, [*warnings, f"running without a cache: {reason}"]
+        return cache, [*warnings, f"the cache is read-only: {reason}; new pages are not saved"]
+
+    # ---------------------------------------------------------------- reads and writes
+
+    def load(self, ref: PageRef, warnings: list[str] | None = None) -> CachedPage | None:
+        """The stored page, or None; a damaged entry is dropped (noted in ``warnings``)."""
+        try:
+            if self._reader is not None:
+                data = self._reader.get(ref.key)
+            else:
+                assert self._cache is not None
+                data = self._cache.get(ref.key, default=None, retry=False)
+        except diskcache.Timeout:
+            raise CacheBusy(_busy(self.timeout)) from None
+        except CacheUnavailable as exc:  # a planted pickle: the entry, not the store
+            return self._damaged(ref, str(exc), warnings)
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise CacheBusy(_busy(self.timeout)) from None
             raise CacheUnavailable(f"the cache stopped working ({_why(exc)})") from exc
-        return CachedPage.from_json(data) if data is not None else None
+        except sqlite3.Error as exc:
+            raise CacheUnavailable(f"the cache stopped working ({_why(exc)})") from exc
+        except _DAMAGED as exc:
+            return self._damaged(ref, _why(exc), warnings)
+        if data is None:
+            return None
+        page = CachedPage.from_json(data)
+        if page is None:
+            return self._damaged(ref, "not an entry this version wrote", warnings)
+        return page
 
     def store(self, ref: PageRef, page: CachedPage) -> None:
+        """Save ``page``; ``CacheBusy`` when locked, ``CacheReadOnly`` once when unwritable."""
+        if not self.writable or self._cache is None:
+            return
         try:
-            self._cache.set(ref.key, page.to_json(), retry=True)
+            self._cache.set(ref.key, page.to_json(), retry=False)
+        except diskcache.Timeout:
+            raise CacheBusy(_busy(self.timeout)) from None
         except (sqlite3.Error, OSError) as exc:
+            text = str(exc).lower()
+            if (
+                isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EROFS, errno.EACCES)
+            ) or any(w in text for w in ("full", "readonly", "read-only")):
+                self.writable = False
+                self.read_only_reason = _why(exc)
+                raise CacheReadOnly(
+                    f"the cache cannot save pages any more ({_why(exc)}); it is still read"
+                ) from exc
+            if "locked" in text or "busy" in text:
+                raise CacheBusy(_busy(self.timeout)) from exc
             raise CacheUnavailable(f"could not write to the cache ({_why(exc)})") from exc
 
+    async def aload(self, ref: PageRef, warnings: list[str] | None = None) -> CachedPage | None:
+        """``load`` in a thread, bounded by ``timeout``: the event loop never waits on disk."""
+        return await self._bounded_async(self.load, ref, warnings)
+
+    async def astore(self, ref: PageRef, page: CachedPage) -> None:
+        """``store`` in a thread, bounded by ``timeout`` (``CacheBusy`` past it)."""
+        await self._bounded_async(self.store, ref, page)
+
+    async def _bounded_async(self, fn: Callable[..., _T], *args: Any) -> _T:
+        loop = asyncio.get_running_loop()
+        # A plain daemon thread per call, not the default executor: a thread stuck on a
+        # lock must not hold up interpreter exit or the executor's other work.
+        future: asyncio.Future[_T] = loop.create_future()
+
+        def run() -> None:
+            try:
+                result = fn(*args)
+            except BaseException as exc:  # noqa: BLE001 - handed to the awaiting task
+                loop.call_soon_threadsafe(_settle, future, None, exc)
+            else:
+                loop.call_soon_threadsafe(_settle, future, result, None)
+
+        threading.Thread(target=run, name="goodnews-cache", daemon=True).start()
+        try:
+            return await asyncio.wait_for(asyncio.shield(future), self.timeout + 0.25)
+        except TimeoutError:
+            raise CacheBusy(_busy(self.timeout)) from None
+
+    def _damaged(self, ref: PageRef, why: str, warnings: list[str] | None) -> None:
+        self._discard(ref)
+        if warnings is not None:
+            warnings.append(f"a damaged cache entry for {ref.key} was dropped ({why})")
+        return None
+
     def _discard(self, ref: PageRef) -> None:
-        with contextlib.suppress(sqlite3.Error, OSError):
-            self._cache.delete(ref.key, retry=True)
+        if self._cache is None or not self.writable:
+            return
+        with contextlib.suppress(sqlite3.Error, OSError, diskcache.Timeout):
+            self._cache.delete(ref.key, retry=False)
 
     def __contains__(self, ref: PageRef) -> bool:
         try:
+            if self._reader is not None:
+                return ref.key in self._reader
+            assert self._cache is not None
             return ref.key in self._cache
-        except (sqlite3.Error, OSError):
+        except (sqlite3.Error, OSError, diskcache.Timeout, *_DAMAGED):
             return False
 
     def volume(self) -> int:
         """Bytes on disk, as diskcache counts them for the size limit."""
+        if self._reader is not None:
+            return self._reader.volume()
+        assert self._cache is not None
         return int(self._cache.volume())
 
     def clear(self) -> int:
-        return int(self._cache.clear(retry=True))
+        if self._cache is None or not self.writable:
+            return 0
+        return int(self._cache.clear(retry=False))
 
     def close(self) -> None:
-        self._cache.close()
+        if self._reader is not None:
+            self._reader.close()
+        if self._cache is not None:
+            self._cache.close()
+
+
+_T = TypeVar("_T")
+
+
+def _settle(future: asyncio.Future[Any], result: Any, exc: BaseException | None) -> None:
+    if future.done():
+        return
+    if exc is not None:
+        future.set_exception(exc)
+    else:
+        future.set_result(result)
+
+
+def _busy(timeout: float) -> str:
+    return f"the cache did not answer within {timeout:g} s (another process holds its lock)"
+
+
+def _bounded(fn: Callable[[], _T], timeout: float) -> _T:
+    """Run ``fn`` in a daemon thread and give up after ``timeout`` (``TimeoutError``).
+
+    A thread cannot be cancelled; the daemon flag keeps one stuck on a lock from holding
+    up exit.
+    """
+    box: list[Any] = []
+
+    def run() -> None:
+        try:
+            box.append((True, fn()))
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+            box.append((False, exc))
+
+    thread = threading.Thread(target=run, name="goodnews-cache-open", daemon=True)
+    thread.start()
+    thread.join(timeout)
+    if not box:
+        raise TimeoutError
+    ok, value = box[0]
+    if not ok:
+        raise value
+    return value
 
 
 def _move_aside(directory: Path) -> Path | None:

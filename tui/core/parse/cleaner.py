@@ -540,7 +540,10 @@ def _cut_share_block(soup: BeautifulSoup, base: PageRef) -> str | None:
         original = m.group(1)
     else:
         for u in _URL.findall(text):
-            host = (urlsplit(u).hostname or "").lower()
+            try:
+                host = (urlsplit(u).hostname or "").lower()
+            except ValueError:
+                continue
             if host and host not in MIRROR_HOSTS and not host.endswith("gfw-breaker.win"):
                 original = u
     node: Tag | None = start
@@ -617,7 +620,10 @@ def renumber(
 def _origin(url: str | None) -> str | None:
     if not url:
         return None
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # "http://[x": one bad URL line must not cost the whole article
+        return None
     if parts.scheme in ("http", "https") and parts.netloc:
         return f"{parts.scheme}://{parts.netloc}/"
     return None

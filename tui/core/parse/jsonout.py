@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tui.core.models import Article, Block, Document, Home, Index, Link, Page
+from tui.core.text import one_line, sanitise
 from tui.core.urls import PageRef
 
 __all__ = ["to_json"]
@@ -41,8 +42,35 @@ def _target(ref: PageRef, home: PageRef | None) -> str:
     return ref.target(home)
 
 
+# Identities and addresses: one line, whatever the file name held.
+_ONE_LINE_KEYS = frozenset({"ref", "target", "url", "src", "original_url", "anchor"})
+
+
+def _clean(value: Any, key: str | None = None) -> Any:
+    """Every string of the output cleaned, not only the parsed text.
+
+    ``ref`` and ``target`` come from file names and links, which the page text's cleaning
+    never saw: U+009B (CSI) or U+202E (bidi override) in a file name would reach whoever
+    reads the JSON on a terminal.
+    """
+    if isinstance(value, str):
+        return one_line(value) if key in _ONE_LINE_KEYS else sanitise(value)
+    if isinstance(value, dict):
+        return {k: _clean(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(v, key) for v in value]
+    return value
+
+
 def to_json(page: Page, home: PageRef | None = None) -> dict[str, Any]:
-    """A plain dict (JSON-ready) of ``page``; page targets are relative to ``home``'s repo."""
+    """A plain dict (JSON-ready) of ``page``; page targets are relative to ``home``'s repo.
+
+    Every string in it is cleaned (``text.sanitise``), identities included.
+    """
+    return _clean(_to_json(page, home))
+
+
+def _to_json(page: Page, home: PageRef | None) -> dict[str, Any]:
     ref = page.ref.key
     if isinstance(page, Article):
         return {
