@@ -567,3 +567,72 @@ async def test_a_random_walk_of_keys_and_sizes_never_breaks_the_app() -> None:
             failures = [m for severity, m in app.shown if "went wrong" in m]
             assert failures == [], (seed, failures)
             assert app.screen is not None and app.is_running
+
+
+async def test_the_header_and_the_reader_always_describe_the_same_place() -> None:
+    app = sample_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await home_ready(pilot)
+        await open_index(pilot, "头条")
+        await open_article(pilot, "倒春寒来袭")
+        crumbs = str(app.browser.crumbs.path)
+        assert crumbs.startswith("首页 › 头条 › 倒春寒来袭")
+        # Home from an article: a new list, a clear reader, crumbs of the home page only.
+        await pilot.press("H")
+        await home_ready(pilot)
+        assert state(app).reader is None and state(app).reader_page is None
+        assert str(app.browser.crumbs.path) == "首页"
+        # Another index from there: its crumbs, and no article of another list beside it.
+        await open_index(pilot, "专栏")
+        assert state(app).reader is None
+        assert str(app.browser.crumbs.path) == "首页 › 专栏"
+        # Back brings the article back with its list and crumbs.
+        await pilot.press("backspace")
+        await home_ready(pilot)
+        await pilot.press("backspace")
+        await wait_for(pilot, lambda: state(app).reader_page is not None)
+        assert state(app).place.title == "头条"
+        assert str(app.browser.crumbs.path).startswith("首页 › 头条 › 倒春寒来袭")
+
+
+async def test_the_focused_pane_is_visible_in_every_theme() -> None:
+    for theme in ("textual-dark", "textual-light", "ansi-dark", "ansi-light"):
+        app = sample_app()
+        async with app.run_test(size=(120, 40)) as pilot:
+            app.theme = theme
+            await home_ready(pilot)
+            entries = app.browser.entries
+            focused = entries.render_line(0)._segments[1].style
+            app.browser.reader.focus()
+            await pilot.pause()
+            blurred = entries.render_line(0)._segments[1].style
+            assert focused != blurred, theme
+            assert app.browser.has_class("reader-focused")
+            separator = app.browser.entries.styles.border_right
+            app.browser.entries.focus()
+            await pilot.pause()
+            assert app.browser.entries.styles.border_right != separator, theme
+
+
+async def test_resizing_under_a_dialog_lands_in_the_layout_the_size_asks_for() -> None:
+    from textual.command import CommandPalette
+
+    app = sample_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await home_ready(pilot)
+        assert app.browser.has_class("narrow")
+        await pilot.press("ctrl+p")
+        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is app.browser)
+        assert not app.browser.has_class("narrow")
+        assert app.browser.reader.region.width > 0 and app.browser.entries.region.width > 0
+        await pilot.press("question_mark")
+        await pilot.pause()
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is app.browser)
+        assert app.browser.has_class("narrow")

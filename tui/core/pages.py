@@ -162,10 +162,11 @@ class PageService:
         executor, self._executor = self._executor, None
         if executor is None:
             return
+        # A parse in progress (a hostile page can take seconds) must not hold up quitting.
+        processes = list((getattr(executor, "_processes", None) or {}).values())
         with contextlib.suppress(Exception):
             executor.shutdown(wait=False, cancel_futures=True)
-        # A parse in progress (a hostile page can take seconds) must not hold up quitting.
-        for process in list(getattr(executor, "_processes", {}).values()):
+        for process in processes:
             with contextlib.suppress(Exception):
                 process.terminate()
 

@@ -1,0 +1,51 @@
+"""Rows of places, built from page models of the bundled sample (parsed for real)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tui.core.mirror import SAMPLE_HOME
+from tui.core.models import Home, Index
+from tui.core.parse import parse_page
+from tui.nav.places import RowKind, filter_rows, home_rows, index_rows
+
+SAMPLE = Path(__file__).resolve().parents[2] / "tui" / "sample"
+
+
+def _page(path: str) -> object:
+    ref = SAMPLE_HOME.with_path(path)
+    return parse_page(ref, (SAMPLE / ref.raw_path).read_text("utf-8"), SAMPLE_HOME)
+
+
+def test_home_rows_are_sections_then_their_categories() -> None:
+    home = _page("README.md")
+    assert isinstance(home, Home)
+    rows = home_rows(home)
+    assert rows[0].kind is RowKind.SECTION and not rows[0].openable
+    sections = [r for r in rows if r.kind is RowKind.SECTION]
+    assert len(sections) >= len(home.sections)
+    categories = [c for s in home.sections for c in s.categories]
+    assert [r.ref for r in rows if r.kind is RowKind.INDEX] == [
+        c.ref for c in categories if c.ref.path.startswith("indexes/")
+    ]
+
+
+def test_index_rows_keep_order_and_mark_external_entries() -> None:
+    index = _page("indexes/E头条.md")
+    assert isinstance(index, Index)
+    rows = index_rows(index)
+    assert [r.title for r in rows] == [e.title for e in index.entries]
+    for row, entry in zip(rows, index.entries, strict=True):
+        assert (row.kind is RowKind.EXTERNAL) == (entry.ref is None)
+        assert row.readable == (entry.ref is not None)
+
+
+def test_filter_keeps_matching_openable_rows() -> None:
+    home = _page("README.md")
+    assert isinstance(home, Home)
+    rows = home_rows(home)
+    assert filter_rows(rows, "") == rows
+    some = rows[1].title[:1]
+    kept = filter_rows(rows, f"  {some.upper()} ")
+    assert kept and all(r.openable and some.casefold() in r.title.casefold() for r in kept)
+    assert filter_rows(rows, "没有这种标题zzz") == []

@@ -1,0 +1,167 @@
+"""The page service and the sample fallback, over a real loopback server and a real cache.
+
+The server serves the bundled sample in the raw layout, so these run without the corpus.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FAST_POLICY
+from tests.corpus_server import CorpusServer
+from tui.core.cache import PageCache
+from tui.core.config import Options
+from tui.core.errors import MirrorError
+from tui.core.fallback import FallbackMirror
+from tui.core.library import Library
+from tui.core.mirror import SAMPLE_HOME, Mirror, MirrorKind, Origin, open_mirror, sample_mirror
+from tui.core.models import Article, Home, Index
+from tui.core.pages import PageService, parse_process
+from tui.core.source import RemoteSource
+
+SAMPLE_ROOT = Path(__file__).resolve().parents[1] / "tui" / "sample"
+ARTICLE = SAMPLE_HOME.with_path("pages/nsc413/n14200001.md")
+INDEX = SAMPLE_HOME.with_path("indexes/E头条.md")
+
+
+@pytest.fixture
+def sample_server() -> Iterator[CorpusServer]:
+    server = CorpusServer(root=SAMPLE_ROOT).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def _service(server: CorpusServer, cache: Path, **kwargs: object) -> PageService:
+    """A live mirror of the sample repository, served over loopback, with a disk cache."""
+    source = RemoteSource.from_base_url(server.base_url, policy=FAST_POLICY)
+    store, warnings = PageCache.open(cache)
+    assert store is not None and not warnings
+    mirror = Mirror(source, SAMPLE_HOME, MirrorKind.LIVE, server.base_url, cache=store)
+    return PageService(mirror, Library(None), **kwargs)  # type: ignore[arg-type]
+
+
+async def test_a_page_is_fetched_once_then_served_from_memory_and_cache(
+    sample_server: CorpusServer, tmp_path: Path
+) -> None:
+    service = _service(sample_server, tmp_path)
+    try:
+        first = await service.get(ARTICLE)
+        assert isinstance(first.page, Article) and first.origin is Origin.NETWORK
+        assert sample_server.count(ARTICLE) == 1
+        assert await service.get(ARTICLE) is first  # memory: no I/O at all
+        service.forget(ARTICLE)
+        again = await service.get(ARTICLE)
+        assert again.origin is Origin.CACHE and sample_server.count(ARTICLE) == 1
+        assert again.page == first.page
+        # The article was recorded: its tags lead back to it.
+        tag = first.page.tags[0].name
+        assert ARTICLE in [k.ref for k in service.library.related(tag, SAMPLE_HOME.repo_id)]
+        # Past the cache: revalidated with the server (the page is unchanged: a 304).
+        await service.get(ARTICLE, refresh=True)
+        assert sample_server.count(ARTICLE) == 2
+    finally:
+        await service.aclose()
+
+
+async def test_when_the_network_fails_the_cached_copy_is_shown_with_a_note(
+    sample_server: CorpusServer, tmp_path: Path
+) -> None:
+    service = _service(sample_server, tmp_path)
+    try:
+        await service.get(INDEX)
+        sample_server.stop()
+        stale = await service.get(INDEX, refresh=True)
+        assert stale.stale and isinstance(stale.page, Index)
+        assert stale.notes and stale.notes[0].startswith("Offline: showing a copy saved")
+        with pytest.raises(MirrorError):
+            await service.get(ARTICLE)  # never fetched, nothing to show
+    finally:
+        await service.aclose()
+
+
+async def test_background_parsing_in_a_process_gives_the_same_page(
+    sample_server: CorpusServer, tmp_path: Path
+) -> None:
+    service = _service(sample_server, tmp_path, background_parser=parse_process)
+    try:
+        in_process = await service.get(ARTICLE, background=True, keep=False)
+        assert service._executor is not None  # the worker process did the parse
+        here = await service.get(ARTICLE, refresh=True)
+        assert in_process.page == here.page
+    finally:
+        await service.aclose()
+    assert service._executor is None
+
+
+async def test_a_broken_worker_process_falls_back_to_threads(
+    sample_server: CorpusServer, tmp_path: Path
+) -> None:
+    def no_processes() -> object:
+        raise OSError("no processes here")
+
+    service = _service(sample_server, tmp_path, background_parser=no_processes)
+    try:
+        loaded = await service.get(ARTICLE, background=True)
+        assert isinstance(loaded.page, Article)
+    finally:
+        await service.aclose()
+
+
+async def test_no_network_and_no_cache_falls_back_to_the_sample_until_retried(
+    tmp_path: Path,
+) -> None:
+    live = open_mirror(
+        Options(mirror="http://127.0.0.1:9/", cache_dir=tmp_path), policy=FAST_POLICY
+    )
+    mirror = FallbackMirror(live, lambda: sample_mirror(None))
+    service = PageService(mirror, Library(None))
+    try:
+        # Another page failing is just a failure: only the home page falls back.
+        with pytest.raises(MirrorError):
+            await service.get(live.home.with_path("indexes/E头条.md"))
+        assert not mirror.fallen
+        loaded = await service.get(live.home)
+        assert loaded.ref == SAMPLE_HOME and isinstance(loaded.page, Home)
+        assert mirror.fallen and mirror.reason and mirror.home == SAMPLE_HOME
+        assert mirror.label == "sample (no network)"
+        assert await mirror.get(ARTICLE) is not None  # sample pages read through it
+        assert mirror.retry() == live.home and not mirror.fallen
+        assert mirror.home == live.home and mirror.label == "live"
+    finally:
+        await service.aclose()
+
+
+async def test_a_local_folder_never_falls_back(tmp_path: Path) -> None:
+    local = open_mirror(Options(mirror=str(tmp_path), cache_dir=tmp_path / "c"))
+    mirror = FallbackMirror(local, lambda: sample_mirror(None))
+    with pytest.raises(MirrorError):
+        await mirror.get(local.home)
+    assert not mirror.fallen
+    await mirror.aclose()
+
+
+async def test_closing_stops_a_parse_in_progress_at_once(
+    sample_server: CorpusServer, tmp_path: Path
+) -> None:
+    import asyncio
+    import time
+
+    service = _service(sample_server, tmp_path, background_parser=parse_process)
+    await service.get(ARTICLE, background=True, keep=False)  # the worker process is up
+    executor = service._executor
+    assert executor is not None
+    processes = list(executor._processes.values())  # type: ignore[attr-defined]
+    busy = asyncio.get_running_loop().run_in_executor(executor, time.sleep, 30)
+    await asyncio.sleep(0.2)
+    started = time.monotonic()
+    await service.aclose()
+    for process in processes:
+        process.join(timeout=2)
+        assert not process.is_alive()
+    assert time.monotonic() - started < 1.5
+    busy.cancel()
