@@ -2,7 +2,7 @@
 
 A figure is a list of samples reduced by its median (or its p95, for latencies whose tail
 is the target); ``unit`` says how to print it and which way is better: "ms" and "x" must
-stay at or under the target, rates ("/s") at or over it. A row without a target is
+stay at or under the target, rates (a unit with "/", such as "/s") at or over it. A row without a target is
 context (a floor, a part of a total) and has no verdict.
 """
 
@@ -36,7 +36,7 @@ class Row:
 
     @property
     def higher_is_better(self) -> bool:
-        return self.unit.startswith("/")
+        return "/" in self.unit
 
     @property
     def verdict(self) -> str:
@@ -51,7 +51,8 @@ class Row:
             return f"{value:.2f}x"
         if self.unit == "ms":
             return f"{value:.1f} ms"
-        return f"{value:,.0f} {self.unit.lstrip()}"
+        number = f"{value:,.0f}" if abs(value) >= 100 else f"{value:.2f}"
+        return f"{number} {self.unit.lstrip()}"
 
     @property
     def target_text(self) -> str:
@@ -75,13 +76,13 @@ class Report:
     def table(self) -> str:
         width = max(len(r.name) for r in self.rows)
         head = (
-            f"{'measure':<{width}}  {'n':>4}  {'median':>10}  {'p95':>10}  {'target':>12}  result"
+            f"{'measure':<{width}}  {'n':>4}  {'median':>13}  {'p95':>13}  {'target':>12}  result"
         )
         lines = [head, "-" * len(head)]
         for r in self.rows:
             lines.append(
-                f"{r.name:<{width}}  {len(r.samples):>4}  {r.show(r.median):>10}  "
-                f"{r.show(r.p95):>10}  {r.target_text:>12}  {r.verdict or '-':<6}"
+                f"{r.name:<{width}}  {len(r.samples):>4}  {r.show(r.median):>13}  "
+                f"{r.show(r.p95):>13}  {r.target_text:>12}  {r.verdict or '-':<6}"
                 + (f"  {r.note}" if r.note else "")
             )
         return "\n".join(lines)

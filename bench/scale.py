@@ -438,6 +438,7 @@ def publish(b: Bench, slot: int) -> tuple[synth.IndexSpec, list[synth.ArticleSpe
     index = b.plan.indexes[slot % len(b.plan.indexes)]
     fresh = synth.extra_articles(b.plan, index, slot, len(b.plan.members(index)))
     base = synth.repo_dir(b.overlay)
+    shutil.rmtree(base, ignore_errors=True)  # each run starts from the filled state alone
     (base / "indexes").mkdir(parents=True, exist_ok=True)
     (base / index.directory).mkdir(parents=True, exist_ok=True)
     (base / index.path).write_text(synth.index_text(fresh, stamp=f"{slot:08d}"), "utf-8")
@@ -515,7 +516,10 @@ async def prefetch_session(b: Bench, slot: int, *, keys: bool, related: bool) ->
             done = total if finished else last[0][0]
             if related:
                 await settle(app, pilot)
-                note = f"related rows {rows_at_start:,} -> {state(app).row_count:,}"
+                note = (
+                    f"followed {done - done0} articles; "
+                    f"related rows {rows_at_start:,} -> {state(app).row_count:,}"
+                )
     finally:
         library.close()
     rate = (done - done0) / seconds if seconds > 0 else 0.0
