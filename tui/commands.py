@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Literal, NamedTuple
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 Scope = Literal["app", "screen", "list", "reader"]
 
@@ -193,7 +193,7 @@ COMMANDS: tuple[Command, ...] = (
 )
 
 
-def bindings_for(scope: Scope) -> list[Binding]:
+def bindings_for(scope: Scope) -> list[BindingType]:
     """Bindings of one scope, straight from the command table."""
     return [
         Binding(

@@ -53,5 +53,5 @@ class HelpScreen(ModalScreen[None]):
             yield Static(Content("Keys"), id="help-title")
             yield Static(help_text(), id="help-text")
 
-    def action_dismiss(self, result: None = None) -> None:
+    async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(None)

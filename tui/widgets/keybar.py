@@ -114,7 +114,7 @@ class KeyBar(Widget, can_focus=False):
                 right.truncate(max(0, width - left.cell_length), ellipsis=True),
                 False,
             )
-        if show_palette:
+        if show_palette and palette is not None:
             spots.append((width - palette_piece.cell_length, width, palette.key))
         self._spots = spots
         gap = max(0, width - left.cell_length - right.cell_length)
