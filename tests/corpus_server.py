@@ -27,9 +27,10 @@ Fault kinds (keyword parameters in brackets):
     "error_text_200"             200 text/plain "502 Bad Gateway" (a broken proxy)
     "json_200"                   200 application/json
     "redirect_port" [port]       302 to the same host on another port
-    "gzip_bomb" [size]           200, Content-Encoding: gzip, ``size`` zero bytes once inflated
+    "gzip_bomb" [size]           200, Content-Encoding: gzip, ``size`` bytes once inflated
     "header_flood" [size]        200 with ``size`` bytes of headers (default 1 MiB)
     "not_http"                   an SSH banner instead of an HTTP reply, then close
+    "endless_chunked"            200, chunked, 64 KiB chunks until the client gives up
 ``times`` limits a fault to its first N matching requests (then the page is served normally).
 
 Also here, for faults that are not the server's: ``SocksStub`` (a SOCKS5 proxy that wants
@@ -81,6 +82,7 @@ FAULT_KINDS = frozenset(
         "gzip_bomb",
         "header_flood",
         "not_http",
+        "endless_chunked",
     }
 )
 
@@ -113,6 +115,7 @@ class CorpusServer:
     root: Path = CORPUS
     host: str = "127.0.0.1"
     port: int = 0
+    tls: tuple[Path, Path] | None = None  # (certificate, key): serve HTTPS
     requests: list[Request] = field(default_factory=list)
     _faults: dict[str | None, Fault] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -129,8 +132,14 @@ class CorpusServer:
         class Handler(_Handler):
             server_owner = owner
 
-        httpd = ThreadingHTTPServer((self.host, self.port), Handler)
+        httpd = _QuietServer((self.host, self.port), Handler)
         httpd.daemon_threads = True
+        if self.tls is not None:
+            import ssl
+
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*self.tls)
+            httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
         self.port = httpd.server_address[1]
         self._httpd = httpd
         self._thread = threading.Thread(
@@ -155,7 +164,8 @@ class CorpusServer:
 
     @property
     def base_url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        scheme = "https" if self.tls is not None else "http"
+        return f"{scheme}://{self.host}:{self.port}"
 
     def url_for(self, ref: PageRef) -> str:
         return f"{self.base_url}/{quote(ref.raw_path)}"
@@ -203,6 +213,11 @@ class CorpusServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # a client that hangs up on a fault is the point of the fault, not an error
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -355,6 +370,16 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
+        elif kind == "endless_chunked":
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain; charset=utf-8")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            chunk = b"%x\r\n%s\r\n" % (65536, b"a" * 65536)
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                self.wfile.write(chunk)
+            self.close_connection = True
         elif kind == "not_http":
             self.wfile.write(b"SSH-2.0-OpenSSH_9.6\r\n")
             self.wfile.flush()
@@ -377,9 +402,9 @@ ERROR_HTML = (
 
 @functools.cache
 def gzip_bomb(size: int) -> bytes:
-    """``size`` zero bytes, gzip-compressed in 1 MiB steps (about 1 KiB per MiB)."""
+    """``size`` bytes of ``a``, gzip-compressed in 1 MiB steps (about 1 KiB per MiB)."""
     out = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
-    block = bytes(1024 * 1024)
+    block = b"a" * (1024 * 1024)
     parts = [
         out.compress(block[: min(len(block), size - sent)]) for sent in range(0, size, len(block))
     ]
@@ -440,6 +465,88 @@ class SocksStub:
                 elif self.mode == "garbage":
                     conn.sendall(b"HTTP/1.1 400 Bad Request\r\n\r\n")
                     conn.close()
+
+
+# ---------------------------------------------------------------------- CONNECT proxy
+
+
+class ConnectProxy:
+    """A loopback HTTP proxy that only tunnels (``CONNECT``): what HTTPS goes through."""
+
+    def __init__(self) -> None:
+        self._sock = socket.create_server(("127.0.0.1", 0))
+        self.port = self._sock.getsockname()[1]
+        self.tunnels: list[str] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> ConnectProxy:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        with contextlib.suppress(OSError):
+            self._sock.close()
+        self._thread.join(timeout=2)
+
+    def _serve(self) -> None:
+        self._sock.settimeout(0.05)
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._sock.accept()
+            except (TimeoutError, OSError):
+                continue
+            threading.Thread(target=self._tunnel, args=(conn,), daemon=True).start()
+
+    def _tunnel(self, conn: socket.socket) -> None:
+        with contextlib.suppress(OSError), conn:
+            conn.settimeout(5)
+            head = b""
+            while b"\r\n\r\n" not in head and len(head) < 65536:
+                data = conn.recv(4096)
+                if not data:
+                    return
+                head += data
+            method, target, *_ = head.split(b"\r\n", 1)[0].decode().split()
+            if method != "CONNECT":
+                conn.sendall(b"HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\n\r\n")
+                return
+            self.tunnels.append(target)
+            host, _, port = target.rpartition(":")
+            with socket.create_connection((host, int(port)), timeout=5) as upstream:
+                conn.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+                pump = threading.Thread(target=_pipe, args=(upstream, conn), daemon=True)
+                pump.start()
+                _pipe(conn, upstream)
+                pump.join(timeout=5)
+
+
+def _pipe(src: socket.socket, dst: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        while data := src.recv(65536):
+            dst.sendall(data)
+    with contextlib.suppress(OSError):
+        dst.shutdown(socket.SHUT_WR)
+
+
+def make_certificate(directory: Path) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1 (a private CA, as TLS-inspecting proxies use)."""
+    cert, key = directory / "ca.pem", directory / "ca.key"
+    subprocess.run(
+        [
+            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+            "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+            "-keyout", str(key), "-out", str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    return cert, key
 
 
 # ---------------------------------------------------------------------- cache faults

@@ -355,9 +355,14 @@ async def _attempt(
                 f"{_short(url)} redirected more than {policy.max_redirects} times", url=url
             )
     except TimeoutError:
+        if via:
+            raise FetchTimeout(
+                f"no answer through the proxy {via} within {policy.attempt_timeout:g} s"
+                f" (the proxy or {_netloc(url)} is not answering)",
+                url=url,
+            ) from None
         raise FetchTimeout(
-            f"{_short(url)} was too slow{through}: no complete reply within"
-            f" {policy.attempt_timeout:g} s",
+            f"{_short(url)} was too slow: no complete reply within {policy.attempt_timeout:g} s",
             url=url,
         ) from None
     except httpx.ConnectTimeout:
@@ -371,6 +376,12 @@ async def _attempt(
     except httpx.ProxyError as exc:
         raise ProxyFailed(_proxy_reason(via or "in use", str(exc)), url=url) from None
     except httpx.ConnectError as exc:
+        if "CERTIFICATE" in str(exc) or "SSL" in str(exc):
+            raise NetworkUnavailable(
+                f"the certificate of {_netloc(url)}{through} could not be verified ({exc});"
+                " a private CA can be given with SSL_CERT_FILE or SSL_CERT_DIR",
+                url=url,
+            ) from None
         if via:
             error: MirrorError = ProxyFailed(f"the proxy {via} refused the connection", url=url)
         else:
@@ -426,7 +437,7 @@ def _protocol_reason(url: str, detail: str, through: str) -> str:
     if "message body" in lower or "incomplete" in lower:
         return f"the connection to {host}{through} broke off before the page was complete"
     if "without sending" in lower or "disconnected" in lower:
-        return f"{host}{through} closed the connection without answering"
+        return f"{host}{through} closed the connection without answering in HTTP"
     return f"the connection to {host}{through} broke off before the page was complete"
 
 
