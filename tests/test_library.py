@@ -375,6 +375,7 @@ def old_library(path: Path, entries: int) -> None:
     """A library file as versions without the title index wrote it."""
     db = sqlite3.connect(path, isolation_level=None)
     db.executescript(OLD_SCHEMA)
+    db.execute("BEGIN")
     db.execute(
         "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?)",
         (HOME.with_path("pages/p1/1.md").key, HOME.repo_id, "旧文章", "2024-03-05", "看大陆", 1.0),
@@ -393,6 +394,7 @@ def old_library(path: Path, entries: int) -> None:
         ],
     )
     db.execute("INSERT INTO reads VALUES (?, ?)", (HOME.with_path("pages/p1/1.md").key, 2.0))
+    db.execute("COMMIT")
     db.close()
 
 

@@ -564,6 +564,7 @@ class Library:
         self._write_read_state("INSERT OR REPLACE INTO reads VALUES (?, ?)", (ref.key, time.time()))
 
     def mark_unread(self, ref: PageRef) -> None:
+        """Undo :meth:`mark_read` (a reader's "keep unread"), in memory first as well."""
         with self._reads_lock:
             self._reads = self._reads - {ref.key}
         self._write_read_state("DELETE FROM reads WHERE key = ?", (ref.key,))
@@ -580,8 +581,6 @@ class Library:
         return self._reads
 
     def close(self) -> None:
-        try:
-            with self._locked() as db:
-                db.close()
-        except sqlite3.Error:
-            pass
+        """Close the file; later calls only warn, and read marks then last in memory."""
+        with suppress(sqlite3.Error), self._locked() as db:
+            db.close()
