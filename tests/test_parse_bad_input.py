@@ -6,10 +6,12 @@ import json
 import random
 import re
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tui.core.dump import dump_json, dump_text
+from tui.core.errors import BadContent
 from tui.core.models import Article, Document, Index, Page
 from tui.core.parse import MAX_CHARS, parse_page, to_json
 from tui.core.urls import PageRef
@@ -186,3 +188,55 @@ def test_generated_pages_never_raise_and_stay_clean(text: str, ref: PageRef) -> 
 def test_arbitrary_text_never_raises(text: str, ref: PageRef) -> None:
     page = parse_page(ref, text, HOME)
     check_safe(page)
+
+
+# ------------------------------------------------- the whole ``dump --json`` path (issue 9)
+
+NAME_PARTS = st.sampled_from(
+    ["a", "中文", "\u009b", "\u202e", "\u200b", "\x1b[31m", "[", "]", " ", "%2e", "?", "#", "-"]
+)
+URLISH = st.sampled_from(
+    ["http://[", "https://[::1", "http://x.y/", "https://www.epochtimes.com/gb/", "]", ":", "%"]
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    name=st.lists(NAME_PARTS, min_size=1, max_size=6).map("".join),
+    body=PAGES,
+    original=st.lists(st.one_of(URLISH, st.text(max_size=6)), max_size=5).map("".join),
+    where=st.sampled_from(["pages/p1", "indexes", ""]),
+)
+def test_dump_json_of_any_file_is_clean(name: str, body: str, original: str, where: str) -> None:
+    """A file with a hostile name and a hostile original-URL line, read and dumped as ``dump``."""
+    import tempfile
+    from pathlib import Path
+
+    from tui.core.mirror import fetch_file
+
+    text = f"### 标题\n---\n\n{body}\n原文地址（需翻墙访问）：{original}\n"
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp, "begood0513", "goodnews", "master", where)
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{name.replace('/', '_')}.md"
+        path.write_text(text, encoding="utf-8")
+        if "\0" in text:  # binary: refused as a typed failure, never parsed
+            with pytest.raises(BadContent):
+                fetch_file(path, HOME)
+            return
+        fetched = fetch_file(path, HOME)
+    page = parse_page(fetched.ref, fetched.text, HOME)
+    assert not any("could not parse" in w for w in page.warnings), page.warnings
+    check_safe(page)
+    data = json.loads(dump_json(page, HOME))
+    for s in strings(data):
+        assert not UNSAFE.search(s), repr(s)
+
+
+def test_bracket_in_original_url_is_not_a_parse_failure() -> None:
+    text = (
+        "### 标题\n---\n\n<p>第一段。</p>\n<hr/>原文地址（需翻墙访问）：http://[www.x.com/1.html\n"
+    )
+    page = parse_page(ARTICLE, text, HOME)
+    assert isinstance(page, Article), page.warnings
+    assert [b.text for b in page.blocks] == ["第一段。"]

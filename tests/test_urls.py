@@ -188,3 +188,56 @@ def test_page_urls_of_all_three_forms_agree():
     assert parse_ref("pages/p1/1020087.md?t=10261602") == ref
     assert parse_ref(ref.key) == ref
     assert parse_ref("indexes/%E7%9C%8B.md") == HOME.with_path("indexes/看.md")
+
+
+# ---------------------------------------------------------------- hostile URLs (issue 9)
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from tui.core.urls import check_segments  # noqa: E402
+
+URL_PARTS = st.sampled_from(
+    [
+        "https://github.com/", "https://raw.githubusercontent.com/", "https://cdn.jsdelivr.net/gh/",
+        "..", "%2e%2e", "%2E", ".", "/", "//", "?", "#", "%3F", "%23", "%2F", "%25", "@", "[",
+        "]", ":", "blob/", "raw/", "master", "o", "r", "x.md", "README.md", "中文", "\\", " ",
+        "%00", "~", "-",
+    ]
+)  # fmt: skip
+HREFS = st.lists(URL_PARTS, min_size=1, max_size=14).map("".join)
+
+
+def _stays_under(url: str, prefix: str) -> None:
+    import httpx
+
+    parsed = httpx.URL(url)  # what would go on the wire, dot segments normalised
+    assert parsed.raw_path.decode().startswith(prefix), (url, parsed.raw_path)
+    assert b"?" not in parsed.raw_path and not parsed.fragment, url
+
+
+@settings(max_examples=300, deadline=None)
+@given(href=HREFS, base=st.sampled_from([HOME, HOME.with_path("pages/p1/1.md"), BASIC]))
+def test_any_href_resolves_to_a_valid_ref_or_none(href: str, base: PageRef) -> None:
+    target = resolve(base, href)
+    for ref in (target.ref if target else None, parse_url(href), parse_ref(href, base)):
+        if ref is None:
+            continue
+        assert check_segments(*ref) is None, ref
+        owner, repo, name, _ = ref.quoted
+        _stays_under(ref.raw_url, f"/{owner}/{repo}/{name}/")
+        _stays_under(ref.blob_url, f"/{owner}/{repo}/blob/{name}/")
+        _stays_under(ref.cdn_url, f"/gh/{owner}/{repo}@{name}/")
+
+
+@settings(max_examples=200, deadline=None)
+@given(owner=HREFS, repo=HREFS, ref=HREFS, path=HREFS)
+def test_pageref_accepts_only_safe_segments(owner: str, repo: str, ref: str, path: str) -> None:
+    made = PageRef.checked(owner, repo, ref, path)
+    if made is None:
+        return
+    for segment in (owner, repo, ref):
+        assert segment not in (".", "..") and not set(segment) & set("/\\?#%")
+    assert ".." not in path.split("/") and not path.startswith("/")
+    _stays_under(made.raw_url, "/")
+    assert made.raw_url.count("/") == 6 + path.count("/")  # https:// host owner repo ref

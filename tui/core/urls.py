@@ -222,7 +222,10 @@ def _ref_from_url(host: str, path: str) -> PageRef | None:
 
 def parse_url(url: str) -> PageRef | None:
     """Parse a GitHub blob/raw URL or a jsDelivr URL into a PageRef; None otherwise."""
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # "https://[": not a URL at all
+        return None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return None
     return _ref_from_url(parts.hostname, unquote(parts.path))
@@ -293,7 +296,8 @@ def resolve(base: PageRef, href: str) -> Target | None:
     """Resolve ``href`` found on page ``base`` the way GitHub does, in blob space.
 
     Queries are dropped from page identities (they are cache-busters), a ``#fragment`` is
-    kept as ``anchor``. Returns None for an empty href.
+    kept as ``anchor``. Returns None for an empty href and for one that is not a URL at
+    all (``//[``: page text is untrusted, so this never raises).
     """
     href = href.strip()
     if not href:
@@ -303,8 +307,11 @@ def resolve(base: PageRef, href: str) -> Target | None:
         target = _resolve_md(base, m.group(1))
         if target is not None:
             return target
-    absolute = urljoin(base.blob_url, href)
-    parts = urlsplit(absolute)
+    try:
+        absolute = urljoin(base.blob_url, href)
+        parts = urlsplit(absolute)
+    except ValueError:
+        return None
     anchor = unquote(parts.fragment) or None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return Target(LinkKind.EXTERNAL, absolute)

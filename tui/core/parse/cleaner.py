@@ -546,6 +546,11 @@ def _cut_share_block(soup: BeautifulSoup, base: PageRef) -> str | None:
                 continue
             if host and host not in MIRROR_HOSTS and not host.endswith("gfw-breaker.win"):
                 original = u
+    if original is not None:
+        try:
+            urlsplit(original)
+        except ValueError:  # "http://[x" would fail every later use of the URL
+            original = None
     node: Tag | None = start
     while node is not None and node.name not in ("body", "html", "[document]"):
         for sib in list(node.next_siblings):
