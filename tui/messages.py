@@ -10,7 +10,7 @@ from textual.message import Message
 from tui.core.errors import MirrorError
 from tui.core.pages import Loaded
 from tui.core.urls import PageRef
-from tui.nav.places import Place, Visit
+from tui.nav.places import Place, Row, Visit
 
 Target = Literal["list", "reader"]
 
@@ -51,3 +51,15 @@ class PrefetchProgress(Message):
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, PrefetchProgress)
+
+
+@dataclass
+class RelatedLoaded(Message):
+    """A tag's related rows, from the library. ``live``: an update of the list shown
+    (prefetch learned more articles), which keeps its selection and scroll."""
+
+    request: int
+    place: Place
+    rows: list[Row]
+    restore: Visit | None = None
+    live: bool = False

@@ -437,10 +437,6 @@ class Library:
             self._warn(f"Could not read the library: {exc}")
         return found
 
-    def is_known(self, ref: PageRef) -> bool:
-        """One key of :meth:`known_keys`. To be removed once tui/app.py no longer calls it."""
-        return ref.key in self.known_keys([ref.key])
-
     # -- index entries ------------------------------------------------------------------
 
     def record_entries(self, entries: Iterable[Entry]) -> None:

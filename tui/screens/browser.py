@@ -16,7 +16,7 @@ import asyncio
 import contextlib
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -30,10 +30,10 @@ from textual.worker import Worker, WorkerState
 from tui.commands import Command, bindings_for
 from tui.core.errors import MirrorError
 from tui.core.layout import anchor_block, layout_article, layout_document, layout_message
-from tui.core.models import Article, Document, Home, Index, Link, Page
+from tui.core.models import Article, Document, Entry, Home, Index, Link, Page
 from tui.core.pages import Loaded, PageService, stale_note
 from tui.core.urls import PageRef
-from tui.messages import PageFailed, PageLoaded, PrefetchProgress
+from tui.messages import PageFailed, PageLoaded, PrefetchProgress, RelatedLoaded
 from tui.nav.history import History
 from tui.nav.places import (
     Place,
@@ -113,6 +113,7 @@ class BrowserScreen(Screen[None]):
         self._copies: dict[str, bool] = {}  # has_copy answers for rows drawn so far
         self._related_timer: Timer | None = None
         self._related_dirty = False
+        self._filled: Place | None = None  # the place whose rows the list shows
 
     # -- layout -------------------------------------------------------------------------
 
@@ -272,8 +273,7 @@ class BrowserScreen(Screen[None]):
         self.entries.set_filter(restore.filter if restore else "")
         self._update_crumbs()
         if place.kind is PlaceKind.RELATED:
-            self._next("list")
-            self._show_related(restore)
+            self._show_related(self._next("list"), restore)
             return
         assert place.ref is not None
         request = self._next("list")
@@ -387,6 +387,7 @@ class BrowserScreen(Screen[None]):
     def _fill(self, rows: list[Row], restore: Visit | None, default: int | None = None) -> None:
         entries = self.entries
         self.rows = rows
+        self._filled = self.place
         shown = filter_rows(rows, entries.filter_query)
         highlight = restore.selection if restore else default
         entries.show_items(shown, highlight)
@@ -407,26 +408,47 @@ class BrowserScreen(Screen[None]):
             message = "This list is empty."
         entries.set_message(message)
 
-    def _show_related(self, restore: Visit | None) -> None:
+    def _show_related(self, request: int, restore: Visit | None, live: bool = False) -> None:
+        """Ask the library for the tag's articles (off the event loop: a tag may have
+        thousands); ``live`` keeps the selection and scroll of the list shown."""
         place = self.place
         assert place.tag is not None
-        known = self.library.related(place.tag, self.service.home.repo_id, self.related_origin)
-        rows = related_rows(known)
-        self._set_list_title(place.title, f"{len(rows)} related")
+        self._query_related(request, place, self.related_origin, restore, live)
+
+    @work(group="related", exclusive=True, exit_on_error=False)
+    async def _query_related(
+        self,
+        request: int,
+        place: Place,
+        origin: PageRef | None,
+        restore: Visit | None,
+        live: bool,
+    ) -> None:
+        assert place.tag is not None
+        known = await asyncio.to_thread(
+            self.library.related, place.tag, self.service.home.repo_id, origin
+        )
+        self.post_message(RelatedLoaded(request, place, related_rows(known), restore, live))
+
+    @on(RelatedLoaded)
+    def _related_loaded(self, message: RelatedLoaded) -> None:
+        if not self._current("list", message.request) or message.place != self.place:
+            return
+        rows, restore = message.rows, message.restore
+        self._set_list_title(self.place.title, f"{len(rows)} related")
         entries = self.entries
-        if restore is None and entries.items and entries.current is not None:
+        live = message.live and self._filled == self.place
+        if live and entries.current is not None:
             # A live update: keep the highlighted article and the scroll where they are.
             current = entries.current
             shown = filter_rows(rows, entries.filter_query)
             keep = next((i for i, r in enumerate(shown) if r.ref == current.ref), None)
-            restore = Visit(place, keep, entries.scroll_y, entries.filter_query)
+            restore = Visit(self.place, keep, entries.scroll_y, entries.filter_query)
         self._fill(rows, restore)
 
     def _learn_index(self, index: Index) -> None:
-        self.library.record_entries(index.entries)
-        refs = [e.ref for e in index.entries if e.ref is not None]
-        if self.prefetch_enabled and refs:
-            self._prefetch(refs)
+        """Remember the index's entries and fetch its articles in the background."""
+        self._prefetch(index.entries, self.prefetch_enabled)
 
     # -- offline fallback -----------------------------------------------------------------
 
@@ -764,7 +786,7 @@ class BrowserScreen(Screen[None]):
                 return
         place = self.place
         if place.kind is PlaceKind.RELATED:
-            self._show_related(None)
+            self._show_related(self._next("list"), None)
             return
         if place.ref is not None:
             self.service.forget(place.ref)
@@ -835,16 +857,20 @@ class BrowserScreen(Screen[None]):
 
     # -- prefetch -------------------------------------------------------------------------
 
-    def _todo(self, refs: Iterable[PageRef]) -> list[PageRef]:
-        """Entries not yet parsed into the library or not in the cache (run in a thread)."""
-        unique = list(dict.fromkeys(refs))
+    def _todo(self, entries: list[Entry], fetch: bool) -> list[PageRef]:
+        """Record the entries; those not yet parsed into the library or not in the cache
+        are to be fetched (run in a thread: an index may list 15,000)."""
+        self.library.record_entries(entries)
+        if not fetch:
+            return []
+        unique = list(dict.fromkeys(e.ref for e in entries if e.ref is not None))
         known = self.library.known_keys(r.key for r in unique)
         mirror = self.service.mirror
         return [r for r in unique if r.key not in known or not mirror.has_copy(r)]
 
     @work(group="prefetch", exclusive=True, exit_on_error=False)
-    async def _prefetch(self, refs: list[PageRef]) -> None:
-        todo = await asyncio.to_thread(self._todo, refs)
+    async def _prefetch(self, entries: list[Entry], fetch: bool) -> None:
+        todo = await asyncio.to_thread(self._todo, entries, fetch)
         total = len(todo)
         if not total:
             return
@@ -884,4 +910,4 @@ class BrowserScreen(Screen[None]):
         self._related_timer = None
         if self._related_dirty and self.place.kind is PlaceKind.RELATED:
             self._related_dirty = False
-            self._show_related(None)
+            self._show_related(self._requests["list"], None, live=True)
