@@ -12,6 +12,7 @@ import subprocess
 import sys
 
 import tui.core
+import tui.nav
 from tests.corpus import CORPUS, ROOT, pages
 
 FORBIDDEN = ("textual",)
@@ -36,15 +37,20 @@ def _forbidden(modules: set[str]) -> set[str]:
 
 
 def core_modules() -> list[str]:
+    """Every module of the headless packages: the core and the navigation core."""
     return sorted(
-        info.name for info in pkgutil.walk_packages(tui.core.__path__, prefix="tui.core.")
+        info.name
+        for package in (tui.core, tui.nav)
+        for info in pkgutil.walk_packages(package.__path__, prefix=f"{package.__name__}.")
     )
 
 
 def test_core_modules_are_listed():
     names = core_modules()
-    for required in ("urls", "errors", "fetch", "source", "cache", "config", "mirror"):
+    for required in ("urls", "errors", "fetch", "source", "cache", "config", "mirror", "pages"):
         assert f"tui.core.{required}" in names
+    for required in ("history", "places", "router"):
+        assert f"tui.nav.{required}" in names
 
 
 def test_importing_every_core_module_skips_textual():
