@@ -57,7 +57,7 @@ from tui.core.errors import (
 from tui.core.fetch import FetchPolicy, fetch_text, make_client, ssl_context
 from tui.core.kinds import PageKind
 from tui.core.mirror import Origin, open_mirror
-from tui.core.models import Index
+from tui.core.models import Article, Index
 from tui.core.parse import parse_page, to_json
 from tui.core.source import BaseURL, RemoteSource
 from tui.core.urls import DEFAULT_HOME, PageRef, parse_url, resolve
@@ -349,7 +349,7 @@ async def test_f03_a_stuck_read_is_cut_at_the_bound(tmp_path):
             time.sleep(0.01)
         return None
 
-    cache.load = stuck  # type: ignore[method-assign] - a disk that stops answering
+    cache.load = stuck  # type: ignore[method-assign]  # a disk that stops answering
     with Within(0.8), pytest.raises(CacheBusy):
         await cache.aload(ARTICLE)
     loop.call_soon(release.set)
@@ -396,7 +396,7 @@ def test_f05_bracket_in_original_url_keeps_the_article():
         good = parse_page(page.ref, text)
         with Within(bound(5)):
             hurt = parse_page(page.ref, text.replace(m.group(1), "http://[www.example.com/x", 1))
-        assert type(hurt) is type(good), hurt.warnings
+        assert isinstance(good, Article) and isinstance(hurt, Article), hurt.warnings
         assert hurt.title == good.title
         assert [b.text for b in hurt.blocks] == [b.text for b in good.blocks]
         if found >= 5:

@@ -392,7 +392,8 @@ class PageCache:
         except TimeoutError:
             raise CacheBusy(_busy(self.timeout)) from None
 
-    def _damaged(self, ref: PageRef, why: str, warnings: list[str] | None) -> None:
+    def _damaged(self, ref: PageRef, why: str, warnings: list[str] | None) -> CachedPage | None:
+        """Drop the entry and answer a miss: the page is refetched and stored again."""
         self._discard(ref)
         if warnings is not None:
             warnings.append(f"a damaged cache entry for {ref.key} was dropped ({why})")

@@ -138,11 +138,12 @@ def proxy_for(url: str, explicit: str | None = None, *, trust_env: bool = True) 
     """
     proxy = explicit
     if proxy is None and trust_env:
-        from urllib.request import getproxies_environment, proxy_bypass_environment
+        import urllib.request
 
-        found = getproxies_environment()
+        found = urllib.request.getproxies_environment()
         parts = urlsplit(url)
-        if parts.hostname and proxy_bypass_environment(parts.hostname, found):
+        bypass = getattr(urllib.request, "proxy_bypass_environment", None)  # not in typeshed
+        if parts.hostname and bypass is not None and bypass(parts.hostname, found):
             return None
         proxy = found.get(parts.scheme) or found.get("all")
     if not proxy:
