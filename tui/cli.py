@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
-import json
 import re
 import shutil
 import sys
@@ -20,8 +19,8 @@ from pathlib import Path
 from tui import __version__
 from tui.core.config import DEFAULT_CACHE_SIZE, Options, check_proxy, parse_mirror_spec
 from tui.core.errors import MirrorError
-from tui.core.mirror import Fetched, fetch_file, open_mirror
-from tui.core.urls import PageRef, parse_ref, parse_url
+from tui.core.mirror import fetch_file, open_mirror
+from tui.core.urls import parse_ref, parse_url
 
 PROG = "goodnews-tui"
 EXIT_OK, EXIT_USAGE, EXIT_NOT_FOUND, EXIT_FAILURE = 0, 2, 3, 4
@@ -41,21 +40,6 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         # argparse prints usage plus message and exits; we want one line and our exit code.
         raise UsageError(message)
-
-
-def format_dump(fetched: Fetched, home: PageRef, *, as_json: bool, width: int) -> str:
-    """What ``dump`` prints for one page (the single place the output format lives).
-
-    The cleaned page as wrapped text, or its JSON form; ``home`` lets links print relative
-    to the mirror, ``width`` wraps text. Kept as one function so the format has one owner.
-    """
-    from tui.core.dump import dump_text
-    from tui.core.parse import parse_page, to_json
-
-    page = parse_page(fetched.ref, fetched.text, home)
-    if as_json:
-        return json.dumps(to_json(page, home), ensure_ascii=False, indent=2)
-    return dump_text(page, home, width)
 
 
 def terminal_safe(text: str) -> str:
@@ -215,7 +199,9 @@ async def _dump(args: argparse.Namespace, options: Options) -> int:
     width = args.width or shutil.get_terminal_size((100, 24)).columns
     if width <= 0:
         raise UsageError("--width must be positive")
-    out = format_dump(fetched, mirror.home, as_json=args.as_json, width=width)
+    from tui.core.dump import render_dump
+
+    out = render_dump(fetched.ref, fetched.text, mirror.home, as_json=args.as_json, width=width)
     _write(out if args.as_json else terminal_safe(out))
     return EXIT_OK
 

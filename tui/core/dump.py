@@ -9,66 +9,23 @@ from __future__ import annotations
 
 import json
 
-from tui.core.models import (
-    Article,
-    Block,
-    BlockType,
-    Document,
-    Home,
-    Index,
-    Link,
-    Page,
-)
+from tui.core.layout import PLAIN, Layout, layout_body, layout_head, tag_numbers
+from tui.core.models import Article, Document, Home, Index, Link, Page
+from tui.core.parse import parse_page
 from tui.core.parse.jsonout import to_json
-from tui.core.text import cell_width, sanitise, wrap
+from tui.core.text import cell_width, sanitise, wrap_runs
 from tui.core.urls import PageRef
 
 __all__ = ["dump_json", "dump_text", "render_dump"]
 
 
-def _inline(block: Block) -> str:
-    """Block text with ``[n]`` before each link or tag, the way lynx numbers references."""
-    out: list[str] = []
-    last: int | None = None
-    for span in block.spans:
-        if span.link is not None and span.link != last:
-            out.append(f"[{span.link}]")
-        last = span.link
-        out.append(span.text)
-    return "".join(out)
-
-
 def _para(text: str, width: int, first: str = "", rest: str | None = None) -> list[str]:
+    """``text`` wrapped with a hanging label (``rest`` defaults to ``first`` again)."""
+    if not text.strip():
+        return []
     rest = first if rest is None else rest
-    inner = max(10, width - max(cell_width(first), cell_width(rest)))
-    lines = wrap(text, inner)
-    return [(first if i == 0 else rest) + line for i, line in enumerate(lines)]
-
-
-def _blocks(blocks: list[Block], width: int) -> list[str]:
-    out: list[str] = []
-    for block in blocks:
-        text = _inline(block)
-        if block.type is BlockType.HEADING:
-            lines = _para(text, width)
-            if not lines:
-                continue
-            out.append("")
-            out.extend(lines)
-            out.append("-" * min(width, max(cell_width(line) for line in lines)))
-        elif block.type is BlockType.IMAGE:
-            label = "[图片] "
-            out.append("")
-            out.extend(_para(text or (block.src or ""), width, label, " " * len(label)))
-        elif block.type is BlockType.QUOTE:
-            out.append("")
-            out.extend(_para(text, width, "  > "))
-        elif block.type is BlockType.LIST_ITEM:
-            out.extend(_para(text, width, "  * ", "    "))
-        else:
-            out.append("")
-            out.extend(_para(text, width))
-    return out
+    lines = wrap_runs([(text, "", None)], width, first, rest=rest, hang=False)
+    return ["".join(run[0] for run in line) for line in lines]
 
 
 def _links(links: list[Link], width: int) -> list[str]:
@@ -89,28 +46,23 @@ def _warnings(warnings: list[str]) -> list[str]:
     return ["", "Warnings:", *(f"  ! {w}" for w in warnings)]
 
 
+def _ruled(head: list[str], width: int) -> list[str]:
+    """A title block underlined with ``=`` as wide as its widest line."""
+    return [*head, "=" * min(width, max([cell_width(line) for line in head] or [1]))]
+
+
+def _body(page: Article | Document, width: int) -> list[str]:
+    """The reader's own layout of the body (``PLAIN`` marks), as plain lines."""
+    body: Layout = layout_body(page, width, PLAIN)
+    return ["", *body.text()] if body.lines else []
+
+
 def _article(page: Article, width: int) -> list[str]:
-    out = _para(page.title, width)
-    meta = [
-        x
-        for x in (
-            page.source,
-            page.published.isoformat() if page.published else None,
-            page.category.title if page.category else None,
-        )
-        if x
-    ]
-    if meta:
-        out.append(" · ".join(meta))
-    out.append("=" * min(width, max([cell_width(line) for line in out] or [1])))
-    if page.lead_image is not None:
-        out.append("")
-        cap = page.lead_image.caption or page.lead_image.alt or page.lead_image.src
-        out.extend(_para(cap, width, "[图片] ", "       "))
-    out.extend(_blocks(page.blocks, width))
+    out = _ruled(layout_head(page, width, PLAIN).text(), width)
+    out += _body(page, width)
     if page.tags:
         out += ["", "Tags:"]
-        numbers = {link.url: link.n for link in page.links if link.kind.value == "tag"}
+        numbers = tag_numbers(page)
         for tag in page.tags:
             n = numbers.get(tag.url)
             out.extend(_para(f"{tag.name}" + (f" [{n}]" if n else ""), width, "   # ", "     "))
@@ -152,11 +104,8 @@ def _home(page: Home, width: int, home: PageRef | None) -> list[str]:
 
 
 def _document(page: Document, width: int) -> list[str]:
-    out: list[str] = []
-    if page.title:
-        out += _para(page.title, width)
-        out.append("=" * min(width, cell_width(page.title)))
-    out += _blocks(page.blocks, width)
+    out = _ruled(_para(page.title, width), width) if page.title else []
+    out += _body(page, width)
     out += _links(page.links, width)
     return out + _warnings(page.warnings)
 
@@ -182,5 +131,13 @@ def dump_json(page: Page, home: PageRef | None = None) -> str:
     return json.dumps(to_json(page, home), ensure_ascii=False, indent=2) + "\n"
 
 
-def render_dump(page: Page, home: PageRef | None, *, as_json: bool, width: int = 80) -> str:
+def render_dump(
+    ref: PageRef, text: str, home: PageRef | None, *, as_json: bool, width: int = 80
+) -> str:
+    """What ``goodnews-tui dump`` prints for one page: the one place its output is made.
+
+    The page is parsed and cleaned, then printed as wrapped text (``width`` cells) or as
+    JSON; ``home`` lets page targets print relative to the mirror.
+    """
+    page = parse_page(ref, text, home)
     return dump_json(page, home) if as_json else dump_text(page, home, width)

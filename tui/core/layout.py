@@ -1,167 +1,60 @@
-"""Lay out a cleaned page as wrapped, styled lines for the reader.
+"""Lay out a cleaned page as wrapped, styled lines: the one renderer of the reader and ``dump``.
 
 Headless on purpose: the reader widget only turns these lines into strips, so wrapping (the
-costly part for a 2,000-paragraph article) is testable and measurable without a terminal.
-Wrapping is CJK-aware: CJK text breaks between any two characters, Latin text at spaces, and
-closing full-width punctuation is kept off the start of a line by letting it hang.
+costly part for a 2,000-paragraph article) is testable and measurable without a terminal,
+and ``dump`` prints the same lines as plain text (``Marks`` says how each shows what colour
+cannot). Wrapping is ``text.wrap_runs``, the one wrap engine.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache
+from typing import NamedTuple
 
 from tui.core.models import Article, Block, BlockType, Document, Span, SpanKind
-from tui.core.text import cell_width as text_width
-from tui.core.text import char_width, is_wide
+from tui.core.text import NO_LINE_END, NO_LINE_START, Line, Run, cell_width, wrap_runs
 
-# A styled run of one line: (text, role, link number or None).
-Run = tuple[str, str, int | None]
-Line = tuple[Run, ...]
-
-NO_LINE_START = frozenset("，。、；：？！）」』】》〉”’・…—,.;:?!)]}%")
-OPEN_PUNCT = frozenset("（「『【《〈“‘([{")
-
-
-_WIDE = (
-    "\u2e80-\u303e\u3041-\u3096\u309b-\u3247\u3250-\u33ff\u3400-\u4dbf\u4e00-\u9fff"
-    "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff01-\uff60\uffe0-\uffe6"
-)
-# Break opportunities: a space, a run of characters that are all two cells wide (CJK text
-# breaks between any two of them), or a word of anything else.
-
-
-@cache
-def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """(tokens, wide start), compiled on first use: the large classes cost start-up 4 ms."""
-    return re.compile(f"[ \t]|[{_WIDE}]+|[^ \t{_WIDE}]+"), re.compile(f"[{_WIDE}]")
+__all__ = [
+    "NO_LINE_END",
+    "NO_LINE_START",
+    "PLAIN",
+    "READER",
+    "Layout",
+    "Line",
+    "Marks",
+    "Run",
+    "anchor_block",
+    "layout_article",
+    "layout_body",
+    "layout_document",
+    "layout_head",
+    "layout_message",
+    "stale_note",
+    "tag_numbers",
+    "wrap_runs",
+]
 
 
-def _tokens(text: str) -> Iterable[str]:
-    """Spaces, runs of wide characters, and words (split further if they hide wide chars)."""
-    token_re, wide_re = _patterns()
-    for token in token_re.findall(text):
-        if token.isascii() or wide_re.match(token):
-            yield token
-            continue
-        # A word with rarer wide characters (emoji…): each of those is its own token.
-        word: list[str] = []
-        for ch in token:
-            if is_wide(ch):
-                if word:
-                    yield "".join(word)
-                    word.clear()
-                yield ch
-            else:
-                word.append(ch)
-        if word:
-            yield "".join(word)
+class Marks(NamedTuple):
+    """What a layout writes in characters: the reader also has colour, ``dump`` has only text.
 
-
-def wrap_runs(
-    runs: Sequence[tuple[str, str, int | None]], width: int, indent: str = ""
-) -> list[Line]:
-    """Greedy wrap of styled runs into lines at most ``width`` cells (punctuation may hang).
-
-    Runs of wide characters are placed a line's worth at a time rather than character by
-    character: this is the reader's hot path for long CJK articles.
+    Everything else (what is shown, in what order, numbered how, wrapped how) is the same
+    for both, so the reader and ``dump`` cannot drift apart.
     """
-    width = max(width, 4)
-    wide_start = _patterns()[1].match
-    lines: list[Line] = []
-    current: list[Run] = [(indent, "body", None)] if indent else []
-    used = text_width(indent)
-    cont_indent = " " * used if indent else ""
-    ci = len(cont_indent)
-    parts: list[str] = []  # text of the current run not yet flushed
-    pending_style: tuple[str, int | None] = ("body", None)
 
-    def flush() -> None:
-        if parts:
-            current.append(("".join(parts), pending_style[0], pending_style[1]))
-            parts.clear()
+    image: tuple[str, str]  # prefix of a caption's first line, and of the lines after it
+    quote: tuple[str, str]
+    item: tuple[str, str]
+    marker_first: bool  # ``[n]`` before a link's text (lynx) rather than after it
+    hang: bool  # closing punctuation may hang past the width (the reader keeps a margin)
+    src_fallback: bool  # an image without a caption shows its address
+    rule: str  # the character that underlines headings ("" for none)
 
-    def newline() -> None:
-        nonlocal current, used
-        flush()
-        # Trailing spaces are dropped so lines end cleanly.
-        while current and current[-1][0].endswith(" "):
-            text, role, link = current[-1]
-            stripped = text.rstrip(" ")
-            if stripped:
-                current[-1] = (stripped, role, link)
-                break
-            current.pop()
-        lines.append(tuple(current))
-        current = [(cont_indent, "body", None)] if cont_indent else []
-        used = ci
 
-    for text, role, link in runs:
-        if not text:
-            continue
-        flush()
-        pending_style = (role, link)
-        for token in _tokens(text):
-            if token == " " or token == "\t":
-                if used == ci and lines:
-                    continue  # no leading space on a continuation line
-                if used + 1 > width:
-                    newline()
-                    continue
-                parts.append(" ")
-                used += 1
-                continue
-            if wide_start(token):
-                i, size = 0, len(token)
-                while i < size:
-                    fit = (width - used) // 2
-                    if fit > 0:
-                        take = min(fit, size - i)
-                        parts.append(token[i : i + take])
-                        used += 2 * take
-                        i += take
-                        continue
-                    ch = token[i]
-                    if ch in NO_LINE_START and used > ci:
-                        pass  # hang closing punctuation rather than start a line with it
-                    elif width - ci < 2:
-                        if used + 2 > width:
-                            newline()
-                    elif used > ci:
-                        newline()
-                    parts.append(ch)
-                    used += 2
-                    i += 1
-                continue
-            w = len(token) if token.isascii() else text_width(token)
-            if used + w <= width:
-                parts.append(token)
-                used += w
-                continue
-            if w <= 2 and token in NO_LINE_START and used > ci:
-                parts.append(token)  # hang closing punctuation
-                used += w
-                continue
-            if w > width - ci:
-                # A word longer than a line: break it by characters.
-                for ch in token:
-                    cw = char_width(ch)
-                    if used + cw > width:
-                        newline()
-                    parts.append(ch)
-                    used += cw
-                continue
-            if used > ci:
-                newline()
-            parts.append(token)
-            used += w
-    flush()
-    if current and any(run[0].strip() for run in current):
-        newline()
-    return lines
+READER = Marks(("[图] ", ""), ("│ ", "  "), ("• ", "  "), False, True, False, "")
+PLAIN = Marks(("[图片] ", "       "), ("  > ", "  > "), ("  * ", "    "), True, False, True, "-")
 
 
 @dataclass(slots=True)
@@ -184,6 +77,23 @@ class Layout:
         if self.lines and self.lines[-1]:
             self.lines.append(())
 
+    def extend(self, other: Layout) -> None:
+        """Append ``other``'s lines, keeping the first line of each link and block."""
+        base = len(self.lines)
+        if other.lines and not other.lines[0] and (not self.lines or not self.lines[-1]):
+            other_lines, skip = other.lines[1:], 1  # no double blank where the two meet
+        else:
+            other_lines, skip = other.lines, 0
+        for n, line in other.link_lines.items():
+            self.link_lines.setdefault(n, base + line - skip)
+        for i, line in other.block_lines.items():
+            self.block_lines[i] = base + line - skip
+        self.lines.extend(other_lines)
+
+    def text(self) -> list[str]:
+        """The lines as plain text, trailing spaces dropped (what ``dump`` prints)."""
+        return ["".join(run[0] for run in line).rstrip() for line in self.lines]
+
 
 ROLE_BY_SPAN = {
     SpanKind.TEXT: "body",
@@ -193,31 +103,61 @@ ROLE_BY_SPAN = {
 }
 
 
-def _span_runs(spans: Iterable[Span], base: str = "body") -> list[Run]:
+def _span_runs(spans: Sequence[Span], base: str, marks: Marks) -> list[Run]:
+    """Runs of a block's spans with ``[n]`` once per link: before its text or after it."""
+    if len(spans) == 1 and spans[0].link is None:  # most paragraphs: one plain run
+        role = ROLE_BY_SPAN.get(spans[0].kind, "body")
+        if role in ("body", "emph") and base != "body":
+            role = base if role == "body" else role
+        return [(spans[0].text, role, None)]
     runs: list[Run] = []
-    for span in spans:
+    last: int | None = None
+    for i, span in enumerate(spans):
         role = ROLE_BY_SPAN.get(span.kind, "body")
         if role in ("body", "emph") and base != "body":
             role = base if role == "body" else role
-        runs.append((span.text, role, span.link))
-        if span.link is not None:
-            runs.append((f"[{span.link}]", "marker", span.link))
+        link = span.link
+        if link is None:
+            runs.append((span.text, role, None))
+        elif marks.marker_first:
+            # One run, so that the marker wraps with the first characters of its text.
+            text = span.text if link == last else f"[{link}]{span.text}"
+            runs.append((text, role, link))
+        else:
+            runs.append((span.text, role, link))
+            if i + 1 == len(spans) or spans[i + 1].link != link:
+                runs.append((f"[{link}]", "marker", link))
+        last = link
     return runs
 
 
-def _block_lines(block: Block, width: int) -> list[Line]:
+def _block_lines(block: Block, width: int, marks: Marks) -> list[Line]:
+    hang = marks.hang
+    if block.type is BlockType.PARAGRAPH:  # first: nearly every block is one
+        return wrap_runs(_span_runs(block.spans, "body", marks), width, hang=hang)
     if block.type is BlockType.HEADING:
-        return wrap_runs(_span_runs(block.spans, "heading"), width)
+        return wrap_runs(_span_runs(block.spans, "heading", marks), width, hang=hang)
     if block.type is BlockType.IMAGE:
-        caption = block.text.strip()
-        if not caption:
-            return [((("[图]", "caption", None)),)]
-        return wrap_runs([("[图] ", "caption", None), *_span_runs(block.spans, "caption")], width)
+        first, rest = marks.image
+        runs = _span_runs(block.spans, "caption", marks)
+        if not block.text.strip():
+            if not (marks.src_fallback and block.src):
+                return [((first.rstrip(), "caption", None),)]
+            runs = [(block.src, "caption", None)]
+        return wrap_runs(runs, width, first, rest=rest, indent_role="caption", hang=hang)
     if block.type is BlockType.QUOTE:
-        return wrap_runs(_span_runs(block.spans, "quote"), width, indent="│ ")
+        first, rest = marks.quote
+        runs = _span_runs(block.spans, "quote", marks)
+        return wrap_runs(runs, width, first, rest=rest, hang=hang)
     if block.type is BlockType.LIST_ITEM:
-        return wrap_runs(_span_runs(block.spans), width, indent="• ")
-    return wrap_runs(_span_runs(block.spans), width)
+        first, rest = marks.item
+        return wrap_runs(_span_runs(block.spans, "body", marks), width, first, rest=rest, hang=hang)
+    return wrap_runs(_span_runs(block.spans, "body", marks), width, hang=hang)
+
+
+def tag_numbers(article: Article) -> dict[str, int]:
+    """The link number of each tag, by URL: tags are listed apart from where they occur."""
+    return {link.url: link.n for link in article.links if link.kind == "tag"}
 
 
 def _age(when: datetime, now: datetime) -> str:
@@ -235,25 +175,43 @@ def stale_note(fetched_at: datetime, now: datetime) -> str:
     return f"Offline: showing a copy saved {_age(fetched_at, now)}. Press r to retry."
 
 
-def layout_article(article: Article, width: int, notes: Sequence[str] = ()) -> Layout:
-    """The reader's view of an article: title, metadata, lead image, body, tags, source."""
+def layout_head(article: Article, width: int, marks: Marks = READER) -> Layout:
+    """Title and metadata line (source · date · category)."""
     out = Layout(width)
-    out.add(wrap_runs([(article.title or "(untitled)", "title", None)], width))
+    out.add(wrap_runs([(article.title or "(untitled)", "title", None)], width, hang=marks.hang))
     meta = [part for part in (article.source, _date(article), _category(article)) if part]
     if meta:
-        out.add(wrap_runs([(" · ".join(meta), "meta", None)], width))
+        out.add(wrap_runs([(" · ".join(meta), "meta", None)], width, hang=marks.hang))
+    return out
+
+
+def layout_body(page: Article | Document, width: int, marks: Marks = READER) -> Layout:
+    """The lead image's caption (articles) and the body blocks, numbered and wrapped."""
+    out = Layout(width)
+    lead = page.lead_image if isinstance(page, Article) else None
+    if lead is not None:
+        caption = lead.caption or lead.alt or (lead.src if marks.src_fallback else "")
+        if caption:
+            first, rest = marks.image
+            runs: list[Run] = [(caption, "caption", None)]
+            out.add(
+                wrap_runs(runs, width, first, rest=rest, indent_role="caption", hang=marks.hang)
+            )
+    _add_blocks(out, page.blocks, width, marks)
+    return out
+
+
+def layout_article(article: Article, width: int, notes: Sequence[str] = ()) -> Layout:
+    """The reader's view of an article: title, metadata, lead image, body, tags, source."""
+    out = layout_head(article, width)
     for note in notes:
         out.add(wrap_runs([(note, "warning", None)], width))
     out.blank()
-    if article.lead_image is not None and (article.lead_image.caption or article.lead_image.alt):
-        caption = article.lead_image.caption or article.lead_image.alt
-        out.add(wrap_runs([("[图] ", "caption", None), (caption, "caption", None)], width))
-        out.blank()
-    _add_blocks(out, article.blocks, width)
+    out.extend(layout_body(article, width))
     if article.tags:
         out.blank()
         runs: list[Run] = [("标签 ", "meta", None)]
-        numbers = {link.url: link.n for link in article.links if link.kind == "tag"}
+        numbers = tag_numbers(article)
         for i, tag in enumerate(article.tags):
             n = numbers.get(tag.url)
             if i:
@@ -281,7 +239,7 @@ def layout_document(doc: Document, width: int, notes: Sequence[str] = ()) -> Lay
     for note in notes:
         out.add(wrap_runs([(note, "warning", None)], width))
     out.blank()
-    _add_blocks(out, doc.blocks, width)
+    out.extend(layout_body(doc, width))
     return out
 
 
@@ -295,15 +253,20 @@ def layout_message(title: str, lines: Sequence[str], width: int, role: str = "er
     return out
 
 
-def _add_blocks(out: Layout, blocks: Iterable[Block], width: int) -> None:
+def _add_blocks(out: Layout, blocks: Iterable[Block], width: int, marks: Marks) -> None:
     previous: BlockType | None = None
+    rule = marks.rule
     for i, block in enumerate(blocks):
         if not block.text.strip() and block.type is not BlockType.IMAGE:
             continue
         if not (block.type is BlockType.LIST_ITEM and previous is BlockType.LIST_ITEM):
             out.blank()
         out.block_lines[i] = len(out.lines)
-        out.add(_block_lines(block, width))
+        lines = _block_lines(block, width, marks)
+        out.add(lines)
+        if rule and block.type is BlockType.HEADING and lines:
+            longest = max(cell_width("".join(run[0] for run in line)) for line in lines)
+            out.add([((rule * min(width, longest), "rule", None),)])
         previous = block.type
 
 

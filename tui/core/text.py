@@ -4,13 +4,16 @@ Mirror pages are prettified HTML, so every inline element sits on its own indent
 Joining those soft breaks the way a browser would for Latin text puts stray spaces between
 Chinese characters; these helpers join them the way a Chinese reader expects. Widths are
 terminal cells (wide CJK characters take two), computed without Rich so that the headless
-core stays importable without the UI.
+core stays importable without the UI. ``wrap_runs`` is the one wrap engine and
+``NO_LINE_START``/``NO_LINE_END`` the one line-breaking table: the reader's layout and
+``dump`` both wrap with them, so the two never break a line differently by accident.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from functools import cache
 
 __all__ = [
@@ -20,8 +23,14 @@ __all__ = [
     "join_soft_breaks",
     "join_whitespace",
     "normalise_space",
+    "NO_LINE_END",
+    "NO_LINE_START",
+    "Line",
+    "Run",
+    "one_line",
     "sanitise",
     "wrap",
+    "wrap_runs",
 ]
 
 # C0 (except \t and \n), DEL, C1, zero-width characters, bidi embeddings/overrides/isolates,
@@ -39,8 +48,20 @@ _WS_NO_IDEO = re.compile(r"[ \t\n\r\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f]+")
 # no space is wanted next to it when a soft break is joined.
 _CJK_PUNCT = frozenset("“”‘’·…—―‧・•")
 
-# Characters that should not begin a wrapped line (closing brackets and stops).
-_NO_LINE_START = frozenset("，。、；：？！）》」』】〕〉”’…·・％,.;:?!)]}")
+# The one line-breaking table (kinsoku) for the reader and ``dump``: closing brackets, stops
+# and marks that may not begin a line, and opening brackets and quotes that may not end one.
+NO_LINE_START = frozenset("，。、；：？！）》」』】〕〉”’…·・％—,.;:?!)]}%")
+NO_LINE_END = frozenset("（《「『【〔〈“‘([{")
+
+# A styled run of one line: (text, role, link number or None); a line is a tuple of runs.
+Run = tuple[str, str, int | None]
+Line = tuple[Run, ...]
+
+# Characters two cells wide that CJK text breaks between (a run of them is one token).
+_WIDE = (
+    "\u2e80-\u303e\u3041-\u3096\u309b-\u3247\u3250-\u33ff\u3400-\u4dbf\u4e00-\u9fff"
+    "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff01-\uff60\uffe0-\uffe6"
+)
 
 
 def sanitise(text: str) -> str:
@@ -131,74 +152,224 @@ def normalise_space(text: str) -> str:
 
 
 @cache
-def _token() -> re.Pattern[str]:
-    """Compiled on first use: only ``dump`` wraps with it, and compiling costs start-up 3 ms."""
-    return re.compile(r"\[\d+\](?:[^\s\u1100-\U0010ffff]+|\S)|\s+|[^\s\u1100-\U0010ffff]+|.", re.S)
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """(tokens, glued tokens, wide start, rare), compiled on first use: they cost 4 ms.
+
+    Break opportunities: a space, a run of wide characters (CJK text breaks between any two
+    of them), or a word of anything else. In glued tokens a link marker ``[n]`` also sticks
+    to what follows it, so that ``dump``'s ``[n]`` never ends a line apart from its link.
+    "Rare" finds characters that may be wide without being in ``_WIDE`` (emoji, Hangul
+    jamo…): text without them needs no second look at its words.
+    """
+    words = rf"[ \t]|[{_WIDE}]+|[^ \t{_WIDE}]+"
+    return (
+        re.compile(words),
+        re.compile(rf"\[\d+\](?:[^ \t{_WIDE}]+|[^ \t])|{words}"),
+        re.compile(f"[{_WIDE}]"),
+        re.compile(f"[^\x00-\u10ff\u2000-\u2064\u2066-\u206f{_WIDE}]"),
+    )
 
 
-def _wrap_line(line: str, width: int) -> list[str]:
-    lines: list[str] = []
-    cur: list[str] = []
-    cur_w = 0
-    space = False
-    for tok in _token().findall(line):
-        if tok.isspace():
-            space = bool(cur)
+def _tokens(text: str, glue: bool) -> list[str]:
+    """Spaces, runs of wide characters, and words (split further if they hide wide chars)."""
+    token_re, glued_re, wide_re, rare_re = _patterns()
+    tokens: list[str] = (glued_re if glue else token_re).findall(text)
+    if text.isascii() or rare_re.search(text) is None:
+        return tokens  # the common case: every wide character is in a run of its own
+    out: list[str] = []
+    for token in tokens:
+        if token.isascii() or wide_re.match(token) or (glue and token[0] == "["):
+            out.append(token)
             continue
-        if tok.isascii():
-            w = len(tok)
-        elif len(tok) == 1:
-            w = char_width(tok)
+        # A word with rarer wide characters (emoji…): each of those is its own token.
+        word: list[str] = []
+        for ch in token:
+            if is_wide(ch):
+                if word:
+                    out.append("".join(word))
+                    word.clear()
+                out.append(ch)
+            else:
+                word.append(ch)
+        if word:
+            out.append("".join(word))
+    return out
+
+
+def _tail(line: list[Run], floor: int, nxt: str, room: int) -> list[Run]:
+    """Cut off the end of ``line`` that must move down to the next line with ``nxt``.
+
+    Kinsoku both ways: the character before a closing mark moves down with it, so that the
+    mark does not start the next line, and an opening bracket or quote never ends a line.
+    Nothing moves when it would leave the line empty or not fit in ``room`` cells beside
+    ``nxt``. The first ``floor`` runs are the line's indent and never move.
+    """
+    text = "".join(run[0] for run in line[floor:])
+    cut = len(text)
+    if nxt[:1] in NO_LINE_START:
+        j = cut
+        while j > 0 and text[j - 1] in NO_LINE_START:
+            j -= 1
+        if j > 1 and is_wide(text[j - 1]):
+            cut = j - 1
+    k = cut
+    while k > 0 and text[k - 1] in NO_LINE_END:
+        k -= 1
+    if 0 < k < cut:
+        cut = k
+    if cut == len(text) or cut == 0 or cell_width(text[cut:]) + cell_width(nxt) > room:
+        return []
+    moved: list[Run] = []
+    left = len(text) - cut
+    while left:
+        run_text, role, link = line.pop()
+        if len(run_text) > left:
+            line.append((run_text[:-left], role, link))
+            run_text = run_text[-left:]
+        moved.append((run_text, role, link))
+        left -= len(run_text)
+    moved.reverse()
+    return moved
+
+
+def wrap_runs(
+    runs: Sequence[Run],
+    width: int,
+    indent: str = "",
+    *,
+    rest: str | None = None,
+    indent_role: str = "body",
+    hang: bool = True,
+) -> list[Line]:
+    """Greedy wrap of styled runs into lines of at most ``width`` cells: the one wrap engine.
+
+    CJK text breaks between any two characters, Latin text at spaces (a word longer than a
+    line is cut), and ``NO_LINE_START``/``NO_LINE_END`` keep punctuation on the right side of
+    a break. With ``hang`` (the reader, which keeps a margin) closing punctuation may hang one
+    character past the edge and nothing moves; without it (``dump``, whose width is a hard
+    limit) characters move down instead: the one before a closing mark, and opening marks,
+    and a marker ``[n]`` stays with the text after it. ``indent`` starts the first line and
+    ``rest`` (default: as many spaces) the others, in ``indent_role``. Runs of wide
+    characters are placed a line's worth at a time rather than character by character: this
+    is the reader's hot path for long articles.
+    """
+    width = max(width, 2)
+    wide_start = _patterns()[2].match
+    lines: list[Line] = []
+    if indent:
+        current: list[Run] = [(indent, indent_role, None)]
+        floor = 1  # runs at the start of the current line that are its indent
+        used = cell_width(indent)
+    else:
+        current, floor, used = [], 0, 0
+    if rest is None:
+        rest, ci = " " * used, used
+    else:
+        ci = cell_width(rest)
+    parts: list[str] = []  # text of the current run not yet flushed
+    pending_style: tuple[str, int | None] = ("body", None)
+    # Only these are shared with the closures below: the loop's own names stay fast locals.
+    room, room_ci = width - ci, ci
+    strict = not hang
+
+    def flush() -> None:
+        if parts:
+            current.append(("".join(parts), pending_style[0], pending_style[1]))
+            parts.clear()
+
+    def newline(nxt: str = "") -> None:
+        nonlocal current, used, floor
+        flush()
+        moved = _tail(current, floor, nxt, room) if nxt and strict else None
+        # Trailing spaces are dropped so lines end cleanly.
+        while current and current[-1][0].endswith(" ") and len(current) > floor:
+            text, role, link = current[-1]
+            stripped = text.rstrip(" ")
+            if stripped:
+                current[-1] = (stripped, role, link)
+                break
+            current.pop()
+        lines.append(tuple(current))
+        if rest:
+            current, floor = [(rest, indent_role, None)], 1
         else:
-            w = cell_width(tok)
-        gap = 1 if space and cur else 0
-        space = False
-        if cur_w + gap + w <= width:
-            if gap:
-                cur.append(" ")
-            cur.append(tok)
-            cur_w += gap + w
+            current, floor = [], 0
+        used = room_ci
+        if moved:
+            current.extend(moved)
+            used += sum(cell_width(run[0]) for run in moved)
+
+    for text, role, link in runs:
+        if not text:
             continue
-        if w > width:
-            # A word longer than the line: fill the current line, then cut it by cells.
-            if gap and cur_w + gap < width:
-                cur.append(" ")
-                cur_w += 1
-            for ch in tok:
-                cw = char_width(ch)
-                if cur_w + cw > width and cur:
-                    lines.append("".join(cur))
-                    cur, cur_w = [], 0
-                cur.append(ch)
-                cur_w += cw
-            continue
-        carry: list[str] = []
-        if tok in _NO_LINE_START and cur:
-            # Kinsoku: move the last character (and any closing marks after it) down with
-            # the punctuation, so that the new line does not start with it.
-            j = len(cur)
-            while j > 0 and len(cur[j - 1]) == 1 and cur[j - 1] in _NO_LINE_START:
-                j -= 1
-            if j > 1 and len(cur[j - 1]) == 1 and is_wide(cur[j - 1]):
-                carry = cur[j - 1 :]
-                del cur[j - 1 :]
-        if cur:
-            lines.append("".join(cur).rstrip())
-        cur = [*carry, tok]
-        cur_w = sum(cell_width(t) for t in cur)
-    if cur:
-        lines.append("".join(cur))
+        flush()
+        pending_style = (role, link)
+        for token in _tokens(text, not hang):
+            if token == " " or token == "\t":
+                if used == ci and lines:
+                    continue  # no leading space on a continuation line
+                if used + 1 > width:
+                    newline()
+                    continue
+                parts.append(" ")
+                used += 1
+                continue
+            if wide_start(token):
+                i, size = 0, len(token)
+                while i < size:
+                    fit = (width - used) // 2
+                    if fit > 0:
+                        take = min(fit, size - i)
+                        parts.append(token[i : i + take])
+                        used += 2 * take
+                        i += take
+                        continue
+                    ch = token[i]
+                    if hang and ch in NO_LINE_START and used > ci:
+                        pass  # hang closing punctuation rather than start a line with it
+                    elif width - ci < 2:
+                        if used + 2 > width:
+                            newline()
+                    elif used > ci:
+                        newline(ch)
+                    parts.append(ch)
+                    used += 2
+                    i += 1
+                continue
+            w = len(token) if token.isascii() else cell_width(token)
+            if used + w <= width:
+                parts.append(token)
+                used += w
+                continue
+            if hang and w <= 2 and token in NO_LINE_START and used > ci:
+                parts.append(token)  # hang closing punctuation
+                used += w
+                continue
+            if w > width - ci:
+                # A word longer than a line: break it by characters.
+                for ch in token:
+                    cw = char_width(ch)
+                    if used + cw > width:
+                        newline()
+                    parts.append(ch)
+                    used += cw
+                continue
+            if used > ci:
+                newline(token)
+            parts.append(token)
+            used += w
+    flush()
+    if current and any(run[0].strip() for run in current):
+        newline()
     return lines
 
 
 def wrap(text: str, width: int) -> list[str]:
-    """Wrap ``text`` to lines of at most ``width`` cells.
+    """Plain text wrapped by ``wrap_runs`` (one run, nothing hangs past ``width``).
 
-    CJK text breaks between any two characters, Latin text at spaces (a word longer than the
-    line is cut), runs of spaces collapse, and closing punctuation is kept off the start of a
-    line by moving one character down with it. ``\\n`` is a hard break. Empty text gives [].
+    ``\\n`` is a hard break; a line of only whitespace stays an empty line. Empty text
+    gives [].
     """
-    width = max(1, width)
     if not text:
         return []
     out: list[str] = []
@@ -206,8 +377,8 @@ def wrap(text: str, width: int) -> list[str]:
         if not line.strip():
             out.append("")
             continue
-        if line.isascii() and len(line) <= width and "  " not in line and line == line.strip():
-            out.append(line)
-            continue
-        out.extend(_wrap_line(line, width))
+        out.extend(
+            "".join(run[0] for run in wrapped)
+            for wrapped in wrap_runs([(line, "", None)], width, hang=False)
+        )
     return out
