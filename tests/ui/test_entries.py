@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from textual import events
 from textual.app import App, ComposeResult
 
@@ -163,9 +165,13 @@ async def test_marks_show_cached_read_and_external_rows() -> None:
         assert row_text(entries, 0).startswith("  第1条")
         asked: list[str] = []
 
-        def marks(row: Row) -> Marks:
-            asked.append(row.title)
-            return Marks(read=row is items[1], cached=row is items[0])
+        def marks(rows: Sequence[Row]) -> dict[str, Marks]:
+            asked.extend(row.title for row in rows)
+            return {
+                row.ref.key: Marks(read=row is items[1], cached=row is items[0])
+                for row in rows
+                if row.ref is not None
+            }
 
         entries.marks = marks
         entries.refresh_marks()
@@ -184,15 +190,18 @@ async def test_marks_are_asked_only_for_rows_on_screen() -> None:
     async with app.run_test(size=(60, 12)) as pilot:
         entries = app.query_one(EntryList)
         asked: list[str] = []
+        batches: list[int] = []
 
-        def marks(row: Row) -> Marks:
-            asked.append(row.title)
-            return Marks()
+        def marks(rows: Sequence[Row]) -> dict[str, Marks]:
+            asked.extend(row.title for row in rows)
+            batches.append(len(rows))
+            return {}
 
         entries.marks = marks
         entries.refresh_marks()
         await pilot.pause()
         assert 0 < len(asked) <= 2 * 12  # a screenful, not 5,000 rows
+        assert len(batches) <= 2  # asked in one batch per frame, not row by row
         asked.clear()
         await pilot.press("end")
         await pilot.pause()

@@ -10,7 +10,7 @@ here, in one place, instead of inside the UI.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -36,6 +36,7 @@ class MirrorLike(Protocol):
     def state_dir(self) -> Path | None: ...
 
     def has_copy(self, ref: PageRef) -> bool: ...
+    def copies(self, refs: Sequence[PageRef]) -> set[str]: ...
     def is_cached(self, ref: PageRef) -> bool: ...
     async def get(self, ref: PageRef, *, refresh: bool = False) -> Fetched: ...
     async def aclose(self) -> None: ...
@@ -93,6 +94,9 @@ class FallbackMirror:
 
     def has_copy(self, ref: PageRef) -> bool:
         return self.active.has_copy(ref)
+
+    def copies(self, refs: Sequence[PageRef]) -> set[str]:
+        return self.active.copies(refs)
 
     def is_cached(self, ref: PageRef) -> bool:
         return self.active.is_cached(ref)

@@ -8,7 +8,7 @@ catch ``MirrorError``. Opening a mirror does no network I/O, so the UI can paint
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -125,6 +125,18 @@ class Mirror:
             return True
         cache = self.cache
         return cache is not None and ref in cache
+
+    def copies(self, refs: Sequence[PageRef]) -> set[str]:
+        """Keys of the pages among ``refs`` that ``has_copy``: one batched lookup."""
+        if self.source.local:
+            return {ref.key for ref in refs}
+        cache = self.cache
+        if cache is None:
+            return set()
+        present = getattr(cache, "keys_present", None)
+        if present is not None:
+            return set(present([ref.key for ref in refs]))
+        return {ref.key for ref in refs if ref in cache}
 
     async def get(self, ref: PageRef, *, refresh: bool = False) -> Fetched:
         """The page's text: from cache while fresh, else the source; stale copy on failure.

@@ -16,7 +16,7 @@ import asyncio
 import contextlib
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -49,7 +49,7 @@ from tui.nav.places import (
     related_rows,
 )
 from tui.nav.router import Pane, Route, Router
-from tui.widgets.entries import NO_MARKS, EntryList, Marks
+from tui.widgets.entries import EntryList, Marks
 from tui.widgets.header import Crumbs
 from tui.widgets.keybar import KeyBar
 from tui.widgets.reader import ReaderState, ReaderView
@@ -61,6 +61,7 @@ NARROW_BELOW = 100  # columns: below this one pane shows at a time
 PREFETCH_CONCURRENCY = 4
 LOADING_DELAY = 0.12  # seconds before a slow page shows the loading indicator
 RELATED_REFRESH = 0.4  # seconds between live updates of a related list during prefetch
+PROGRESS_REFRESH = 0.25  # seconds between redraws of prefetch progress and marks
 
 
 class BrowserState(NamedTuple):
@@ -113,6 +114,8 @@ class BrowserScreen(Screen[None]):
         self._copies: dict[str, bool] = {}  # has_copy answers for rows drawn so far
         self._related_timer: Timer | None = None
         self._related_dirty = False
+        self._progress_timer: Timer | None = None
+        self._arrived: list[str] = []  # keys prefetch stored since progress was last shown
         self._filled: Place | None = None  # the place whose rows the list shows
 
     # -- layout -------------------------------------------------------------------------
@@ -281,7 +284,7 @@ class BrowserScreen(Screen[None]):
         self._start_pending("list")
         self._load_list(request, place, restore, refresh)
 
-    @work(group="list", exclusive=True, exit_on_error=False)
+    @work(group="list", exclusive=True, exit_on_error=False, description="list")
     async def _load_list(
         self, request: int, place: Place, restore: Visit | None, refresh: bool
     ) -> None:
@@ -371,18 +374,20 @@ class BrowserScreen(Screen[None]):
     def _set_list_title(self, title: str, detail: str = "") -> None:
         self.entries.set_title(title, detail)
 
-    def _marks(self, row: Row) -> Marks:
-        """Read and cached marks of one drawn row: a set lookup and a key lookup, at most."""
-        ref = row.ref
-        if ref is None:
-            return NO_MARKS
-        read = ref.key in self.library.read_keys()
-        if not self.service.mirror.kind.cached:
-            return Marks(read, False)  # local pages are always at hand: a mark says nothing
-        cached = self._copies.get(ref.key)
-        if cached is None:
-            cached = self._copies[ref.key] = self.service.mirror.has_copy(ref)
-        return Marks(read, cached)
+    def _marks(self, rows: Sequence[Row]) -> dict[str, Marks]:
+        """Read and cached marks of the rows being drawn: a set lookup each, and one batched
+        key lookup in the cache for those not seen yet (never a page load)."""
+        read = self.library.read_keys()
+        refs = [r.ref for r in rows if r.ref is not None]
+        mirror = self.service.mirror
+        if not mirror.kind.cached:
+            # Local pages are always at hand: a cached mark would say nothing.
+            return {ref.key: Marks(ref.key in read, False) for ref in refs}
+        unknown = [ref for ref in refs if ref.key not in self._copies]
+        if unknown:
+            present = mirror.copies(unknown)
+            self._copies.update((ref.key, ref.key in present) for ref in unknown)
+        return {ref.key: Marks(ref.key in read, self._copies[ref.key]) for ref in refs}
 
     def _fill(self, rows: list[Row], restore: Visit | None, default: int | None = None) -> None:
         entries = self.entries
@@ -415,7 +420,7 @@ class BrowserScreen(Screen[None]):
         assert place.tag is not None
         self._query_related(request, place, self.related_origin, restore, live)
 
-    @work(group="related", exclusive=True, exit_on_error=False)
+    @work(group="related", exclusive=True, exit_on_error=False, description="related")
     async def _query_related(
         self,
         request: int,
@@ -509,7 +514,7 @@ class BrowserScreen(Screen[None]):
         self._start_pending("reader")
         self._load_reader(request, ref, state, refresh, focus)
 
-    @work(group="reader", exclusive=True, exit_on_error=False)
+    @work(group="reader", exclusive=True, exit_on_error=False, description="reader")
     async def _load_reader(
         self, request: int, ref: PageRef, state: ReaderState | None, refresh: bool, focus: bool
     ) -> None:
@@ -868,7 +873,7 @@ class BrowserScreen(Screen[None]):
         mirror = self.service.mirror
         return [r for r in unique if r.key not in known or not mirror.has_copy(r)]
 
-    @work(group="prefetch", exclusive=True, exit_on_error=False)
+    @work(group="prefetch", exclusive=True, exit_on_error=False, description="prefetch")
     async def _prefetch(self, entries: list[Entry], fetch: bool) -> None:
         todo = await asyncio.to_thread(self._todo, entries, fetch)
         total = len(todo)
@@ -878,11 +883,14 @@ class BrowserScreen(Screen[None]):
         semaphore = asyncio.Semaphore(PREFETCH_CONCURRENCY)
         service = self.service
 
+        arrived = self._arrived
+
         async def one(ref: PageRef) -> None:
             nonlocal done
             async with semaphore:
                 with contextlib.suppress(MirrorError):
                     await service.get(ref, keep=False, background=True)
+                    arrived.append(ref.key)
             done += 1
             self.post_message(PrefetchProgress(done, total))
 
@@ -894,14 +902,29 @@ class BrowserScreen(Screen[None]):
 
     @on(PrefetchProgress)
     def _prefetch_progress(self, message: PrefetchProgress) -> None:
+        """Progress is drawn at most a few times a second: a burst of pages arriving must
+        not cost a redraw each while the user presses keys."""
         running = message.total > 0 and message.done < message.total
         self.progress = (message.done, message.total) if running else None
+        if not running:
+            self._apply_prefetched()
+        elif self._progress_timer is None:
+            self._progress_timer = self.set_timer(PROGRESS_REFRESH, self._apply_prefetched)
+
+    def _apply_prefetched(self) -> None:
+        """Show what prefetch brought since last time: the status, ● marks, related rows."""
+        self._progress_timer = None
         self._update_status()
-        self._copies.clear()  # pages just arrived in the cache
-        self.entries.refresh_marks()
-        if self.place.kind is PlaceKind.RELATED:
+        arrived, self._arrived[:] = set(self._arrived), []
+        if arrived:
+            for key in arrived:
+                if key in self._copies:
+                    self._copies[key] = True
+            if any(r.ref is not None and r.ref.key in arrived for r in self.entries.visible_rows()):
+                self.entries.refresh_marks()
+        if self.place.kind is PlaceKind.RELATED and (arrived or self.progress is None):
             self._related_dirty = True
-            if not running:
+            if self.progress is None:
                 self._refresh_related()
             elif self._related_timer is None:
                 self._related_timer = self.set_timer(RELATED_REFRESH, self._refresh_related)

@@ -18,7 +18,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -57,11 +57,13 @@ class Marks(NamedTuple):
 
 
 NO_MARKS = Marks()
-MarkLookup = Callable[[Row], Marks]
+#: Marks of the rows about to be drawn, keyed by page key: asked once per frame, for the
+#: rows on screen whose strips are not built yet, so one batched lookup serves a frame.
+MarkLookup = Callable[[Sequence[Row]], dict[str, Marks]]
 
 
-def _no_marks(row: Row) -> Marks:
-    return NO_MARKS
+def _no_marks(rows: Sequence[Row]) -> dict[str, Marks]:
+    return {}
 
 
 class EntryList(RoleStyles, ScrollView, can_focus=True):
@@ -107,6 +109,7 @@ class EntryList(RoleStyles, ScrollView, can_focus=True):
         # Asked only for the rows being drawn (and kept with their strips): a list of
         # 15,000 entries never looks up 15,000 marks.
         self.marks: MarkLookup = _no_marks
+        self._marks: dict[str, Marks] = {}
         self._hover: int | None = None  # the line under the pointer (rows scroll under it)
         self._title: tuple[str, str] = ("", "")
         self.filter_query = ""
@@ -228,6 +231,7 @@ class EntryList(RoleStyles, ScrollView, can_focus=True):
     def show_items(self, items: Sequence[Row], highlight: int | None = None) -> None:
         """Show ``items``; highlight row ``highlight`` or else the first openable row."""
         self.items = list(items)
+        self._marks.clear()
         self._strips.clear()
         self._hover = None
         self._set_virtual_size()
@@ -241,8 +245,25 @@ class EntryList(RoleStyles, ScrollView, can_focus=True):
 
     def refresh_marks(self) -> None:
         """Marks changed somewhere: redraw the visible rows (their marks are asked again)."""
+        self._marks.clear()
         self._strips.clear()
         self.refresh()
+
+    def visible_rows(self) -> Sequence[Row]:
+        """The rows on screen now (under the title line)."""
+        first = int(self.scroll_y)
+        return self.items[first : first + self._rows_shown()]
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        first = int(self.scroll_y) + max(0, crop.y - 1)
+        rows = self.items[first : first + crop.height]
+        wanted = [r for r in rows if r.ref is not None and r.ref.key not in self._marks]
+        if wanted:
+            if len(self._marks) > 4096:  # rows scrolled past long ago
+                self._marks.clear()
+            self._marks.update(dict.fromkeys((r.ref.key for r in wanted if r.ref), NO_MARKS))
+            self._marks.update(self.marks(wanted))
+        return super().render_lines(crop)
 
     @property
     def current(self) -> Row | None:
@@ -425,7 +446,7 @@ class EntryList(RoleStyles, ScrollView, can_focus=True):
         if item.kind is RowKind.SECTION:
             parts = [(one_line(item.title), self._style("section"))]
         else:
-            marks = self.marks(item) if item.ref is not None else NO_MARKS
+            marks = self._marks.get(item.ref.key, NO_MARKS) if item.ref is not None else NO_MARKS
             title = self._style("read") if marks.read else Style()
             text = one_line(item.title)
             if item.kind is RowKind.EXTERNAL:
