@@ -44,7 +44,6 @@ from tui.core.cache import (
 )
 from tui.core.config import Options, check_proxy, check_proxy_env
 from tui.core.errors import (
-    BadContent,
     ErrorPage,
     FetchTimeout,
     MirrorError,
@@ -165,7 +164,7 @@ def text_of(ref: PageRef) -> str:
 
 @pytest.mark.parametrize(
     ("fault", "error"),
-    [("html_200", ErrorPage), ("error_text_200", ErrorPage), ("json_200", BadContent)],
+    [("html_200", ErrorPage), ("error_text_200", ErrorPage), ("json_200", ErrorPage)],
 )
 async def test_f01_error_page_with_200_is_never_a_page(corpus_server, tmp_path, fault, error):
     clock = Clock()
@@ -231,7 +230,7 @@ def test_f01_every_real_page_passes_the_page_check():
     ],
 )
 def test_f01_check_page_refuses(kind, text, content_type):
-    with pytest.raises(BadContent):
+    with pytest.raises(ErrorPage):
         check_page(kind, text, content_type)
 
 

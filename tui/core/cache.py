@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import errno
 import os
+import queue
 import sqlite3
 import threading
 import time
@@ -232,6 +233,7 @@ class PageCache:
         self.writable = True
         self.read_only_reason: str | None = None
         self._reader: _ReadOnlyStore | None = None
+        self._jobs: queue.SimpleQueue[Any] | None = None
         self._cache: diskcache.Cache | None = diskcache.Cache(
             str(self.directory),
             timeout=timeout,
@@ -252,6 +254,7 @@ class PageCache:
         cache.writable = False
         cache.read_only_reason = reason
         cache._cache = None
+        cache._jobs = None
         cache._reader = _ReadOnlyStore(cache.directory, timeout)
         return cache
 
@@ -365,7 +368,7 @@ class PageCache:
             raise CacheUnavailable(f"could not write to the cache ({_why(exc)})") from exc
 
     async def aload(self, ref: PageRef, warnings: list[str] | None = None) -> CachedPage | None:
-        """``load`` in a thread, bounded by ``timeout``: the event loop never waits on disk."""
+        """``load`` in the store's thread, bounded by ``timeout``: the event loop never waits."""
         return await self._bounded_async(self.load, ref, warnings)
 
     async def astore(self, ref: PageRef, page: CachedPage) -> None:
@@ -374,23 +377,24 @@ class PageCache:
 
     async def _bounded_async(self, fn: Callable[..., _T], *args: Any) -> _T:
         loop = asyncio.get_running_loop()
-        # A plain daemon thread per call, not the default executor: a thread stuck on a
-        # lock must not hold up interpreter exit or the executor's other work.
         future: asyncio.Future[_T] = loop.create_future()
-
-        def run() -> None:
-            try:
-                result = fn(*args)
-            except BaseException as exc:  # noqa: BLE001 - handed to the awaiting task
-                loop.call_soon_threadsafe(_settle, future, None, exc)
-            else:
-                loop.call_soon_threadsafe(_settle, future, result, None)
-
-        threading.Thread(target=run, name="goodnews-cache", daemon=True).start()
+        self._worker().put((loop, future, fn, args))
         try:
             return await asyncio.wait_for(asyncio.shield(future), self.timeout + 0.25)
         except TimeoutError:
             raise CacheBusy(_busy(self.timeout)) from None
+
+    def _worker(self) -> queue.SimpleQueue[Any]:
+        # One daemon thread per store, started on first use: its SQLite connection is
+        # reused, and a thread stuck on a dead disk never holds up interpreter exit (the
+        # default executor's threads would). Calls queued behind a stuck one time out too.
+        jobs: queue.SimpleQueue[Any] | None = getattr(self, "_jobs", None)
+        if jobs is None:
+            jobs = self._jobs = queue.SimpleQueue()
+            threading.Thread(
+                target=_work, args=(jobs, self), name="goodnews-cache", daemon=True
+            ).start()
+        return jobs
 
     def _damaged(self, ref: PageRef, why: str, warnings: list[str] | None) -> CachedPage | None:
         """Drop the entry and answer a miss: the page is refetched and stored again."""
@@ -427,6 +431,10 @@ class PageCache:
         return int(self._cache.clear(retry=False))
 
     def close(self) -> None:
+        jobs: queue.SimpleQueue[Any] | None = getattr(self, "_jobs", None)
+        if jobs is not None:
+            jobs.put(None)  # the worker closes its own connection and ends
+            self._jobs = None
         if self._reader is not None:
             self._reader.close()
         if self._cache is not None:
@@ -434,6 +442,23 @@ class PageCache:
 
 
 _T = TypeVar("_T")
+
+
+def _work(jobs: queue.SimpleQueue[Any], cache: PageCache) -> None:
+    while True:
+        job = jobs.get()
+        if job is None:
+            if cache._cache is not None:  # noqa: SLF001 - this thread's own connection
+                with contextlib.suppress(Exception):
+                    cache._cache.close()  # noqa: SLF001
+            return
+        loop, future, fn, args = job
+        try:
+            outcome: tuple[Any, BaseException | None] = (fn(*args), None)
+        except BaseException as exc:  # noqa: BLE001 - handed to the awaiting task
+            outcome = (None, exc)
+        with contextlib.suppress(RuntimeError):  # the loop may be gone (app quitting)
+            loop.call_soon_threadsafe(_settle, future, *outcome)
 
 
 def _settle(future: asyncio.Future[Any], result: Any, exc: BaseException | None) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from tui.core.errors import BadContent, ErrorPage
+from tui.core.errors import ErrorPage
 from tui.core.kinds import PageKind, detect_kind
 from tui.core.urls import PageRef
 
@@ -38,7 +38,7 @@ def _media_type(content_type: str | None) -> str:
 
 
 def check_page(kind: PageKind | None, text: str, content_type: str | None = None) -> None:
-    """Raise ``ErrorPage``/``BadContent`` unless ``text`` can be a mirror page of ``kind``.
+    """Raise ``ErrorPage`` unless ``text`` can be a mirror page of ``kind``.
 
     ``kind`` is what the path promises (``kinds.kind_by_path``), ``None`` when only the
     text can tell; then only the generic checks run. ``content_type`` is the reply's
@@ -46,7 +46,7 @@ def check_page(kind: PageKind | None, text: str, content_type: str | None = None
     """
     media = _media_type(content_type)
     if media and not media.startswith(_TEXT_TYPES):
-        raise BadContent(f"the mirror sent {media} instead of a text page")
+        raise ErrorPage(f"the mirror sent {media} instead of a text page")
     head = text[:HEAD_CHARS].lstrip("\ufeff \t\r\n")
     lower = head[:64].lower()
     if lower.startswith(_HTML_DOCUMENT):
