@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
+import re
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tui.core.layout import NO_LINE_START, layout_article, wrap_runs
-from tui.core.models import Article, Block, BlockType, Link, Span, SpanKind, Tag
+from tests.corpus import pages
+from tui.core.dump import dump_text
+from tui.core.layout import (
+    NO_LINE_START,
+    PLAIN,
+    READER,
+    Layout,
+    layout_article,
+    layout_body,
+    layout_document,
+    wrap_runs,
+)
+from tui.core.models import Article, Block, BlockType, Document, Link, Span, SpanKind, Tag
+from tui.core.parse import parse_page
+from tui.core.text import NO_LINE_START as TEXT_NO_LINE_START
 from tui.core.text import cell_width
 from tui.core.urls import LinkKind, PageRef
 
@@ -89,3 +105,122 @@ def test_in_page_links_of_corpus_pages_find_their_headings() -> None:
                 assert article.blocks[index].type is BlockType.HEADING
                 checked += 1
     assert checked >= 10  # the 2018 book chapters carry tables of contents
+
+
+MARKER = re.compile(r"\[(\d+)\]")
+
+
+def test_one_table_and_one_engine() -> None:
+    import tui.core.layout as layout
+    import tui.core.text as text
+
+    assert NO_LINE_START is TEXT_NO_LINE_START
+    assert layout.wrap_runs is text.wrap_runs
+
+
+def split_link_article() -> Article:
+    # One link whose text is split in two spans (plain, then emphasised), then a tag.
+    spans = [
+        Span("前文"),
+        Span("云溪", SpanKind.LINK, 1),
+        Span("日报", SpanKind.EMPHASIS, 1),
+        Span("中文"),
+        Span("图书馆", SpanKind.TAG, 2),
+        Span("后文"),
+    ]
+    return Article(
+        REF,
+        "标题",
+        blocks=[
+            Block(BlockType.HEADING, [Span("小标题")], level=4),
+            Block(BlockType.PARAGRAPH, spans),
+            Block(BlockType.IMAGE, [], src="https://example.org/a.jpg"),
+            Block(BlockType.QUOTE, [Span("引文" * 30)]),
+        ],
+        links=[
+            Link(1, "云溪日报", LinkKind.EXTERNAL, "https://example.org/", "https://example.org/"),
+            Link(2, "图书馆", LinkKind.TAG, "https://x/tag/t", "https://x/tag/t"),
+        ],
+        tags=[Tag("图书馆", "https://x/tag/t")],
+    )
+
+
+def test_a_link_is_numbered_once_however_many_spans_it_has() -> None:
+    article = split_link_article()
+    reader = [line_text(line) for line in layout_article(article, 60).lines]
+    assert "前文云溪日报[1]中文图书馆[2]后文" in reader
+    plain = layout_body(article, 60, PLAIN).text()
+    assert "前文[1]云溪日报中文[2]图书馆后文" in plain
+
+
+def test_plain_marks_write_what_colour_shows() -> None:
+    article = split_link_article()
+    plain = layout_body(article, 40, PLAIN)
+    text = plain.text()
+    assert text[:2] == ["小标题", "------"]  # headings are underlined, as wide as they are
+    assert "[图片] https://example.org/a.jpg" in text  # no caption: the address
+    quote = [line for line in text if line.startswith("  > ")]
+    assert len(quote) >= 2 and all(cell_width(line) <= 40 for line in quote)
+    reader = [line_text(line) for line in layout_body(article, 40, READER).lines]
+    assert "[图]" in reader and "小标题" in reader and "------" not in reader
+    first = next(i for i, line in enumerate(reader) if line.startswith("│ "))
+    assert len(reader) - first == 4 and all(line.startswith("  ") for line in reader[first + 1 :])
+    # Block and link lines point at the same lines in both.
+    for layout in (plain, layout_body(article, 40, READER)):
+        lines = [line_text(line) for line in layout.lines]
+        assert lines[layout.block_lines[1]].startswith("前文")
+        assert "云溪" in lines[layout.link_lines[1]] and "图书馆" in lines[layout.link_lines[2]]
+
+
+def test_extend_keeps_link_and_block_lines() -> None:
+    article = split_link_article()
+    full = layout_article(article, 40)
+    body = layout_body(article, 40)
+    offset = full.lines.index(body.lines[0])
+    assert full.lines[offset : offset + len(body.lines)] == body.lines
+    for n, line in body.link_lines.items():
+        assert full.link_lines[n] == min(line + offset, full.link_lines[n])
+    assert {i: line + offset for i, line in body.block_lines.items()} == full.block_lines
+    joined = Layout(40)
+    joined.add([(("a", "body", None),)])
+    joined.blank()
+    other = Layout(40)
+    other.add([(("b", "link", 5),)])
+    joined.extend(other)
+    assert joined.text() == ["a", "", "b"] and joined.link_lines == {5: 2}
+
+
+def bare(text: str) -> str:
+    """Text without the marks either layout adds, whitespace or link numbers."""
+    for mark in ("[图片]", "[图]", "│", ">", "-"):
+        text = text.replace(mark, "")
+    return MARKER.sub("", "".join(text.split()))
+
+
+@pytest.mark.parametrize("page", pages("article", "other"), ids=lambda p: p.ref.key)
+def test_dump_and_reader_agree_on_real_pages(page) -> None:
+    """dump prints the reader's own layout: the same text and the same links numbered."""
+    parsed = parse_page(page.ref, page.text(), page.ref)
+    if not isinstance(parsed, Article | Document):
+        pytest.skip("a list page: dump lists its entries, the reader does not lay it out")
+    # Without the addresses dump shows for uncaptioned images, the bodies match exactly.
+    captions = PLAIN._replace(src_fallback=False)
+    spans = {s.link for b in parsed.blocks for s in b.spans if s.link is not None}
+    for width in (24, 72):
+        out = dump_text(parsed, page.ref, width)
+        assert all(cell_width(line) <= width for line in out.splitlines()), width
+        reader_body, plain_body = layout_body(parsed, width), layout_body(parsed, width, captions)
+        reader_text = "".join(line_text(line) for line in reader_body.lines)
+        plain_text = "".join(plain_body.text())
+        assert bare(reader_text) == bare(plain_text)
+        # Pages also carry literal "[n]" footnotes, so numbers come from the layouts' runs.
+        assert set(reader_body.link_lines) == set(plain_body.link_lines) == spans
+        flat = "".join(plain_text.replace("  > ", "").split())  # a quote's "> " may cut a word
+        assert all(f"[{n}]" in flat for n in spans)
+        reader = (
+            layout_article(parsed, width)
+            if isinstance(parsed, Article)
+            else layout_document(parsed, width)
+        )
+        for n in reader.link_lines:
+            assert f"{n:>4}. " in out  # every link the reader numbers is in dump's Links list

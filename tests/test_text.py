@@ -7,7 +7,17 @@ import time
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tui.core.text import cell_width, join_soft_breaks, normalise_space, one_line, sanitise, wrap
+from tui.core.text import (
+    NO_LINE_END,
+    NO_LINE_START,
+    cell_width,
+    join_soft_breaks,
+    normalise_space,
+    one_line,
+    sanitise,
+    wrap,
+    wrap_runs,
+)
 
 
 def test_soft_breaks_vanish_between_cjk() -> None:
@@ -107,6 +117,89 @@ def test_wrap_is_fast_enough_for_long_articles() -> None:
         wrap(para, 80)
     elapsed = time.perf_counter() - start
     assert elapsed < 2.0, elapsed  # generous bound for slow CI; typically well under 0.5 s
+
+
+def plain(lines: list[tuple[tuple[str, str, int | None], ...]]) -> list[str]:
+    return ["".join(run[0] for run in line) for line in lines]
+
+
+def test_wrap_is_the_run_engine_with_one_run() -> None:
+    text = "云溪市图书馆新馆开放首周，接待读者逾两万人次。Latin words wrap at spaces too."
+    for width in range(4, 40):
+        assert wrap(text, width) == plain(wrap_runs([(text, "body", None)], width, hang=False))
+
+
+def test_strict_wrap_moves_a_character_down_with_closing_punctuation() -> None:
+    # Width 10 holds five ideographs: "。" would start line two; "书" comes down with it.
+    assert wrap("云溪市图书。馆", 10) == ["云溪市图", "书。馆"]
+    # The reader's hang mode keeps the line and lets the mark hang past the edge instead.
+    assert plain(wrap_runs([("云溪市图书。馆", "body", None)], 10)) == ["云溪市图书。", "馆"]
+    # A run of closing marks moves as one, with the character before it.
+    assert wrap("云溪市图书。」馆", 10) == ["云溪市图", "书。」馆"]
+    # ASCII stops count too: "..." is not left alone at a line start.
+    assert wrap("城市旧影...）", 12) == ["城市旧", "影...）"]
+
+
+def test_strict_wrap_keeps_opening_marks_off_line_ends() -> None:
+    for width in range(6, 30):
+        for text in (
+            "云溪市图书馆新馆（开放首周）接待读者",
+            "他说：“云溪市图书馆新馆开放”，读者",
+            "标题(图)标题(组图)",
+        ):
+            lines = wrap(text, width)
+            assert "".join(lines) == text
+            for line in lines[:-1]:
+                assert line[-1] not in NO_LINE_END, (width, lines)
+            for line in lines[1:]:
+                assert line[0] not in NO_LINE_START, (width, lines)
+
+
+def test_strict_wrap_keeps_a_link_marker_with_its_text() -> None:
+    text = "前文前文前文[12]云溪市后文"
+    for width in range(8, 24):
+        lines = wrap(text, width)
+        assert "".join(lines) == text
+        assert not any(line.endswith("]") for line in lines[:-1]), (width, lines)
+    # The reader (hang mode) does not glue: its markers follow their text.
+    assert plain(wrap_runs([("前文前[1]云溪", "body", None)], 10)) == ["前文前[1]", "云溪"]
+    assert wrap("前文前[1]云溪", 10) == ["前文前", "[1]云溪"]
+
+
+def test_indent_and_rest() -> None:
+    runs = [("云溪市图书馆新馆开放首周接待读者", "caption", None)]
+    lines = wrap_runs(runs, 16, "[图片] ", rest="       ", indent_role="caption", hang=False)
+    assert plain(lines) == [
+        "[图片] 云溪市图",
+        "       书馆新馆",
+        "       开放首周",
+        "       接待读者",
+    ]
+    assert all(cell_width(text) <= 16 for text in plain(lines))
+    assert lines[0][0] == ("[图片] ", "caption", None) and lines[1][0][1] == "caption"
+    # Without ``rest`` the continuation lines are indented by as many spaces as ``indent``.
+    assert plain(wrap_runs([("alpha beta gamma", "body", None)], 10, "• ")) == [
+        "• alpha",
+        "  beta",
+        "  gamma",
+    ]
+
+
+def test_styled_runs_keep_their_roles_across_a_moved_character() -> None:
+    runs = [("云溪市图", "body", None), ("书", "link", 3), ("。馆", "body", None)]
+    lines = wrap_runs(runs, 10, hang=False)
+    assert lines == [(("云溪市图", "body", None),), (("书", "link", 3), ("。馆", "body", None))]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.text(st.sampled_from(list("云溪市图书馆，。（）“”《》[]12 ab")), max_size=80),
+    width=st.integers(min_value=4, max_value=40),
+)
+def test_strict_kinsoku_loses_nothing_and_never_overflows(text: str, width: int) -> None:
+    lines = wrap(text, width)
+    assert all(cell_width(line) <= width for line in lines), (lines, width)
+    assert "".join(text.split()) == "".join("".join(lines).split())
 
 
 def test_one_line_leaves_nothing_that_can_act_on_a_terminal() -> None:
