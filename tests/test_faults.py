@@ -717,3 +717,13 @@ async def test_f12_messages_say_what_failed(corpus_server, monkeypatch):
         make_client(policy)
     with pytest.raises(ValueError, match="bad proxy"):
         check_proxy("socks4://127.0.0.1:1080")
+
+
+@pytest.mark.parametrize(
+    "spec", ["github:%2e%2e/r", "github:o/r@a b", "github:o/r@x..y", "github:o:1/r"]
+)
+def test_f07_mirror_spec_follows_the_pageref_rule(spec: str) -> None:
+    from tui.core.config import parse_mirror_spec
+
+    with pytest.raises(ValueError, match="bad mirror"):
+        parse_mirror_spec(spec)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
-from tui.core.urls import DEFAULT_HOME
+from tui.core.urls import DEFAULT_HOME, check_segments
 
 DEFAULT_MIRROR = f"github:{DEFAULT_HOME.owner}/{DEFAULT_HOME.repo}@{DEFAULT_HOME.ref}"
 DEFAULT_CACHE_SIZE = 500 * 1024 * 1024
@@ -67,6 +67,9 @@ def parse_mirror_spec(spec: str | None) -> MirrorSpec:
         for part in (owner, repo, ref or "master"):
             if part in (".", "..") or any(c in part for c in "\\/\0?#"):
                 raise ValueError(f"bad mirror {spec!r}: invalid name {part!r}")
+        problem = check_segments(owner, repo, ref or "master", "README.md")
+        if problem is not None:  # the same rule as every page of the mirror
+            raise ValueError(f"bad mirror {spec!r}: {problem}")
         return MirrorSpec(SpecKind.GITHUB, owner, repo, ref or "master")
     if "://" in spec:
         parts = urlsplit(spec)
