@@ -315,7 +315,7 @@ async def settle(app: GoodnewsApp, pilot: object) -> None:
 
 
 def row_of(app: GoodnewsApp, ref: PageRef) -> int:
-    return next(i for i, item in enumerate(app.entries.items) if item.ref == ref)
+    return next(i for i, row in enumerate(app.browser.state.rows) if row.ref == ref)
 
 
 async def press_enter_on(app: GoodnewsApp, pilot: object, ref: PageRef) -> float:
@@ -325,8 +325,8 @@ async def press_enter_on(app: GoodnewsApp, pilot: object, ref: PageRef) -> float
     through ``pilot.press``, which also waits for the process to look idle (``wait_for_idle``)
     and would add that wait, tens to hundreds of ms, to every figure.
     """
-    app.entries.focus()
-    app.entries.highlighted = row_of(app, ref)
+    app.browser.entries.focus()
+    app.browser.entries.highlighted = row_of(app, ref)
     await settle(app, pilot)
     key = events.Key("enter", "\r")
     key.set_sender(app)
@@ -359,7 +359,7 @@ async def time_opens(
         for parsed in (False, True):
             await before()
             if not parsed:
-                app.pages.pop(ref.key, None)
+                app.service.forget(ref)
             t0 = await press_enter_on(app, pilot, ref)
             await until(shown, f"{ref.path} shown")
             t1 = time.perf_counter()
@@ -373,18 +373,24 @@ async def time_opens(
 
 def showing(app: GoodnewsApp, ref: PageRef) -> bool:
     """The reader shows ``ref`` (not merely the previous page while ``ref`` loads)."""
-    page = app.reader_page
+    state = app.browser.state
+    page = state.reader_page
     return (
-        app.view.reader == ref
+        state.reader == ref
         and page is not None
         and page.ref == ref
-        and app.reader.line_count > 0
+        and app.browser.reader.line_count > 0
     )
 
 
 async def home_shown(app: GoodnewsApp) -> None:
     await until(
-        lambda: isinstance(app.list_page, Home) and bool(app.entries.items), "the home list"
+        lambda: (
+            app.browser.state.place.kind == "home"
+            and not app.browser.state.loading
+            and bool(app.browser.state.rows)
+        ),
+        "the home list",
     )
 
 
@@ -450,24 +456,29 @@ def cached_article(report: Report, runs: int, cache_dir: Path) -> None:
             async with app.run_test(size=SIZE) as pilot:
                 await home_shown(app)
                 await press_enter_on(app, pilot, index_ref)
-                await until(lambda: isinstance(app.list_page, Index), "the index")
+                await until(
+                    lambda: (
+                        app.browser.state.place.kind == "index" and not app.browser.state.loading
+                    ),
+                    "the index",
+                )
                 fetched = server.count()
                 for i in range(runs + 1):
                     ref = articles[i % len(articles)]
-                    app.pages.pop(ref.key, None)  # in the disk cache, not in memory
-                    app.show_welcome()
+                    app.service.forget(ref)  # in the disk cache, not in memory
+                    app.browser.show_welcome()
                     t0 = await press_enter_on(app, pilot, ref)
                     await until(lambda ref=ref: showing(app, ref), "the article")
                     t1 = time.perf_counter()
                     await painted(app)
                     t2 = time.perf_counter()
-                    loaded = app.pages[ref.key]
-                    assert loaded.fetched.origin is Origin.CACHE, loaded.fetched.origin
+                    loaded = app.service.peek(ref)
+                    assert loaded is not None and loaded.origin is Origin.CACHE, loaded
                     if i == 0:
                         continue  # the first open also pays one-off costs (thread pool, ...)
                     laid_out.append(ms(t1 - t0))
                     shown.append(ms(t2 - t0))
-                    sizes.append(len(loaded.fetched.text))
+                    sizes.append(len((CORPUS / ref.raw_path).read_text("utf-8")))
                 assert server.count() == fetched, "an article was fetched over the network"
         finally:
             await mirror.aclose()
@@ -506,15 +517,15 @@ def long_article(report: Report, runs: int) -> None:
         app = GoodnewsApp(sample_mirror(), prefetch=False)
 
         async def welcome() -> None:
-            app.show_welcome()
+            app.browser.show_welcome()
 
         async with app.run_test(size=SIZE) as pilot:
             await home_shown(app)
             times = await time_opens(
                 app, pilot, LONG_ARTICLE, runs, lambda: showing(app, LONG_ARTICLE), welcome
             )
-            width = app.reader.layout_width
-            info.update(width=width, lines=app.reader.line_count)
+            width = app.browser.reader.layout_width
+            info.update(width=width, lines=app.browser.reader.line_count)
         for _ in range(runs + 1):
             t0 = time.perf_counter()
             layout_article(article, width, [])
@@ -575,12 +586,12 @@ def big_index(report: Report, runs: int) -> None:
         entries = len(index.entries)
 
         def index_shown() -> bool:
-            page = app.list_page
-            return isinstance(page, Index) and len(app.entries.items) == entries
+            state = app.browser.state
+            return state.place.kind == "index" and not state.loading and len(state.rows) == entries
 
         async def back_home() -> None:
-            if app.view.place.kind != "home":
-                app.action_back()
+            if app.browser.state.place.kind != "home":
+                app.browser.action_back()
                 await home_shown(app)
 
         async def measure() -> OpenTimes:

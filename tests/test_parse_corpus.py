@@ -18,7 +18,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from tests.corpus import CorpusPage, pages
-from tui.core.models import Article, BlockType, Home, Index, LinkType, Page
+from tui.core.models import Article, BlockType, Home, Index, Page
 from tui.core.parse import parse_page, to_json
 from tui.core.urls import DEFAULT_HOME, LinkKind, resolve
 
@@ -203,7 +203,7 @@ def test_article_reading_quality(page: CorpusPage) -> None:
     # Every tag, in order, without duplicates; no other link is a tag.
     assert [squash(t.name) for t in article.tags] == tag_names(page)
     for link in article.links:
-        if link.kind is LinkType.TAG:
+        if link.kind is LinkKind.TAG:
             assert TAG_URL.match(unquote(link.url)), link.url
     for tag in article.tags:
         assert tag.url.strip() == tag.url

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from tui.core.models import Link
-from tui.core.urls import LinkKind as LinkType
-from tui.core.urls import PageRef
+from tui.core.urls import LinkKind, PageRef
 from tui.nav.places import PlaceKind, Row, RowKind
 from tui.nav.router import Pane, Router
 
@@ -34,13 +33,13 @@ def test_a_link_to_the_page_shown_stays_in_the_page() -> None:
 
 
 def test_links_tags_and_rows() -> None:
-    tag = Link(1, " 香港 ", LinkType.TAG, "https://www.epochtimes.com/gb/tag/香港.html", "u")
+    tag = Link(1, " 香港 ", LinkKind.TAG, "https://www.epochtimes.com/gb/tag/香港.html", "u")
     route = router.link(tag, ARTICLE)
     assert route.pane is Pane.LIST and route.place is not None
     assert route.place.kind is PlaceKind.RELATED and route.place.tag == "香港"
-    page = Link(2, "x", LinkType.PAGE, INDEX.path, INDEX.blob_url, INDEX)
+    page = Link(2, "x", LinkKind.PAGE, INDEX.path, INDEX.blob_url, INDEX)
     assert router.link(page, ARTICLE).pane is Pane.LIST
-    out = Link(3, "cnn", LinkType.EXTERNAL, "https://cnn.com/", "https://cnn.com/")
+    out = Link(3, "cnn", LinkKind.EXTERNAL, "https://cnn.com/", "https://cnn.com/")
     assert router.link(out, ARTICLE) == (Pane.EXTERNAL, None, None, "https://cnn.com/", None)
     assert router.row(Row(RowKind.EXTERNAL, "v", url="http://1.2.3.4/")).url == "http://1.2.3.4/"
     assert router.row(Row(RowKind.ARTICLE, "a", ARTICLE)).ref == ARTICLE

@@ -72,7 +72,12 @@ def reader_shows(app: GoodnewsApp, ref: object) -> bool:
 async def home_ready(pilot: Pilot) -> None:
     app = pilot.app
     assert isinstance(app, GoodnewsApp)
-    await wait_for(pilot, lambda: state(app).place.kind == "home" and bool(state(app).rows))
+    await wait_for(
+        pilot,
+        lambda: (
+            state(app).place.kind == "home" and not state(app).loading and bool(state(app).rows)
+        ),
+    )
 
 
 async def highlight(pilot: Pilot, index: int) -> None:

@@ -607,11 +607,12 @@ async def test_the_focused_pane_is_visible_in_every_theme() -> None:
             await pilot.pause()
             blurred = entries.render_line(0)._segments[1].style
             assert focused != blurred, theme
-            assert app.browser.has_class("reader-focused")
-            separator = app.browser.entries.styles.border_right
+            reader = app.browser.reader
+            bar = reader.render_line(3)._segments[0]
+            assert bar.text == "▎" and bar.style is not None and bar.style.color is not None
             app.browser.entries.focus()
             await pilot.pause()
-            assert app.browser.entries.styles.border_right != separator, theme
+            assert reader.render_line(3)._segments[0].text != "▎", theme
 
 
 async def test_resizing_under_a_dialog_lands_in_the_layout_the_size_asks_for() -> None:

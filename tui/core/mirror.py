@@ -17,14 +17,16 @@ from typing import NamedTuple
 
 from tui.core.cache import (
     STATE_DIR,
+    CacheBusy,
     CachedPage,
+    CacheReadOnly,
     CacheUnavailable,
     PageCache,
     cache_root,
     make_private_dir,
 )
 from tui.core.config import MirrorSpec, Options, SpecKind, parse_mirror_spec
-from tui.core.errors import BadContent, MirrorError, NotFound, OfflineMiss, TooLarge
+from tui.core.errors import BadContent, ErrorPage, MirrorError, NotFound, OfflineMiss
 from tui.core.fetch import MAX_BODY, FetchPolicy, decode_text
 from tui.core.source import (
     LocalSource,
@@ -35,6 +37,7 @@ from tui.core.source import (
     ref_for_file,
 )
 from tui.core.urls import PageRef
+from tui.core.validate import same_kind
 
 SAMPLE_HOME = PageRef("goodnews-sample", "goodnews", "master", "README.md")
 
@@ -133,10 +136,7 @@ class Mirror:
         cache = self.cache
         if cache is None:
             return set()
-        present = getattr(cache, "keys_present", None)
-        if present is not None:
-            return set(present([ref.key for ref in refs]))
-        return {ref.key for ref in refs if ref in cache}
+        return {ref.key for ref in refs if ref in cache}  # a key lookup is about 12 us
 
     async def get(self, ref: PageRef, *, refresh: bool = False) -> Fetched:
         """The page's text: from cache while fresh, else the source; stale copy on failure.
@@ -157,7 +157,7 @@ class Mirror:
             assert response.text is not None
             return Fetched(ref, response.text, Origin.LOCAL, self.clock(), response.warnings)
         notes: list[str] = []
-        entry = self._load(ref, notes)
+        entry = await self._aload(ref, notes)
         now = self.clock()
         if self.offline:
             if entry is None:
@@ -169,8 +169,16 @@ class Mirror:
         validators = Validators(entry.etag, entry.last_modified) if entry else None
         try:
             response = await self.source.fetch(ref, validators)
-        except (NotFound, TooLarge, BadContent):
+        except NotFound:
             raise
+        except BadContent as exc:
+            # Binary data is the page itself; an error page is the network's fault, and
+            # then the stale copy is what the reader needs (TooLarge falls through below).
+            if entry is None or not isinstance(exc, ErrorPage):
+                raise
+            when = entry.checked_at.strftime("%Y-%m-%d %H:%M UTC")
+            notes.append(f"{exc} — showing the copy cached {when}")
+            return Fetched(ref, entry.text, Origin.STALE, entry.checked_at, tuple(notes))
         except MirrorError as exc:
             if entry is None:
                 raise
@@ -186,7 +194,7 @@ class Mirror:
                 etag=response.etag or entry.etag,
                 last_modified=response.last_modified or entry.last_modified,
             )
-            self._store(ref, entry, notes)
+            await self._astore(ref, entry, notes)
             return Fetched(ref, entry.text, Origin.CACHE, now, tuple(notes))
         assert response.text is not None
         fresh = CachedPage(
@@ -197,7 +205,10 @@ class Mirror:
             last_modified=response.last_modified,
             url=response.url,
         )
-        self._store(ref, fresh, notes)
+        if entry is None or same_kind(ref, entry.text, fresh.text):
+            await self._astore(ref, fresh, notes)
+        else:
+            notes.append("the new copy is not the same kind of page; the cached one is kept")
         return Fetched(ref, response.text, Origin.NETWORK, now, (*response.warnings, *notes))
 
     def is_cached(self, ref: PageRef) -> bool:
@@ -214,10 +225,35 @@ class Mirror:
         if self.cache is None:
             return None
         try:
-            return self.cache.load(ref)
+            return self.cache.load(ref, notes)
+        except CacheBusy as exc:
+            notes.append(str(exc))
+            return None
         except CacheUnavailable as exc:
             self._drop_cache(str(exc), notes)
             return None
+
+    async def _aload(self, ref: PageRef, notes: list[str]) -> CachedPage | None:
+        if self.cache is None:
+            return None
+        try:
+            return await self.cache.aload(ref, notes)
+        except CacheBusy as exc:
+            notes.append(str(exc))  # this read only: the store may answer next time
+            return None
+        except CacheUnavailable as exc:
+            self._drop_cache(str(exc), notes)
+            return None
+
+    async def _astore(self, ref: PageRef, page: CachedPage, notes: list[str]) -> None:
+        if self.cache is None:
+            return
+        try:
+            await self.cache.astore(ref, page)
+        except (CacheBusy, CacheReadOnly) as exc:
+            notes.append(str(exc))  # the store is still read; only this write is lost
+        except CacheUnavailable as exc:
+            self._drop_cache(str(exc), notes)
 
     def _store(self, ref: PageRef, page: CachedPage, notes: list[str]) -> None:
         if self.cache is None:

@@ -51,10 +51,6 @@ class Block:
         return "".join(span.text for span in self.spans)
 
 
-#: The former name of ``LinkKind`` (one type: links and resolved targets share it).
-LinkType = LinkKind
-
-
 @dataclass(slots=True)
 class Link:
     """A numbered link of a page. ``target`` is a mirror path, ``owner/repo@ref:path``, or a URL."""

@@ -205,9 +205,6 @@ class BrowserScreen(Screen[None]):
         self.set_class(pane == "reader", "show-reader")
         (self.reader if pane == "reader" else self.entries).focus()
 
-    def on_descendant_focus(self) -> None:
-        self.set_class(self.reader.has_focus, "reader-focused")
-
     # -- header, status -----------------------------------------------------------------
 
     def _update_source(self, stale: bool = False) -> None:

@@ -41,7 +41,9 @@ ROLES = (
     "error",
     "notice",
     "link-selected",
+    "focus",
 )
+FOCUS_BAR = "▎"  # drawn down the left margin while the reader has the focus
 
 Composer = Callable[[int], Layout]
 
@@ -167,6 +169,21 @@ class ReaderView(RoleStyles, ScrollView, can_focus=True):
     # -- rendering ----------------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
+        strip = self._line(y)
+        if self.has_focus and strip.cell_length > 1:
+            # Drawn over the margin, not by a CSS class: a class change restyles the
+            # screen (about 30 ms a key, bench/ui.py); this costs a segment a line.
+            bar = Strip([Segment(FOCUS_BAR, self.rich_style + self._style("focus"))])
+            strip = Strip.join([bar, strip.crop(1, strip.cell_length)])
+        return strip
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    def _line(self, y: int) -> Strip:
         index = int(self.scroll_y) + y
         width = self.scrollable_content_region.width
         base = self.rich_style

@@ -47,7 +47,7 @@ def _match(url: str) -> re.Match[str] | None:
     if not host:
         if not path.startswith("/"):
             return None
-        rules = _RELATIVE_RULES
+        rules: tuple[re.Pattern[str], ...] = _RELATIVE_RULES
     else:
         rules = ()
         for suffix, patterns in _HOST_RULES:
