@@ -175,7 +175,12 @@ def _run_app(options: Options) -> int:
 
 
 async def _dump(args: argparse.Namespace, options: Options) -> int:
+    from tui.core.library import Library
+    from tui.core.pages import PageService
+
     mirror = open_mirror(options)
+    # The page service the browser uses, with a library of its own: dump changes nothing.
+    service = PageService(mirror, Library(None))
     try:
         for warning in mirror.warnings:
             _warn(warning)
@@ -184,24 +189,24 @@ async def _dump(args: argparse.Namespace, options: Options) -> int:
             ref = parse_url(page)
             if ref is None:
                 raise UsageError(f"{page!r} is not a GitHub blob/raw or jsDelivr URL of a page")
-            fetched = await mirror.get(ref)
+            loaded = await service.get(ref)
         elif page.startswith(FILE_PREFIXES):
-            fetched = fetch_file(Path(page).expanduser(), mirror.home)
+            loaded = await service.load(fetch_file(Path(page).expanduser(), mirror.home))
         else:
             ref = parse_ref(page, mirror.home)
             if ref is None:
                 raise UsageError(f"{page!r} is not a page path, URL or file")
-            fetched = await mirror.get(ref)
+            loaded = await service.get(ref)
     finally:
-        await mirror.aclose()
-    for warning in fetched.warnings:
+        await service.aclose()
+    for warning in loaded.warnings:
         _warn(warning)
     width = args.width or shutil.get_terminal_size((100, 24)).columns
     if width <= 0:
         raise UsageError("--width must be positive")
     from tui.core.dump import render_dump
 
-    out = render_dump(fetched.ref, fetched.text, mirror.home, as_json=args.as_json, width=width)
+    out = render_dump(loaded.page, mirror.home, as_json=args.as_json, width=width)
     _write(out if args.as_json else terminal_safe(out))
     return EXIT_OK
 

@@ -11,7 +11,6 @@ import json
 
 from tui.core.layout import PLAIN, Layout, layout_body, layout_head, tag_numbers
 from tui.core.models import Article, Document, Home, Index, Link, Page
-from tui.core.parse import parse_page
 from tui.core.parse.jsonout import to_json
 from tui.core.text import cell_width, sanitise, wrap_runs
 from tui.core.urls import PageRef
@@ -131,13 +130,8 @@ def dump_json(page: Page, home: PageRef | None = None) -> str:
     return json.dumps(to_json(page, home), ensure_ascii=False, indent=2) + "\n"
 
 
-def render_dump(
-    ref: PageRef, text: str, home: PageRef | None, *, as_json: bool, width: int = 80
-) -> str:
-    """What ``goodnews-tui dump`` prints for one page: the one place its output is made.
-
-    The page is parsed and cleaned, then printed as wrapped text (``width`` cells) or as
-    JSON; ``home`` lets page targets print relative to the mirror.
-    """
-    page = parse_page(ref, text, home)
+def render_dump(page: Page, home: PageRef | None, *, as_json: bool, width: int = 80) -> str:
+    """What ``goodnews-tui dump`` prints for one parsed page: the one place its output is
+    made, as wrapped text (``width`` cells) or as JSON; ``home`` lets page targets print
+    relative to the mirror."""
     return dump_json(page, home) if as_json else dump_text(page, home, width)

@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 from tui.core.fallback import MirrorLike
 from tui.core.library import Library
-from tui.core.mirror import Origin
+from tui.core.mirror import Fetched, Origin
 from tui.core.models import Article, Page
 from tui.core.parse import parse_page
 from tui.core.urls import PageRef
@@ -39,7 +39,8 @@ class Loaded(NamedTuple):
     page: Page
     origin: Origin
     fetched_at: datetime
-    notes: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()  # what the reader shows above the page
+    warnings: tuple[str, ...] = ()  # what the fetch said (``dump`` prints these on stderr)
 
     @property
     def stale(self) -> bool:
@@ -121,18 +122,32 @@ class PageService:
             if known is not None:
                 return known
         fetched = await self.mirror.get(ref, refresh=refresh)
-        home = self.mirror.home
-        page = await self._parse(fetched.ref, fetched.text, home, background, inline)
-        notes = list(fetched.warnings)
-        if fetched.stale:
-            notes.insert(0, stale_note(fetched.fetched_at, self.clock()))
-        loaded = Loaded(fetched.ref, page, fetched.origin, fetched.fetched_at, tuple(notes))
-        if isinstance(page, Article):
-            await asyncio.to_thread(self.library.record, page)
+        loaded = await self.load(fetched, background=background, inline=inline)
         if keep:
             self._memory[fetched.ref.key] = loaded
             while len(self._memory) > self._memory_size:
                 self._memory.popitem(last=False)
+        return loaded
+
+    async def load(
+        self, fetched: Fetched, *, background: bool = False, inline: bool = False
+    ) -> Loaded:
+        """Parse fetched text (from the mirror, or a file named on the command line) and
+        remember an article in the library."""
+        page = await self._parse(fetched.ref, fetched.text, self.mirror.home, background, inline)
+        notes = list(fetched.warnings)
+        if fetched.stale:
+            notes.insert(0, stale_note(fetched.fetched_at, self.clock()))
+        loaded = Loaded(
+            fetched.ref,
+            page,
+            fetched.origin,
+            fetched.fetched_at,
+            tuple(notes),
+            tuple(fetched.warnings),
+        )
+        if isinstance(page, Article):
+            await asyncio.to_thread(self.library.record, page)
         return loaded
 
     async def _parse(
