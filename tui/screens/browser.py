@@ -68,7 +68,7 @@ class BrowserState(NamedTuple):
     """What the screen shows, for tests and benchmarks (a snapshot, not a handle)."""
 
     place: Place
-    rows: tuple[Row, ...]  # as shown (filtered)
+    rows: Sequence[Row]  # as shown (filtered; may be lazy: reading it costs nothing)
     selection: int | None
     reader: PageRef | None  # the page the reader shows or is loading
     reader_page: Page | None  # its model, once shown
@@ -100,7 +100,7 @@ class BrowserScreen(Screen[None]):
         self.router = Router(service.home)
         self.history: History[Visit] = History()
         self.place = home_place(service.home)
-        self.rows: list[Row] = []  # every row of the place (the list may show a filtered part)
+        self.rows: Sequence[Row] = ()  # every row of the place (the list may show a filtered part)
         self.list_page: Page | None = None
         self.list_error: str | None = None
         self.reader_ref: PageRef | None = None
@@ -155,7 +155,7 @@ class BrowserScreen(Screen[None]):
         page = self.reader_loaded.page if self.reader_loaded else None
         return BrowserState(
             place=self.place,
-            rows=tuple(entries.items),
+            rows=entries.items,
             selection=entries.highlighted,
             reader=self.reader_ref,
             reader_page=page,
@@ -386,7 +386,7 @@ class BrowserScreen(Screen[None]):
             self._copies.update((ref.key, ref.key in present) for ref in unknown)
         return {ref.key: Marks(ref.key in read, self._copies[ref.key]) for ref in refs}
 
-    def _fill(self, rows: list[Row], restore: Visit | None, default: int | None = None) -> None:
+    def _fill(self, rows: Sequence[Row], restore: Visit | None, default: int | None = None) -> None:
         entries = self.entries
         self.rows = rows
         self._filled = self.place
@@ -830,9 +830,12 @@ class BrowserScreen(Screen[None]):
         entries = self.entries
         items = entries.items
         current = self.reader_ref
-        index = next(
-            (i for i, row in enumerate(items) if current is not None and row.ref == current), None
-        )
+        index = entries.highlighted
+        if index is None or not (0 <= index < len(items)) or items[index].ref != current:
+            index = next(
+                (i for i, row in enumerate(items) if current is not None and row.ref == current),
+                None,
+            )
         if index is None:
             index = entries.highlighted if entries.highlighted is not None else -step
         i = index + step

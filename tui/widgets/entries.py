@@ -105,7 +105,7 @@ class EntryList(RoleStyles, ScrollView, can_focus=True):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.items: list[Row] = []
+        self.items: Sequence[Row] = ()
         # Asked only for the rows being drawn (and kept with their strips): a list of
         # 15,000 entries never looks up 15,000 marks.
         self.marks: MarkLookup = _no_marks
@@ -230,7 +230,7 @@ class EntryList(RoleStyles, ScrollView, can_focus=True):
 
     def show_items(self, items: Sequence[Row], highlight: int | None = None) -> None:
         """Show ``items``; highlight row ``highlight`` or else the first openable row."""
-        self.items = list(items)
+        self.items = items  # kept as given: a lazy sequence stays lazy
         self._marks.clear()
         self._strips.clear()
         self._hover = None
