@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
+from tui.core.settings import Settings
 from tui.core.urls import DEFAULT_HOME, check_segments
 
 DEFAULT_MIRROR = f"github:{DEFAULT_HOME.owner}/{DEFAULT_HOME.repo}@{DEFAULT_HOME.ref}"
@@ -24,7 +25,12 @@ PROXY_SCHEMES = frozenset({"http", "https", "socks5", "socks5h"})
 
 @dataclass(slots=True)
 class Options:
-    """Choices for one run; ``None`` means "use the default" so callers need not know it."""
+    """Choices for one run; ``None`` means "use the default" so callers need not know it.
+
+    The fields are the effective values (flags over the settings file); ``settings`` is
+    the file as read, with its problems and keymap, for the UI to apply and show.
+    ``mirrors`` (base URLs) replaces the default chain of a ``github:`` mirror.
+    """
 
     mirror: str | None = None
     sample: bool = False
@@ -34,6 +40,10 @@ class Options:
     theme: str | None = None
     prefetch: bool = True
     cache_size: int = DEFAULT_CACHE_SIZE
+    mirrors: tuple[str, ...] = ()
+    prefetch_jobs: int = 4
+    reader_width: int | None = None
+    settings: Settings = field(default_factory=Settings)
 
 
 class SpecKind(StrEnum):
@@ -113,6 +123,11 @@ def check_proxy(proxy: str | None) -> str | None:
     if proxy is None or not proxy.strip():
         check_proxy_env()
         return None
+    return check_proxy_url(proxy)
+
+
+def check_proxy_url(proxy: str) -> str:
+    """The proxy URL stripped, or ``ValueError`` saying what form is expected."""
     if "://" not in proxy or _bad_proxy(proxy.strip()):
         raise ValueError(
             f"bad proxy {_shown(proxy)!r}: expected http://, https://, socks5:// or"

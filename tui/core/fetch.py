@@ -13,7 +13,7 @@ import os
 import random
 import time
 import zlib
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import urljoin, urlsplit
@@ -58,6 +58,8 @@ class FetchPolicy(NamedTuple):
     retry_after_cap: float = 30.0  # longer server-requested waits give up instead
     max_connections: int = 10
     max_keepalive: int = 10
+    hedge_after: float = 2.0  # a chain starts its next endpoint beside a silent one
+    recheck_after: float = 600.0  # then walks its own order again (a recovered endpoint)
 
 
 class Response(NamedTuple):
@@ -70,6 +72,7 @@ class Response(NamedTuple):
     last_modified: str | None = None
     warnings: tuple[str, ...] = ()
     content_type: str | None = None
+    endpoint: str | None = None  # the chain's base URL that answered (set by the source)
 
     @property
     def not_modified(self) -> bool:
@@ -117,6 +120,7 @@ def make_client(policy: FetchPolicy | None = None, proxy: str | None = None) -> 
             raise ProxyFailed(str(exc)) from None
     policy = policy or FetchPolicy()
     return httpx.AsyncClient(
+        mounts=no_proxy_mounts() if proxy else None,
         timeout=_timeout(policy),
         limits=httpx.Limits(
             max_connections=policy.max_connections,
@@ -130,6 +134,47 @@ def make_client(policy: FetchPolicy | None = None, proxy: str | None = None) -> 
     )
 
 
+def _no_proxy_entries(environ: Mapping[str, str] | None = None) -> list[str]:
+    env = os.environ if environ is None else environ
+    value = env.get("NO_PROXY") or env.get("no_proxy") or ""
+    return [h.strip() for h in value.split(",") if h.strip()]
+
+
+def no_proxy_mounts(environ: Mapping[str, str] | None = None) -> dict[str, None]:
+    """``NO_PROXY`` for an explicit proxy (httpx reads it only from the environment's).
+
+    A reader who sets ``--proxy`` or ``proxy =`` still expects hosts listed in
+    ``NO_PROXY`` to be reached directly, as curl does; ``None`` is httpx's "no proxy" mount.
+    """
+    mounts: dict[str, None] = {}
+    for host in _no_proxy_entries(environ):
+        if host == "*":
+            return {"all://": None}
+        if "://" in host:
+            mounts[host] = None
+        elif ":" in host and not host.startswith("["):  # a bare IPv6 address
+            mounts[f"all://[{host}]"] = None
+        elif host.replace(".", "").isdigit() or host == "localhost":
+            mounts[f"all://{host}"] = None
+        else:
+            host = host.lstrip("*").lstrip(".")
+            mounts[f"all://{host}"] = None
+            mounts[f"all://*.{host}"] = None
+    return mounts
+
+
+def bypasses_proxy(url: str, environ: Mapping[str, str] | None = None) -> bool:
+    """Whether ``NO_PROXY`` sends ``url`` past the proxy (messages and ``doctor``)."""
+    import urllib.request
+
+    host = _host(url)
+    bypass = getattr(urllib.request, "proxy_bypass_environment", None)  # not in typeshed
+    entries = _no_proxy_entries(environ)
+    if not host or bypass is None or not entries:
+        return False
+    return bool(bypass(host, {"no": ",".join(entries)}))
+
+
 def proxy_for(url: str, explicit: str | None = None, *, trust_env: bool = True) -> str | None:
     """The proxy a request to ``url`` goes through, shown without its password.
 
@@ -137,6 +182,8 @@ def proxy_for(url: str, explicit: str | None = None, *, trust_env: bool = True) 
     reader to check the wrong thing.
     """
     proxy = explicit
+    if proxy is not None and bypasses_proxy(url):
+        return None
     if proxy is None and trust_env:
         import urllib.request
 
@@ -383,6 +430,11 @@ async def _attempt(
                 " a private CA can be given with SSL_CERT_FILE or SSL_CERT_DIR",
                 url=url,
             ) from None
+        if _is_dns_failure(exc) and not via:
+            # A name that does not resolve (or is poisoned away) will not in 0.3 s either.
+            raise NetworkUnavailable(
+                f"the name {_host(url)} does not resolve (DNS failure)", url=url
+            ) from None
         if via:
             error: MirrorError = ProxyFailed(f"the proxy {via} refused the connection", url=url)
         else:
@@ -411,6 +463,24 @@ async def _attempt(
         if via and type(exc).__module__.startswith("socksio"):
             raise ProxyFailed(_proxy_reason(via, str(exc)), url=url) from None
         raise
+
+
+def _is_dns_failure(exc: BaseException) -> bool:
+    import socket
+
+    seen: BaseException | None = exc
+    for _ in range(6):
+        if seen is None:
+            break
+        if isinstance(seen, socket.gaierror):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    text = str(exc).lower()
+    return (
+        "name or service not known" in text
+        or "nodename nor servname" in text
+        or ("getaddrinfo" in text)
+    )
 
 
 def _proxy_reason(via: str, detail: str) -> str:

@@ -29,10 +29,14 @@ from tui.core.config import MirrorSpec, Options, SpecKind, parse_mirror_spec
 from tui.core.errors import BadContent, ErrorPage, MirrorError, NotFound, OfflineMiss
 from tui.core.fetch import MAX_BODY, FetchPolicy, decode_text
 from tui.core.source import (
+    DEFAULT_BASES,
+    ENDPOINT_FILE,
+    BaseURL,
     LocalSource,
     RemoteSource,
     Source,
     Validators,
+    parse_base,
     read_limited,
     ref_for_file,
 )
@@ -83,6 +87,10 @@ class Fetched(NamedTuple):
     origin: Origin
     fetched_at: datetime  # aware, UTC
     warnings: tuple[str, ...] = ()
+    #: The chain endpoint (base URL) that served the text; ``None`` when not fetched now.
+    endpoint: str | None = None
+    #: The endpoint is a CDN whose copy may lag the repository by hours.
+    may_lag: bool = False
 
     @property
     def stale(self) -> bool:
@@ -332,7 +340,8 @@ def open_mirror(
             warnings=warnings,
             clock=clock,
         )
-    remote, home, where = _remote(spec, options, policy)
+    state_dir = _state_dir(root, warnings)
+    remote, home, where = _remote(spec, options, policy, state_dir)
     cache, cache_warnings = PageCache.open(root, size_limit=options.cache_size)
     warnings.extend(cache_warnings)
     if options.offline and cache is None:
@@ -344,21 +353,37 @@ def open_mirror(
         where=where,
         cache=cache,
         offline=options.offline,
-        state_dir=_state_dir(root, warnings),
+        state_dir=state_dir,
         warnings=warnings,
         clock=clock,
     )
 
 
-def _remote(
-    spec: MirrorSpec, options: Options, policy: FetchPolicy | None
-) -> tuple[RemoteSource, PageRef, str]:
+def chain_for(spec: MirrorSpec, options: Options) -> tuple[BaseURL, ...]:
+    """The endpoints a live mirror tries, in order (``doctor`` probes the same ones).
+
+    An ``http(s)://`` ``--mirror`` is the whole chain; a ``github:`` one uses the
+    settings' ``mirrors`` when given, else the default chain.
+    """
     if spec.kind is SpecKind.HTTP:
         assert spec.base_url is not None
-        source = RemoteSource.from_base_url(spec.base_url, policy=policy, proxy=options.proxy)
-        return source, PageRef(spec.owner, spec.repo, spec.ref, "README.md"), spec.base_url
-    source = RemoteSource(policy=policy, proxy=options.proxy)
+        return (parse_base(spec.base_url),)
+    if options.mirrors:
+        return tuple(parse_base(m) for m in options.mirrors)
+    return DEFAULT_BASES
+
+
+def _remote(
+    spec: MirrorSpec, options: Options, policy: FetchPolicy | None, state_dir: Path | None = None
+) -> tuple[RemoteSource, PageRef, str]:
+    memory = state_dir / ENDPOINT_FILE if state_dir is not None else None
+    source = RemoteSource(
+        chain_for(spec, options), policy=policy, proxy=options.proxy, memory=memory
+    )
     home = PageRef(spec.owner, spec.repo, spec.ref, "README.md")
+    if spec.kind is SpecKind.HTTP:
+        assert spec.base_url is not None
+        return source, home, spec.base_url
     return source, home, home.repo_id
 
 

@@ -8,8 +8,13 @@ stay inside the folder the user named.
 
 from __future__ import annotations
 
+import asyncio
+import json
+import os
+import re
+import time
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import unquote, urlsplit
@@ -22,17 +27,20 @@ from tui.core.errors import (
     NetworkUnavailable,
     NotFound,
     OutsideMirror,
+    ProxyFailed,
     RedirectRefused,
     ServerError,
     TooLarge,
 )
 from tui.core.fetch import MAX_BODY, FetchPolicy, Response, decode_text, fetch_text, make_client
 from tui.core.kinds import kind_by_path
-from tui.core.urls import CDN_HOST, DEFAULT_HOME, MIRROR_HOSTS, RAW_HOST, PageRef
+from tui.core.urls import DEFAULT_HOME, MIRROR_HOSTS, RAW_HOST, PageRef
 from tui.core.validate import check_page
 
 if TYPE_CHECKING:
     import httpx
+
+FASTLY_HOST = "fastly.jsdelivr.net"
 
 # Failures after which the next base URL may still succeed.
 FAILOVER_ERRORS: tuple[type[MirrorError], ...] = (
@@ -77,7 +85,12 @@ class Source(ABC):
 
 
 class BaseURL(NamedTuple):
-    """One place a page's bytes can be fetched from, in raw or jsDelivr layout."""
+    """One place a page's bytes can be fetched from, in raw or jsDelivr layout.
+
+    A prefix proxy (``https://PROXY/https://raw.githubusercontent.com``, the gh-proxy form
+    readers on filtered networks use) is a raw-layout base whose path holds the upstream
+    URL: the page URL is built the same way, only ``label`` says what it is.
+    """
 
     url: str
     cdn: bool = False
@@ -106,18 +119,89 @@ class BaseURL(NamedTuple):
     def host(self) -> str:
         return (urlsplit(self.url).hostname or "").lower()
 
+    @property
+    def netloc(self) -> str:
+        """Host, with the port when it is not the scheme's default."""
+        parts = urlsplit(self.url)
+        try:
+            port = parts.port
+        except ValueError:
+            port = None
+        default = 443 if parts.scheme == "https" else 80
+        return self.host if port in (None, default) else f"{self.host}:{port}"
 
-DEFAULT_BASES: tuple[BaseURL, ...] = (
-    BaseURL(f"https://{RAW_HOST}"),
-    BaseURL(f"https://{CDN_HOST}/gh", cdn=True),
-)
+    @property
+    def upstream(self) -> str | None:
+        """For a prefix proxy, the host it fetches from; ``None`` for a plain base."""
+        path = urlsplit(self.url).path
+        found = _PREFIX.search(path)
+        if found is None:
+            return None
+        return (urlsplit(path[found.start() + 1 :]).hostname or "").lower() or None
+
+    @property
+    def label(self) -> str:
+        """How the endpoint is named in the status line, ``dump`` and ``doctor``."""
+        upstream = self.upstream
+        return f"{self.netloc} (prefix proxy for {upstream})" if upstream else self.netloc
+
+    @property
+    def may_lag(self) -> bool:
+        """A CDN copy, which can be hours behind the repository (jsDelivr caches branches)."""
+        return self.cdn or "jsdelivr" in self.url
+
+
+_PREFIX = re.compile(r"/https?:/")
+
+
+def parse_base(text: str) -> BaseURL:
+    """A user's mirror entry as a ``BaseURL``; ``ValueError`` with the reason if malformed.
+
+    A path ending in ``/gh`` is jsDelivr layout (``<base>/<owner>/<repo>@<ref>/<path>``),
+    a path holding ``/https://…`` a prefix proxy, anything else raw layout.
+    """
+    url = text.strip().rstrip("/")
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        raise ValueError(f"bad mirror URL {text!r}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"bad mirror URL {text!r}: expected an http(s):// base URL")
+    if parts.query or parts.fragment:
+        raise ValueError(f"bad mirror URL {text!r}: a base URL has no ?query or #fragment")
+    found = _PREFIX.search(parts.path)
+    if found is not None:
+        inner = parts.path[found.start() + 1 :]
+        inner = re.sub(r"^(https?):/+", r"\1://", inner)  # some proxies squash "//"
+        inner_parts = urlsplit(inner)
+        if inner_parts.scheme not in ("http", "https") or not inner_parts.hostname:
+            raise ValueError(f"bad mirror URL {text!r}: the proxied URL is not http(s)://")
+    return BaseURL(url, cdn=url.endswith("/gh") or url.endswith("/gh/"))
+
+
+RAW_BASE = BaseURL(f"https://{RAW_HOST}")
+FASTLY_BASE = BaseURL(f"https://{FASTLY_HOST}/gh", cdn=True)
+#: raw.githubusercontent.com, then jsDelivr's Fastly host: cdn.jsdelivr.net is the one
+#: filtered networks block first, fastly.jsdelivr.net the one its maintainers point to.
+DEFAULT_BASES: tuple[BaseURL, ...] = (RAW_BASE, FASTLY_BASE)
+ENDPOINT_FILE = "endpoint.json"
 
 
 class RemoteSource(Source):
-    """Raw files over HTTP from ordered base URLs, failing over on network errors and 5xx.
+    """Raw files over HTTP from an ordered chain of base URLs (endpoints), failing over.
 
-    The last base that answered is tried first next time, so a dead primary costs one
-    timeout per session rather than one per page.
+    Built for filtered networks, where most endpoints fail and some fail by hanging:
+
+    - a failure worth failing over for (``FAILOVER_ERRORS``: DNS, connect, TLS, resets,
+      timeouts, 5xx, 429, jsDelivr's 403) moves on at once; a clean 404 is a real answer;
+    - an endpoint that has not answered after ``policy.hedge_after`` seconds gets company:
+      the next one starts too and the first page wins, so a silent host costs seconds,
+      not its whole timeout;
+    - the endpoint that answered last goes first, for the rest of the run and, through
+      ``memory`` (a small JSON file in the state directory), on the next start;
+    - every ``policy.recheck_after`` seconds the chain is walked in its own order again, so
+      a recovered preferred endpoint is used again.
     """
 
     def __init__(
@@ -127,6 +211,8 @@ class RemoteSource(Source):
         policy: FetchPolicy | None = None,
         proxy: str | None = None,
         client: httpx.AsyncClient | None = None,
+        memory: Path | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         if not bases:
             raise ValueError("a remote source needs at least one base URL")
@@ -135,14 +221,19 @@ class RemoteSource(Source):
         self._proxy = proxy
         self._client = client
         self._owns_client = client is None
+        self._memory = memory
+        self._clock = clock
         self._preferred = 0
+        self._checked_at = clock()  # when the chain's own order was last walked
+        self._last: BaseURL | None = None
+        self._recall()
         # Redirects may go to mirror hosts (HTTPS), and to the bases' own scheme, host and port.
         self.allowed_hosts = frozenset(MIRROR_HOSTS | {b.url for b in self.bases})
 
     @classmethod
     def from_base_url(cls, url: str, **kwargs: object) -> RemoteSource:
-        """A single raw-layout base URL (``<base>/<owner>/<repo>/<ref>/<path>``)."""
-        return cls((BaseURL(url.rstrip("/")),), **kwargs)  # type: ignore[arg-type]
+        """A single base URL: raw layout, jsDelivr layout (``…/gh``) or a prefix proxy."""
+        return cls((parse_base(url),), **kwargs)  # type: ignore[arg-type]
 
     @property
     def client(self) -> httpx.AsyncClient:
@@ -151,45 +242,165 @@ class RemoteSource(Source):
             self._client = make_client(self.policy, self._proxy)
         return self._client
 
+    @property
+    def proxy(self) -> str | None:
+        return self._proxy
+
+    @property
+    def endpoint(self) -> BaseURL | None:
+        """The endpoint that answered last (this run or, remembered, the last one)."""
+        return self._last
+
+    def where(self) -> str:
+        """Which endpoint pages come from now, for the header: the chain until one answered."""
+        last = self._last
+        if last is None:
+            return self.describe()
+        lag = " · a CDN copy, may lag the repository by hours" if last.may_lag else ""
+        return f"{last.label}{lag}"
+
     def describe(self) -> str:
-        return " → ".join(b.host for b in self.bases)
+        return " → ".join(b.label for b in self.bases)
+
+    # ------------------------------------------------------------------ memory
+
+    def _recall(self) -> None:
+        if self._memory is None:
+            return
+        try:
+            data = json.loads(self._memory.read_text("utf-8"))
+            entry = data["chains"][self._chain_key]
+            index = [b.url for b in self.bases].index(entry["endpoint"])
+            checked = float(entry.get("checked_at", 0.0))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return  # nothing remembered, or a file from elsewhere: start at the top
+        self._preferred = index
+        self._last = self.bases[index]
+        self._checked_at = min(checked, self._clock())
+
+    @property
+    def _chain_key(self) -> str:
+        return " ".join(b.url for b in self.bases)
+
+    def _remember(self) -> None:
+        if self._memory is None or self._last is None:
+            return
+        try:
+            try:
+                data = json.loads(self._memory.read_text("utf-8"))
+                chains = data["chains"] if isinstance(data.get("chains"), dict) else {}
+            except (OSError, ValueError, AttributeError, KeyError):
+                chains = {}
+            chains[self._chain_key] = {
+                "endpoint": self._last.url,
+                "answered_at": self._clock(),
+                "checked_at": self._checked_at,
+            }
+            if len(chains) > 16:  # keep the file small: the most recent chains only
+                ranked = sorted(chains.items(), key=lambda kv: kv[1].get("answered_at", 0))
+                chains = dict(ranked[-16:])
+            tmp = self._memory.with_name(f".{self._memory.name}.{os.getpid()}")
+            tmp.write_text(json.dumps({"version": 1, "chains": chains}), "utf-8")
+            os.replace(tmp, self._memory)
+        except OSError:
+            pass  # a read-only state directory only costs the memory, never a page
+
+    # ------------------------------------------------------------------ fetching
+
+    def _order(self) -> list[int]:
+        now = self._clock()
+        if self._preferred and now - self._checked_at >= self.policy.recheck_after:
+            self._checked_at = now  # now and then: the chain's own order again
+            return list(range(len(self.bases)))
+        n = len(self.bases)
+        return [*range(self._preferred, n), *range(self._preferred)]
+
+    async def _one(
+        self, index: int, ref: PageRef, validators: Validators, client: httpx.AsyncClient
+    ) -> Response:
+        base = self.bases[index]
+        url = base.url_for(ref)
+        response = await fetch_text(
+            client,
+            url,
+            policy=self.policy,
+            allowed_hosts=self.allowed_hosts,
+            etag=validators.etag,
+            last_modified=validators.last_modified,
+            proxy=self._proxy,
+        )
+        if response.text is not None:
+            try:
+                check_page(kind_by_path(ref), response.text, response.content_type)
+            except BadContent as exc:
+                exc.url = exc.url or url
+                raise
+        return response
 
     async def fetch(self, ref: PageRef, validators: Validators | None = None) -> Response:
-        """The page from the first base that answers with a page (``check_page``).
+        """The page from the first endpoint that answers with a page (``check_page``).
 
         An HTML error page sent with 200 is an ``ErrorPage``, never a ``Response``: what
-        comes back here is safe to cache.
+        comes back here is safe to cache. The ``Response`` names its ``endpoint``, and its
+        warnings say when a failover or a CDN copy is involved.
         """
         validators = validators or Validators()
         client = self.client  # a malformed proxy setting fails once, not once per base
-        kind = kind_by_path(ref)
-        order = [*range(self._preferred, len(self.bases)), *range(self._preferred)]
-        errors: list[MirrorError] = []
-        for index in order:
-            base = self.bases[index]
-            try:
-                url = base.url_for(ref)
-                response = await fetch_text(
-                    client,
-                    url,
-                    policy=self.policy,
-                    allowed_hosts=self.allowed_hosts,
-                    etag=validators.etag,
-                    last_modified=validators.last_modified,
-                    proxy=self._proxy,
+        queue = self._order()
+        errors: dict[int, MirrorError] = {}
+        running: dict[asyncio.Task[Response], int] = {}
+
+        def start_next() -> None:
+            index = queue.pop(0)
+            running[asyncio.ensure_future(self._one(index, ref, validators, client))] = index
+
+        start_next()
+        try:
+            while running:
+                done, _ = await asyncio.wait(
+                    running,
+                    timeout=self.policy.hedge_after if queue else None,
+                    return_when=asyncio.FIRST_COMPLETED,
                 )
-                if response.text is not None:
-                    try:
-                        check_page(kind, response.text, response.content_type)
-                    except BadContent as exc:
-                        exc.url = exc.url or url
-                        raise
-            except FAILOVER_ERRORS as exc:
-                errors.append(exc)
-                continue
-            self._preferred = index
-            return response
-        raise errors[0] if len(errors) == 1 else _summarise(errors)
+                if not done:
+                    start_next()  # the running ones are slow: the next one starts beside them
+                    continue
+                for task in sorted(done, key=lambda t: running[t]):
+                    index = running.pop(task)
+                    exc = task.exception()
+                    if exc is None:
+                        return self._answered(index, task.result(), errors)
+                    if isinstance(exc, ProxyFailed):
+                        raise exc  # the same proxy stands before every endpoint
+                    if not isinstance(exc, FAILOVER_ERRORS):
+                        raise exc  # a clean 404, a page too large: the answer itself
+                    errors[index] = exc
+                    if queue:
+                        start_next()  # a failure moves on at once, not after the delay
+        finally:
+            for task in running:
+                task.cancel()
+            if running:
+                await asyncio.gather(*running, return_exceptions=True)
+        ordered = [errors[i] for i in sorted(errors)]
+        raise ordered[0] if len(ordered) == 1 else _summarise(ordered, self.bases, sorted(errors))
+
+    def _answered(self, index: int, response: Response, errors: dict[int, MirrorError]) -> Response:
+        base = self.bases[index]
+        changed = self._last != base
+        self._preferred = index
+        self._last = base
+        if index == 0:
+            self._checked_at = self._clock()
+        if changed:
+            self._remember()
+        notes: list[str] = []
+        failed = [self.bases[i].label for i in sorted(errors) if i != index]
+        if failed:
+            notes.append(f"served by {base.label} ({', '.join(failed)} failed)")
+        if base.may_lag:
+            notes.append(f"from the CDN {base.label}: its copy may lag the repository by hours")
+        return response._replace(endpoint=base.url, warnings=(*response.warnings, *notes))
 
     async def aclose(self) -> None:
         if self._client is not None and self._owns_client:
@@ -197,11 +408,19 @@ class RemoteSource(Source):
         self._client = None
 
 
-def _summarise(errors: list[MirrorError]) -> MirrorError:
-    """One error for several failed bases: the first one's type, every base in the message."""
+def _summarise(
+    errors: list[MirrorError], bases: Sequence[BaseURL] = (), indices: Sequence[int] = ()
+) -> MirrorError:
+    """One error for several failed endpoints: the first one's type, every one named."""
     first = errors[0]
-    message = "; ".join(str(e) for e in errors)
-    summary = type(first)(message, url=first.url)
+    parts = []
+    for i, error in enumerate(errors):
+        text = str(error)
+        if i < len(indices) and bases:
+            label = bases[indices[i]].label
+            text = text if label in text else f"{label}: {text}"
+        parts.append(text)
+    summary = type(first)("; ".join(parts), url=first.url)
     summary.__cause__ = first
     return summary
 
@@ -386,9 +605,11 @@ def ref_for_file(path: Path, home: PageRef) -> PageRef:
 __all__ = [
     "BaseURL",
     "DEFAULT_BASES",
+    "FASTLY_HOST",
     "LocalSource",
     "RemoteSource",
     "Source",
     "Validators",
+    "parse_base",
     "ref_for_file",
 ]
