@@ -60,7 +60,7 @@ from bench.ui import Report, Row, ms, painted, run_in_terminal  # noqa: E402
 from tui.app import GoodnewsApp  # noqa: E402
 from tui.core.config import Options  # noqa: E402
 from tui.core.library import LIBRARY_FILE, Library  # noqa: E402
-from tui.core.mirror import Mirror, open_mirror  # noqa: E402
+from tui.core.mirror import open_mirror  # noqa: E402
 from tui.core.models import Article, Home, Index  # noqa: E402
 from tui.core.parse import parse_page  # noqa: E402
 from tui.core.urls import PageRef  # noqa: E402
@@ -137,9 +137,11 @@ def row_of(app: GoodnewsApp, ref: PageRef) -> int:
     return next(i for i, row in enumerate(rows) if row.ref == ref)
 
 
-def make_app(mirror: Mirror, library: Library, *, prefetch: bool) -> GoodnewsApp:
-    """The app as ``tui.app.run_app`` builds it (tests/ui/conftest.py's ``sample_app`` shape)."""
-    return GoodnewsApp(mirror, library=library, prefetch=prefetch)
+def make_app(options: Options, library: Library) -> GoodnewsApp:
+    """The app exactly as the command line builds it (``tui.app.make_app``)."""
+    from tui.app import make_app as build
+
+    return build(options, open_mirror(options), library)
 
 
 def entry_list(app: GoodnewsApp) -> EntryList:
@@ -364,9 +366,8 @@ def measure_open(b: Bench, report: Report) -> None:
         spec = next(a for a in big[1000 + 613 * run :] if tag in a.tags)
         ref = b.ref(spec.path)
         link = _tag_link(spec, tag)
-        mirror = open_mirror(Options(mirror=b.server.base_url, cache_dir=cache_root))
         library = library_for(cache_root)
-        app = make_app(mirror, library, prefetch=True)
+        app = make_app(Options(mirror=b.server.base_url, cache_dir=cache_root), library)
         try:
             async with app.run_test(size=SIZE) as pilot:
                 await home_shown(app, pilot)
@@ -464,9 +465,8 @@ async def prefetch_session(b: Bench, slot: int, *, keys: bool, related: bool) ->
     cache_root = copy_state(b.ws.full, b.work / "prefetch")
     index_ref = b.ref(index.path)
     await refresh_lists(b.server.base_url, cache_root, [*b.list_refs(), index_ref])
-    mirror = open_mirror(Options(mirror=b.server.base_url, cache_dir=cache_root))
     library = library_for(cache_root)
-    app = make_app(mirror, library, prefetch=True)
+    app = make_app(Options(mirror=b.server.base_url, cache_dir=cache_root), library)
     latencies: list[float] = []
     note = ""
     try:
@@ -479,18 +479,12 @@ async def prefetch_session(b: Bench, slot: int, *, keys: bool, related: bool) ->
                 "the index",
             )
             if related:
+                # The tag's related list opens while the index's new articles are being
+                # prefetched (it is the list that prefetch keeps filling).
                 spec = next(a for a in fresh if a.tags and a.tags[0] in b.plan.big_tags)
                 tag = spec.tags[0]
-                await open_from_list(app, pilot, b.ref(spec.path))
-                await until(
-                    app,
-                    lambda s: s.reader_ref == b.ref(spec.path) and s.reader_page_loaded,
-                    "the article",
-                )
-                await settle(app, pilot)
-                await open_tag(app, pilot, _tag_link(spec, tag))
+                app.browser.open_tag(tag)
                 st = await until(app, _related_shown(tag), f"the related list of {tag}")
-                await settle(app, pilot)
                 rows_at_start = st.row_count
             else:
                 st = await until(

@@ -165,3 +165,40 @@ async def test_closing_stops_a_parse_in_progress_at_once(
         assert not process.is_alive()
     assert time.monotonic() - started < 1.5
     busy.cancel()
+
+
+async def test_prefetch_in_the_worker_process_fills_cache_and_library(tmp_path: Path) -> None:
+    """The worker opens the same mirror and library from the recipe, in its own process."""
+    import shutil
+
+    from tui.core.library import LIBRARY_FILE
+    from tui.core.prefetch import Recipe
+
+    root = tmp_path / "served"
+    shutil.copytree(SAMPLE_ROOT / "goodnews-sample", root / "begood0513")
+    server = CorpusServer(root=root).start()
+    try:
+        options = Options(mirror=server.base_url, cache_dir=tmp_path / "cache")
+        mirror = open_mirror(options, policy=FAST_POLICY)
+        library = Library(tmp_path / LIBRARY_FILE)
+        recipe = Recipe(options, FAST_POLICY, library.path)
+        service = PageService(
+            mirror, library, background_parser=lambda: parse_process(recipe), recipe=recipe
+        )
+        index = await service.get(mirror.home.with_path("indexes/E头条.md"))
+        assert isinstance(index.page, Index)
+        refs = [e.ref for e in index.page.entries if e.ref is not None]
+        stored: list[str] = []
+        await service.prefetch(refs, stored.extend)
+        missing = {r.key for r in refs if not (root / r.raw_path).is_file()}
+        assert set(stored) == {r.key for r in refs} - missing and stored
+        assert service._executor is not None  # the worker process did it
+        assert library.known_keys(stored) == set(stored)  # recorded from the other process
+        assert all(mirror.has_copy(r) for r in refs if r.key in stored)
+        served = sum(server.count(r) for r in refs)
+        await service.prefetch(refs, stored.extend)  # a second pass: only the missing asked
+        assert sum(server.count(r) for r in refs) == served + len(missing)
+        await service.aclose()
+        library.close()
+    finally:
+        server.stop()

@@ -18,10 +18,12 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from tui.commands import bindings_for
+from tui.core.config import Options
 from tui.core.fallback import FallbackMirror, MirrorLike
 from tui.core.library import LIBRARY_FILE, Library
 from tui.core.mirror import Mirror, sample_mirror
 from tui.core.pages import PageService, parse_process
+from tui.core.prefetch import Recipe
 from tui.core.text import one_line
 from tui.providers import CommandsProvider
 from tui.resources import styles_dir
@@ -45,6 +47,7 @@ class GoodnewsApp(App[int]):
         theme: str | None = None,
         clock: Callable[[], datetime] | None = None,
         parse_in_process: bool = True,
+        recipe: Recipe | None = None,
     ) -> None:
         super().__init__()
         self.animation_level = "none"
@@ -57,7 +60,8 @@ class GoodnewsApp(App[int]):
             mirror,
             self.library,
             clock=clock,
-            background_parser=parse_process if parse_in_process and prefetch else None,
+            background_parser=(lambda: parse_process(recipe)) if parse_in_process else None,
+            recipe=recipe,
         )
         self.prefetch_enabled = prefetch
         if theme:
@@ -135,9 +139,15 @@ class GoodnewsApp(App[int]):
         self.push_screen(HelpScreen())
 
 
+def make_app(options: Options, mirror: Mirror, library: Library) -> GoodnewsApp:
+    """The browser as the command line starts it (benchmarks build it the same way)."""
+    # How the prefetch worker opens the same mirror and library in its own process.
+    recipe = Recipe(options, library=library.path) if mirror.kind.cached else None
+    return GoodnewsApp(mirror, library=library, prefetch=options.prefetch, recipe=recipe)
+
+
 def run_app(options: object) -> int:
     """Start the browser for the given ``tui.core.config.Options``; returns the exit code."""
-    from tui.core.config import Options
     from tui.core.errors import MirrorError
     from tui.core.mirror import open_mirror
 
@@ -152,7 +162,9 @@ def run_app(options: object) -> int:
         return 2
     state = mirror.state_dir
     library = Library(state / LIBRARY_FILE if state else None)
-    app = GoodnewsApp(mirror, library=library, prefetch=options.prefetch, theme=None)
+    # How the prefetch worker opens the same mirror and library in its own process.
+    recipe = Recipe(options, library=library.path) if mirror.kind.cached else None
+    app = GoodnewsApp(mirror, library=library, prefetch=options.prefetch, theme=None, recipe=recipe)
     if options.theme:
         if options.theme not in app.available_themes:
             names = ", ".join(sorted(app.available_themes))

@@ -5,9 +5,12 @@ the event loop), then the library (articles and their tags are remembered for re
 lists). Callers get a ``Loaded``: the model, where it came from, how old it is and notes to
 show; they only ever catch ``MirrorError``.
 
-Background work (prefetch) parses in a separate process when one can be started: parsing is
-CPU-bound Python, and in a thread it holds the interpreter lock long enough to delay key
-presses by tens of milliseconds (issue 8 measured 84-115 ms); in another process it cannot.
+Background work (prefetch) runs in a worker process when one can be started: parsing is
+CPU-bound Python and the HTTP client costs milliseconds of the loop per page; in a thread or
+on the loop they delay key presses by tens of milliseconds (issue 8 measured 84-115 ms), in
+another process they cannot. With a ``Recipe`` (how to open the mirror again) the worker
+fetches, stores, parses and records whole batches itself (``tui.core.prefetch``); without
+one it only parses.
 """
 
 from __future__ import annotations
@@ -15,20 +18,24 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from datetime import UTC, datetime
 from typing import NamedTuple
 
+from tui.core.errors import MirrorError
 from tui.core.fallback import MirrorLike
 from tui.core.library import Library
 from tui.core.mirror import Fetched, Origin
 from tui.core.models import Article, Page
 from tui.core.parse import parse_page
+from tui.core.prefetch import Recipe, prefetch_batch, start_worker
 from tui.core.urls import PageRef
 
 MEMORY_PAGES = 48  # parsed pages kept for back/forward and re-opening
 INLINE_PARSE_MAX = 16_384  # characters: a page this small parses faster than a thread starts
+PREFETCH_BATCH = 8  # pages per job sent to the worker process
+PREFETCH_CONCURRENCY = 4  # requests in flight when prefetching in this process
 
 
 class Loaded(NamedTuple):
@@ -77,9 +84,11 @@ class PageService:
         clock: Callable[[], datetime] | None = None,
         memory: int = MEMORY_PAGES,
         background_parser: Callable[[], Executor | None] | None = None,
+        recipe: Recipe | None = None,
     ) -> None:
         self.mirror = mirror
         self.library = library
+        self.recipe = recipe
         self.clock = clock or (lambda: datetime.now(UTC))
         self._memory: OrderedDict[str, Loaded] = OrderedDict()
         self._memory_size = memory
@@ -165,6 +174,54 @@ class PageService:
                 self._shutdown_executor()
         return await asyncio.to_thread(parse_page, ref, text, home)
 
+    async def prefetch(self, refs: Sequence[PageRef], stored: Callable[[list[str]], None]) -> None:
+        """Bring ``refs`` into the cache and the library; ``stored(keys)`` after each batch.
+
+        In the worker process when the mirror can be opened there (a recipe, and the live
+        mirror is the one in use), else here with parsing in the worker. Cancelling stops
+        what has not started; a batch under way ends on its own (a few pages).
+        """
+        executor = self._background_executor() if self._remote_prefetch() else None
+        if executor is None:
+            await self._prefetch_here(refs, stored)
+            return
+        loop = asyncio.get_running_loop()
+        batches = [list(refs[i : i + PREFETCH_BATCH]) for i in range(0, len(refs), PREFETCH_BATCH)]
+        pending: set[asyncio.Future[list[str]]] = set()
+        try:
+            for batch in batches:
+                pending.add(loop.run_in_executor(executor, prefetch_batch, batch))
+                if len(pending) >= 2:  # one running, one queued: cancelling stays cheap
+                    done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+                    for future in done:
+                        stored(future.result())
+            for future in asyncio.as_completed(pending):
+                stored(await future)
+            pending = set()
+        except asyncio.CancelledError:
+            for future in pending:
+                future.cancel()
+            raise
+        except Exception:  # noqa: BLE001 - a broken worker: the rest here
+            self._executor_failed = True
+            self._shutdown_executor()
+
+    def _remote_prefetch(self) -> bool:
+        return self.recipe is not None and not getattr(self.mirror, "fallen", False)
+
+    async def _prefetch_here(
+        self, refs: Sequence[PageRef], stored: Callable[[list[str]], None]
+    ) -> None:
+        semaphore = asyncio.Semaphore(PREFETCH_CONCURRENCY)
+
+        async def one(ref: PageRef) -> None:
+            async with semaphore:
+                with contextlib.suppress(MirrorError):
+                    await self.get(ref, keep=False, background=True)
+                    stored([ref.key])
+
+        await asyncio.gather(*(one(ref) for ref in refs))
+
     def _background_executor(self) -> Executor | None:
         if self._executor is None and not self._executor_failed and self._make_executor:
             try:
@@ -192,9 +249,15 @@ class PageService:
             await self.mirror.aclose()
 
 
-def parse_process() -> Executor:
-    """One parse worker process, started without forking the running app."""
+def parse_process(recipe: Recipe | None = None) -> Executor:
+    """One worker process, started without forking the running app; with a ``recipe`` it
+    opens the mirror and can prefetch whole batches."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    context = multiprocessing.get_context("spawn")
+    if recipe is None:
+        return ProcessPoolExecutor(max_workers=1, mp_context=context)
+    return ProcessPoolExecutor(
+        max_workers=1, mp_context=context, initializer=start_worker, initargs=(recipe,)
+    )

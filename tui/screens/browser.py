@@ -13,7 +13,6 @@ list keeps the article the tag came from; back and forward bring both back as th
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -880,23 +879,17 @@ class BrowserScreen(Screen[None]):
         if not total:
             return
         done = 0
-        semaphore = asyncio.Semaphore(PREFETCH_CONCURRENCY)
-        service = self.service
-
         arrived = self._arrived
 
-        async def one(ref: PageRef) -> None:
+        def stored(keys: list[str]) -> None:
             nonlocal done
-            async with semaphore:
-                with contextlib.suppress(MirrorError):
-                    await service.get(ref, keep=False, background=True)
-                    arrived.append(ref.key)
-            done += 1
+            done += len(keys)
+            arrived.extend(keys)
             self.post_message(PrefetchProgress(done, total))
 
         self.post_message(PrefetchProgress(0, total))
         try:
-            await asyncio.gather(*(one(ref) for ref in todo))
+            await self.service.prefetch(todo, stored)
         finally:
             self.post_message(PrefetchProgress(0, 0))
 

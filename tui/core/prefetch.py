@@ -1,0 +1,77 @@
+"""Prefetch in a worker process: fetch, cache, parse and record, away from the UI's loop.
+
+Prefetching an index means hundreds of HTTP requests and parses. Done in the browser's
+process, even with parsing elsewhere, the HTTP client alone took about 7 ms of the event
+loop per page (bench/scale.py), enough to push key presses past 50 ms while it ran. In a
+worker process it takes none: the worker opens the same mirror (same cache directory, same
+library file: both are safe for several processes) from the ``Recipe`` it was started with,
+and hands back only the keys of the pages it stored.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NamedTuple
+
+from tui.core.config import Options
+from tui.core.errors import MirrorError
+from tui.core.fetch import FetchPolicy
+from tui.core.urls import PageRef
+
+CONCURRENCY = 4  # requests in flight at once, per worker
+
+
+class Recipe(NamedTuple):
+    """How to open the mirror again in another process (``open_mirror`` arguments)."""
+
+    options: Options
+    policy: FetchPolicy | None = None
+    library: Path | None = None
+    concurrency: int = CONCURRENCY
+
+
+class _Worker:
+    """What a worker process keeps between batches: one loop, one mirror, one library."""
+
+    def __init__(self, recipe: Recipe) -> None:
+        from tui.core.library import Library
+        from tui.core.mirror import open_mirror
+        from tui.core.pages import PageService
+
+        self.loop = asyncio.new_event_loop()
+        mirror = open_mirror(recipe.options, policy=recipe.policy)
+        self.service = PageService(mirror, Library(recipe.library))
+        self.concurrency = max(1, recipe.concurrency)
+
+    async def batch(self, refs: Sequence[PageRef]) -> list[str]:
+        semaphore = asyncio.Semaphore(self.concurrency)
+        stored: list[str] = []
+
+        async def one(ref: PageRef) -> None:
+            async with semaphore:
+                with contextlib.suppress(MirrorError):
+                    await self.service.get(ref, keep=False)
+                    stored.append(ref.key)
+
+        await asyncio.gather(*(one(ref) for ref in refs))
+        return stored
+
+
+_worker: _Worker | None = None  # one per worker process, made by ``start_worker``
+
+
+def start_worker(recipe: Recipe) -> None:
+    """The worker process's initializer."""
+    global _worker
+    _worker = _Worker(recipe)
+
+
+def prefetch_batch(refs: Sequence[PageRef]) -> list[str]:
+    """Run in the worker: bring ``refs`` into the cache and the library; the keys stored."""
+    worker = _worker
+    if worker is None:
+        raise RuntimeError("prefetch_batch runs in a worker started with start_worker")
+    return worker.loop.run_until_complete(worker.batch(refs))
