@@ -1,4 +1,5 @@
-"""The ``goodnews-tui`` command: the browser by default, and ``dump`` to print one page.
+"""The ``goodnews-tui`` command: the browser by default, ``dump`` to print one page, and
+``doctor``/``config``/``keys`` for reaching the mirror and the settings file.
 
 ``dump`` must stay importable without Textual (it is the scripting and test path), so the
 app is imported lazily inside ``_run_app``. Every failure ends as a one-line message on
@@ -17,9 +18,10 @@ import sys
 from pathlib import Path
 
 from tui import __version__
-from tui.core.config import DEFAULT_CACHE_SIZE, Options, check_proxy, parse_mirror_spec
+from tui.core.config import Options, check_proxy, parse_mirror_spec
 from tui.core.errors import MirrorError
 from tui.core.mirror import fetch_file, open_mirror
+from tui.core.settings import Settings, load_settings
 from tui.core.urls import parse_ref, parse_url
 
 PROG = "goodnews-tui"
@@ -76,8 +78,15 @@ def _add_source_args(parser: argparse.ArgumentParser, *, suppress: bool) -> None
         "--cache-size",
         metavar="MiB",
         type=int,
-        default=default(DEFAULT_CACHE_SIZE // (1024 * 1024)),
+        default=default(None),
         help="cache size limit in MiB (default 500)",
+    )
+    parser.add_argument(
+        "--config",
+        metavar="PATH",
+        type=Path,
+        default=default(None),
+        help="settings file (default: $GOODNEWS_TUI_CONFIG, else the user config directory)",
     )
     parser.add_argument(
         "--proxy",
@@ -96,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-prefetch",
         dest="prefetch",
         action="store_false",
+        default=None,
         help="do not fetch pages ahead of time",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -109,30 +119,59 @@ def build_parser() -> argparse.ArgumentParser:
         help="mirror path (pages/…/x.md), blob/raw/CDN URL, or a local file "
         "written as a path (/…, ./…, ../…, ~/…)",
     )
+    _add_setup_commands(commands)
     return parser
 
 
-def options_from(args: argparse.Namespace) -> Options:
-    """Validate and gather the options; raises ``UsageError`` for bad values."""
+def _add_setup_commands(commands: argparse._SubParsersAction) -> None:
+    # doctor, config and keys (issue 10): their code lives in tui.core.doctor and
+    # tui.core.settings; only the registration is here.
+    doctor = commands.add_parser("doctor", help="probe every mirror endpoint and advise")
+    _add_source_args(doctor, suppress=True)
+    doctor.add_argument("--json", dest="as_json", action="store_true", help="print JSON")
+    config = commands.add_parser("config", help="print the effective settings and their origin")
+    _add_source_args(config, suppress=True)
+    config.add_argument(
+        "--example", action="store_true", help="print a complete commented settings file"
+    )
+    keys = commands.add_parser("keys", help="list the binding ids and keys for [keymap]")
+    _add_source_args(keys, suppress=True)
+
+
+def options_from(args: argparse.Namespace, settings: Settings | None = None) -> Options:
+    """Validate and gather the options, flags over the settings file; ``UsageError`` if bad."""
+    from tui.core.settings import merge_flags
+
     if args.sample and args.mirror:
         raise UsageError("choose either --sample or --mirror, not both")
-    if args.cache_size <= 0:
+    if args.cache_size is not None and args.cache_size <= 0:
         raise UsageError("--cache-size must be a positive number of MiB")
     try:
         if not args.sample:
             parse_mirror_spec(args.mirror)
-        proxy = check_proxy(args.proxy)
+        check_proxy(args.proxy)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
+    settings = merge_flags(
+        settings if settings is not None else load_settings(getattr(args, "config", None)),
+        proxy=args.proxy,
+        theme=getattr(args, "theme", None),
+        prefetch=getattr(args, "prefetch", None),
+        cache_size=args.cache_size,
+    )
     return Options(
         mirror=args.mirror,
         sample=args.sample,
         offline=args.offline,
         cache_dir=args.cache_dir,
-        proxy=proxy,
-        theme=getattr(args, "theme", None),
-        prefetch=getattr(args, "prefetch", True),
-        cache_size=args.cache_size * 1024 * 1024,
+        proxy=settings.proxy,
+        theme=settings.theme,
+        prefetch=settings.prefetch,
+        cache_size=settings.cache_bytes,
+        mirrors=settings.mirrors,
+        prefetch_jobs=settings.prefetch_jobs,
+        reader_width=settings.reader_width,
+        settings=settings,
     )
 
 
@@ -141,6 +180,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         options = options_from(args)
+        if args.command in ("doctor", "config", "keys"):
+            gc.enable()
+            return _run_setup_command(args, options)
         if args.command == "dump":
             gc.enable()  # paused by tui.launch for the browser's start-up only
             return asyncio.run(_dump(args, options))
@@ -163,6 +205,37 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_FAILURE
 
 
+def _run_setup_command(args: argparse.Namespace, options: Options) -> int:
+    if args.command == "doctor":
+        from tui.core.doctor import run_doctor
+
+        return run_doctor(options, as_json=args.as_json, write=_write, warn=_warn)
+    from tui.core.settings import run_config
+
+    if args.command == "config":
+        return run_config(options, as_example=args.example, write=_write, warn=_warn)
+    return _run_keys(options)
+
+
+def _run_keys(options: Options) -> int:
+    # The one subcommand that imports the command table (and so textual.binding).
+    from tui.commands import COMMANDS
+
+    for problem in options.settings.notices:
+        _warn(problem)
+    rows = []
+    for command in COMMANDS:
+        binding_id = f"{command.scope}.{command.id}"
+        keys = options.settings.keymap.get(binding_id, command.keys)
+        rows.append((binding_id, keys, command.help))
+    width = max(len(r[0]) for r in rows)
+    keys_width = max(len(r[1]) for r in rows)
+    lines = [f"{'binding id':<{width}}  {'keys':<{keys_width}}  what it does"]
+    lines += [f"{r[0]:<{width}}  {r[1]:<{keys_width}}  {r[2]}" for r in rows]
+    _write("\n".join(lines))
+    return EXIT_USAGE if options.settings.problems else EXIT_OK
+
+
 def _run_app(options: Options) -> int:
     try:
         from tui.app import run_app
@@ -182,7 +255,7 @@ async def _dump(args: argparse.Namespace, options: Options) -> int:
     # The page service the browser uses, with a library of its own: dump changes nothing.
     service = PageService(mirror, Library(None))
     try:
-        for warning in mirror.warnings:
+        for warning in [*options.settings.notices, *mirror.warnings]:
             _warn(warning)
         page = args.page.strip()
         if "://" in page:
