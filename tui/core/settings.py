@@ -454,6 +454,59 @@ class _KeyLines:
         return self._lines.get((table, key))
 
 
+# ------------------------------------------------------------------------ flags
+
+
+def merge_flags(
+    settings: Settings,
+    *,
+    proxy: str | None = None,
+    theme: str | None = None,
+    prefetch: bool | None = None,
+    cache_size: int | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Settings:
+    """Command-line flags over the file; the environment's proxy noted where it applies."""
+    if proxy is not None and proxy.strip():
+        settings.override("proxy", proxy.strip(), ValueSource.FLAG, "--proxy")
+    elif settings.proxy is None:
+        from tui.core.config import PROXY_ENV
+
+        env = os.environ if environ is None else environ
+        for name in PROXY_ENV:
+            if env.get(name, "").strip():
+                settings.sources["proxy"] = Provenance(ValueSource.ENVIRONMENT, f"${name}")
+                break
+    if theme is not None:
+        settings.override("theme", theme, ValueSource.FLAG, "--theme")
+    if prefetch is not None:
+        settings.override("prefetch", prefetch, ValueSource.FLAG, "--no-prefetch")
+    if cache_size is not None:
+        settings.override("cache_size", cache_size, ValueSource.FLAG, "--cache-size")
+    return settings
+
+
+def run_config(options: Any, *, as_example: bool, write: Any, warn: Any) -> int:
+    """``goodnews-tui config [--example]``; exit 2 when the file has problems."""
+    from tui.core.config import SpecKind, parse_mirror_spec
+    from tui.core.mirror import chain_for
+
+    settings: Settings = options.settings
+    if as_example:
+        write(example())
+        return 0
+    for problem in settings.notices:
+        warn(problem)
+    spec = parse_mirror_spec(options.mirror)
+    chain = (
+        tuple(b.url for b in chain_for(spec, options))
+        if spec.kind is not SpecKind.DIR
+        else (str(spec.path),)
+    )
+    write(render_settings(settings, chain))
+    return 2 if settings.problems else 0
+
+
 # ------------------------------------------------------------------------ output
 
 
@@ -472,9 +525,15 @@ def _toml_value(value: Any) -> str:
 def render_settings(settings: Settings, default_mirrors: tuple[str, ...]) -> str:
     """The effective settings as TOML, each value with where it came from."""
     lines = [f"# settings file: {settings.path} ({_path_note(settings)})"]
+    proxy = settings.proxy
+    source = settings.source_of("proxy")
+    if proxy is None and source.source is ValueSource.ENVIRONMENT:
+        from tui.core.config import _shown
+
+        proxy = _shown(os.environ.get(source.detail.lstrip("$"), ""))
     shown: dict[str, Any] = {
         "mirrors": settings.mirrors or default_mirrors,
-        "proxy": settings.proxy if settings.proxy is not None else "",
+        "proxy": proxy or "",
         "theme": settings.theme if settings.theme is not None else "textual-dark",
         "reader_width": settings.reader_width or 0,
         "prefetch": settings.prefetch,
@@ -560,6 +619,8 @@ __all__ = [
     "keymap_clashes",
     "known_bindings",
     "load_settings",
+    "merge_flags",
     "render_settings",
+    "run_config",
     "valid_key",
 ]
