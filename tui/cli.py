@@ -120,6 +120,9 @@ def build_parser() -> argparse.ArgumentParser:
         "written as a path (/…, ./…, ../…, ~/…)",
     )
     _add_setup_commands(commands)
+    from tui.cli_sync import add_sync_commands  # sync and search (issue 11)
+
+    add_sync_commands(commands, _add_source_args)
     return parser
 
 
@@ -183,6 +186,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.command in ("doctor", "config", "keys"):
             gc.enable()
             return _run_setup_command(args, options)
+        if args.command in ("sync", "search"):
+            gc.enable()
+            from tui.cli_sync import run_sync_command
+
+            return run_sync_command(args, options, write=_write, warn=_warn, error=_error)
         if args.command == "dump":
             gc.enable()  # paused by tui.launch for the browser's start-up only
             return asyncio.run(_dump(args, options))
