@@ -20,6 +20,16 @@ entries) nothing here may scan a whole table per call:
   text search of issue 11 is meant to reuse the same pieces: :func:`fts_text` and
   :func:`fts_phrase` for tokens and queries, ``meta`` for its version, writes kept in a
   savepoint so a broken index never loses the rows it indexes.
+- Full-text search (issue 11) keeps every parsed article's title, body, tags, source and
+  category in ``texts`` and ``bodies`` (plain rows: the source of truth, what snippets are cut
+  from and what a rebuild reads) and indexes them in a contentless FTS5 table
+  (``article_search``, rowid = ``texts.id``) with the same one-token-per-CJK-character rule,
+  after folding traditional characters to simplified (:mod:`tui.core.fold`), so the index
+  holds no second copy of the text. Contentless rows are deleted by giving FTS5 the old tokens
+  again, which :func:`search_tokens` recomputes from ``texts``; the index's version in
+  ``meta`` includes the folding's, and a damaged or stale index is rebuilt from the rows with
+  a warning. Sync hands in :class:`ArticleRecord` values whose tokens were computed in a parse
+  worker (:func:`article_record`), so the event loop's process only runs SQL.
 - Read state lives in memory (loaded once, kept current by :meth:`Library.mark_read` and
   :meth:`Library.mark_unread`) because the list draws ask for it per frame. Marks made by
   another process show after a restart.
@@ -76,6 +86,21 @@ CREATE TABLE IF NOT EXISTS meta (
     name TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS texts (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    repo TEXT NOT NULL,
+    title TEXT NOT NULL,
+    source TEXT,
+    category TEXT,
+    published TEXT,
+    tags TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS texts_by_repo ON texts (repo, source, published);
+CREATE TABLE IF NOT EXISTS bodies (
+    id INTEGER PRIMARY KEY,
+    body TEXT NOT NULL
+);
 """
 
 LIBRARY_FILE = "library.sqlite3"
@@ -91,6 +116,22 @@ _CREATE_TITLE_INDEX = (
 )
 
 _SHADOW_TABLES = ("data", "idx", "content", "docsize", "config")
+
+# The article search index: columns in this order everywhere (tokens, bm25 weights).
+SEARCH_INDEX = "article_search"
+SEARCH_INDEX_VERSION = "1"
+SEARCH_COLUMNS = ("title", "body", "tags", "source", "category")
+# bm25 weights per column: a word in the title or a tag says more than one in the body.
+SEARCH_WEIGHTS = (8.0, 1.0, 5.0, 3.0, 3.0)
+# Recency: a match's bm25 score is divided by 1 + age / RECENCY_DAYS, so at equal relevance
+# the newer article wins and a year-old one needs about twice the relevance to rank level.
+RECENCY_DAYS = 365.0
+_CREATE_SEARCH_INDEX = (
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {SEARCH_INDEX} USING fts5("
+    + ", ".join(SEARCH_COLUMNS)
+    + f", content='', tokenize='{TOKENIZER}')"
+)
+_TAG_SEPARATOR = "\n"
 
 # Keys per query in batched look-ups: far below SQLite's variable limit, large enough that
 # 15,000 keys cost 30 statements.
@@ -126,6 +167,21 @@ _ENTRIES_MATCHING = (
     " AND e.repo = ? AND e.title LIKE ? ESCAPE '\\'"
     " ORDER BY e.seen DESC, e.title"
 )
+_SOURCES = (
+    "SELECT t.source, count(*) AS n FROM articles a LEFT JOIN texts t ON t.key = a.key"
+    " WHERE a.repo = ? GROUP BY coalesce(t.source, '') ORDER BY n DESC, t.source"
+)
+_ALL_ARTICLES = (
+    "SELECT a.key, a.title, a.published, a.category, t.source FROM articles a"
+    " LEFT JOIN texts t ON t.key = a.key"
+    " JOIN (SELECT coalesce(t2.source, '') AS s, count(*) AS n FROM articles a2"
+    " LEFT JOIN texts t2 ON t2.key = a2.key WHERE a2.repo = ? GROUP BY s) g"
+    " ON g.s = coalesce(t.source, '')"
+    " WHERE a.repo = ?"
+)
+_ALL_ARTICLES_ORDER = (
+    " ORDER BY g.n DESC, g.s, a.published IS NULL, a.published DESC, a.title LIMIT ? OFFSET ?"
+)
 _ENTRIES_LIKE = (
     "SELECT key, title FROM entries WHERE repo = ? AND title LIKE ? ESCAPE '\\'"
     " ORDER BY seen DESC, title"
@@ -140,6 +196,7 @@ class Known(NamedTuple):
     published: date | None = None
     category: str | None = None
     parsed: bool = True
+    source: str | None = None
 
 
 class LibraryBusy(sqlite3.OperationalError):
@@ -176,6 +233,10 @@ def _like_pattern(text: str) -> str:
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
+def _split_tags(text: str | None) -> tuple[str, ...]:
+    return tuple(t for t in (text or "").split(_TAG_SEPARATOR) if t)
+
+
 def _date(text: object) -> date | None:
     if not isinstance(text, str) or not text:
         return None
@@ -189,6 +250,81 @@ def _marks(n: int) -> str:
     return ",".join("?" * n)
 
 
+class ArticleRecord(NamedTuple):
+    """What the library keeps of a parsed article: small, picklable, made where it was parsed.
+
+    ``tokens`` are the search index's column values (:func:`search_tokens`); a parse worker
+    computes them so the process holding the library only writes rows.
+    """
+
+    key: str
+    repo: str
+    title: str
+    published: str | None
+    category: str | None
+    source: str | None
+    tags: tuple[str, ...]
+    body: str
+    tokens: tuple[str, ...] | None = None
+
+
+class SearchRow(NamedTuple):
+    """One match of :meth:`Library.search_rows`, best first; ``total`` counts all matches."""
+
+    key: str
+    title: str
+    source: str | None
+    category: str | None
+    published: date | None
+    tags: tuple[str, ...]
+    body: str
+    score: float
+    total: int
+
+
+def article_body(article: Article) -> str:
+    """The article's searchable text: lead caption and blocks, one per line."""
+    parts = (
+        [article.lead_image.caption] if article.lead_image and article.lead_image.caption else []
+    )
+    parts += [text for text in (block.text for block in article.blocks) if text]
+    return "\n".join(parts)
+
+
+def search_tokens(
+    title: str, body: str, tags: Iterable[str], source: str | None, category: str | None
+) -> tuple[str, ...]:
+    """The index's column values: folded to simplified, one token per CJK character.
+
+    Deterministic by design: deleting a row of a contentless index means handing FTS5 the
+    same tokens again.
+    """
+    from tui.core.fold import fold
+
+    values = (title, body, _TAG_SEPARATOR.join(tags), source or "", category or "")
+    return tuple(fts_text(fold(value)) for value in values)
+
+
+def article_record(article: Article, *, tokens: bool = True) -> ArticleRecord:
+    """The library's record of ``article`` (with its index tokens unless ``tokens=False``)."""
+    body = article_body(article)
+    tags = tuple(dict.fromkeys(tag.name for tag in article.tags))
+    category = article.category.title if article.category else None
+    return ArticleRecord(
+        key=article.ref.key,
+        repo=article.ref.repo_id,
+        title=article.title,
+        published=article.published.isoformat() if article.published else None,
+        category=category,
+        source=article.source,
+        tags=tags,
+        body=body,
+        tokens=search_tokens(article.title, body, tags, article.source, category)
+        if tokens
+        else None,
+    )
+
+
 class Library:
     """Tags -> articles, index entries and read state. ``path=None`` keeps all in memory."""
 
@@ -199,6 +335,8 @@ class Library:
         self._reads_lock = threading.Lock()  # only ever held to swap the read set
         self._db = self._open(path)
         self._titles_indexed = self._prepare_title_index()
+        self._search_ready = self._prepare_search_index()
+        self._fold_checked = False
         self._reads: frozenset[str] = self._load_reads()
 
     # -- opening ------------------------------------------------------------------------
@@ -290,6 +428,10 @@ class Library:
 
     @staticmethod
     def _unlink_title_index(db: sqlite3.Connection) -> bool:
+        return Library._unlink_index(db, TITLE_INDEX)
+
+    @staticmethod
+    def _unlink_index(db: sqlite3.Connection, name: str) -> bool:
         """Remove the schema row of a title index that SQLite cannot load, so it can go.
 
         A virtual table's row owns no pages, so deleting it is safe; its shadow tables become
@@ -304,7 +446,7 @@ class Library:
             gone = db.execute(
                 "DELETE FROM sqlite_master WHERE type = 'table' AND name = ? AND rootpage = 0"
                 " AND sql LIKE 'CREATE VIRTUAL TABLE%'",
-                (TITLE_INDEX,),
+                (name,),
             ).rowcount
             version = db.execute("PRAGMA schema_version").fetchone()[0]
             db.execute(f"PRAGMA schema_version = {int(version) + 1}")
@@ -346,6 +488,125 @@ class Library:
             db.execute(
                 "INSERT OR REPLACE INTO meta VALUES (?, ?)", (TITLE_INDEX, TITLE_INDEX_DAMAGED)
             )
+
+    def _prepare_search_index(self) -> bool:
+        """Make the search index usable (the title index's pattern); False if it cannot be.
+
+        Only what is cheap is checked here (version, row count, largest id): the folding's
+        version needs OpenCC, which the browser must not load at start, so it is checked at
+        the first search or write (:meth:`_check_fold`).
+        """
+        damage: sqlite3.Error | None = None
+        try:
+            with self._locked() as db:
+                if self._search_index_current(db):
+                    return True
+        except sqlite3.Error as exc:
+            damage = exc
+        try:
+            with self._locked() as db:
+                try:
+                    self._rebuild_search_index(db)
+                except sqlite3.Error:
+                    if self.path is None or not self._unlink_index(db, SEARCH_INDEX):
+                        raise
+                    db.close()
+                    self._db = self._connect(str(self.path))
+                    self._rebuild_search_index(self._db)
+            if damage is not None:
+                self._warn(f"The search index was damaged ({damage}); it has been rebuilt.")
+            return True
+        except (sqlite3.Error, UnicodeError) as exc:
+            self._warn(f"The search index is not available ({exc}); search is off.")
+            return False
+
+    @staticmethod
+    def _search_index_current(db: sqlite3.Connection) -> bool:
+        db.execute(_CREATE_SEARCH_INDEX)
+        state = db.execute("SELECT value FROM meta WHERE name = ?", (SEARCH_INDEX,)).fetchone()
+        if state is None or state[0].partition("/")[0] != SEARCH_INDEX_VERSION:
+            return False
+        ours = db.execute("SELECT count(*), max(id) FROM texts").fetchone()
+        theirs = db.execute(f"SELECT count(*), max(id) FROM {SEARCH_INDEX}_docsize").fetchone()
+        return bool(ours == theirs)
+
+    def _check_fold(self) -> None:
+        """Rebuild the index once if it was built with another folding (OpenCC changed)."""
+        if self._fold_checked or not self._search_ready:
+            return
+        from tui.core.fold import fold_version
+
+        self._fold_checked = True
+        wanted = f"{SEARCH_INDEX_VERSION}/{fold_version()}"
+        try:
+            with self._locked() as db:
+                state = db.execute(
+                    "SELECT value FROM meta WHERE name = ?", (SEARCH_INDEX,)
+                ).fetchone()
+                if state is not None and state[0] == wanted:
+                    return
+                self._rebuild_search_index(db)
+        except (sqlite3.Error, UnicodeError) as exc:
+            self._search_failed(self._db, exc)
+
+    def _rebuild_search_index(self, db: sqlite3.Connection) -> None:
+        from tui.core.fold import fold_version
+
+        with self._transaction(db):
+            db.execute(f"DROP TABLE IF EXISTS {SEARCH_INDEX}")
+            for shadow in _SHADOW_TABLES:
+                db.execute(f"DROP TABLE IF EXISTS {SEARCH_INDEX}_{shadow}")
+            db.execute(_CREATE_SEARCH_INDEX)
+            rows = db.execute(
+                "SELECT t.id, t.title, coalesce(b.body, ''), t.tags, t.source, t.category"
+                " FROM texts t LEFT JOIN bodies b ON b.id = t.id ORDER BY t.id"
+            )
+            insert = f"INSERT INTO {SEARCH_INDEX} (rowid, {', '.join(SEARCH_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?)"
+            while chunk := rows.fetchmany(BATCH):
+                db.executemany(
+                    insert,
+                    [
+                        (rid, *search_tokens(title, body, _split_tags(tags), source, category))
+                        for rid, title, body, tags, source, category in chunk
+                    ],
+                )
+            db.execute(
+                "INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                (SEARCH_INDEX, f"{SEARCH_INDEX_VERSION}/{fold_version()}"),
+            )
+        self._fold_checked = True
+
+    def _search_failed(self, db: sqlite3.Connection, exc: Exception) -> None:
+        """Stop using the search index this session and have the next start rebuild it."""
+        self._search_ready = False
+        self._warn(f"The search index is damaged ({exc}); it will be rebuilt on the next start.")
+        with suppress(sqlite3.Error):
+            db.execute(
+                "INSERT OR REPLACE INTO meta VALUES (?, ?)", (SEARCH_INDEX, TITLE_INDEX_DAMAGED)
+            )
+
+    def rebuild_search_index(self) -> bool:
+        """Build the search index anew from the stored text (``sync --reindex``)."""
+        try:
+            with self._locked() as db:
+                try:
+                    self._rebuild_search_index(db)
+                except sqlite3.Error:
+                    if self.path is None or not self._unlink_index(db, SEARCH_INDEX):
+                        raise
+                    db.close()
+                    self._db = self._connect(str(self.path))
+                    self._rebuild_search_index(self._db)
+            self._search_ready = True
+            return True
+        except (sqlite3.Error, UnicodeError) as exc:
+            self._warn(f"The search index could not be rebuilt: {exc}")
+            return False
+
+    @property
+    def search_ready(self) -> bool:
+        """Whether the search index answers (False: search returns nothing, with a warning)."""
+        return self._search_ready
 
     def _load_reads(self) -> frozenset[str]:
         try:
@@ -396,29 +657,243 @@ class Library:
 
     def record_many(self, articles: Iterable[Article]) -> None:
         """Remember several parsed articles in one transaction (one fsync, one lock wait)."""
-        latest = {a.ref.key: a for a in articles}
+        self.record_records([article_record(a) for a in articles])
+
+    def record_records(self, records: Iterable[ArticleRecord]) -> None:
+        """Remember articles, their tags and their text, and index the text for search.
+
+        The rows and the index change in one transaction; the index's part is a savepoint, so
+        a damaged index costs search (rebuilt on the next start), never the rows. An article
+        recorded again with the same text leaves its index rows untouched.
+        """
+        latest = {r.key: r for r in records}
         if not latest:
             return
+        self._check_fold()
         now = time.time()
-        rows = [
-            (
-                key,
-                a.ref.repo_id,
-                a.title,
-                a.published.isoformat() if a.published else None,
-                a.category.title if a.category else None,
-                now,
-            )
-            for key, a in latest.items()
-        ]
-        tags = [(key, tag.name, pos) for key, a in latest.items() for pos, tag in enumerate(a.tags)]
+        rows = [(r.key, r.repo, r.title, r.published, r.category, now) for r in latest.values()]
+        tags = [(key, tag, pos) for key, r in latest.items() for pos, tag in enumerate(r.tags)]
         try:
             with self._locked() as db, self._transaction(db):
                 db.executemany("INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?)", rows)
                 db.executemany("DELETE FROM tags WHERE key = ?", [(key,) for key in latest])
                 db.executemany("INSERT OR IGNORE INTO tags VALUES (?, ?, ?)", tags)
+                self._store_texts(db, latest)
         except (sqlite3.Error, UnicodeError) as exc:
             self._warn(f"Could not save to the library: {exc}")
+
+    def _store_texts(self, db: sqlite3.Connection, latest: dict[str, ArticleRecord]) -> None:
+        old: dict[str, tuple[int, str, str, str, str | None, str | None]] = {}
+        keys = list(latest)
+        for start in range(0, len(keys), BATCH):
+            chunk = keys[start : start + BATCH]
+            for rid, key, title, body, tag_text, source, category in db.execute(
+                "SELECT t.id, t.key, t.title, coalesce(b.body, ''), t.tags, t.source, t.category"
+                f" FROM texts t LEFT JOIN bodies b ON b.id = t.id WHERE t.key IN ({_marks(len(chunk))})",
+                chunk,
+            ):
+                old[key] = (rid, title, body, tag_text, source, category)
+        removed: list[tuple[int, tuple[str, ...]]] = []
+        added: list[tuple[int, tuple[str, ...]]] = []
+        for key, r in latest.items():
+            tag_text = _TAG_SEPARATOR.join(r.tags)
+            before = old.get(key)
+            if before is None:
+                rid = db.execute(
+                    "INSERT INTO texts (key, repo, title, source, category, published, tags)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (key, r.repo, r.title, r.source, r.category, r.published, tag_text),
+                ).lastrowid
+                assert rid is not None
+                db.execute("INSERT OR REPLACE INTO bodies VALUES (?, ?)", (rid, r.body))
+            else:
+                rid = before[0]
+                db.execute(
+                    "UPDATE texts SET repo = ?, title = ?, source = ?, category = ?,"
+                    " published = ?, tags = ? WHERE id = ?",
+                    (r.repo, r.title, r.source, r.category, r.published, tag_text, rid),
+                )
+                if before[1:] == (r.title, r.body, tag_text, r.source, r.category):
+                    continue  # same text: the index rows stay
+                db.execute("INSERT OR REPLACE INTO bodies VALUES (?, ?)", (rid, r.body))
+                _, title, body, tag_text_before, source, category = before
+                removed.append(
+                    (
+                        rid,
+                        search_tokens(title, body, _split_tags(tag_text_before), source, category),
+                    )
+                )
+            tokens = r.tokens or search_tokens(r.title, r.body, r.tags, r.source, r.category)
+            added.append((rid, tokens))
+        if self._search_ready:
+            self._index_texts(db, removed, added)
+
+    def _index_texts(
+        self,
+        db: sqlite3.Connection,
+        removed: list[tuple[int, tuple[str, ...]]],
+        added: list[tuple[int, tuple[str, ...]]],
+    ) -> None:
+        if not removed and not added:
+            return
+        columns = ", ".join(SEARCH_COLUMNS)
+        db.execute("SAVEPOINT search")
+        try:
+            if removed:
+                db.executemany(
+                    f"INSERT INTO {SEARCH_INDEX} ({SEARCH_INDEX}, rowid, {columns})"
+                    " VALUES ('delete', ?, ?, ?, ?, ?, ?)",
+                    [(rid, *tokens) for rid, tokens in sorted(removed)],
+                )
+            db.executemany(
+                f"INSERT INTO {SEARCH_INDEX} (rowid, {columns}) VALUES (?, ?, ?, ?, ?, ?)",
+                [(rid, *tokens) for rid, tokens in sorted(added)],
+            )
+            db.execute("RELEASE search")
+        except sqlite3.Error as exc:
+            db.execute("ROLLBACK TO search")
+            db.execute("RELEASE search")
+            self._search_failed(db, exc)
+
+    # -- search and the whole library ---------------------------------------------------
+
+    def search_rows(
+        self,
+        match: str | None,
+        *,
+        repo_id: str | None = None,
+        before: date | None = None,
+        after: date | None = None,
+        limit: int = 20,
+        offset: int = 0,
+        today: date | None = None,
+    ) -> list[SearchRow]:
+        """Articles matching the FTS5 expression ``match`` (built by ``tui.core.search``),
+        best first: bm25 over the weighted columns, divided by 1 + age / RECENCY_DAYS.
+
+        ``match=None`` lists the articles the other filters allow, newest first. Any SQLite
+        failure is a warning and no rows; a damaged index is rebuilt on the next start.
+        """
+        self._check_fold()
+        if match is not None and not self._search_ready:
+            return []
+        where = ["(?1 IS NULL OR t.repo = ?1)"]
+        params: list[object] = [repo_id]
+        if before is not None:
+            where.append("t.published < ?2")
+        if after is not None:
+            where.append("t.published > ?3")
+        params += [
+            before.isoformat() if before else None,
+            after.isoformat() if after else None,
+            (today or date.today()).isoformat(),
+            max(0, limit),
+            max(0, offset),
+        ]
+        weights = ", ".join(str(w) for w in SEARCH_WEIGHTS)
+        if match is None:
+            sql = (
+                "SELECT t.id, t.key, t.title, t.source, t.category, t.published, t.tags, 0.0,"
+                " count(*) OVER () FROM texts t"
+                f" WHERE {' AND '.join(where)}"
+                " ORDER BY t.published IS NULL, t.published DESC, t.id DESC LIMIT ?5 OFFSET ?6"
+            )
+        else:
+            params.append(match)
+            sql = (
+                f"WITH hits AS (SELECT rowid AS id, bm25({SEARCH_INDEX}, {weights}) AS score"
+                f" FROM {SEARCH_INDEX} WHERE {SEARCH_INDEX} MATCH ?7)"
+                " SELECT t.id, t.key, t.title, t.source, t.category, t.published, t.tags,"
+                " h.score / (1.0 + max(0.0, julianday(?4) - coalesce(julianday(t.published),"
+                f" julianday(?4) - {RECENCY_DAYS * 3})) / {RECENCY_DAYS}) AS ranked,"
+                " count(*) OVER () FROM hits h JOIN texts t ON t.id = h.id"
+                f" WHERE {' AND '.join(where)}"
+                " ORDER BY ranked, t.published DESC, t.id DESC LIMIT ?5 OFFSET ?6"
+            )
+        try:
+            with self._locked() as db:
+                rows = db.execute(sql, params).fetchall()
+                ids = [row[0] for row in rows]
+                bodies = (
+                    dict(
+                        db.execute(
+                            f"SELECT id, body FROM bodies WHERE id IN ({_marks(len(ids))})", ids
+                        )
+                    )
+                    if ids
+                    else {}
+                )
+        except (sqlite3.Error, UnicodeError) as exc:
+            if match is not None and "fts5" in str(exc).lower() and "syntax" not in str(exc):
+                with suppress(LibraryBusy), self._locked() as db:
+                    self._search_failed(db, exc)
+            else:
+                self._warn(f"Could not search the library: {exc}")
+            return []
+        return [
+            SearchRow(
+                key,
+                title,
+                source,
+                category,
+                _date(published),
+                _split_tags(tag_text),
+                bodies.get(rid, ""),
+                float(score),
+                int(total),
+            )
+            for rid, key, title, source, category, published, tag_text, score, total in rows
+        ]
+
+    def article_text(self, ref: PageRef) -> str | None:
+        """The stored body text of an article (None if unknown): for in-reader highlights."""
+        try:
+            with self._locked() as db:
+                row = db.execute(
+                    "SELECT b.body FROM texts t JOIN bodies b ON b.id = t.id WHERE t.key = ?",
+                    (ref.key,),
+                ).fetchone()
+        except (sqlite3.Error, UnicodeError) as exc:
+            self._warn(f"Could not read the library: {exc}")
+            return None
+        return None if row is None else str(row[0])
+
+    def article_sources(self, repo_id: str) -> list[tuple[str | None, int]]:
+        """Every source of ``repo_id``'s known articles with its count, largest first."""
+        try:
+            with self._locked() as db:
+                rows = db.execute(_SOURCES, (repo_id,)).fetchall()
+        except (sqlite3.Error, UnicodeError) as exc:
+            self._warn(f"Could not read the library: {exc}")
+            return []
+        return [(source, int(n)) for source, n in rows]
+
+    def all_articles(
+        self, repo_id: str, limit: int | None = None, offset: int = 0, *, source: str | None = None
+    ) -> list[Known]:
+        """Every article of ``repo_id`` the library knows, grouped by source (largest group
+        first, as :meth:`article_sources` orders them), newest first within a group.
+
+        ``source`` keeps one group; ``limit``/``offset`` page through a long list.
+        """
+        sql = _ALL_ARTICLES + (" AND coalesce(t.source, '') = ?" if source is not None else "")
+        sql += _ALL_ARTICLES_ORDER
+        args: list[object] = [repo_id, repo_id]
+        if source is not None:
+            args.append(source)
+        args += [-1 if limit is None else max(0, limit), max(0, offset)]
+        try:
+            with self._locked() as db:
+                rows = db.execute(sql, args).fetchall()
+        except (sqlite3.Error, UnicodeError) as exc:
+            self._warn(f"Could not read the library: {exc}")
+            return []
+        out: list[Known] = []
+        for key, title, published, category, src in rows:
+            ref = parse_ref(key)
+            if ref is not None:
+                out.append(Known(ref, title, _date(published), category, source=src))
+        return out
 
     def known_keys(self, keys: Iterable[str]) -> set[str]:
         """Which of ``keys`` are articles already parsed and recorded (for prefetch's to-do)."""
