@@ -202,3 +202,18 @@ async def test_prefetch_in_the_worker_process_fills_cache_and_library(tmp_path: 
         library.close()
     finally:
         server.stop()
+
+
+async def test_a_slow_parse_runs_in_a_daemon_thread_that_never_holds_up_exit() -> None:
+    import threading
+    import time
+
+    from tui.core.pages import in_daemon_thread
+
+    assert await in_daemon_thread(sum, [1, 2, 3]) == 6
+    with pytest.raises(ZeroDivisionError):
+        await in_daemon_thread(divmod, 1, 0)
+    slow = in_daemon_thread(time.sleep, 5)
+    (thread,) = [t for t in threading.enumerate() if t.name == "parse"]
+    assert thread.daemon  # the interpreter does not wait for it at exit
+    slow.cancel()

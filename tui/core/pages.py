@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from datetime import UTC, datetime
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from tui.core.errors import MirrorError
 from tui.core.fallback import MirrorLike
@@ -66,6 +67,37 @@ def stale_note(fetched_at: datetime, now: datetime) -> str:
     else:
         age = f"{round(seconds / 86400)} days ago"
     return f"Offline: showing a copy saved {age}. Press r to retry."
+
+
+T = TypeVar("T")
+
+
+def in_daemon_thread(fn: Callable[..., T], *args: object) -> asyncio.Future[T]:
+    """Run ``fn(*args)`` in a daemon thread: a hostile page that takes seconds to parse must
+    not hold up quitting (``asyncio.to_thread``'s threads are waited for at exit)."""
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[T] = loop.create_future()
+
+    def deliver(result: T | None, error: BaseException | None) -> None:
+        if future.done():  # the waiting coroutine was cancelled
+            return
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(result)  # type: ignore[arg-type]
+
+    def run() -> None:
+        result: T | None = None
+        error: BaseException | None = None
+        try:
+            result = fn(*args)
+        except BaseException as exc:  # noqa: BLE001 - handed to the waiting coroutine
+            error = exc
+        with contextlib.suppress(RuntimeError):  # the loop closed: nobody is waiting
+            loop.call_soon_threadsafe(deliver, result, error)
+
+    threading.Thread(target=run, name="parse", daemon=True).start()
+    return future
 
 
 def _parse_job(ref: PageRef, text: str, home: PageRef) -> Page:
@@ -172,7 +204,7 @@ class PageService:
             except Exception:  # noqa: BLE001 - a broken worker process: parse here instead
                 self._executor_failed = True
                 self._shutdown_executor()
-        return await asyncio.to_thread(parse_page, ref, text, home)
+        return await in_daemon_thread(parse_page, ref, text, home)
 
     async def prefetch(self, refs: Sequence[PageRef], stored: Callable[[list[str]], None]) -> None:
         """Bring ``refs`` into the cache and the library; ``stored(keys)`` after each batch.
