@@ -33,6 +33,14 @@ Fault kinds (keyword parameters in brackets):
     "endless_chunked"            200, chunked, 64 KiB chunks until the client gives up
 ``times`` limits a fault to its first N matching requests (then the page is served normally).
 
+``layout="jsdelivr"`` or ``"prefix"`` serves the same files in jsDelivr's layout or as a
+gh-proxy prefix proxy (``mirror_url`` is the base to configure); ``"403_package_size"`` is
+jsDelivr's 403 for a repository over its size limit.
+
+Real proxies and filtered hosts: ``Socks5Proxy`` (SOCKS5, CONNECT, with a log),
+``ConnectProxy`` (HTTP proxy: CONNECT tunnels and plain forwarding, with logs) and
+``BadEndpoint`` (a host that resets every connection, or accepts and never answers).
+
 Also here, for faults that are not the server's: ``SocksStub`` (a SOCKS5 proxy that wants
 a password, never answers, or answers garbage), ``hold_cache_lock`` (another process holding
 a cache's SQLite write lock) and ``damage_value_files`` (diskcache ``.val`` files overwritten
@@ -45,6 +53,7 @@ import contextlib
 import email.utils
 import functools
 import hashlib
+import re
 import socket
 import struct
 import subprocess
@@ -64,6 +73,7 @@ from tui.core.urls import PageRef
 FAULT_KINDS = frozenset(
     {
         "404",
+        "403_package_size",
         "500",
         "429",
         "503",
@@ -116,6 +126,10 @@ class CorpusServer:
     host: str = "127.0.0.1"
     port: int = 0
     tls: tuple[Path, Path] | None = None  # (certificate, key): serve HTTPS
+    #: "raw" (<base>/<owner>/<repo>/<ref>/<path>), "jsdelivr" (<base>/gh/<owner>/<repo>@<ref>/
+    #: <path>) or "prefix" (<base>/https://raw.githubusercontent.com/…, a gh-proxy): see
+    #: ``mirror_url``.
+    layout: str = "raw"
     requests: list[Request] = field(default_factory=list)
     _faults: dict[str | None, Fault] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -169,6 +183,27 @@ class CorpusServer:
 
     def url_for(self, ref: PageRef) -> str:
         return f"{self.base_url}/{quote(ref.raw_path)}"
+
+    @property
+    def mirror_url(self) -> str:
+        """The base URL to configure as a mirror for this server's ``layout``."""
+        if self.layout == "jsdelivr":
+            return f"{self.base_url}/gh"
+        if self.layout == "prefix":
+            return f"{self.base_url}/https://raw.githubusercontent.com"
+        return self.base_url
+
+    def raw_path(self, path: str) -> str:
+        """The request path in raw layout (what faults, counts and files are keyed by)."""
+        if self.layout == "jsdelivr" and path.startswith("gh/"):
+            owner, repo_ref, *rest = path[3:].split("/")
+            repo, _, ref = repo_ref.partition("@")
+            return "/".join([owner, repo, ref, *rest])
+        if self.layout == "prefix":
+            found = re.match(r"https?:/+raw\.githubusercontent\.com/(.*)", path)
+            if found:
+                return found.group(1)
+        return path
 
     # ------------------------------------------------------------------ faults and log
     def set_fault(self, kind: str, path: str | PageRef | None = None, **params: object) -> None:
@@ -241,7 +276,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         owner = self.server_owner
-        path = unquote(urlsplit(self.path).path).lstrip("/")
+        path = owner.raw_path(unquote(urlsplit(self.path).path).lstrip("/"))
         headers = {k.lower(): v for k, v in self.headers.items()}
         owner._record(Request("GET", path, headers, time.monotonic(), self.path))
         fault = owner._take_fault(path)
@@ -299,7 +334,9 @@ class _Handler(BaseHTTPRequestHandler):
     def _fault(self, fault: Fault, path: str) -> None:
         kind = fault.kind
         body = self._file(path) or ("正文" * 2000).encode()
-        if kind in ("404", "500", "429", "503"):
+        if kind == "403_package_size":  # jsDelivr's answer for a repository over its limit
+            self._plain(403, b"Package size exceeded the configured limit of 50 MB.")
+        elif kind in ("404", "500", "429", "503"):
             extra = {}
             if fault.retry_after is not None:
                 extra["Retry-After"] = str(fault.retry_after)
@@ -471,12 +508,16 @@ class SocksStub:
 
 
 class ConnectProxy:
-    """A loopback HTTP proxy that only tunnels (``CONNECT``): what HTTPS goes through."""
+    """A loopback HTTP proxy: tunnels ``CONNECT`` (HTTPS) and forwards plain ``GET http://``.
+
+    Its log: ``tunnels`` (``host:port`` of each CONNECT), ``forwarded`` (each absolute URL).
+    """
 
     def __init__(self) -> None:
         self._sock = socket.create_server(("127.0.0.1", 0))
         self.port = self._sock.getsockname()[1]
         self.tunnels: list[str] = []
+        self.forwarded: list[str] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._serve, daemon=True)
 
@@ -514,7 +555,7 @@ class ConnectProxy:
                 head += data
             method, target, *_ = head.split(b"\r\n", 1)[0].decode().split()
             if method != "CONNECT":
-                conn.sendall(b"HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\n\r\n")
+                self._forward(conn, head, method, target)
                 return
             self.tunnels.append(target)
             host, _, port = target.rpartition(":")
@@ -524,6 +565,168 @@ class ConnectProxy:
                 pump.start()
                 _pipe(conn, upstream)
                 pump.join(timeout=5)
+
+    def _forward(self, conn: socket.socket, head: bytes, method: str, target: str) -> None:
+        """A plain-HTTP request in absolute form (``GET http://host/…``), forwarded once."""
+        parts = urlsplit(target)
+        if method != "GET" or parts.scheme != "http" or not parts.hostname:
+            conn.sendall(b"HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\n\r\n")
+            return
+        self.forwarded.append(target)
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        rest = head.split(b"\r\n", 1)[1]
+        kept = [
+            line
+            for line in rest.split(b"\r\n")
+            if line and not line.lower().startswith((b"proxy-", b"connection:"))
+        ]
+        request = f"GET {path} HTTP/1.1\r\n".encode() + b"\r\n".join(kept)
+        request += b"\r\nConnection: close\r\n\r\n"
+        with socket.create_connection((parts.hostname, parts.port or 80), timeout=5) as up:
+            up.sendall(request)
+            _pipe(up, conn)
+
+
+class Socks5Proxy:
+    """A real SOCKS5 proxy on loopback (no authentication, CONNECT only), with a log.
+
+    ``log`` records each tunnel as ``(address type, host, port)``: ``"domain"`` means the
+    client sent the name (socks5h), ``"ipv4"``/``"ipv6"`` that it resolved it itself.
+    """
+
+    def __init__(self) -> None:
+        self._sock = socket.create_server(("127.0.0.1", 0))
+        self.port = self._sock.getsockname()[1]
+        self.log: list[tuple[str, str, int]] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"socks5://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> Socks5Proxy:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        with contextlib.suppress(OSError):
+            self._sock.close()
+        self._thread.join(timeout=2)
+
+    def _serve(self) -> None:
+        self._sock.settimeout(0.05)
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._sock.accept()
+            except (TimeoutError, OSError):
+                continue
+            threading.Thread(target=self._tunnel, args=(conn,), daemon=True).start()
+
+    def _tunnel(self, conn: socket.socket) -> None:
+        with contextlib.suppress(OSError, ValueError), conn:
+            conn.settimeout(5)
+            version, count = _recv_exact(conn, 2)
+            methods = _recv_exact(conn, count)
+            if version != 5 or 0 not in methods:
+                conn.sendall(b"\x05\xff")
+                return
+            conn.sendall(b"\x05\x00")
+            _ver, command, _rsv, atyp = _recv_exact(conn, 4)
+            if atyp == 1:
+                host, kind = socket.inet_ntop(socket.AF_INET, _recv_exact(conn, 4)), "ipv4"
+            elif atyp == 4:
+                host, kind = socket.inet_ntop(socket.AF_INET6, _recv_exact(conn, 16)), "ipv6"
+            else:
+                (length,) = _recv_exact(conn, 1)
+                host, kind = _recv_exact(conn, length).decode("idna"), "domain"
+            (port,) = struct.unpack("!H", _recv_exact(conn, 2))
+            self.log.append((kind, host, port))
+            if command != 1:
+                conn.sendall(b"\x05\x07\x00\x01" + bytes(6))
+                return
+            try:
+                upstream = socket.create_connection((host, port), timeout=5)
+            except OSError:
+                conn.sendall(b"\x05\x04\x00\x01" + bytes(6))  # host unreachable
+                return
+            with upstream:
+                conn.sendall(b"\x05\x00\x00\x01" + bytes(6))
+                conn.settimeout(None)
+                pump = threading.Thread(target=_pipe, args=(upstream, conn), daemon=True)
+                pump.start()
+                _pipe(conn, upstream)
+                pump.join(timeout=5)
+
+
+def _recv_exact(conn: socket.socket, size: int) -> bytes:
+    data = b""
+    while len(data) < size:
+        chunk = conn.recv(size - len(data))
+        if not chunk:
+            raise ValueError("the client closed the connection")
+        data += chunk
+    return data
+
+
+class BadEndpoint:
+    """A loopback host that fails the way filtered networks make hosts fail.
+
+    ``"reset"``: accepts, then resets the connection at once (an SNI/RST filter);
+    ``"silent"``: accepts and never answers (packets swallowed after the handshake).
+    ``accepted`` counts connections, so a test can tell an endpoint was (not) tried.
+    """
+
+    def __init__(self, mode: str) -> None:
+        if mode not in ("reset", "silent"):
+            raise ValueError(mode)
+        self.mode = mode
+        self._sock = socket.create_server(("127.0.0.1", 0))
+        self.port = self._sock.getsockname()[1]
+        self.accepted = 0
+        self._held: list[socket.socket] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> BadEndpoint:
+        self._thread.start()
+        return self
+
+    def __enter__(self) -> BadEndpoint:
+        return self.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        with contextlib.suppress(OSError):
+            self._sock.close()
+        for conn in self._held:
+            with contextlib.suppress(OSError):
+                conn.close()
+        self._thread.join(timeout=2)
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def _serve(self) -> None:
+        self._sock.settimeout(0.05)
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._sock.accept()
+            except (TimeoutError, OSError):
+                continue
+            self.accepted += 1
+            if self.mode == "reset":
+                with contextlib.suppress(OSError):
+                    conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                    conn.recv(1024)  # the request arrives, then the reset
+                    conn.close()
+            else:
+                self._held.append(conn)
 
 
 def _pipe(src: socket.socket, dst: socket.socket) -> None:

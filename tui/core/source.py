@@ -171,6 +171,8 @@ def parse_base(text: str) -> BaseURL:
     if parts.query or parts.fragment:
         raise ValueError(f"bad mirror URL {text!r}: a base URL has no ?query or #fragment")
     found = _PREFIX.search(parts.path)
+    if found is None and "//" in parts.path:
+        raise ValueError(f"bad mirror URL {text!r}: an empty path segment (//)")
     if found is not None:
         inner = parts.path[found.start() + 1 :]
         inner = re.sub(r"^(https?):/+", r"\1://", inner)  # some proxies squash "//"
@@ -369,7 +371,8 @@ class RemoteSource(Source):
                     index = running.pop(task)
                     exc = task.exception()
                     if exc is None:
-                        return self._answered(index, task.result(), errors)
+                        slow = sorted(running.values())
+                        return self._answered(index, task.result(), errors, slow)
                     if isinstance(exc, ProxyFailed):
                         raise exc  # the same proxy stands before every endpoint
                     if not isinstance(exc, FAILOVER_ERRORS):
@@ -385,7 +388,13 @@ class RemoteSource(Source):
         ordered = [errors[i] for i in sorted(errors)]
         raise ordered[0] if len(ordered) == 1 else _summarise(ordered, self.bases, sorted(errors))
 
-    def _answered(self, index: int, response: Response, errors: dict[int, MirrorError]) -> Response:
+    def _answered(
+        self,
+        index: int,
+        response: Response,
+        errors: dict[int, MirrorError],
+        slow: Sequence[int] = (),
+    ) -> Response:
         base = self.bases[index]
         changed = self._last != base
         self._preferred = index
@@ -396,8 +405,11 @@ class RemoteSource(Source):
             self._remember()
         notes: list[str] = []
         failed = [self.bases[i].label for i in sorted(errors) if i != index]
-        if failed:
-            notes.append(f"served by {base.label} ({', '.join(failed)} failed)")
+        passed = [self.bases[i].label for i in slow if i < index]
+        why = [f"{', '.join(failed)} failed"] if failed else []
+        why += [f"{', '.join(passed)} did not answer in time"] if passed else []
+        if why:
+            notes.append(f"served by {base.label} ({'; '.join(why)})")
         if base.may_lag:
             notes.append(f"from the CDN {base.label}: its copy may lag the repository by hours")
         return response._replace(endpoint=base.url, warnings=(*response.warnings, *notes))
