@@ -16,7 +16,7 @@ if TYPE_CHECKING:  # imported on first use: start-up never pays for markdown-it 
     from markdown_it import MarkdownIt
     from markdown_it.token import Token
 
-__all__ = ["MD_ATTR", "markdown", "parse_tokens", "to_soup"]
+__all__ = ["MD_ATTR", "markdown", "parse_tokens", "render_md", "to_html", "to_soup"]
 
 # Attribute set on elements that come from Markdown syntax (not from the page's own HTML):
 # nav lines and promo blocks are Markdown headings, body subheadings are HTML.
@@ -39,14 +39,26 @@ def parse_tokens(text: str) -> list[Token]:
     return markdown().parse(text)
 
 
-def to_soup(text: str) -> BeautifulSoup:
-    """Render ``text`` (Markdown with raw HTML) and parse the result as one HTML document."""
-    from bs4 import BeautifulSoup
-
+def render_md(text: str) -> str:
+    """markdown-it's HTML for ``text``, Markdown-made blocks marked with ``MD_ATTR``."""
     md = markdown()
     tokens = md.parse(text)
     for tok in tokens:
         if tok.type in ("heading_open", "paragraph_open", "hr"):
             tok.attrSet(MD_ATTR, "1")
-    html = md.renderer.render(tokens, md.options, {})
-    return BeautifulSoup(html, "lxml", multi_valued_attributes=None)
+    return md.renderer.render(tokens, md.options, {})
+
+
+def to_html(text: str) -> str:
+    """``render_md(text)``, through the fast renderer whenever the page allows it."""
+    from tui.core.parse.fastmd import render
+
+    html = render(text)
+    return html if html is not None else render_md(text)
+
+
+def to_soup(text: str) -> BeautifulSoup:
+    """Render ``text`` (Markdown with raw HTML) and parse the result as one HTML document."""
+    from tui.core.parse.tree import build_soup
+
+    return build_soup(to_html(text))
