@@ -223,6 +223,8 @@ def apply_text(settings: Settings, text: str, name: str) -> None:
         message = str(exc)
         found = re.search(r"\(at line (\d+), column \d+\)", message)
         line = int(found.group(1)) if found else None
+        if line is None and "end of document" in message:
+            line = text.count("\n") + 1  # an unclosed list or string: it ran to the end
         reason = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", message)
         settings.problems.append(
             Problem(name, line, f"TOML syntax error: {reason}; the whole file is ignored")
