@@ -189,14 +189,18 @@ async def test_prefetch_in_the_worker_process_fills_cache_and_library(tmp_path: 
         assert isinstance(index.page, Index)
         refs = [e.ref for e in index.page.entries if e.ref is not None]
         stored: list[str] = []
-        await service.prefetch(refs, stored.extend)
+        totals: list[int] = []
+        await service.prefetch_index(index.ref, index.page.entries, totals.append, stored.extend)
+        assert totals == [len(set(refs))]  # planned in the worker: nothing was known
         missing = {r.key for r in refs if not (root / r.raw_path).is_file()}
         assert set(stored) == {r.key for r in refs} - missing and stored
         assert service._executor is not None  # the worker process did it
         assert library.known_keys(stored) == set(stored)  # recorded from the other process
         assert all(mirror.has_copy(r) for r in refs if r.key in stored)
         served = sum(server.count(r) for r in refs)
-        await service.prefetch(refs, stored.extend)  # a second pass: only the missing asked
+        # A second pass: the worker's plan leaves out what is known and cached.
+        await service.prefetch_index(index.ref, index.page.entries, totals.append, stored.extend)
+        assert totals[1:] == [len(missing)]
         assert sum(server.count(r) for r in refs) == served + len(missing)
         await service.aclose()
         library.close()

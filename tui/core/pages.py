@@ -28,9 +28,9 @@ from tui.core.errors import MirrorError
 from tui.core.fallback import MirrorLike
 from tui.core.library import Library
 from tui.core.mirror import Fetched, Origin
-from tui.core.models import Article, Page
+from tui.core.models import Article, Entry, Page
 from tui.core.parse import parse_page
-from tui.core.prefetch import Recipe, prefetch_batch, start_worker
+from tui.core.prefetch import Recipe, plan_index, prefetch_batch, start_worker
 from tui.core.urls import PageRef
 
 MEMORY_PAGES = 48  # parsed pages kept for back/forward and re-opening
@@ -205,6 +205,41 @@ class PageService:
                 self._executor_failed = True
                 self._shutdown_executor()
         return await in_daemon_thread(parse_page, ref, text, home)
+
+    def plan(self, entries: Sequence[Entry]) -> list[PageRef]:
+        """Record an index's entries; its articles not yet parsed into the library or not
+        in the cache are to be fetched. Blocking (thousands of lookups): run it off the loop."""
+        self.library.record_entries(entries)
+        unique = list(dict.fromkeys(e.ref for e in entries if e.ref is not None))
+        known = self.library.known_keys(r.key for r in unique)
+        return [r for r in unique if r.key not in known or not self.mirror.has_copy(r)]
+
+    async def prefetch_index(
+        self,
+        index: PageRef,
+        entries: Sequence[Entry],
+        started: Callable[[int], None],
+        stored: Callable[[list[str]], None],
+    ) -> None:
+        """Record an index's entries and prefetch its articles: ``started(total)`` once the
+        to-do is known, ``stored(keys)`` as pages arrive. In the worker process when the
+        mirror can be opened there (planning included: thousands of lookups), else here."""
+        executor = self._background_executor() if self._remote_prefetch() else None
+        todo: list[PageRef] | None = None
+        if executor is not None:
+            loop = asyncio.get_running_loop()
+            try:
+                todo = await loop.run_in_executor(executor, plan_index, index)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # noqa: BLE001 - a broken worker: plan here
+                self._executor_failed = True
+                self._shutdown_executor()
+        if todo is None:
+            todo = await asyncio.to_thread(self.plan, entries)
+        if todo:
+            started(len(todo))
+            await self.prefetch(todo, stored)
 
     async def prefetch(self, refs: Sequence[PageRef], stored: Callable[[list[str]], None]) -> None:
         """Bring ``refs`` into the cache and the library; ``stored(keys)`` after each batch.

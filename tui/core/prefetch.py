@@ -46,6 +46,15 @@ class _Worker:
         self.service = PageService(mirror, Library(recipe.library))
         self.concurrency = max(1, recipe.concurrency)
 
+    async def plan(self, index: PageRef) -> list[PageRef]:
+        from tui.core.models import Index
+
+        loaded = await self.service.get(index, keep=False)
+        page = loaded.page
+        if not isinstance(page, Index):
+            return []
+        return self.service.plan(page.entries)
+
     async def batch(self, refs: Sequence[PageRef]) -> list[str]:
         semaphore = asyncio.Semaphore(self.concurrency)
         stored: list[str] = []
@@ -69,9 +78,20 @@ def start_worker(recipe: Recipe) -> None:
     _worker = _Worker(recipe)
 
 
+def _current() -> _Worker:
+    if _worker is None:
+        raise RuntimeError("this runs in a worker started with start_worker")
+    return _worker
+
+
+def plan_index(index: PageRef) -> list[PageRef]:
+    """Run in the worker: read the index (from the cache: the browser just showed it),
+    record its entries, and say which of its articles are still to be fetched."""
+    worker = _current()
+    return worker.loop.run_until_complete(worker.plan(index))
+
+
 def prefetch_batch(refs: Sequence[PageRef]) -> list[str]:
     """Run in the worker: bring ``refs`` into the cache and the library; the keys stored."""
-    worker = _worker
-    if worker is None:
-        raise RuntimeError("prefetch_batch runs in a worker started with start_worker")
+    worker = _current()
     return worker.loop.run_until_complete(worker.batch(refs))

@@ -449,7 +449,7 @@ class BrowserScreen(Screen[None]):
 
     def _learn_index(self, index: Index) -> None:
         """Remember the index's entries and fetch its articles in the background."""
-        self._prefetch(index.entries, self.prefetch_enabled)
+        self._prefetch(index.ref, index.entries, self.prefetch_enabled)
 
     # -- offline fallback -----------------------------------------------------------------
 
@@ -861,25 +861,18 @@ class BrowserScreen(Screen[None]):
 
     # -- prefetch -------------------------------------------------------------------------
 
-    def _todo(self, entries: list[Entry], fetch: bool) -> list[PageRef]:
-        """Record the entries; those not yet parsed into the library or not in the cache
-        are to be fetched (run in a thread: an index may list 15,000)."""
-        self.library.record_entries(entries)
-        if not fetch:
-            return []
-        unique = list(dict.fromkeys(e.ref for e in entries if e.ref is not None))
-        known = self.library.known_keys(r.key for r in unique)
-        mirror = self.service.mirror
-        return [r for r in unique if r.key not in known or not mirror.has_copy(r)]
-
     @work(group="prefetch", exclusive=True, exit_on_error=False, description="prefetch")
-    async def _prefetch(self, entries: list[Entry], fetch: bool) -> None:
-        todo = await asyncio.to_thread(self._todo, entries, fetch)
-        total = len(todo)
-        if not total:
+    async def _prefetch(self, index: PageRef, entries: list[Entry], fetch: bool) -> None:
+        if not fetch:
+            await asyncio.to_thread(self.library.record_entries, entries)
             return
-        done = 0
+        total = done = 0
         arrived = self._arrived
+
+        def started(count: int) -> None:
+            nonlocal total
+            total = count
+            self.post_message(PrefetchProgress(0, total))
 
         def stored(keys: list[str]) -> None:
             nonlocal done
@@ -887,9 +880,8 @@ class BrowserScreen(Screen[None]):
             arrived.extend(keys)
             self.post_message(PrefetchProgress(done, total))
 
-        self.post_message(PrefetchProgress(0, total))
         try:
-            await self.service.prefetch(todo, stored)
+            await self.service.prefetch_index(index, entries, started, stored)
         finally:
             self.post_message(PrefetchProgress(0, 0))
 
