@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.corpus import CORPUS, MIRROR_ROOT, ROOT, pages
+from tui.cli import main
 from tui.core.mirror import Origin
 from tui.core.urls import DEFAULT_HOME
 
@@ -179,3 +180,23 @@ def test_origin_values_are_stable_strings():
     # dump --json and the UI show these; keep them stable.
     assert [o.value for o in Origin] == ["network", "cache", "stale", "local"]
     assert DEFAULT_HOME.key == "begood0513/goodnews@master:README.md"
+
+
+def test_keys_lists_every_binding_id_with_the_effective_keys(tmp_path, capsys):
+    from tui.core.settings import known_bindings
+
+    config = tmp_path / "config.toml"
+    config.write_text('[keymap]\n"screen.back" = "backspace,h"\n')
+    assert main(["keys", "--config", str(config)]) == 0
+    rows = {line.split()[0]: line.split()[1] for line in capsys.readouterr().out.splitlines()[1:]}
+    assert set(rows) == set(known_bindings())
+    assert rows["screen.back"] == "backspace,h" and rows["app.quit"] == "q"
+
+
+def test_config_option_is_accepted_before_and_after_each_subcommand(tmp_path, capsys):
+    config = tmp_path / "config.toml"
+    config.write_text('theme = "nord"\n')
+    for argv in (["--config", str(config), "config"], ["config", "--config", str(config)],
+                 ["--config", str(config), "keys"], ["keys", "--config", str(config)]):  # fmt: skip
+        assert main(argv) == 0, argv
+    assert 'theme = "nord"' in capsys.readouterr().out
