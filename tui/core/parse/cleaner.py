@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote, urljoin, urlsplit
 
 from bs4 import BeautifulSoup, NavigableString, Tag
-from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
+from bs4.element import Comment, Declaration, Doctype, PageElement, ProcessingInstruction
 
 from tui.core.models import Block, BlockType, Category, Link, Span, SpanKind
 from tui.core.models import Tag as TagModel
@@ -120,21 +120,21 @@ def _has_class(el: Tag, word: str) -> bool:
 
 def _link_only(el: Tag) -> tuple[bool, int]:
     """Whether every visible text of ``el`` is inside a link (or a separator), and the count."""
-    anchors = el.find_all("a")
+    anchors = 0
+    outside: list[str] = []
+    # One walk (bs4's find_all would walk twice and test every node through its filters).
+    stack: list[tuple[PageElement, bool]] = [(child, False) for child in reversed(el.contents)]
+    while stack:
+        node, inside = stack.pop()
+        if isinstance(node, Tag):
+            is_a = node.name == "a"
+            anchors += is_a
+            stack.extend((child, inside or is_a) for child in reversed(node.contents))
+        elif not inside:
+            outside.append(str(node))
     if not anchors:
         return False, 0
-    outside: list[str] = []
-    for s in el.find_all(string=True):
-        parent = s.parent
-        inside = False
-        while parent is not None and parent is not el:
-            if parent.name == "a":
-                inside = True
-                break
-            parent = parent.parent
-        if not inside:
-            outside.append(str(s))
-    return bool(_SEPARATORS.match("".join(outside))), len(anchors)
+    return bool(_SEPARATORS.match("".join(outside))), anchors
 
 
 class _Walker:
@@ -478,16 +478,21 @@ _WS_CHARS = frozenset(
 )
 
 
+_SELF_LINK_TAGS = frozenset({"a", "img", "ok", "span"})
+
+
 def _self_reference(soup: BeautifulSoup, base: PageRef) -> Tag | None:
     """The share block's self-link or QR image of the page, if the page has one."""
     own = base.path
     name = own.rsplit("/", 1)[-1]
-    for el in soup.find_all(["a", "img", "ok", "span"]):
+    for el in soup.descendants:
+        if not isinstance(el, Tag) or el.name not in _SELF_LINK_TAGS:
+            continue
         url = el.attrs.get("src") if el.name == "img" else el.attrs.get("href")
         if not url:
             continue
         url = str(url).strip()
-        if name not in url and name not in unquote(url):
+        if name not in url and ("%" not in url or name not in unquote(url)):
             continue  # cannot point at this page: skip resolving it (long pages have thousands)
         if el.name == "img":
             if not url.lower().endswith(".md.png"):

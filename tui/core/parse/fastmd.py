@@ -152,10 +152,6 @@ def _heading(line: str) -> str | None:
     return f"<{tag}{_MD}>{_inline(mdTrim(body))}</{tag}>\n"
 
 
-def _blank(line: str) -> bool:
-    return not line.strip(" \t")
-
-
 def render(text: str) -> str | None:
     """markdown-it's HTML for ``text``, or None when markdown-it must render it."""
     if "]:" in text or "\t" in text or _BAIL_LINE.search(text) and _needs_md(text):
@@ -184,9 +180,10 @@ def _render(lines: list[str], last_lf: bool) -> str:
     out: list[str] = []
     i = 0
     n = len(lines)
+    blank = [not line.strip(" \t") for line in lines]
     while i < n:
         line = lines[i]
-        if _blank(line):
+        if blank[i]:
             i += 1
             continue
         content = line.lstrip(" ")
@@ -196,7 +193,7 @@ def _render(lines: list[str], last_lf: bool) -> str:
                     raise _Bail
             if _HTML_BLOCK.search(content) or _HTML_LINE.search(content):
                 j = i + 1
-                while j < n and not _blank(lines[j]):
+                while j < n and not blank[j]:
                     j += 1
                 # raw HTML is passed through as written, down to a missing final newline
                 out.append("\n".join(lines[i:j]) + ("\n" if j < n or last_lf else ""))
@@ -215,7 +212,7 @@ def _render(lines: list[str], last_lf: bool) -> str:
         j = i + 1
         while j < n:
             nxt = lines[j]
-            if _blank(nxt):
+            if blank[j]:
                 break
             if _indent(nxt) > 3:
                 j += 1

@@ -1,12 +1,14 @@
-"""A BeautifulSoup tree built from lxml's own tree, without BeautifulSoup's builder.
+"""A BeautifulSoup tree built from libxml2's parse events, without bs4's generic builder.
 
-``BeautifulSoup(html, "lxml")`` drives libxml2 through Python callbacks, one per start tag,
-end tag and run of text, and each callback walks bs4's generic bookkeeping: on the mirror's
-articles that is 13x the cost of libxml2 parsing the same HTML into its own tree. Here
-libxml2 builds its tree in C and one walk turns it into the very objects bs4's builder would
-have made (same classes, attributes, links between elements, whitespace folding and string
-containers), so the cleaner keeps BeautifulSoup as its API. ``tests/test_parse_tree.py``
-proves the two trees identical on every corpus page and on hostile input.
+``BeautifulSoup(html, "lxml")`` is fed by libxml2 through lxml's parser-target callbacks,
+and each callback walks bs4's general bookkeeping (parse-only filters, namespace maps,
+tag counters, entity substitution, string-container stacks): on the mirror's articles
+that costs ten times what libxml2 itself spends. ``build_soup`` receives the very same
+events, fed in the same 512-character chunks, and makes from them the very objects bs4's
+builder would (same classes, attributes, links between elements, whitespace folding and
+string containers), so the cleaner keeps BeautifulSoup as its API.
+``tests/test_parse_tree.py`` proves the two trees identical on every corpus and sample page
+and on hostile input.
 """
 
 from __future__ import annotations
@@ -19,22 +21,27 @@ from lxml import etree
 
 __all__ = ["build_soup"]
 
-_ASCII_SPACES = "\x20\x0a\x09\x0c\x0d"
-_STRIP_SPACES = str.maketrans("", "", _ASCII_SPACES)
+_STRIP_SPACES = str.maketrans("", "", "\x20\x0a\x09\x0c\x0d")  # bs4's ASCII_SPACES
 _INTERESTING = {NavigableString, CData}
+_CHUNK = 512  # bs4's LXMLTreeBuilder.CHUNK_SIZE: libxml2 sees the text cut the same way
 
 
-class _Builder:
-    """One conversion; holds the document-order cursor that bs4 calls the most recent element."""
+class _Target:
+    """lxml parser target: one per document, the tree under construction and its cursor."""
 
     def __init__(self, soup: BeautifulSoup) -> None:
-        self.soup = soup
         builder = soup.builder
+        self.soup = soup
         self.void = builder.empty_element_tags or set()
-        self.preserve = builder.preserve_whitespace_tags
+        self.keep_space = builder.preserve_whitespace_tags
         self.containers: dict[str, type[NavigableString]] = dict(builder.string_containers)
+        self.stack: list[Any] = [soup]
+        self.current: Any = soup
         self.last: Any = None  # bs4 leaves the document itself out of the element chain
-        self.template = {
+        self.parts: list[str] = []
+        self.preserve = 0
+        self.classes: list[type[NavigableString]] = [NavigableString]
+        self.template: dict[str, Any] = {
             "parser_class": BeautifulSoup,
             "namespace": None,
             "prefix": None,
@@ -44,33 +51,21 @@ class _Builder:
             "known_xml": False,
             "hidden": False,
             "cdata_list_attributes": None,
-            "preserve_whitespace_tags": self.preserve,
+            "preserve_whitespace_tags": self.keep_space,
+            "_namespaces": {"xml": "http://www.w3.org/XML/1998/namespace"},
         }
-        self.namespaces = {"xml": "http://www.w3.org/XML/1998/namespace"}
 
-    def link(self, node: Any, parent: Tag) -> None:
-        node.parent = parent
-        last = self.last
-        node.previous_element = last
-        if last is not None:
-            last.next_element = node
-        node.next_element = None
-        siblings = parent.contents
-        if siblings:
-            prev = siblings[-1]
-            node.previous_sibling = prev
-            prev.next_sibling = node
-        else:
-            node.previous_sibling = None
-        node.next_sibling = None
-        siblings.append(node)
-        self.last = node
+    def _flush(self) -> None:
+        text = "".join(self.parts)
+        self.parts = []
+        if not self.preserve and not text.translate(_STRIP_SPACES):
+            text = "\n" if "\n" in text else " "  # bs4's endData rule
+        self._string(text, self.classes[-1])
 
-    def string(self, text: str, parent: Tag, cls: type[NavigableString], preserve: bool) -> None:
-        if not preserve and not text.translate(_STRIP_SPACES):
-            text = "\n" if "\n" in text else " "
-        # str.__new__ and the attributes NavigableString.__new__/setup would set, in one go
+    def _string(self, text: str, cls: type[NavigableString]) -> None:
+        # str.__new__ plus the attributes NavigableString.__new__ and setup() would set
         s = str.__new__(cls, text)
+        parent = self.current
         last = self.last
         siblings = parent.contents
         prev = siblings[-1] if siblings else None
@@ -89,31 +84,22 @@ class _Builder:
         siblings.append(s)
         self.last = s
 
-    def element(self, el: Any, parent: Tag, cls: type[NavigableString], preserve: bool) -> None:
-        tag_name = el.tag
-        if not isinstance(tag_name, str):
-            if tag_name is etree.Comment:
-                self.string(el.text or "", parent, Comment, True)
-            elif tag_name is etree.ProcessingInstruction:
-                self._pi(el, parent)
-            # entities and other node kinds: libxml2's HTML parser does not make them
-            if el.tail:
-                self.string(el.tail, parent, cls, preserve)
-            return
+    def start(self, name: str, attrib: Any, nsmap: Any = None) -> None:
+        if self.parts:
+            self._flush()
         tag = Tag.__new__(Tag)
         d = tag.__dict__
         d.update(self.template)
-        contents: list[Any] = []
-        own = self.containers.get(tag_name)
+        own = self.containers.get(name)
+        parent = self.current
         last = self.last
         siblings = parent.contents
         prev = siblings[-1] if siblings else None
         d.update(
-            name=tag_name,
-            _namespaces=self.namespaces,
-            attrs=dict(el.attrib) if len(el.attrib) else {},
-            contents=contents,
-            can_be_empty_element=tag_name in self.void,
+            name=name,
+            attrs=dict(attrib),
+            contents=[],
+            can_be_empty_element=name in self.void,
             interesting_string_types={own} if own is not None else _INTERESTING,
             parent=parent,
             previous_element=last,
@@ -127,24 +113,43 @@ class _Builder:
             prev.next_sibling = tag
         siblings.append(tag)
         self.last = tag
-        inner_cls = own if own is not None else cls
-        inner_preserve = preserve or tag_name in self.preserve
-        text = el.text
-        if text:
-            self.string(text, tag, inner_cls, inner_preserve)
-        for child in el:
-            self.element(child, tag, inner_cls, inner_preserve)
-        if el.tail:
-            self.string(el.tail, parent, cls, preserve)
+        self.stack.append(tag)
+        self.current = tag
+        self.classes.append(own if own is not None else self.classes[-1])
+        if name in self.keep_space:
+            self.preserve += 1
 
-    def _pi(self, el: Any, parent: Tag) -> None:
-        # bs4's lxml builder writes a PI back as "target text" (no "?>")
-        text = el.target + (" " + el.text if el.text else "")
-        self.string(text, parent, ProcessingInstruction, True)
+    def end(self, name: str) -> None:
+        if self.parts:
+            self._flush()
+        tag = self.stack.pop()
+        self.current = self.stack[-1]
+        self.classes.pop()
+        if tag.name in self.keep_space:
+            self.preserve -= 1
 
+    def data(self, text: str) -> None:
+        self.parts.append(text)
 
-def _parser() -> etree.HTMLParser:
-    return etree.HTMLParser(recover=True, remove_comments=False, default_doctype=False)
+    def comment(self, text: str) -> None:
+        if self.parts:
+            self._flush()
+        self._string(text, Comment)
+
+    def doctype(self, name: str, pubid: str | None, system: str | None) -> None:
+        if self.parts:
+            self._flush()
+        self._string(str(Doctype.for_name_and_ids(name, pubid, system)), Doctype)
+
+    def pi(self, target: str, data: str | None = None) -> None:
+        if self.parts:
+            self._flush()
+        self._string(target + " " + data if data else target, ProcessingInstruction)
+
+    def close(self) -> BeautifulSoup:
+        if self.parts:
+            self._flush()
+        return self.soup
 
 
 def build_soup(html: str) -> BeautifulSoup:
@@ -152,29 +157,13 @@ def build_soup(html: str) -> BeautifulSoup:
     soup = BeautifulSoup("", "lxml", multi_valued_attributes=None)
     if not html:
         return soup
-    parser = _parser()
+    target = _Target(soup)
+    parser = etree.HTMLParser(target=target, recover=True)
     try:
-        root = etree.fromstring(html, parser)
-    except (etree.ParserError, ValueError):
-        root = None
-    if root is None or any(e.level_name == "FATAL" for e in parser.error_log):
-        # Nothing to build (bs4's own way costs nothing then), or libxml2 gave up part of
-        # the page (nesting deeper than 256): bs4's event-driven build keeps all of it.
+        for i in range(0, len(html), _CHUNK):
+            parser.feed(html[i : i + _CHUNK])
+        parser.close()
+    except (UnicodeDecodeError, LookupError, etree.ParserError):
+        # where bs4 would give up on lxml and try its next strategy, let bs4 decide
         return BeautifulSoup(html, "lxml", multi_valued_attributes=None)
-    doc = root.getroottree()
-    b = _Builder(soup)
-    docinfo = doc.docinfo
-    if docinfo.doctype:
-        b.link(
-            Doctype.for_name_and_ids(
-                docinfo.root_name or "", docinfo.public_id, docinfo.system_url
-            ),
-            soup,
-        )
-    before = list(root.itersiblings(preceding=True))
-    for el in reversed(before):
-        b.element(el, soup, NavigableString, False)
-    b.element(root, soup, NavigableString, False)
-    for el in root.itersiblings():
-        b.element(el, soup, NavigableString, False)
     return soup
