@@ -496,11 +496,13 @@ class Library:
         version needs OpenCC, which the browser must not load at start, so it is checked at
         the first search or write (:meth:`_check_fold`).
         """
-        damage: sqlite3.Error | None = None
+        damage: sqlite3.Error | str | None = None
         try:
             with self._locked() as db:
-                if self._search_index_current(db):
+                problem = self._search_index_problem(db)
+                if problem == "":
                     return True
+                damage = problem
         except sqlite3.Error as exc:
             damage = exc
         try:
@@ -521,14 +523,21 @@ class Library:
             return False
 
     @staticmethod
-    def _search_index_current(db: sqlite3.Connection) -> bool:
+    def _search_index_problem(db: sqlite3.Connection) -> str | None:
+        """"" when the index is current, None when it is new or of another version (built
+        without a word), else what is wrong with it (rebuilt with a warning)."""
         db.execute(_CREATE_SEARCH_INDEX)
         state = db.execute("SELECT value FROM meta WHERE name = ?", (SEARCH_INDEX,)).fetchone()
+        if state is not None and state[0] == TITLE_INDEX_DAMAGED:
+            return "found damaged in an earlier session"
         if state is None or state[0].partition("/")[0] != SEARCH_INDEX_VERSION:
-            return False
+            return None
         ours = db.execute("SELECT count(*), max(id) FROM texts").fetchone()
         theirs = db.execute(f"SELECT count(*), max(id) FROM {SEARCH_INDEX}_docsize").fetchone()
-        return bool(ours == theirs)
+        if ours != theirs:
+            return "it does not cover the library's articles"
+        db.execute(f"SELECT count(*) FROM {SEARCH_INDEX}_data").fetchone()
+        return ""
 
     def _check_fold(self) -> None:
         """Rebuild the index once if it was built with another folding (OpenCC changed)."""
@@ -824,7 +833,8 @@ class Library:
                     else {}
                 )
         except (sqlite3.Error, UnicodeError) as exc:
-            if match is not None and "fts5" in str(exc).lower() and "syntax" not in str(exc):
+            message = str(exc).lower()
+            if match is not None and ("malformed" in message or "corrupt" in message):
                 with suppress(LibraryBusy), self._locked() as db:
                     self._search_failed(db, exc)
             else:

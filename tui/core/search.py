@@ -36,6 +36,7 @@ _TOKEN = re.compile(r'(\w+):"([^"]*)"?|"([^"]*)"?|(\S+)')
 _DATE = re.compile(r"(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?")
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _QUALIFIERS = ("tag", "source", "before", "after")
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +131,8 @@ def parse_query(text: str) -> Query:
     sources: list[str] = []
     before: date | None = None
     after: date | None = None
-    for m in _TOKEN.finditer(text[:MAX_QUERY]):
+    # Control characters are never part of a word (and SQL strings would end at a NUL).
+    for m in _TOKEN.finditer(_CONTROLS.sub(" ", text[:MAX_QUERY])):
         name, value = m[1], m[2]
         if m[4] is not None and ":" in m[4]:
             head, _, rest = m[4].partition(":")
