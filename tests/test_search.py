@@ -35,10 +35,15 @@ from tui.core.sync import crawl
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def to_traditional(text: str) -> str:
+@functools.cache
+def _s2t() -> object:
     import opencc
 
-    return opencc.OpenCC("s2t").convert(text)
+    return opencc.OpenCC("s2t")
+
+
+def to_traditional(text: str) -> str:
+    return _s2t().convert(text)  # type: ignore[attr-defined]
 
 
 def sample_library(path: Path | None = None) -> Library:
