@@ -108,14 +108,33 @@ class LeadImage:
     alt: str = ""
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Entry:
-    """One entry of an index: an article of the mirror, or an external link (never fetched)."""
+    """One entry of an index: an article of the mirror, or an external link (never fetched).
+
+    ``url`` is made on first use: a 15,000-entry index would otherwise percent-encode
+    15,000 blob URLs that only "copy the link" ever asks for.
+    """
 
     title: str
     target: str
-    url: str
-    ref: PageRef | None = None
+    ref: PageRef | None
+    _url: str | None = field(repr=False, compare=False)
+
+    def __init__(
+        self, title: str, target: str, url: str | None = None, ref: PageRef | None = None
+    ) -> None:
+        self.title = title
+        self.target = target
+        self.ref = ref
+        self._url = url
+
+    @property
+    def url(self) -> str:
+        """The entry's blob URL (a mirror page) or its external URL."""
+        if self._url is None:
+            self._url = self.ref.blob_url if self.ref is not None else self.target
+        return self._url
 
     @property
     def external(self) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import posixpath
 import re
 from enum import StrEnum
+from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
@@ -45,15 +46,44 @@ def check_segments(owner: str, repo: str, ref: str, path: str) -> str | None:
     Checked once, when a ``PageRef`` is made, so that every URL built from one stays
     under its base URL's path: ``..``, ``?`` or ``#`` in a segment would leave it.
     """
+    if not (isinstance(owner, str) and isinstance(repo, str) and isinstance(ref, str)):
+        return _repo_problem_of(owner, repo, ref)
+    problem = _repo_problem(owner, repo, ref)
+    if problem is not None:
+        return problem
+    if not isinstance(path, str) or not path or _BAD_PATH.search(path):
+        return f"invalid path {path!r}"
+    return None
+
+
+def _repo_problem_of(owner: object, repo: object, ref: object) -> str | None:
     if not (isinstance(owner, str) and _NAME(owner)):
         return f"invalid owner {owner!r}"
     if not (isinstance(repo, str) and _NAME(repo)):
         return f"invalid repository {repo!r}"
     if not (isinstance(ref, str) and _REF(ref)):
         return f"invalid ref {ref!r}"
-    if not isinstance(path, str) or not path or _BAD_PATH.search(path):
-        return f"invalid path {path!r}"
     return None
+
+
+# The same few repositories are checked for every link of every page: remember the verdicts.
+_repo_problem = lru_cache(maxsize=256)(_repo_problem_of)
+
+
+@lru_cache(maxsize=256)
+def _url_segments(owner: str, repo: str, ref: str) -> tuple[str, str, str]:
+    """Owner, repo and ref percent-encoded (``_PLAIN_ID`` ones need none)."""
+    plain = _PLAIN_ID.match
+    return (
+        owner if plain(owner) else quote(owner, safe=""),
+        repo if plain(repo) else quote(repo, safe=""),
+        _qref(ref),
+    )
+
+
+@lru_cache(maxsize=256)
+def _plain_repo(owner: str, repo: str, ref: str) -> bool:
+    return bool(_PLAIN_ID.match(owner) and _PLAIN_ID.match(repo) and _PLAIN_ID.match(ref))
 
 
 class PageRef(_PageRefFields):
@@ -98,7 +128,11 @@ class PageRef(_PageRefFields):
     @property
     def quoted(self) -> tuple[str, str, str, str]:
         """Owner, repo, ref and path percent-encoded for a URL (``/`` kept in the path only)."""
-        return quote(self.owner, safe=""), quote(self.repo, safe=""), _qref(self.ref), _q(self.path)
+        owner, repo, ref, path = self
+        return (
+            *_url_segments(owner, repo, ref),
+            path if _PLAIN_PATH.match(path) else _q(path),
+        )
 
     @property
     def blob_url(self) -> str:
@@ -255,6 +289,8 @@ def parse_ref(text: str, home: PageRef = DEFAULT_HOME) -> PageRef | None:
 # resolves these without building and re-parsing the blob URL.
 _PLAIN_MD_HREF = re.compile(r"(?![/])([A-Za-z0-9_.~/\-]*\.[mM][dD])(?:\?[A-Za-z0-9_.~/\-=&+,]*)?\Z")
 _PLAIN_ID = re.compile(r"[A-Za-z0-9_\-][A-Za-z0-9_.\-]*\Z")
+# A path that ``quote(path, safe="/")`` leaves as it is.
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9_.\-~/]*\Z")
 
 
 def _resolve_md(base: PageRef, path: str) -> Target | None:
@@ -265,10 +301,15 @@ def _resolve_md(base: PageRef, path: str) -> Target | None:
     same as decoding after joining: quoting never touches ``/`` or dots. Returns None when the
     result is not a page of the blob layout, and ``resolve`` then takes the general path.
     """
-    if not (
-        _PLAIN_ID.match(base.owner) and _PLAIN_ID.match(base.repo) and _PLAIN_ID.match(base.ref)
-    ):
+    if not _plain_repo(base.owner, base.repo, base.ref):
         return None
+    inside = within_repo(base.path, path)
+    if inside is not None:
+        # the usual link between two pages of one repository (an index entry, a nav link)
+        ref = PageRef.checked(base.owner, base.repo, base.ref, inside)
+        if ref is None:
+            return None
+        return Target(LinkKind.PAGE, ref.blob_url, ref, None)
     segments = ["", base.owner, base.repo, "blob", base.ref, *base.path.split("/")]
     del segments[-1]
     segments += path.split("/")
@@ -290,6 +331,40 @@ def _resolve_md(base: PageRef, path: str) -> Target | None:
     if ref is None:
         return None
     return Target(LinkKind.PAGE, ref.blob_url, ref, None)
+
+
+def plain_md_path(href: str) -> str | None:
+    """The path of a plain relative link to a Markdown file (URL-safe characters, perhaps a
+    cache-buster query, no fragment), or None for any other href."""
+    m = _PLAIN_MD_HREF.match(href)
+    return m.group(1) if m is not None else None
+
+
+def plain_repo(ref: PageRef) -> bool:
+    """Whether ``ref``'s owner, repo and ref need no encoding (the blob fast paths' condition)."""
+    return _plain_repo(ref.owner, ref.repo, ref.ref)
+
+
+def within_repo(base_path: str, path: str) -> str | None:
+    """The repository path ``path`` leads to from ``base_path``, when it never climbs out of
+    the repository and names a Markdown file; None otherwise (the general walk decides).
+
+    Inside the repository the blob walk above is plain dot-segment removal, so this gives
+    the same path without building the blob URL's segments.
+    """
+    head = base_path.rpartition("/")[0]
+    parts = f"{head}/{path}".split("/") if head else path.split("/")
+    out: list[str] = []
+    for seg in parts:
+        if seg == "..":
+            if not out:
+                return None
+            out.pop()
+        elif seg and seg != ".":
+            out.append(seg)
+    if not out or not parts[-1] or not out[-1].lower().endswith(".md"):
+        return None
+    return "/".join(out)
 
 
 def resolve(base: PageRef, href: str) -> Target | None:

@@ -6,6 +6,10 @@ caller gets the best model that could be built and a list of warnings to show.
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from tui.core.kinds import PageKind, detect_kind
 from tui.core.models import Document, Page
 from tui.core.parse.jsonout import to_json
@@ -33,8 +37,31 @@ def _prepare(text: str, warnings: list[str]) -> str:
     return text
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic GC while one page is parsed.
+
+    A page's tree is thousands of small objects linked both ways; the collector, triggered
+    every few hundred allocations, walks them again and again (a tenth of the parse time)
+    although none of them is garbage before the parse ends.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def parse_page(ref: PageRef, text: str, home: PageRef | None = None) -> Page:
     """Parse one page into its model. Never raises; problems end up in ``warnings``."""
+    with _collector_paused():
+        return _parse_page(ref, text, home)
+
+
+def _parse_page(ref: PageRef, text: str, home: PageRef | None) -> Page:
     warnings: list[str] = []
     try:
         text = _prepare(text if isinstance(text, str) else str(text), warnings)

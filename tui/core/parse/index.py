@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from tui.core.models import Entry, Index, Link
 from tui.core.parse.markdown import parse_tokens
 from tui.core.text import normalise_space, one_line, sanitise
-from tui.core.urls import LinkKind, PageRef, resolve
+from tui.core.urls import LinkKind, PageRef, plain_md_path, plain_repo, resolve, within_repo
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -112,7 +112,24 @@ def _split_fast(text: str) -> tuple[dict[int, tuple[str, str]], str | None]:
     return fast, ("\n".join(lines) if rest else None)
 
 
-def _entry(ref: PageRef, entry_text: str, href: str, home: PageRef | None) -> Entry | None:
+def _entry(
+    ref: PageRef, entry_text: str, href: str, home: PageRef | None, safe: bool = False
+) -> Entry | None:
+    """``safe``: ``href`` is known to be made of URL-safe characters (``_FAST_LINE``)."""
+    if not entry_text:
+        return None
+    if safe:  # _FAST_LINE's href is _PLAIN_MD_HREF's, less the ".md" suffix
+        head = href.partition("?")[0]
+        path = head if head.lower().endswith(".md") else None
+    else:
+        path = plain_md_path(href)
+    inside = within_repo(ref.path, path) if path is not None and plain_repo(ref) else None
+    if inside is not None:
+        # The usual entry, a page of this repository: what ``resolve`` would conclude,
+        # without a Target and a Link on the way; the blob URL is made when asked for.
+        page = PageRef.checked(ref.owner, ref.repo, ref.ref, inside)
+        if page is not None:
+            return Entry(entry_text, page.target(home), None, page)
     link = link_from_href(ref, href, entry_text, home)
     if link is None or not entry_text:
         return None
@@ -127,7 +144,7 @@ def parse_index(ref: PageRef, text: str, home: PageRef | None) -> Index:
     fast, rest = _split_fast(text)
     found: list[tuple[int, Entry]] = []
     for n, (raw, href) in fast.items():
-        entry = _entry(ref, normalise_space(sanitise(raw)), href, home)
+        entry = _entry(ref, normalise_space(sanitise(raw)), href, home, safe=True)
         if entry is not None:
             found.append((n, entry))
     tokens = parse_tokens(rest) if rest is not None else []
