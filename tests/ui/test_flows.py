@@ -637,3 +637,15 @@ async def test_resizing_under_a_dialog_lands_in_the_layout_the_size_asks_for() -
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is app.browser)
         assert app.browser.has_class("narrow")
+
+
+async def test_the_worker_process_starts_under_the_running_app() -> None:
+    """Textual captures stderr while it runs; the worker must start anyway (it once did not,
+    and background work fell back to this process without a word)."""
+    app = sample_app(prefetch=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await home_ready(pilot)
+        await open_index(pilot, "头条")
+        await wait_for(pilot, lambda: prefetch_done(app))
+        assert app.service.problems == []
+        assert app.service._executor is not None

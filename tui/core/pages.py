@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import sys
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor
 from datetime import UTC, datetime
 from typing import NamedTuple, TypeVar
@@ -100,6 +101,23 @@ def in_daemon_thread(fn: Callable[..., T], *args: object) -> asyncio.Future[T]:
     return future
 
 
+@contextlib.contextmanager
+def _process_stderr() -> Iterator[None]:
+    """The real standard error while a worker process starts.
+
+    Starting one passes the parent's ``sys.stderr`` descriptor to helper processes; under
+    the running app that is Textual's capture object, whose descriptor is not a real one
+    ("bad value(s) in fds_to_keep"), so the worker would never start.
+    """
+    saved = sys.stderr
+    if sys.__stderr__ is not None:
+        sys.stderr = sys.__stderr__
+    try:
+        yield
+    finally:
+        sys.stderr = saved
+
+
 def _parse_job(ref: PageRef, text: str, home: PageRef) -> Page:
     """What a parse worker process runs (module level, so it can be pickled by name)."""
     return parse_page(ref, text, home)
@@ -127,6 +145,7 @@ class PageService:
         self._make_executor = background_parser
         self._executor: Executor | None = None
         self._executor_failed = False
+        self.problems: list[str] = []  # what went wrong in the background, once each
 
     @property
     def home(self) -> PageRef:
@@ -292,9 +311,14 @@ class PageService:
     def _background_executor(self) -> Executor | None:
         if self._executor is None and not self._executor_failed and self._make_executor:
             try:
-                self._executor = self._make_executor()
-            except Exception:  # noqa: BLE001 - no processes here: threads will do
+                with _process_stderr():
+                    executor = self._make_executor()
+                    if executor is not None:
+                        executor.submit(int)  # starts the process now, inside this block
+                self._executor = executor
+            except Exception as exc:  # noqa: BLE001 - no processes here: threads will do
                 self._executor_failed = True
+                self.problems.append(f"background work stays in this process ({exc})")
         return self._executor
 
     def _shutdown_executor(self) -> None:
