@@ -114,6 +114,7 @@ class BrowserScreen(Screen[None]):
         self._related_timer: Timer | None = None
         self._related_dirty = False
         self._progress_timer: Timer | None = None
+        self._problems_shown = 0
         self._arrived: list[str] = []  # keys prefetch stored since progress was last shown
         self._filled: Place | None = None  # the place whose rows the list shows
 
@@ -893,8 +894,17 @@ class BrowserScreen(Screen[None]):
         self.progress = (message.done, message.total) if running else None
         if not running:
             self._apply_prefetched()
+            self._report_problems()
         elif self._progress_timer is None:
             self._progress_timer = self.set_timer(PROGRESS_REFRESH, self._apply_prefetched)
+
+    def _report_problems(self) -> None:
+        """Say once what went wrong in the background (e.g. no worker process here)."""
+        problems = self.service.problems
+        while len(problems) > self._problems_shown:
+            problem = problems[self._problems_shown]
+            self._problems_shown += 1
+            self.app.notify(problem, severity="warning", markup=False, timeout=8)
 
     def _apply_prefetched(self) -> None:
         """Show what prefetch brought since last time: the status, ● marks, related rows."""
