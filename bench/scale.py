@@ -486,6 +486,7 @@ async def prefetch_session(b: Bench, slot: int, *, keys: bool, related: bool) ->
                 app.browser.open_tag(tag)
                 st = await until(app, _related_shown(tag), f"the related list of {tag}")
                 rows_at_start = st.row_count
+                await until(app, lambda s: s.prefetch_progress is not None, "the prefetch")
             else:
                 st = await until(
                     app, lambda s: s.prefetch_progress is not None, "the prefetch to start"

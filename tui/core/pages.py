@@ -292,6 +292,11 @@ class PageService:
             self._executor_failed = True
             self._shutdown_executor()
 
+    def warm_up(self) -> None:
+        """Start the worker process now (it takes a few hundred ms of CPU to import), so
+        that it is ready when the first index is opened instead of competing with it."""
+        self._background_executor()
+
     def _remote_prefetch(self) -> bool:
         return self.recipe is not None and not getattr(self.mirror, "fallen", False)
 

@@ -60,6 +60,7 @@ NARROW_BELOW = 100  # columns: below this one pane shows at a time
 PREFETCH_CONCURRENCY = 4
 LOADING_DELAY = 0.12  # seconds before a slow page shows the loading indicator
 RELATED_REFRESH = 0.4  # seconds between live updates of a related list during prefetch
+WARM_UP_AFTER = 1.0  # seconds after start-up: the worker process starts while idle
 PROGRESS_REFRESH = 0.25  # seconds between redraws of prefetch progress and marks
 
 
@@ -187,6 +188,8 @@ class BrowserScreen(Screen[None]):
                 self._list_loaded(PageLoaded("list", request, home, loaded, self.place))
         else:
             self.open_place(self.place)
+        if self.prefetch_enabled:
+            self.set_timer(WARM_UP_AFTER, self.service.warm_up)
 
     def on_resize(self) -> None:
         self.apply_width(self.app.size.width)
