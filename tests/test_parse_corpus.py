@@ -41,6 +41,24 @@ NOISE_PARAGRAPH = re.compile("|".join(NOISE_MARKERS) + "|版权所有|严禁建�
 HIDDEN = re.compile(r"display\s*:\s*none", re.I)
 DROPPED = ("script", "style", "ins", "button", "input", "iframe", "noscript")
 EDITOR = re.compile(r"责任编辑\s*[：:]")
+# Promotion lines of the issue 13 list: subscribe appeals, Shen Yun / social link lines,
+# new-book and series appeals (whole patterns, never a word a real paragraph may use).
+PROMO = re.compile(
+    r"订阅(?:YouTube|Youtube|youtube|Telegram|telegram|油管)(?:频道|群组|群)?[：:]"
+    r"|^(?:干净世界|乾淨世界|IG|脸书|臉書|推特|Instagram|Facebook)[：:]"
+    r"|欢迎您?(?:现场)?观看神韵演出|欢迎欣赏更多神韵作品|^[（(]?点阅.{0,40}新书"
+    r"|点击这里查看.{0,40}系列文章"
+)
+CREDIT = re.compile(r"(?<!图片)来源[:：]$")
+DATELINE = re.compile(
+    r"【[^【】\d〇零一二三四五六七八九十]*?(\d{4}|[〇零一二三四五六七八九]{4})年"
+    r"(\d{1,2}|[一二三四五六七八九十]{1,3})月(\d{1,2}|[一二三四五六七八九十]{1,3})日"
+)
+URL_DATE = re.compile(
+    r"^https?://[^/]*(?:epochtimes|ntdtv|soundofhope|secretchina)\.(?:com|org)"
+    r"/(?:news/)?(?:gb|b5)/(\d{2}|\d{4})/(\d{1,2})/(\d{1,2})/"
+)
+CN = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
 
 
 def squash(text: str) -> str:
@@ -70,16 +88,50 @@ def article_text(article: Article) -> str:
 
 
 def body_paragraphs(page: CorpusPage) -> list[str]:
-    """Every non-empty ``<p>`` of the body, up to the editor's byline that closes it."""
+    """Every non-empty ``<p>`` of the body, up to the editor's byline that closes it (the
+    editor moves to the metadata; promotion lines go)."""
     out: list[str] = []
     for p in raw_soup(page).find_all("p"):
         text = squash(p.get_text())
-        if not text or NOISE_PARAGRAPH.search(text):
+        if not text or NOISE_PARAGRAPH.search(text) or PROMO.search(text):
             continue
-        out.append(text)
         if EDITOR.search(text) and len(text) <= 80:
             break
+        out.append(text)
     return out
+
+
+def editor_lines(page: CorpusPage) -> list[str]:
+    """Short paragraphs that are only an editor's line (they must not stay in the body)."""
+    out = []
+    for p in raw_soup(page).find_all("p"):
+        text = squash(p.get_text())
+        if EDITOR.match(text) and len(text) <= 40:
+            out.append(text)
+    return out
+
+
+def cn_number(text: str) -> int:
+    if text.isdigit():
+        return int(text)
+    if "十" not in text:
+        return int("".join(str(CN[c]) for c in text))
+    tens, _, units = text.partition("十")
+    return (CN[tens] if tens else 1) * 10 + (CN[units] if units else 0)
+
+
+def expected_dates(page: CorpusPage) -> set[tuple[int, int, int]]:
+    """The dateline's date and the original URL's (RFA's numbers are no date)."""
+    text = page.text()
+    out = set()
+    m = DATELINE.search(text)
+    if m:
+        out.add(tuple(cn_number(g) for g in m.groups()))
+    original = ORIGINAL.search(text)
+    if original and (u := URL_DATE.match(original.group(1))):
+        y, mo, d = (int(g) for g in u.groups())
+        out.add((y + 2000 if y < 100 else y, mo, d))
+    return out  # type: ignore[return-value]
 
 
 def html_headings(page: CorpusPage) -> list[str]:
@@ -108,6 +160,9 @@ def tag_names(page: CorpusPage) -> list[str]:
         href = str(el["href"]).strip()
         if not TAG_URL.match(unquote(href)):
             continue
+        before = el.previous_sibling
+        if isinstance(before, str) and CREDIT.search(squash(before)):
+            continue  # the source credit, 来源:<span href=…/tag/看中国>, is no tag
         name = squash(el.get_text())
         if not name:
             name = squash(unquote(href).rstrip("/").rsplit("/", 1)[-1].rsplit(".", 1)[0])
@@ -214,16 +269,13 @@ def test_article_metadata(page: CorpusPage) -> None:
     article = parsed(page)
     assert isinstance(article, Article)
     text = page.text()
-    dateline = re.search(r"【[^【】\d]*?(\d{4})年(\d{1,2})月(\d{1,2})日", text)
-    if dateline and article.published is not None:
-        y, m, d = (int(g) for g in dateline.groups())
-        assert (article.published.year, article.published.month, article.published.day) == (
-            y,
-            m,
-            d,
-        )
-    if dateline:
+    dates = expected_dates(page)
+    if dates:
+        # a date wherever the dateline or the original URL carries one
         assert article.published is not None
+        got = (article.published.year, article.published.month, article.published.day)
+        assert got in dates
+    if DATELINE.search(text):
         assert article.source
     nav = MD_HEADING.search(text, MD_HEADING.search(text).end())  # type: ignore[union-attr]
     index_links = [
@@ -236,6 +288,14 @@ def test_article_metadata(page: CorpusPage) -> None:
         assert target is not None and target.ref == article.category.ref
     if EDITOR.search(text):
         assert article.editor
+        assert "来源" not in article.editor and not article.editor.endswith(("#", "＃"))
+    # the editor once: in the metadata, not again as a body paragraph
+    body = {squash(b.text) for b in article.blocks}
+    for line in editor_lines(page):
+        assert line not in body, line
+    # no promotion line of the issue 13 list
+    for block in article.blocks:
+        assert not PROMO.search(squash(block.text)), block.text[:40]
     numbers = [link.n for link in article.links]
     assert numbers == list(range(1, len(numbers) + 1))
     used = {s.link for b in article.blocks for s in b.spans if s.link is not None}

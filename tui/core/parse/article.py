@@ -14,12 +14,42 @@ from tui.core.urls import PageRef
 
 __all__ = ["parse_article", "parse_document"]
 
-# 【大纪元2022年10月25日讯】, 【新唐人北京时间2022年07月03日讯】, 【希望之声2019年9月24日】
+# 【大纪元2022年10月25日讯】, 【新唐人北京时间2022年07月03日讯】, 【希望之声2019年9月24日】,
+# and in Chinese numerals, 【明慧网二零二零年二月十日】
+_CN_DIGITS = "〇零一二三四五六七八九"
+_CN_VALUE = {"〇": 0, "零": 0} | {c: i for i, c in enumerate("一二三四五六七八九", 1)}
 _DATELINE = re.compile(
-    r"【\s*(?P<src>[^【】\d\s]{1,12}?)\s*(?:北京时间|台北时间|香港时间|美东时间)?\s*"
-    r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"
+    r"【\s*(?P<src>[^【】\d\s〇零一二三四五六七八九十]{1,12}?)\s*"
+    r"(?:北京时间|台北时间|香港时间|美东时间)?\s*"
+    rf"(?P<y>\d{{4}}|[{_CN_DIGITS}]{{4}})\s*年\s*(?P<m>\d{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*月"
+    r"\s*(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})\s*日"
 )
-_EDITOR = re.compile(r"责任编辑\s*[：:]\s*([^#＃◇）)\]】/／\s]+(?:[ ·][^#＃◇）)\]】/／\s]+)*)")
+# Dated paths of the original sites: /gb/22/10/25/n13852629.htm, /gb/2022/10/25/a1.html,
+# /news/gb/2022/10/26/1020087.html, /mh/articles/2020/2/10/…; RFA's numbers are no dates.
+_URL_DATE = re.compile(
+    r"^/(?:news/)?(?:gb|b5)/(?P<y>\d{2}|\d{4})/(?P<m>\d{1,2})/(?P<d>\d{1,2})/"
+    r"|^/mh/articles/(?P<y2>\d{4})/(?P<m2>\d{1,2})/(?P<d2>\d{1,2})/"
+)
+_DATED_HOSTS = ("epochtimes.com", "ntdtv.com", "soundofhope.org", "secretchina.com", "minghui.org")
+# 责任编辑：李穹#, 责编: 胡力汉, 责任编辑:傅龙山来源:看中国 (the credit glued on by the line join)
+_NAME_CHAR = r"(?:(?!来源|來源)[^#＃◇）)\]】/／\s:：])"
+_EDITOR = re.compile(
+    rf"(?:责任编辑|責任編輯|责编|責編)\s*[：:]\s*({_NAME_CHAR}+(?:[ ·]{_NAME_CHAR}+)*)"
+)
+# What is left of an editor's line once the name is taken: brackets, end marks, separators.
+_EDITOR_REST = re.compile(r"^[\s()（）\[\]【】#＃◇/／|｜·•.。,，]*$")
+# Appeals and promotion lines that close N pages (subscribe, Shen Yun, series, new book).
+_PROMO = re.compile(
+    r"(?:欢迎)?订阅\s*(?:我们的)?\s*(?:YouTube|Youtube|youtube|Telegram|telegram|油管)"
+    r"\s*(?:频道|群组|群)?\s*[：:]"
+    r"|^\s*(?:干净世界|乾淨世界|IG|脸书|臉書|推特|Instagram|Facebook)\s*[：:]"
+    r"|欢迎您?(?:现场)?观看神韵演出|欢迎欣赏更多\s*神韵作品|神韵晚会，每年一套全新节目"
+    r"|请关注我们\s*Facebook\s*主页|^\s*[（(]?\s*点阅.{0,40}新书|点击这里查看.{0,40}系列文章"
+)
+_PROMO_MAX = 200
+_CREDIT_TAIL = re.compile(
+    r"(?:来源|來源)\s*[:：].*$", re.S
+)  # a promotion line is short; a paragraph that quotes one is not dropped
 _SOURCES_BY_HOST = (
     ("epochtimes.com", "大纪元"),
     ("ntdtv.com", "新唐人"),
@@ -30,6 +60,43 @@ _SOURCES_BY_HOST = (
     ("minghui.org", "明慧网"),
 )
 _SOURCES_BY_FAMILY = {"E": "大纪元", "N": "新唐人", "H": "希望之声", "S": "看中国"}
+
+
+def _number(text: str) -> int:
+    """A date part in Arabic or Chinese numerals (二零二零 digit by digit, 二十五 by tens)."""
+    if text.isdigit():
+        return int(text)
+    if "十" not in text:
+        return int("".join(str(_CN_VALUE[c]) for c in text))
+    tens, _, units = text.partition("十")
+    return (_CN_VALUE[tens] if tens else 1) * 10 + (_CN_VALUE[units] if units else 0)
+
+
+def _make_date(y: str, m: str, d: str) -> date | None:
+    try:
+        year = _number(y)
+        return date(year + 2000 if year < 100 else year, _number(m), _number(d))
+    except (ValueError, KeyError):  # 十十, 〇〇 months: not a date
+        return None
+
+
+def _date_from_url(url: str | None) -> date | None:
+    """The publication date an original-site URL carries in its path, if it carries one."""
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    host = (parts.hostname or "").lower()
+    if not any(host == h or host.endswith("." + h) for h in _DATED_HOSTS):
+        return None
+    m = _URL_DATE.match(parts.path)
+    if m is None:
+        return None
+    if m.group("y") is not None:
+        return _make_date(m.group("y"), m.group("m"), m.group("d"))
+    return _make_date(m.group("y2"), m.group("m2"), m.group("d2"))
 
 
 def _source_from_host(url: str | None) -> str | None:
@@ -65,11 +132,12 @@ def parse_article(ref: PageRef, text: str, home: PageRef | None) -> Article:
         m = _DATELINE.search(block.text)
         if m:
             source = m.group("src")
-            try:
-                published = date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
-            except ValueError:
+            published = _make_date(m.group("y"), m.group("m"), m.group("d"))
+            if published is None:
                 warnings.append("dateline with an impossible date")
             break
+    if published is None:
+        published = _date_from_url(res.original_url)
     if source is None:
         source = _source_from_host(res.original_url)
     if source is None and res.category is not None:
@@ -77,14 +145,19 @@ def parse_article(ref: PageRef, text: str, home: PageRef | None) -> Article:
         source = _SOURCES_BY_FAMILY.get(letter)
     editor = None
     for i in range(len(blocks) - 1, -1, -1):
-        m = _EDITOR.search(blocks[i].text)
+        text = blocks[i].text
+        m = _EDITOR.search(text)
         if m:
             editor = m.group(1).strip()
-            if len(blocks[i].text) <= 80:
+            if len(text) <= 80:
                 # The editor's byline closes the article; what follows is the edition's
                 # solicitation (follow us, donate, subscribe banners).
                 del blocks[i + 1 :]
+                rest = text[: m.start()] + text[m.end() :]
+                if _EDITOR_REST.match(_CREDIT_TAIL.sub("", rest)):
+                    del blocks[i]  # the editor is shown in the metadata, not twice
             break
+    blocks[:] = [b for b in blocks if not (len(b.text) <= _PROMO_MAX and _PROMO.search(b.text))]
     links, tags = renumber(blocks, res.links, lead_spans)
     return Article(
         ref=ref,

@@ -63,6 +63,10 @@ _ORIGINAL = re.compile(r"原文地址[^:：\n]{0,12}[:：]\s*(https?://[^\s<>\"'
 _URL = re.compile(r"https?://[^\s<>\"'）)]+")
 _SENTENCE_END = ("。", "！", "？", "…", ".", "!", "?", "：", ":", "”", "」")
 _SAFE_SCHEMES = frozenset({"http", "https", "mailto", ""})
+# The source credit that closes S pages, "来源:" before a link to the site's tag page.
+_CREDIT = re.compile(r"(?<!图片)(?<!圖片)(?:来源|來源)\s*[:：]\s*\Z")
+# A short bold paragraph is a subheading, except a byline or an appeal to click.
+_NOT_SUBHEADING = re.compile(r"^\s*(?:(?:作者|撰文|文|编译|編譯|记者|記者)\s*[:：/／]|点击|點擊)")
 
 
 @dataclass(slots=True)
@@ -149,6 +153,11 @@ class _Walker:
         self.pieces: list[tuple[str, SpanKind, int | None]] = []
         self.piece_type = BlockType.PARAGRAPH
         self.has_text = False
+        # Whether the block so far has text outside bold, and bold text of its own (not a
+        # link's): a short bold paragraph is a subheading. S pages write bold as a bare <ok>.
+        self.plain = False
+        self.bold = False
+        self.bare_ok = 0
         self.alts: dict[int, str] = {}
         self.nav_links: list[Tag] = []
         self.heading: list[int] = []
@@ -193,6 +202,10 @@ class _Walker:
             return None
         return Link.from_target(target, text, self.home)
 
+    def _after_credit(self) -> bool:
+        tail = "".join(p[0] for p in self.pieces[-4:])
+        return _CREDIT.search(tail) is not None
+
     def _current_link(self) -> tuple[SpanKind, int | None]:
         for ctx in reversed(self.link_stack):
             if ctx.index is None:
@@ -200,6 +213,9 @@ class _Walker:
                 if link is None:
                     ctx.index = -1
                     continue
+                if link.kind is LinkKind.TAG and self._after_credit():
+                    # 来源:<span href=/news/gb/tag/看中国>: the source credit, not a tag
+                    link = Link(0, "", LinkKind.EXTERNAL, link.url, link.url)
                 ctx.index = len(self.links)
                 ctx.kind = SpanKind.TAG if link.kind is LinkKind.TAG else SpanKind.LINK
                 self.links.append(link)
@@ -232,6 +248,10 @@ class _Walker:
                     break
         if kind is SpanKind.TEXT and self.emph:
             kind = SpanKind.EMPHASIS
+        if not (self.emph or self.bare_ok):
+            self.plain = True
+        elif idx is None:
+            self.bold = True
         if idx is not None:
             self.link_text[idx].append(s)
         self.pieces.append((sanitise(s), kind, idx))
@@ -305,6 +325,8 @@ class _Walker:
         if not self.pieces:
             return
         btype = self.piece_type
+        subheading = self.bold and not self.plain
+        self.plain = self.bold = False
         spans = self._spans()
         if not spans:
             return
@@ -323,9 +345,10 @@ class _Walker:
         level = self.heading[-1] if btype is BlockType.HEADING and self.heading else None
         if (
             btype is BlockType.PARAGRAPH
-            and all(sp.kind is SpanKind.EMPHASIS or not sp.text.strip() for sp in spans)
+            and subheading
             and len(text) <= 40
-            and not text.rstrip().endswith(_SENTENCE_END)
+            and not _ends_sentence(text)
+            and not _NOT_SUBHEADING.match(text)
         ):
             # A paragraph that is one short bold phrase is how N pages write subheadings.
             btype, level = BlockType.HEADING, 4
@@ -432,6 +455,8 @@ class _Walker:
             if name in _EMPHASIS:
                 self.emph += 1
             href = node.attrs.get("href")
+            if name == "ok" and href is None:
+                self.bare_ok += 1
             if href is not None:
                 self.link_stack.append(_LinkCtx(sanitise(str(href))))
             stack.append((False, node))
@@ -451,6 +476,8 @@ class _Walker:
                 self.links[ctx.index].text = sanitise(text)
         if name in _EMPHASIS:
             self.emph -= 1
+        elif name == "ok" and href is None:
+            self.bare_ok -= 1
         if name == "figcaption" or _has_class(node, "caption"):
             self.flush()
             self.caption_depth -= 1
@@ -479,6 +506,14 @@ _WS_CHARS = frozenset(
 
 
 _SELF_LINK_TAGS = frozenset({"a", "img", "ok", "span"})
+
+
+def _ends_sentence(text: str) -> bool:
+    """A closing quote ends a sentence only after sentence punctuation: “标题” is a title."""
+    text = text.rstrip()
+    if text.endswith(("”", "」", "’")):
+        return text[:-1].rstrip().endswith(_SENTENCE_END)
+    return text.endswith(_SENTENCE_END)
 
 
 def _self_reference(soup: BeautifulSoup, base: PageRef) -> Tag | None:
