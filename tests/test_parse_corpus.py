@@ -15,11 +15,13 @@ from functools import cache
 from urllib.parse import unquote
 
 import pytest
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4.element import Comment
 
 from tests.corpus import CorpusPage, pages
 from tui.core.models import Article, BlockType, Home, Index, Page
-from tui.core.parse import parse_page, to_json
+from tui.core.parse import DirectoryNames, parse_page, to_json
+from tui.core.parse.dirnames import is_directory_code
 from tui.core.urls import DEFAULT_HOME, LinkKind, resolve
 
 HOME = DEFAULT_HOME
@@ -93,12 +95,28 @@ def body_paragraphs(page: CorpusPage) -> list[str]:
     out: list[str] = []
     for p in raw_soup(page).find_all("p"):
         text = squash(p.get_text())
-        if not text or NOISE_PARAGRAPH.search(text) or PROMO.search(text):
+        if not text or NOISE_PARAGRAPH.search(text):
             continue
         if EDITOR.search(text) and len(text) <= 80:
             break
-        out.append(text)
+        lines = [t for t in map(squash, lines_of(p)) if t]
+        if any(PROMO.search(t) for t in lines):
+            out.extend(t for t in lines if not PROMO.search(t))
+        else:
+            out.append(text)
     return out
+
+
+def lines_of(el: Tag) -> list[str]:
+    """The element's text cut at each <br>, the lines a reader sees."""
+    lines = [""]
+    for d in el.descendants:
+        if isinstance(d, Tag):
+            if d.name == "br":
+                lines.append("")
+        elif isinstance(d, NavigableString) and not isinstance(d, Comment):
+            lines[-1] += str(d)
+    return lines
 
 
 def editor_lines(page: CorpusPage) -> list[str]:
@@ -340,3 +358,25 @@ def test_home_sections_and_categories() -> None:
     assert got == expected
     assert all(s.title and s.categories for s in home.sections)
     assert all(link.ref is None or not link.ref.same_repo(page.ref) for link in home.links)
+
+
+@cache
+def corpus_names() -> DirectoryNames:
+    """What the corpus's indexes call its directories (the page service learns the same)."""
+    names = DirectoryNames()
+    for page in INDEXES:
+        names.learn(parsed(page))
+    return names
+
+
+@pytest.mark.parametrize("page", ARTICLES, ids=ids(ARTICLES))
+def test_category_is_named_where_an_index_names_it(page: CorpusPage) -> None:
+    names = corpus_names()
+    article = parse_page(page.ref, page.text(), HOME, names)
+    assert isinstance(article, Article)
+    if article.category is None:
+        return
+    known = names.lookup(page.ref)
+    if known is not None:
+        assert not is_directory_code(article.category.title, page.ref, article.category)
+        assert article.category.title == known.title

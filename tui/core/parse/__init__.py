@@ -11,13 +11,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from tui.core.kinds import PageKind, detect_kind
-from tui.core.models import Document, Page
+from tui.core.models import Article, Document, Page
+from tui.core.parse.dirnames import DirectoryNames
 from tui.core.parse.jsonout import to_json
 from tui.core.parse.tags import is_tag_url
 from tui.core.text import sanitise
 from tui.core.urls import PageRef
 
-__all__ = ["MAX_CHARS", "is_tag_url", "parse_page", "to_json"]
+__all__ = ["MAX_CHARS", "DirectoryNames", "is_tag_url", "parse_page", "to_json"]
 
 # Beyond this a page is not a news article; parsing is cut to keep the UI responsive.
 MAX_CHARS = 2_000_000
@@ -55,10 +56,23 @@ def _collector_paused() -> Iterator[None]:
         gc.enable()
 
 
-def parse_page(ref: PageRef, text: str, home: PageRef | None = None) -> Page:
-    """Parse one page into its model. Never raises; problems end up in ``warnings``."""
+def parse_page(
+    ref: PageRef,
+    text: str,
+    home: PageRef | None = None,
+    names: DirectoryNames | None = None,
+) -> Page:
+    """Parse one page into its model. Never raises; problems end up in ``warnings``.
+
+    ``names``: what the mirror calls its directories (learnt by the caller from the indexes
+    and articles it has parsed, ``DirectoryNames.learn``); an article whose category is
+    only a directory code gets the name instead.
+    """
     with _collector_paused():
-        return _parse_page(ref, text, home)
+        page = _parse_page(ref, text, home)
+    if names is not None and isinstance(page, Article):
+        names.name_category(page)
+    return page
 
 
 def _parse_page(ref: PageRef, text: str, home: PageRef | None) -> Page:
