@@ -195,7 +195,9 @@ def test_cache_dir_is_private_and_overridable(tmp_path, monkeypatch):
 def test_state_dir_sits_next_to_the_cache(tmp_path):
     m = open_mirror(Options(cache_dir=tmp_path))
     assert m.state_dir == tmp_path / "state" and m.state_dir.is_dir()
-    assert m.home == HOME and m.description == "live · begood0513/goodnews@master"
+    assert m.home == HOME and m.base == "begood0513/goodnews@master"
+    # Before any page came, the header names the chain it will try.
+    assert m.description.startswith("live · ") and "raw.githubusercontent.com" in m.description
 
 
 async def test_cache_stores_json_never_pickles(mirror, tmp_path):

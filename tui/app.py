@@ -14,6 +14,8 @@ from datetime import datetime
 from typing import Any
 
 from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.dom import DOMNode
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
@@ -48,6 +50,9 @@ class GoodnewsApp(App[int]):
         clock: Callable[[], datetime] | None = None,
         parse_in_process: bool = True,
         recipe: Recipe | None = None,
+        keymap: dict[str, str] | None = None,
+        notices: list[str] | None = None,
+        file_theme: str | None = None,
     ) -> None:
         super().__init__()
         self.animation_level = "none"
@@ -64,8 +69,15 @@ class GoodnewsApp(App[int]):
             recipe=recipe,
         )
         self.prefetch_enabled = prefetch
-        if theme:
+        self.notices = list(notices or [])
+        self.file_theme = file_theme  # the settings file's theme: a palette choice beats it
+        self.keymap = dict(keymap or {})
+        if self.keymap:
+            self.set_keymap(self.keymap)
+        if theme and theme in self.available_themes:
             self.theme = theme
+        self._clashes: set[str] = set()
+        self._theme_ready = True  # from here on, a theme change is the user's choice
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Of Textual's own palette entries only the theme: ours cover the rest (quit, keys)."""
@@ -113,6 +125,24 @@ class GoodnewsApp(App[int]):
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._after_first_frame)
+        for notice in self.notices:
+            self.notify(notice, title="settings", severity="warning", markup=False, timeout=10)
+
+    def watch_theme(self, theme: str) -> None:
+        """A theme chosen in the palette is remembered for the next start (in the state
+        directory, not in the user's settings file)."""
+        if getattr(self, "_theme_ready", False):
+            from tui.ui_state import remember_theme
+
+            remember_theme(self.service.mirror.state_dir, theme, self.file_theme)
+
+    def handle_bindings_clash(self, clashed_bindings: set[Binding], node: DOMNode) -> None:
+        """Two bindings of a keymap on one key: say which, once, instead of guessing."""
+        names = sorted({b.id or b.action for b in clashed_bindings})
+        message = f"keymap: {', '.join(names)} share a key; only one of them works"
+        if message not in self._clashes:
+            self._clashes.add(message)
+            self.notify(message, title="settings", severity="warning", markup=False)
 
     def _after_first_frame(self) -> None:
         """Start the collector that ``tui.launch`` paused for start-up.
@@ -141,9 +171,30 @@ class GoodnewsApp(App[int]):
 
 def make_app(options: Options, mirror: Mirror, library: Library) -> GoodnewsApp:
     """The browser as the command line starts it (benchmarks build it the same way)."""
+    from tui.core.settings import ValueSource
+    from tui.ui_state import remembered_theme
+
+    settings = options.settings
     # How the prefetch worker opens the same mirror and library in its own process.
-    recipe = Recipe(options, library=library.path) if mirror.kind.cached else None
-    return GoodnewsApp(mirror, library=library, prefetch=options.prefetch, recipe=recipe)
+    recipe = (
+        Recipe(options, library=library.path, concurrency=options.prefetch_jobs)
+        if mirror.kind.cached
+        else None
+    )
+    file_theme = settings.theme
+    theme = options.theme
+    if settings.source_of("theme").source is not ValueSource.FLAG:
+        theme = remembered_theme(mirror.state_dir, file_theme) or theme
+    return GoodnewsApp(
+        mirror,
+        library=library,
+        prefetch=options.prefetch,
+        recipe=recipe,
+        keymap=settings.keymap,
+        notices=settings.notices,
+        theme=theme,
+        file_theme=file_theme,
+    )
 
 
 def run_app(options: object) -> int:
@@ -160,20 +211,16 @@ def run_app(options: object) -> int:
     except ValueError as error:
         print(f"goodnews-tui: {error}", file=sys.stderr)
         return 2
+    if options.theme and options.theme not in App().available_themes:
+        names = ", ".join(sorted(App().available_themes))
+        print(
+            f"goodnews-tui: unknown theme {options.theme!r}; choose one of: {names}",
+            file=sys.stderr,
+        )
+        return 2
     state = mirror.state_dir
     library = Library(state / LIBRARY_FILE if state else None)
-    # How the prefetch worker opens the same mirror and library in its own process.
-    recipe = Recipe(options, library=library.path) if mirror.kind.cached else None
-    app = GoodnewsApp(mirror, library=library, prefetch=options.prefetch, theme=None, recipe=recipe)
-    if options.theme:
-        if options.theme not in app.available_themes:
-            names = ", ".join(sorted(app.available_themes))
-            print(
-                f"goodnews-tui: unknown theme {options.theme!r}; choose one of: {names}",
-                file=sys.stderr,
-            )
-            return 2
-        app.theme = options.theme
+    app = make_app(options, mirror, library)
     try:
         app.run()
     finally:

@@ -8,6 +8,7 @@ between places), the list pane, or the reader.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Literal, NamedTuple
 
 from textual.binding import Binding, BindingType
@@ -235,6 +236,8 @@ def display_key(key: str) -> str:
     return _KEY_NAMES.get(key, key)
 
 
-def keys_label(command: Command) -> str:
-    """All of a command's keys, for help and palette."""
-    return " / ".join(display_key(k) for k in command.keys.split(","))
+def keys_label(command: Command, keymap: Mapping[str, str] | None = None) -> str:
+    """All of a command's keys, for help and palette: the user's keymap when it rebinds
+    the command (binding id ``<scope>.<id>``), else the table's."""
+    keys = (keymap or {}).get(f"{command.scope}.{command.id}", command.keys)
+    return " / ".join(display_key(k.strip()) for k in keys.split(","))

@@ -32,7 +32,7 @@ class CommandsProvider(Provider):
         from tui.screens.browser import BrowserScreen
 
         browser = self._browser()
-        name = f"{command.title}  ({keys_label(command)})"
+        name = f"{command.title}  ({keys_label(command, getattr(self.app, 'keymap', None))})"
         enabled = not isinstance(browser, BrowserScreen) or browser.can_run(command)
         text = Content(name) if enabled else Content.styled(f"{name}  (not now)", "dim")
 

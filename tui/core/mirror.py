@@ -111,7 +111,7 @@ class Mirror:
     source: Source
     home: PageRef
     kind: MirrorKind
-    where: str
+    base: str  # what was asked for: a folder, a base URL, owner/repo@ref
     cache: PageCache | None = None
     offline: bool = False
     state_dir: Path | None = None
@@ -122,6 +122,15 @@ class Mirror:
     def label(self) -> str:
         """The source as the header shows it: ``live``, ``local folder``, ``sample``, ..."""
         return self.kind.label
+
+    @property
+    def where(self) -> str:
+        """Where pages come from now: for a chain, the endpoint that answered last (and that
+        a CDN copy may lag), else what was asked for."""
+        live = getattr(self.source, "where", None)
+        if callable(live) and self.kind.cached:
+            return str(live())
+        return self.base
 
     @property
     def description(self) -> str:
@@ -217,7 +226,16 @@ class Mirror:
             await self._astore(ref, fresh, notes)
         else:
             notes.append("the new copy is not the same kind of page; the cached one is kept")
-        return Fetched(ref, response.text, Origin.NETWORK, now, (*response.warnings, *notes))
+        endpoint = response.endpoint
+        return Fetched(
+            ref,
+            response.text,
+            Origin.NETWORK,
+            now,
+            (*response.warnings, *notes),
+            endpoint=endpoint,
+            may_lag=bool(endpoint and "jsdelivr" in endpoint),
+        )
 
     def is_cached(self, ref: PageRef) -> bool:
         """Whether ``get(ref)`` would be answered without the network (fast, sync)."""
@@ -305,7 +323,7 @@ def sample_mirror(state_dir: Path | None = None) -> Mirror:
         source=source,
         home=SAMPLE_HOME,
         kind=MirrorKind.SAMPLE,
-        where="bundled demo mirror",
+        base="bundled demo mirror",
         state_dir=state_dir,
     )
 
@@ -335,7 +353,7 @@ def open_mirror(
             source=source,
             home=source.home,
             kind=MirrorKind.LOCAL,
-            where=str(spec.path),
+            base=str(spec.path),
             state_dir=_state_dir(root, warnings),
             warnings=warnings,
             clock=clock,
@@ -350,7 +368,7 @@ def open_mirror(
         source=remote,
         home=home,
         kind=MirrorKind.OFFLINE if options.offline else MirrorKind.LIVE,
-        where=where,
+        base=where,
         cache=cache,
         offline=options.offline,
         state_dir=state_dir,

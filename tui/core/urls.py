@@ -18,7 +18,9 @@ from urllib.parse import quote, unquote, urljoin, urlsplit
 GITHUB = "github.com"
 RAW_HOST = "raw.githubusercontent.com"
 CDN_HOST = "cdn.jsdelivr.net"
-MIRROR_HOSTS = frozenset({GITHUB, "www.github.com", RAW_HOST, CDN_HOST})
+FASTLY_HOST = "fastly.jsdelivr.net"  # the jsDelivr host that filtered networks still reach
+CDN_HOSTS = frozenset({CDN_HOST, FASTLY_HOST})
+MIRROR_HOSTS = frozenset({GITHUB, "www.github.com", RAW_HOST, *CDN_HOSTS})
 
 IMAGE_EXTENSIONS = frozenset(
     {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".bmp", ".ico", ".avif"}
@@ -243,7 +245,7 @@ def _ref_from_url(host: str, path: str) -> PageRef | None:
             if rest:
                 return PageRef.checked(segs[0], segs[1], segs[2], rest)
         return None
-    if host == CDN_HOST:
+    if host in CDN_HOSTS:
         # /gh/<owner>/<repo>[@<ref>]/<path...>
         if len(segs) >= 4 and segs[0] == "gh":
             repo, _, ref = segs[2].partition("@")

@@ -365,7 +365,7 @@ class BrowserScreen(Screen[None]):
         if reason is not None:
             self.app.notify(
                 "No network and no saved copy: showing the bundled sample mirror. "
-                "Press r to retry.",
+                "Press r to retry; `goodnews-tui doctor` finds what blocks the mirror.",
                 severity="warning",
                 markup=False,
                 timeout=10,
@@ -478,7 +478,9 @@ class BrowserScreen(Screen[None]):
                 "There is no network and no saved copy of the live mirror, so this is the "
                 "bundled sample mirror: invented articles that show how the browser works.",
                 *([f"Reason: {reason}"] if reason else []),
-                "Press r on the home list to retry the live mirror.",
+                "Press r on the home list to retry the live mirror. To find which link of "
+                "the chain fails and what to set (a proxy, a mirror), run "
+                "`goodnews-tui doctor` in a shell.",
             ]
             self.reader.show(
                 lambda w: layout_message("Offline: showing the sample mirror", lines, w, "notice")

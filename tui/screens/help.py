@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -20,7 +22,7 @@ SCOPE_TITLES = {
 }
 
 
-def help_text() -> Content:
+def help_text(keymap: Mapping[str, str] | None = None) -> Content:
     parts: list[str | tuple[str, str]] = []
     for scope, title in SCOPE_TITLES.items():
         if title:  # the app's few commands go on under "Everywhere"
@@ -29,7 +31,7 @@ def help_text() -> Content:
             parts.append((f"{title}\n", "bold $accent"))
         for command in COMMANDS:
             if command.scope == scope:
-                parts.append((f"  {keys_label(command):<22}", "bold"))
+                parts.append((f"  {keys_label(command, keymap):<22}", "bold"))
                 parts.append(f"{command.help}\n")
     parts.append("\n")
     parts.append(("  digits then Enter      ", "bold"))
@@ -51,7 +53,7 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body"):
             yield Static(Content("Keys"), id="help-title")
-            yield Static(help_text(), id="help-text")
+            yield Static(help_text(getattr(self.app, "keymap", None)), id="help-text")
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(None)
