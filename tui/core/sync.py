@@ -228,6 +228,10 @@ class Crawl:
             for ref in self._document_links(page):
                 if ref.key not in {r.key for r in lists}:
                     lists.append(ref)
+        # A category that links an article directly is an article to sync, not a list.
+        for ref in [r for r in lists if kind_by_path(r) is PageKind.ARTICLE]:
+            articles.setdefault(ref.key, ref)
+        lists = [r for r in lists if kind_by_path(r) is not PageKind.ARTICLE]
         self._total = len(lists) + len(foreign)
         await self._fetch_lists(lists, articles)
         if self.report.lists == 1 and lists and not articles:
