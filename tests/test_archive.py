@@ -1,0 +1,287 @@
+"""``sync --archive`` (issue 11) against real servers on 127.0.0.1: a git repository built
+from the bundled sample served by ``git daemon`` (``uploadpack.allowFilter``), and a tarball
+served over HTTP, including hostile members. Pages end up in the archive folder, the page
+cache (readable offline) and the library (searchable)."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import io
+import shutil
+import socket
+import subprocess
+import tarfile
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from tui.core.archive import archive_dir, extract_pages, sync_archive, walk_pages
+from tui.core.config import Options
+from tui.core.library import LIBRARY_FILE, Library
+from tui.core.mirror import open_mirror
+from tui.core.search import search
+from tui.core.urls import PageRef
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_REPO = ROOT / "tui" / "sample" / "goodnews-sample" / "goodnews" / "master"
+HOME = PageRef("begood0513", "goodnews", "master", "README.md")
+GIT = [
+    "git",
+    "-c",
+    "user.email=t@example.invalid",
+    "-c",
+    "user.name=t",
+    "-c",
+    "init.defaultBranch=master",
+]
+
+needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+
+
+def sample_articles() -> set[str]:
+    return {p for p in walk_pages(SAMPLE_REPO) if p.startswith("pages/")}
+
+
+def run(args: list[str], cwd: Path) -> None:
+    subprocess.run(args, cwd=cwd, check=True, capture_output=True, timeout=60)
+
+
+@pytest.fixture
+def git_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """A bare repository of the sample (plus a file that is not Markdown) behind
+    ``git daemon`` on a free loopback port; yields (URL, work tree to commit from)."""
+    work = tmp_path / "work"
+    shutil.copytree(SAMPLE_REPO, work)
+    (work / "video.bin").write_bytes(b"\0" * 4096)
+    run([*GIT, "init", "-q"], work)
+    run([*GIT, "add", "-A"], work)
+    run([*GIT, "commit", "-qm", "sample"], work)
+    served = tmp_path / "served"
+    served.mkdir()
+    run([*GIT, "clone", "-q", "--bare", str(work), str(served / "goodnews.git")], tmp_path)
+    run(["git", "config", "uploadpack.allowFilter", "true"], served / "goodnews.git")
+    run(["git", "config", "uploadpack.allowAnySHA1InWant", "true"], served / "goodnews.git")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    daemon = subprocess.Popen(
+        [
+            "git",
+            "daemon",
+            "--reuseaddr",
+            "--export-all",
+            "--listen=127.0.0.1",
+            f"--port={port}",
+            f"--base-path={served}",
+            str(served),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or daemon.poll() is not None:
+                    pytest.skip("git daemon could not be started")
+                time.sleep(0.05)
+        yield f"git://127.0.0.1:{port}/goodnews.git", work
+    finally:
+        daemon.terminate()
+        daemon.wait(timeout=10)
+
+
+def archive_sync(tmp_path: Path, url: str, **kw: object):  # type: ignore[no-untyped-def]
+    options = Options(mirror="http://127.0.0.1:9", cache_dir=tmp_path / "cache")
+    mirror = open_mirror(options)
+    library = Library(tmp_path / "cache" / "state" / LIBRARY_FILE)
+
+    async def go():  # type: ignore[no-untyped-def]
+        try:
+            return await sync_archive(
+                mirror, library, options, url=url, root=tmp_path / "data", workers=1, **kw
+            )
+        finally:
+            await mirror.aclose()
+
+    return asyncio.run(go()), library
+
+
+@needs_git
+def test_a_sparse_shallow_clone_then_an_incremental_update(
+    git_server: tuple[str, Path], tmp_path: Path
+) -> None:
+    url, work = git_server
+    report, lib = archive_sync(tmp_path, url)
+    assert report.fatal is None, report.fatal
+    folder = archive_dir(HOME, tmp_path / "data")
+    # Only Markdown was checked out, from one commit, with blobs fetched on demand.
+    assert not (folder / "video.bin").exists() and (folder / "README.md").is_file()
+    git = ["git", "-C", str(folder)]
+    assert (
+        subprocess.run(
+            [*git, "rev-parse", "--is-shallow-repository"], capture_output=True, text=True
+        ).stdout.strip()
+        == "true"
+    )
+    assert (
+        subprocess.run(
+            [*git, "config", "remote.origin.partialclonefilter"], capture_output=True, text=True
+        ).stdout.strip()
+        == "blob:none"
+    )
+    articles = sample_articles()
+    assert report.new == len(articles) and report.failures == []
+    assert lib.known_keys(HOME.with_path(p).key for p in articles) == {
+        HOME.with_path(p).key for p in articles
+    }
+    lib.close()
+
+    # The pages read offline from the cache, like fetched pages.
+    offline = open_mirror(
+        Options(mirror="http://127.0.0.1:9", cache_dir=tmp_path / "cache", offline=True)
+    )
+    page = sorted(articles)[0]
+    fetched = asyncio.run(offline.get(HOME.with_path(page)))
+    assert fetched.text == (SAMPLE_REPO / page).read_text(encoding="utf-8")
+
+    # One article changes upstream: the next sync takes that one only.
+    changed = sorted(articles)[1]
+    text = (work / changed).read_text(encoding="utf-8")
+    (work / changed).write_text(text.replace("</p>", "独有词汇测试</p>", 1), encoding="utf-8")
+    run([*GIT, "commit", "-qam", "one change"], work)
+    run(["git", "push", "-q", str(tmp_path / "served" / "goodnews.git"), "master"], work)
+    again, lib = archive_sync(tmp_path, url)
+    assert (again.new, again.updated) == (0, 1) and again.unchanged == len(articles) - 1
+    found = search(lib, "独有词汇测试")
+    assert [r.ref.path for r in found.results] == [changed]
+    nothing, lib2 = archive_sync(tmp_path, url)
+    assert nothing.new == nothing.updated == 0
+    lib.close()
+    lib2.close()
+
+
+def make_tarball(members: list[tuple[str, bytes | None, str]]) -> bytes:
+    """A gzip tarball: (name, data, kind) with kind "file", "symlink" or "dir"."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        for name, data, kind in members:
+            info = tarfile.TarInfo(name)
+            if kind == "symlink":
+                info.type = tarfile.SYMTYPE
+                info.linkname = "/etc/passwd"
+                archive.addfile(info)
+            elif kind == "dir":
+                info.type = tarfile.DIRTYPE
+                archive.addfile(info)
+            else:
+                assert data is not None
+                info.size = len(data)
+                archive.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()
+
+
+def sample_tarball(extra: list[tuple[str, bytes | None, str]] | None = None) -> bytes:
+    members: list[tuple[str, bytes | None, str]] = [("goodnews-master", None, "dir")]
+    for path in walk_pages(SAMPLE_REPO):
+        members.append((f"goodnews-master/{path}", (SAMPLE_REPO / path).read_bytes(), "file"))
+    members.append(("goodnews-master/video.bin", b"\0" * 4096, "file"))
+    return make_tarball(members + (extra or []))
+
+
+class TarballServer:
+    """Serves one tarball at /o/r/tar.gz/master with an ETag and 304s; counts requests."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.replies: list[int] = []
+        owner = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                etag = '"' + hashlib.sha1(owner.data).hexdigest() + '"'
+                if self.headers.get("If-None-Match") == etag:
+                    owner.replies.append(304)
+                    self.send_response(304)
+                    self.end_headers()
+                    return
+                owner.replies.append(200)
+                self.send_response(200)
+                self.send_header("ETag", etag)
+                self.send_header("Content-Length", str(len(owner.data)))
+                self.end_headers()
+                self.wfile.write(owner.data)
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}/o/r/tar.gz/master"
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def test_the_tarball_is_streamed_and_only_safe_markdown_is_written(tmp_path: Path) -> None:
+    hostile = [
+        ("goodnews-master/../../escape.md", b"x", "file"),
+        ("/abs/olute.md", b"x", "file"),
+        ("goodnews-master/pages/link.md", None, "symlink"),
+        ("goodnews-master/pages/a\\b.md", b"x", "file"),
+    ]
+    server = TarballServer(sample_tarball(hostile))
+    try:
+        report, lib = archive_sync(tmp_path, server.url, use_git=False)
+        assert report.fatal is None, report.fatal
+        folder = archive_dir(HOME, tmp_path / "data")
+        written = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+        assert written - {".tarball-etag"} == set(walk_pages(SAMPLE_REPO))
+        assert not list(tmp_path.rglob("escape.md")) and not (folder / "video.bin").exists()
+        assert report.new == len(sample_articles())
+        lib.close()
+        again, lib = archive_sync(tmp_path, server.url, use_git=False)
+        assert server.replies == [200, 304]  # unchanged: the ETag answers
+        assert again.new == again.updated == 0
+        lib.close()
+    finally:
+        server.close()
+
+
+def test_a_damaged_tarball_is_a_failure_not_a_crash(tmp_path: Path) -> None:
+    data = sample_tarball()
+    server = TarballServer(data[: len(data) // 2])
+    try:
+        report, lib = archive_sync(tmp_path, server.url, use_git=False)
+        assert report.fatal and "tarball" in report.fatal
+        lib.close()
+    finally:
+        server.close()
+    with pytest.raises(Exception, match="damaged"):
+        extract_pages(io.BytesIO(b"not a tarball"), tmp_path / "x")
+
+
+def test_a_local_mirror_is_its_own_archive(tmp_path: Path) -> None:
+    options = Options(sample=True, cache_dir=tmp_path)
+    mirror = open_mirror(options)
+    lib = Library(None)
+
+    async def go():  # type: ignore[no-untyped-def]
+        return await sync_archive(mirror, lib, options, workers=1)
+
+    report = asyncio.run(go())
+    assert report.fatal is None and report.new == len(sample_articles())
+    assert not (tmp_path / "data").exists()
