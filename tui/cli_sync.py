@@ -16,9 +16,14 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from tui.core.config import Options
+
+if TYPE_CHECKING:
+    from tui.core.library import Library
+    from tui.core.mirror import Mirror
+    from tui.core.sync import SyncReport
 
 EXIT_OK, EXIT_USAGE, EXIT_FAILURE, EXIT_PARTIAL = 0, 2, 4, 5
 PLAIN_EVERY = 2.0  # seconds between progress lines when stderr is not a terminal
@@ -28,7 +33,10 @@ MAX_FAILURES_SHOWN = 20
 Write = Callable[[str], None]
 
 
-def add_sync_commands(commands: argparse._SubParsersAction, add_source_args: Callable) -> None:  # type: ignore[type-arg]
+def add_sync_commands(
+    commands: argparse._SubParsersAction,
+    add_source_args: Callable[..., None],
+) -> None:
     """Register ``sync`` and ``search`` with the common source options."""
     sync = commands.add_parser("sync", help="bring the whole mirror into the cache and library")
     add_source_args(sync, suppress=True)
@@ -141,10 +149,6 @@ def _search(args: argparse.Namespace, options: Options, *, write: Write, warn: W
 def _marked(parts: list[tuple[str, bool]]) -> str:
     # A plain-text highlight (the terminal's bold would be an escape sequence in pipes).
     return "".join(f"«{text}»" if hit else text for text, hit in parts)
-
-
-class _UsageError(Exception):
-    pass
 
 
 def _usage(message: str) -> Exception:
@@ -262,13 +266,14 @@ def _sync(
 
 
 async def _sync_async(
-    args: argparse.Namespace, options: Options, mirror: object, library: object, view: ProgressView
-) -> object:
-    from tui.core.library import Library
-    from tui.core.mirror import Mirror
+    args: argparse.Namespace,
+    options: Options,
+    mirror: Mirror,
+    library: Library,
+    view: ProgressView,
+) -> SyncReport:
     from tui.core.sync import crawl
 
-    assert isinstance(mirror, Mirror) and isinstance(library, Library)
     try:
         if args.archive:
             from tui.core.archive import sync_archive

@@ -328,7 +328,7 @@ async def record_archive(
     pending: list[tuple[PageRef, str, PageRef]] = []
     records: list = []
     loop = asyncio.get_running_loop()
-    inflight: set[asyncio.Future] = set()
+    inflight: set[asyncio.Task[None]] = set()
 
     def progress(current: str = "") -> None:
         if on_progress is not None:
@@ -395,7 +395,7 @@ async def record_archive(
             pending.append((ref, text, home))
             if len(pending) >= PARSE_BATCH:
                 batch, pending = pending, []
-                task = asyncio.ensure_future(parse(batch))
+                task = asyncio.create_task(parse(batch))
                 inflight.add(task)
                 task.add_done_callback(inflight.discard)
                 if len(inflight) >= workers * 2:
@@ -406,8 +406,8 @@ async def record_archive(
             await asyncio.gather(*inflight)
         await write()
     finally:
-        for task in inflight:
-            task.cancel()
+        for pending_task in inflight:
+            pending_task.cancel()
         if records:
             library.record_records(records)
         _shutdown(executor)
