@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich.style import Style
 from textual import events
 from textual.app import App, ComposeResult
+from textual.strip import Strip
 
 from tui.core.text import cell_width
 from tui.core.urls import PageRef
@@ -47,6 +49,11 @@ class ListApp(App[None]):
 def line_text(entries: EntryList, y: int) -> str:
     """Line ``y`` of the widget as drawn (line 0 is the title line)."""
     return "".join(segment.text for segment in entries.render_line(y))
+
+
+def style_of(strip: Strip, text: str) -> Style | None:
+    """The style of the segment that draws ``text`` (neighbours of one style are joined)."""
+    return next(segment.style for segment in strip if text in segment.text)
 
 
 def row_text(entries: EntryList, row: int) -> str:
@@ -178,8 +185,8 @@ async def test_marks_show_cached_read_and_external_rows() -> None:
         await pilot.pause()
         assert row_text(entries, 0).startswith("● 第1条")
         assert row_text(entries, 2).startswith("↗ 外站") and "(external)" in row_text(entries, 2)
-        read_style = entries.render_line(2)._segments[1].style
-        plain_style = entries.render_line(1)._segments[1].style
+        read_style = style_of(entries.render_line(2), "第2条")
+        plain_style = style_of(entries.render_line(1), "第1条")
         assert read_style != plain_style  # read rows are dimmed
         assert "外站" not in asked  # external rows have no page to mark
 
@@ -281,10 +288,10 @@ async def test_the_hover_follows_the_pointer_not_the_row_when_scrolling() -> Non
         entries = app.query_one(EntryList)
         await pilot.hover("#list", offset=(3, 4))
         await pilot.pause()
-        hovered = entries.render_line(4)._segments[1].style.bgcolor
-        assert hovered != entries.render_line(5)._segments[1].style.bgcolor
+        hovered = entries.render_line(4)._segments[0].style.bgcolor
+        assert hovered != entries.render_line(5)._segments[0].style.bgcolor
         entries.scroll_to(y=10, animate=False, immediate=True)
         await pilot.pause()
         assert "第13条" in line_text(entries, 4)  # row 13 is now under the pointer
-        assert entries.render_line(4)._segments[1].style.bgcolor == hovered
-        assert entries.render_line(6)._segments[1].style.bgcolor != hovered
+        assert entries.render_line(4)._segments[0].style.bgcolor == hovered
+        assert entries.render_line(6)._segments[0].style.bgcolor != hovered

@@ -77,7 +77,10 @@ class EntryList(RoleStyles, ScrollView, can_focus=True):
     ROLE_PREFIX = "entries"
     COMPONENT_CLASSES = {f"entries--{role}" for role in ROLES}
 
-    highlighted: reactive[int | None] = reactive(None, init=False, always_update=True)
+    # No repaint of its own: the watcher redraws the two rows whose highlight changed.
+    highlighted: reactive[int | None] = reactive(
+        None, init=False, always_update=True, repaint=False
+    )
 
     class Selected(Message):
         """Enter or a click on an openable row."""
@@ -121,8 +124,22 @@ class EntryList(RoleStyles, ScrollView, can_focus=True):
 
     def set_title(self, title: str, detail: str = "") -> None:
         """The title line: the place (bold) and a detail such as a count."""
-        self._title = (one_line(title), one_line(detail))
-        self.refresh()
+        new = (one_line(title), one_line(detail))
+        if new != self._title:
+            self._title = new
+            self._refresh_title()
+
+    def _refresh_title(self) -> None:
+        """Redraw the title line only: over a slow link a frame costs what it repaints."""
+        self.refresh(Region(0, 0, self.size.width, 1))
+
+    def _refresh_row(self, row: int | None) -> None:
+        """Redraw the line of ``row`` if it is on screen (a row off screen costs nothing)."""
+        if row is None:
+            return
+        y = row - int(self.scroll_y) + 1
+        if 1 <= y < self.size.height:
+            self.refresh(Region(0, y, self.size.width, 1))
 
     def _rows_shown(self) -> int:
         """How many rows fit under the title line."""
@@ -161,26 +178,27 @@ class EntryList(RoleStyles, ScrollView, can_focus=True):
         self.editing = True
         self.focus()
         self.refresh_bindings()
-        self.refresh()
+        self._refresh_title()
 
     def stop_editing(self) -> None:
         if self.editing:
             self.editing = False
             self.refresh_bindings()
-            self.refresh()
+            self._refresh_title()
 
     def set_filter(self, query: str) -> None:
         """Set the filter text without announcing it (history restores it this way)."""
-        self.filter_query = query
+        if query != self.filter_query:
+            self.filter_query = query
+            self._refresh_title()
         self.stop_editing()
-        self.refresh()
 
     def _change_filter(self, query: str) -> None:
         query = query[:MAX_FILTER]
         if query != self.filter_query:
             self.filter_query = query
             self.post_message(self.FilterChanged(self, query))
-        self.refresh()
+        self._refresh_title()
 
     def key_hints(self) -> list[tuple[str, str, str]] | None:
         """The key bar's keys while the filter is typed into (None: the usual ones)."""
@@ -242,12 +260,35 @@ class EntryList(RoleStyles, ScrollView, can_focus=True):
             highlight = self._openable_from(highlight, 1)
         self.highlighted = highlight
         self.refresh()
+        self.refresh_bindings()  # [ and ] depend on the rows: the key bar compares
 
     def refresh_marks(self) -> None:
-        """Marks changed somewhere: redraw the visible rows (their marks are asked again)."""
+        """Marks changed somewhere: ask again for the rows on screen and redraw only those
+        whose marks differ (opening an article dims one row, not the whole pane); rows off
+        screen are asked again when they are next drawn."""
+        first = int(self.scroll_y)
+        on_screen = range(first, min(len(self.items), first + self._rows_shown()))
+        rows = [self.items[i] for i in on_screen]
+        known = {
+            r.ref.key: self._marks[r.ref.key] for r in rows if r.ref and r.ref.key in self._marks
+        }
         self._marks.clear()
-        self._strips.clear()
-        self.refresh()
+        if not known:
+            self._strips.clear()
+            return
+        fresh = dict.fromkeys(known, NO_MARKS)
+        fresh.update(self.marks([r for r in rows if r.ref is not None and r.ref.key in known]))
+        self._marks.update(fresh)
+        changed = {key for key, marks in fresh.items() if marks != known[key]}
+        for key in list(self._strips.keys()):  # an LRUCache: keys() is its one view
+            row = key[0]
+            ref = self.items[row].ref if row < len(self.items) else None
+            if row not in on_screen or (ref is not None and ref.key in changed):
+                self._strips.discard(key)
+        for i in on_screen:
+            ref = self.items[i].ref
+            if ref is not None and ref.key in changed:
+                self._refresh_row(i)
 
     def visible_rows(self) -> Sequence[Row]:
         """The rows on screen now (under the title line)."""
@@ -292,9 +333,12 @@ class EntryList(RoleStyles, ScrollView, can_focus=True):
             if found == self._openable_from(0, 1):
                 self.scroll_to(y=0, animate=False)  # the heading above the first row too
 
-    def watch_highlighted(self) -> None:
+    def watch_highlighted(self, old: int | None, new: int | None) -> None:
+        # A scroll redraws the whole list (ScrollView does); a move within the screen
+        # redraws the old and the new row only: about 400 bytes instead of the pane.
+        self._refresh_row(old)
+        self._refresh_row(new)
         self._scroll_to_highlight()
-        self.refresh()
 
     def _scroll_to_highlight(self) -> None:
         row, height = self.highlighted, self._rows_shown()
@@ -363,13 +407,15 @@ class EntryList(RoleStyles, ScrollView, can_focus=True):
     def on_mouse_move(self, event: events.MouseMove) -> None:
         line = event.y if self._row_at(event.y) is not None else None
         if line != self._hover:
+            for old in (self._hover, line):
+                if old is not None:
+                    self.refresh(Region(0, old, self.size.width, 1))
             self._hover = line
-            self.refresh()
 
     def on_leave(self, event: events.Leave) -> None:
         if self._hover is not None:
+            self.refresh(Region(0, self._hover, self.size.width, 1))
             self._hover = None
-            self.refresh()
 
     # -- rendering ----------------------------------------------------------------------
 
@@ -428,14 +474,15 @@ class EntryList(RoleStyles, ScrollView, can_focus=True):
         strip = Strip(segments)
         if strip.cell_length > width:  # keep the end of a long filter, where one types
             strip = strip.crop(strip.cell_length - width, strip.cell_length)
-        return strip.adjust_cell_length(width, style)
+        return strip.adjust_cell_length(width, style).simplify()
 
     def _fit(self, strip: Strip, width: int, base: Style) -> Strip:
-        """Cut to ``width`` with an ellipsis, or pad to it."""
+        """Cut to ``width`` with an ellipsis, or pad to it; neighbours of one style joined,
+        so the terminal gets one style sequence for them, not one per segment."""
         if strip.cell_length > width:
             strip = strip.crop(0, max(0, width - cell_width(ELLIPSIS)))
             strip = Strip([*strip, Segment(ELLIPSIS, base)])
-        return strip.adjust_cell_length(width, base)
+        return strip.adjust_cell_length(width, base).simplify()
 
     def _build(self, item: Row, width: int, base: Style, cursor: bool, hover: bool) -> Strip:
         if cursor:

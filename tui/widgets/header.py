@@ -21,8 +21,19 @@ class Crumbs(Widget, can_focus=False):
         super().__init__(id=id)
         self.path = Content("")
         self.source = Content("")
+        # What was last set: the screen sets both after every page, and a redraw of an
+        # unchanged header costs a full-width line over the link for nothing.
+        self._path_parts: tuple[str, ...] = ()
+        self._source_parts: tuple[str, str] = ("", "")
 
     def set_path(self, parts: Sequence[str]) -> None:
+        # The path changes with every place and page, and so may what commands can run
+        # (Tags once an article is shown, Back once there is history): the key bar
+        # compares and redraws only if its keys changed.
+        self.refresh_bindings()
+        if tuple(parts) == self._path_parts:
+            return
+        self._path_parts = tuple(parts)
         pieces: list[str | tuple[str, str]] = []
         for i, part in enumerate(parts):
             if i:
@@ -32,6 +43,9 @@ class Crumbs(Widget, can_focus=False):
         self.refresh()
 
     def set_source(self, label: str, detail: str = "") -> None:
+        if (label, detail) == self._source_parts:
+            return
+        self._source_parts = (label, detail)
         self.source = Content.assemble(
             (f" {one_line(label)} ", "reverse"),
             (f" {one_line(detail)}" if detail else "", "$text-muted"),

@@ -45,6 +45,9 @@ class KeyBar(Widget, can_focus=False):
         super().__init__(id=id)
         # Where each key was drawn at the last render: (first cell, end cell, key).
         self._spots: list[tuple[int, int, str]] = []
+        # The hints drawn last: bindings are announced on every focus change, but the bar
+        # is redrawn only when what it shows changes (0 bytes over the link otherwise).
+        self._drawn: tuple[list[KeyHint], KeyHint | None] | None = None
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -53,7 +56,7 @@ class KeyBar(Widget, can_focus=False):
         self.screen.bindings_updated_signal.unsubscribe(self)
 
     def _bindings_changed(self, screen: Screen) -> None:
-        if self.is_attached and screen is self.screen:
+        if self.is_attached and screen is self.screen and self.hints() != self._drawn:
             self.refresh()
 
     def hints(self) -> tuple[list[KeyHint], KeyHint | None]:
@@ -90,7 +93,7 @@ class KeyBar(Widget, can_focus=False):
 
     def render(self) -> Content:
         width = self.content_region.width or self.size.width
-        hints, palette = self.hints()
+        hints, palette = self._drawn = self.hints()
         pieces = [self._piece(hint) for hint in hints]
         status = Content(one_line(self.status))
         palette_piece = self._piece(palette) if palette is not None else Content("")

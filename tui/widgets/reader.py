@@ -62,7 +62,8 @@ class ReaderView(RoleStyles, ScrollView, can_focus=True):
     ROLE_PREFIX = "reader"
     COMPONENT_CLASSES = {f"reader--{role}" for role in ROLES}
 
-    selected_link: reactive[int | None] = reactive(None, init=False)
+    # No repaint of its own: the watcher redraws the lines that show the old or new link.
+    selected_link: reactive[int | None] = reactive(None, init=False, repaint=False)
 
     class FollowLink(Message):
         """The user asked to follow link number ``n``."""
@@ -120,6 +121,8 @@ class ReaderView(RoleStyles, ScrollView, can_focus=True):
         Hints are drawn directly, without a layout pass: the start-up screen shows one, and
         it must not cost a frame of its own once the widget learns its size.
         """
+        if self._composer is None and self._hint == tuple(hint) and self.selected_link is None:
+            return  # already shown: a list opened over the welcome text leaves it be
         self._hint = tuple(hint)
         self._composer = None
         self._layout = Layout(0)
@@ -193,10 +196,14 @@ class ReaderView(RoleStyles, ScrollView, can_focus=True):
                 segments = [Segment("  ", base), Segment(one_line(text), base + self._style(role))]
                 return Strip(segments).crop(0, width).adjust_cell_length(width, base)
             return Strip.blank(width, base)
-        key = (index, self.selected_link, width)
+        line = self._layout.lines[index]
+        selected = self.selected_link
+        if selected is not None and not any(run[2] == selected for run in line):
+            selected = None  # the same strip whichever link elsewhere is selected
+        key = (index, selected, width)
         strip = self._strips.get(key)
         if strip is None:
-            strip = self._build(self._layout.lines[index], width, base)
+            strip = self._build(line, width, base)
             self._strips[key] = strip
         return strip
 
@@ -209,7 +216,8 @@ class ReaderView(RoleStyles, ScrollView, can_focus=True):
             if link is not None and link == selected:
                 style += self._style("link-selected")
             segments.append(Segment(one_line(text), style))
-        return Strip(segments).adjust_cell_length(width, base)
+        # Neighbours of one style joined: one style sequence for them on the wire.
+        return Strip(segments).adjust_cell_length(width, base).simplify()
 
     def link_at(self, x: int, y: int) -> int | None:
         """The number of the link drawn at ``(x, y)`` of the widget, if any."""
@@ -232,8 +240,14 @@ class ReaderView(RoleStyles, ScrollView, can_focus=True):
             self._select(link)
             self.post_message(self.FollowLink(link))
 
-    def watch_selected_link(self) -> None:
-        self.refresh()
+    def watch_selected_link(self, old: int | None, new: int | None) -> None:
+        """Redraw only the lines on screen that draw the old or the new link (``n``/``p``
+        change two links' colours, not the pane); a scroll to the link redraws the rest."""
+        first = int(self.scroll_y)
+        shown = self._layout.lines[first : first + self.scrollable_content_region.height]
+        for y, line in enumerate(shown, first):
+            if any(run[2] is not None and run[2] in (old, new) for run in line):
+                self.refresh_line(y)
 
     # -- links --------------------------------------------------------------------------
 
