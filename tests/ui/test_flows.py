@@ -649,3 +649,18 @@ async def test_the_worker_process_starts_under_the_running_app() -> None:
         await wait_for(pilot, lambda: prefetch_done(app))
         assert app.service.problems == []
         assert app.service._executor is not None
+
+
+async def test_opening_the_page_already_shown_adds_no_visit() -> None:
+    app = sample_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await home_ready(pilot)
+        await open_index(pilot, "头条")
+        await open_article(pilot, "倒春寒来袭")
+        depth = len(app.browser.history)
+        await pilot.press("tab")  # back to the list, the same row still highlighted
+        await pilot.press("enter")
+        await pilot.pause()
+        assert len(app.browser.history) == depth and app.browser.reader.has_focus
+        await pilot.press("backspace")
+        await wait_for(pilot, lambda: state(app).reader is None)

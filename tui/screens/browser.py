@@ -644,11 +644,16 @@ class BrowserScreen(Screen[None]):
         if route.pane is Pane.IN_PAGE:
             self._jump_within(route.anchor or "")
             return
-        self._push()
         if route.pane is Pane.READER:
             assert route.ref is not None
+            if route.ref == self.reader_ref and self.reader_loaded is not None:
+                self.show_pane("reader")  # already shown: no second visit in history
+                return
+            if route.ref != self.reader_ref:
+                self._push()
             self.open_page(route.ref)
             return
+        self._push()
         assert route.place is not None
         if route.place.kind is PlaceKind.RELATED:
             self.related_origin = self.reader_ref
