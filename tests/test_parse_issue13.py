@@ -1,0 +1,194 @@
+"""Issue 13's classes of reading faults, one small hand-written page per rule (no corpus text)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from tui.core.models import Article, BlockType, Index
+from tui.core.parse import DirectoryNames, parse_page
+from tui.core.urls import PageRef
+
+HOME = PageRef("o", "r", "master", "README.md")
+ART = HOME.with_path("pages/q7/500.md")
+
+
+def article(body: str, *, original: str = "", nav: str = "[q7](../../indexes/q7.md)") -> Article:
+    text = (
+        "### 一个标题\n------------------------\n\n"
+        f"#### [首页](../../README.md)  &nbsp;|&nbsp; {nav} | [热点](../../indexes/热点.md)\n\n"
+        f"<div>\n{body}\n</div>\n"
+    )
+    if original:
+        text += f"\n<hr/>\n原文地址（需翻墙访问）：{original}\n"
+    page = parse_page(ART, text, HOME)
+    assert isinstance(page, Article)
+    return page
+
+
+def texts(page: Article) -> list[str]:
+    return [b.text for b in page.blocks]
+
+
+# ------------------------------------------------------------------ dates
+
+
+def test_dateline_in_chinese_numerals() -> None:
+    page = article("<p>【某某网二零二零年二月十日】某地消息，今天天气晴。</p>")
+    assert page.published == date(2020, 2, 10)
+    assert page.source == "某某网"
+
+
+@pytest.mark.parametrize(
+    ("url", "day"),
+    [
+        ("https://www.epochtimes.com/gb/21/3/5/n1234.htm", date(2021, 3, 5)),
+        ("https://www.ntdtv.com/gb/2021/03/05/a1234.html", date(2021, 3, 5)),
+        ("https://www.secretchina.com/news/gb/2021/3/5/1234.html", date(2021, 3, 5)),
+        ("http://www.soundofhope.org/b5/2019/9/24/n1.html", date(2019, 9, 24)),
+    ],
+)
+def test_date_from_the_original_url(url: str, day: date) -> None:
+    page = article("<p>没有电头的一段正文，说了一些事情。</p>", original=url)
+    assert page.published == day
+
+
+def test_rfa_numbers_are_no_date() -> None:
+    page = article(
+        "<p>一段正文。</p>", original="https://www.rfa.org/mandarin/yataibaodao/2021/03/05/x.html"
+    )
+    assert page.published is None
+
+
+def test_the_dateline_wins_over_the_url() -> None:
+    page = article(
+        "<p>【某某网2021年3月6日讯】正文。</p>",
+        original="https://www.epochtimes.com/gb/21/3/5/n1234.htm",
+    )
+    assert page.published == date(2021, 3, 6)
+
+
+# ------------------------------------------------------------------ category
+
+
+def index_of(name: str, dirs: list[str]) -> Index:
+    lines = [f"#### [第{i}篇](../pages/{d}/{i}.md?t=1)" for i, d in enumerate(dirs)]
+    page = parse_page(HOME.with_path(f"indexes/{name}.md"), "\n\n".join(lines), HOME)
+    assert isinstance(page, Index)
+    return page
+
+
+def test_a_directory_code_becomes_the_name_an_index_gives_it() -> None:
+    names = DirectoryNames()
+    names.learn(index_of("S看某类", ["q7", "q7", "q7", "q8"]))
+    names.learn(index_of("q7", ["q7", "q7"]))  # the code's own index names nothing
+    names.learn(index_of("热点", ["q1", "q2", "q3", "q7"]))  # a mixed list names nothing
+    text = (
+        "### 题\n---\n\n#### [首页](../../README.md) | [q7](../../indexes/q7.md)\n\n<p>正文。</p>"
+    )
+    page = parse_page(ART, text, HOME, names)
+    assert isinstance(page, Article)
+    assert page.category is not None
+    assert page.category.title == "看某类"
+    assert page.category.ref.path == "indexes/S看某类.md"
+
+
+def test_the_code_stays_when_nothing_names_it() -> None:
+    text = (
+        "### 题\n---\n\n#### [首页](../../README.md) | [q7](../../indexes/q7.md)\n\n<p>正文。</p>"
+    )
+    page = parse_page(ART, text, HOME, DirectoryNames())
+    assert isinstance(page, Article) and page.category is not None
+    assert page.category.title == "q7"
+
+
+def test_an_article_that_names_its_category_names_its_directory() -> None:
+    names = DirectoryNames()
+    names.learn(article("<p>正文。</p>", nav="[看某类](../../indexes/S看某类.md)"))
+    assert (found := names.lookup(ART.with_path("pages/q7/9.md"))) is not None
+    assert found.title == "看某类"
+
+
+# ------------------------------------------------------------------ editor and credit
+
+
+def test_the_editor_line_is_metadata_not_a_paragraph() -> None:
+    page = article("<p>正文一段。</p>\n<p>责任编辑：某甲#</p>")
+    assert page.editor == "某甲"
+    assert not any("责任编辑" in t for t in texts(page))
+
+
+def test_short_form_editor() -> None:
+    page = article("<p>正文一段。</p>\n<p>责编: 某乙</p>")
+    assert page.editor == "某乙"
+
+
+def test_editor_glued_to_the_credit() -> None:
+    page = article(
+        '<p>正文一段。</p>\n<p>\n 责任编辑:某丙\n来源:\n <span href="/news/gb/tag/某报  ">\n  某报\n </span>\n</p>',
+        original="https://www.secretchina.com/news/gb/2021/3/5/1.html",
+    )
+    assert page.editor == "某丙"
+    assert page.tags == []
+
+
+def test_a_credit_is_no_tag_but_a_tag_is() -> None:
+    page = article(
+        '<p>这里提到<span href="https://www.secretchina.com/news/gb/tag/某人">某人</span>。</p>\n'
+        '<p>来源:<span href="/news/gb/tag/某报">某报</span></p>\n'
+        '<p>（图片来源：<span href="/news/gb/tag/某图">某图</span>）</p>',
+        original="https://www.secretchina.com/news/gb/2021/3/5/1.html",
+    )
+    assert [t.name for t in page.tags] == ["某人", "某图"]
+
+
+# ------------------------------------------------------------------ promotion lines
+
+
+def test_promotion_lines_are_dropped() -> None:
+    page = article(
+        "<p>正文讲到一个视频平台YouTube的事。</p>\n"
+        "<p>欢迎订阅YouTube频道：https://www.youtube.com/x</p>\n"
+        "<p>订阅Telegram群组：https://t.me/x</p>\n"
+        "<p>脸书：https://www.facebook.com/x</p>\n"
+        "<p>（点阅某某编辑部新书《某书》）</p>\n"
+        "<p>点击这里查看某某系列文章。</p>\n"
+        "<p>结尾一段。</p>"
+    )
+    assert texts(page) == ["正文讲到一个视频平台YouTube的事。", "结尾一段。"]
+
+
+# ------------------------------------------------------------------ subheadings
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<p><strong>“一个带引号的小标题”</strong></p>",
+        '<p><strong>小标题提到<ok href="https://www.ntdtv.com/gb/某词.htm">某词</ok></strong></p>',
+        "<p><ok>不带链接的小标题</ok></p>",
+    ],
+)
+def test_bold_paragraphs_that_are_subheadings(html: str) -> None:
+    page = article(f"<p>第一段正文。</p>\n{html}\n<p>第二段正文。</p>")
+    assert [b.type for b in page.blocks] == [
+        BlockType.PARAGRAPH,
+        BlockType.HEADING,
+        BlockType.PARAGRAPH,
+    ]
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<p><strong>作者：某丁</strong></p>",
+        "<p><strong>点击欣赏影片预告</strong></p>",
+        "<p><strong>他说：“好。”</strong></p>",
+        '<p><strong><ok href="https://example.org/x">只是一个链接</ok></strong></p>',
+        "<p><strong>粗体</strong>之后还有普通文字</p>",
+    ],
+)
+def test_bold_paragraphs_that_are_not(html: str) -> None:
+    page = article(f"<p>第一段正文。</p>\n{html}\n<p>第二段正文。</p>")
+    assert BlockType.HEADING not in [b.type for b in page.blocks]
