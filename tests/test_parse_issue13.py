@@ -192,3 +192,58 @@ def test_bold_paragraphs_that_are_subheadings(html: str) -> None:
 def test_bold_paragraphs_that_are_not(html: str) -> None:
     page = article(f"<p>第一段正文。</p>\n{html}\n<p>第二段正文。</p>")
     assert BlockType.HEADING not in [b.type for b in page.blocks]
+
+
+# ------------------------------------------------------------------ links
+
+
+def test_an_external_fragment_is_not_repeated() -> None:
+    page = article('<p>见<ok href="https://example.org/words.html#12">词条</ok>一文。</p>')
+    (link,) = page.links
+    assert link.target == "https://example.org/words.html#12"
+    assert link.anchor is None
+    in_page = article('<p>见<ok href="../q7/501.md#part">另一篇</ok>。</p>').links[0]
+    assert (in_page.target, in_page.anchor) == ("pages/q7/501.md", "part")
+
+
+# ------------------------------------------------------------------ lead image and title
+
+
+def test_a_bare_top_level_image_does_not_swallow_the_body() -> None:
+    text = (
+        "### 题\n---\n\n"
+        '<img alt="图的说明" src="https://img.example/a.jpg"/>\n'
+        "<p>第一段正文。</p>\n<p>第二段正文。</p>\n"
+    )
+    page = parse_page(ART, text, HOME)
+    assert isinstance(page, Article) and page.lead_image is not None
+    assert page.lead_image.caption == ""
+    assert page.lead_image.alt == "图的说明"
+    assert texts(page) == ["第一段正文。", "第二段正文。"]
+
+
+def test_a_page_without_a_title_line_takes_its_h1_or_the_lead_alt() -> None:
+    with_h1 = parse_page(ART, '<h1 class="title">正式的标题</h1>\n<p>正文。</p>', HOME)
+    assert isinstance(with_h1, Article)
+    assert with_h1.title == "正式的标题"
+    assert "正式的标题" not in texts(with_h1)
+    with_alt = parse_page(
+        ART,
+        '<div><img alt="图里的标题" src="https://img.example/a.jpg"/></div>\n<p>正文。</p>',
+        HOME,
+    )
+    assert isinstance(with_alt, Article)
+    assert with_alt.title == "图里的标题"
+    assert not with_alt.warnings
+
+
+def test_a_documents_footer_nav_goes_its_link_lists_stay() -> None:
+    doc = HOME.with_path("docs/a.md")
+    text = (
+        "# 文集\n\n[第一章](c1.md) | [第二章](c2.md)\n\n正文一段。\n\n"
+        "[首页](README.md) | [手机上长按此链接分享](a.md)\n"
+    )
+    page = parse_page(doc, text, HOME)
+    shown = [b.text for b in page.blocks]
+    assert any("第一章" in t for t in shown)
+    assert not any("首页" in t for t in shown)

@@ -79,8 +79,10 @@ class Link:
                 target.ref,
                 target.anchor,
             )
+        # An external URL keeps its fragment in itself: an anchor beside it would be
+        # appended a second time (glossary.html#37#37).
         kind = LinkKind.IMAGE if target.kind is LinkKind.IMAGE else LinkKind.EXTERNAL
-        return cls(0, text, kind, target.url, target.url, target.ref, target.anchor)
+        return cls(0, text, kind, target.url, target.url, target.ref, None)
 
 
 @dataclass(slots=True)

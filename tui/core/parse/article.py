@@ -50,6 +50,7 @@ _PROMO_MAX = 200
 _CREDIT_TAIL = re.compile(
     r"(?:来源|來源)\s*[:：].*$", re.S
 )  # a promotion line is short; a paragraph that quotes one is not dropped
+_URL_LIKE = re.compile(r"^\s*(?:https?:)?//")
 _SOURCES_BY_HOST = (
     ("epochtimes.com", "大纪元"),
     ("ntdtv.com", "新唐人"),
@@ -114,9 +115,6 @@ def parse_article(ref: PageRef, text: str, home: PageRef | None) -> Article:
     res = clean(soup, ref, home, article=True)
     warnings = list(res.warnings)
     title = res.title
-    if not title:
-        warnings.append("no title heading; using the file name")
-        title = one_line(ref.name.removesuffix(".md"))
     blocks = res.blocks
     lead: LeadImage | None = None
     lead_spans = None
@@ -124,6 +122,17 @@ def parse_article(ref: PageRef, text: str, home: PageRef | None) -> Article:
         first = blocks.pop(0)
         lead = LeadImage(first.src or "", first.text.strip(), res.alts.get(id(first), ""))
         lead_spans = first.spans
+    if not title:
+        # A body-only page (no "###" line): its <h1>, else the lead image's alt text,
+        # names it better than the file name does.
+        h1 = next((i for i, b in enumerate(blocks) if b.type is BlockType.HEADING), None)
+        if h1 is not None and blocks[h1].level == 1 and blocks[h1].text.strip():
+            title = one_line(blocks.pop(h1).text.strip())
+        elif lead is not None and lead.alt and not _URL_LIKE.match(lead.alt):
+            title = one_line(lead.alt)
+        else:
+            warnings.append("no title heading; using the file name")
+            title = one_line(ref.name.removesuffix(".md"))
     if not any(b.type is not BlockType.IMAGE for b in blocks):
         warnings.append("no body text found")
     published = None

@@ -42,6 +42,9 @@ _BLOCK_TAGS = frozenset(
         "h1", "h2", "h3", "h4", "h5", "h6",
     }
 )  # fmt: skip
+_PAGE_LEVEL = frozenset({"body", "html", "[document]"})
+# Link texts of the footer nav that other mirror repositories' pages end with.
+_NAV_WORDS = re.compile(r"首页|手机上长按|禁闻聚合|翻墙|Web代理|九评共产党|目录")
 _EMPHASIS = frozenset({"strong", "b", "em", "i", "u", "mark", "cite"})
 _SKIP_STRINGS = (Comment, Declaration, Doctype, ProcessingInstruction)
 
@@ -384,8 +387,12 @@ class _Walker:
         block_alt = alt
         self.blocks.append(block)
         self.alts[id(block)] = block_alt
+        container = self.block_stack[-1] if self.block_stack else None
+        if container is None or container.name in _PAGE_LEVEL:
+            # A bare top-level image: what follows is the body, not its caption.
+            return
         self.caption_for = block
-        self.caption_until = self.block_stack[-1] if self.block_stack else None
+        self.caption_until = container
 
     def _media(self, url: str) -> None:
         """An audio/video player: keep its media file as a link, drop its controls."""
@@ -425,12 +432,15 @@ class _Walker:
             if name == "hr":
                 self.flush()
                 continue
-            if drop_link_headings and MD_ATTR in node.attrs and (name in _HEADINGS or name == "p"):
+            if MD_ATTR in node.attrs and (name in _HEADINGS or name == "p"):
                 only, count = _link_only(node)
-                if (name != "p" and count) or (only and count >= 2):
-                    if count >= 2:
-                        self.nav_links.append(node)
-                    continue
+                if drop_link_headings:
+                    if (name != "p" and count) or (only and count >= 2):
+                        if count >= 2:
+                            self.nav_links.append(node)
+                        continue
+                elif only and count >= 2 and _NAV_WORDS.search(node.get_text()):
+                    continue  # a document's footer nav (its link lists are content)
             media = node.attrs.get("data-url-h") or node.attrs.get("data-url-l")
             if media:
                 self._media(str(media))
