@@ -47,6 +47,7 @@ ROLES = (
 ELLIPSIS = "…"
 FILTER_CURSOR = "▏"
 MAX_FILTER = 200  # characters: a filter is a few words
+NEAR_EDGE = 2  # rows past the edge that count as a step (a heading may be skipped)
 
 
 class Marks(NamedTuple):
@@ -344,10 +345,18 @@ class EntryList(RoleStyles, ScrollView, can_focus=True):
         row, height = self.highlighted, self._rows_shown()
         if row is None or height <= 0:
             return
-        if row < self.scroll_y:
-            self.scroll_to(y=row, animate=False, immediate=True)
-        elif row >= self.scroll_y + height:
-            self.scroll_to(y=row - height + 1, animate=False, immediate=True)
+        # A step past the edge (j, k) scrolls by half a screen, not by one row: a scroll
+        # repaints every row of the pane, so over a slow link a held j would cost a full
+        # pane per key; this way it costs one per half screen of rows (issue 14).
+        step = max(1, height // 2) if height >= 6 else 1
+        top = int(self.scroll_y)
+        if row < top:
+            near = top - row <= NEAR_EDGE
+            self.scroll_to(y=row - step + 1 if near else row, animate=False, immediate=True)
+        elif row >= top + height:
+            near = row - (top + height - 1) <= NEAR_EDGE
+            end = row - height + 1
+            self.scroll_to(y=end + step - 1 if near else end, animate=False, immediate=True)
 
     def on_resize(self, event: events.Resize) -> None:
         self._set_virtual_size()

@@ -14,11 +14,13 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
+from textual.content import Content
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 
 from tui.commands import bindings_for
 from tui.core.layout import Layout, Line
@@ -179,6 +181,15 @@ class ReaderView(RoleStyles, ScrollView, can_focus=True):
             bar = Strip([Segment(FOCUS_BAR, self.rich_style + self._style("focus"))])
             strip = Strip.join([bar, strip.crop(1, strip.cell_length)])
         return strip
+
+    def get_loading_widget(self) -> Widget:
+        """A still line instead of Textual's animated dots, which redraw the whole pane
+        many times a second: kilobytes a second over an SSH link while a page loads."""
+        from textual.widgets import Static  # only when a page is slow to come
+
+        loading = Static(Content("Loading…"))
+        loading.styles.padding = (1, 2)
+        return loading
 
     def on_focus(self) -> None:
         self.refresh()

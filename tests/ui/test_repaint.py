@@ -1,0 +1,92 @@
+"""What a key repaints (issue 14): over a slow SSH link every repainted row is bytes.
+
+The real browser runs under Pilot over the bundled sample; the compositor's dirty regions,
+the screen area Textual will write on its next frame, are recorded as each frame is
+rendered. A list cursor move must dirty the two rows whose highlight changed and nothing
+else; the header and the key bar stay out of it; a reader scroll stays in the reader.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from textual._compositor import Compositor
+from textual.geometry import Region
+from textual.pilot import Pilot
+
+from tests.ui.helpers import home_ready, open_article, open_index, sample_app, wait_for
+
+
+async def index_ready(pilot: Pilot) -> None:
+    """The sample's 头条 index, opened from the home list."""
+    await home_ready(pilot)
+    await open_index(pilot, "头条")
+
+
+@pytest.fixture
+def frames(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[list[Region]]]:
+    """The dirty regions of each frame rendered while the test runs."""
+    seen: list[list[Region]] = []
+    render = Compositor.render_update
+
+    def recording(self: Compositor, *args: object, **kwargs: object) -> object:
+        seen.append(sorted(self._dirty_regions))
+        return render(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Compositor, "render_update", recording)
+    yield seen
+
+
+def rows_of(regions: list[list[Region]]) -> set[int]:
+    return {y for frame in regions for region in frame for y in region.line_range}
+
+
+async def test_a_list_cursor_move_repaints_the_two_rows_that_changed(
+    frames: list[list[Region]],
+) -> None:
+    app = sample_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await index_ready(pilot)
+        entries = app.browser.entries
+        await pilot.pause()
+        before = entries.highlighted
+        assert before is not None
+        frames.clear()
+        await pilot.press("j")
+        await pilot.pause()
+        after = entries.highlighted
+        assert after is not None and after != before
+        dirty = [region for frame in frames for region in frame]
+        assert dirty, "the move drew nothing"
+        top = entries.region.y + 1 - int(entries.scroll_y)  # screen line of row 0
+        assert rows_of(frames) == {top + before, top + after}
+        # Within the list pane: the reader, the header and the key bar are not touched.
+        for region in dirty:
+            assert entries.region.contains_region(region), region
+        frames.clear()
+        await pilot.press("k")
+        await pilot.pause()
+        assert entries.highlighted == before
+        assert rows_of(frames) == {top + before, top + after}
+
+
+async def test_a_reader_scroll_repaints_the_reader_only(frames: list[list[Region]]) -> None:
+    app = sample_app()
+    async with app.run_test(size=(120, 16)) as pilot:  # short: the article scrolls
+        await index_ready(pilot)
+        await open_article(pilot, "倒春寒来袭")  # into the reader, which takes the focus
+        reader = app.browser.reader
+        await wait_for(pilot, lambda: reader.has_focus)
+        await pilot.pause()
+        assert reader.has_focus and reader.max_scroll_y > 0
+        frames.clear()
+        await pilot.press("j")
+        await pilot.pause()
+        assert reader.scroll_y == 1
+        dirty = [region for frame in frames for region in frame]
+        assert dirty
+        header, keys = app.browser.crumbs.region, app.browser.keybar.region
+        for region in dirty:
+            assert not region.overlaps(header) and not region.overlaps(keys), region
+            assert reader.region.contains_region(region), region
