@@ -524,7 +524,7 @@ class Library:
 
     @staticmethod
     def _search_index_problem(db: sqlite3.Connection) -> str | None:
-        """"" when the index is current, None when it is new or of another version (built
+        """ "" when the index is current, None when it is new or of another version (built
         without a word), else what is wrong with it (rebuilt with a warning)."""
         db.execute(_CREATE_SEARCH_INDEX)
         state = db.execute("SELECT value FROM meta WHERE name = ?", (SEARCH_INDEX,)).fetchone()
@@ -786,42 +786,52 @@ class Library:
         self._check_fold()
         if match is not None and not self._search_ready:
             return []
-        where = ["(?1 IS NULL OR t.repo = ?1)"]
-        params: list[object] = [repo_id]
+        where = ["(:repo IS NULL OR t.repo = :repo)"]
         if before is not None:
-            where.append("t.published < ?2")
+            where.append("t.published < :before")
         if after is not None:
-            where.append("t.published > ?3")
-        params += [
-            before.isoformat() if before else None,
-            after.isoformat() if after else None,
-            (today or date.today()).isoformat(),
-            max(0, limit),
-            max(0, offset),
-        ]
+            where.append("t.published > :after")
+        params: dict[str, object] = {
+            "repo": repo_id,
+            "before": before.isoformat() if before else None,
+            "after": after.isoformat() if after else None,
+            "today": (today or date.today()).isoformat(),
+            "limit": max(0, limit),
+            "offset": max(0, offset),
+            "match": match,
+        }
+        condition = " AND ".join(where)
         weights = ", ".join(str(w) for w in SEARCH_WEIGHTS)
+        # The total is counted apart: a window count over the ranked rows cost a third more.
         if match is None:
             sql = (
-                "SELECT t.id, t.key, t.title, t.source, t.category, t.published, t.tags, 0.0,"
-                " count(*) OVER () FROM texts t"
-                f" WHERE {' AND '.join(where)}"
-                " ORDER BY t.published IS NULL, t.published DESC, t.id DESC LIMIT ?5 OFFSET ?6"
+                "SELECT t.id, t.key, t.title, t.source, t.category, t.published, t.tags, 0.0"
+                f" FROM texts t WHERE {condition}"
+                " ORDER BY t.published IS NULL, t.published DESC, t.id DESC"
+                " LIMIT :limit OFFSET :offset"
             )
+            count_sql = f"SELECT count(*) FROM texts t WHERE {condition}"
         else:
-            params.append(match)
             sql = (
                 f"WITH hits AS (SELECT rowid AS id, bm25({SEARCH_INDEX}, {weights}) AS score"
-                f" FROM {SEARCH_INDEX} WHERE {SEARCH_INDEX} MATCH ?7)"
+                f" FROM {SEARCH_INDEX} WHERE {SEARCH_INDEX} MATCH :match)"
                 " SELECT t.id, t.key, t.title, t.source, t.category, t.published, t.tags,"
-                " h.score / (1.0 + max(0.0, julianday(?4) - coalesce(julianday(t.published),"
-                f" julianday(?4) - {RECENCY_DAYS * 3})) / {RECENCY_DAYS}) AS ranked,"
-                " count(*) OVER () FROM hits h JOIN texts t ON t.id = h.id"
-                f" WHERE {' AND '.join(where)}"
-                " ORDER BY ranked, t.published DESC, t.id DESC LIMIT ?5 OFFSET ?6"
+                " h.score / (1.0 + max(0.0, julianday(:today) - coalesce(julianday(t.published),"
+                f" julianday(:today) - {RECENCY_DAYS * 3})) / {RECENCY_DAYS}) AS ranked"
+                f" FROM hits h JOIN texts t ON t.id = h.id WHERE {condition}"
+                " ORDER BY ranked, t.published DESC, t.id DESC LIMIT :limit OFFSET :offset"
             )
+            if repo_id is None and before is None and after is None:
+                count_sql = f"SELECT count(*) FROM {SEARCH_INDEX} WHERE {SEARCH_INDEX} MATCH :match"
+            else:
+                count_sql = (
+                    f"SELECT count(*) FROM {SEARCH_INDEX} h JOIN texts t ON t.id = h.rowid"
+                    f" WHERE {SEARCH_INDEX} MATCH :match AND {condition}"
+                )
         try:
             with self._locked() as db:
                 rows = db.execute(sql, params).fetchall()
+                total = int(db.execute(count_sql, params).fetchone()[0]) if rows else 0
                 ids = [row[0] for row in rows]
                 bodies = (
                     dict(
@@ -852,7 +862,7 @@ class Library:
                 float(score),
                 int(total),
             )
-            for rid, key, title, source, category, published, tag_text, score, total in rows
+            for rid, key, title, source, category, published, tag_text, score in rows
         ]
 
     def article_text(self, ref: PageRef) -> str | None:
