@@ -47,6 +47,7 @@ _PROMO = re.compile(
     r"|请关注我们\s*Facebook\s*主页|^\s*[（(]?\s*点阅.{0,40}新书|点击这里查看.{0,40}系列文章"
 )
 _PROMO_MAX = 200
+_PROMO_HINTS = ("订阅", "：", ":", "神韵", "关注", "点阅", "点击")
 _CREDIT_TAIL = re.compile(
     r"(?:来源|來源)\s*[:：].*$", re.S
 )  # a promotion line is short; a paragraph that quotes one is not dropped
@@ -61,6 +62,15 @@ _SOURCES_BY_HOST = (
     ("minghui.org", "明慧网"),
 )
 _SOURCES_BY_FAMILY = {"E": "大纪元", "N": "新唐人", "H": "希望之声", "S": "看中国"}
+
+
+def _is_promo(text: str) -> bool:
+    # a cheap look for the letters every promotion pattern needs, before the regex
+    return (
+        len(text) <= _PROMO_MAX
+        and any(c in text for c in _PROMO_HINTS)
+        and _PROMO.search(text) is not None
+    )
 
 
 def _number(text: str) -> int:
@@ -155,7 +165,7 @@ def parse_article(ref: PageRef, text: str, home: PageRef | None) -> Article:
     editor = None
     for i in range(len(blocks) - 1, -1, -1):
         text = blocks[i].text
-        m = _EDITOR.search(text)
+        m = _EDITOR.search(text) if ("编" in text or "編" in text) else None
         if m:
             editor = m.group(1).strip()
             if len(text) <= 80:
@@ -166,7 +176,7 @@ def parse_article(ref: PageRef, text: str, home: PageRef | None) -> Article:
                 if _EDITOR_REST.match(_CREDIT_TAIL.sub("", rest)):
                     del blocks[i]  # the editor is shown in the metadata, not twice
             break
-    blocks[:] = [b for b in blocks if not (len(b.text) <= _PROMO_MAX and _PROMO.search(b.text))]
+    blocks[:] = [b for b in blocks if not _is_promo(b.text)]
     links, tags = renumber(blocks, res.links, lead_spans)
     return Article(
         ref=ref,

@@ -275,6 +275,11 @@ class _Walker:
         full = "".join(p[0] for p in pieces)
         if not full or full.isspace():
             return []
+        _, kind0, idx0 = pieces[0]
+        if all(p[1] is kind0 and p[2] == idx0 for p in pieces):
+            # One run of one kind (most paragraphs): the same whitespace rule over the whole.
+            chunk = _collapse(full)
+            return [Span(chunk, kind0, idx0 + 1 if idx0 is not None else None)] if chunk else []
         spans: list[Span] = []
         n = len(full)
         pos = 0
@@ -470,9 +475,7 @@ class _Walker:
             if href is not None:
                 self.link_stack.append(_LinkCtx(sanitise(str(href))))
             stack.append((False, node))
-            children = node.contents
-            for child in reversed(children):
-                stack.append((True, child))
+            stack.extend([(True, child) for child in reversed(node.contents)])
 
     def _exit(self, node: Tag) -> None:
         name = node.name
@@ -510,12 +513,30 @@ class _Walker:
 
 
 _WS = re.compile(r"[ \t\n\r\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_WS_STR = " \t\n\r\f\v\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
 _WS_CHARS = frozenset(
     " \t\n\r\f\v\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
 )
 
 
 _SELF_LINK_TAGS = frozenset({"a", "img", "ok", "span"})
+
+
+def _collapse(text: str) -> str:
+    """Each whitespace run of ``text`` as ``join_whitespace`` says, seen from its neighbours."""
+    text = text.strip(_WS_STR)  # a run at either edge has no neighbour there: it goes
+    if not _WS.search(text):
+        return text
+    out: list[str] = []
+    i = 0
+    n = len(text)
+    for m in _WS.finditer(text):
+        s, e = m.start(), m.end()
+        out.append(text[i:s])
+        out.append(join_whitespace(text[s - 1] if s else "", text[s:e], text[e] if e < n else ""))
+        i = e
+    out.append(text[i:])
+    return "".join(out)
 
 
 def _ends_sentence(text: str) -> bool:

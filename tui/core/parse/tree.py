@@ -58,7 +58,7 @@ class _Target:
     def _flush(self) -> None:
         text = "".join(self.parts)
         self.parts = []
-        if not self.preserve and not text.translate(_STRIP_SPACES):
+        if text.isspace() and not self.preserve and not text.translate(_STRIP_SPACES):
             text = "\n" if "\n" in text else " "  # bs4's endData rule
         self._string(text, self.classes[-1])
 
@@ -88,14 +88,13 @@ class _Target:
         if self.parts:
             self._flush()
         tag = Tag.__new__(Tag)
-        d = tag.__dict__
-        d.update(self.template)
         own = self.containers.get(name)
         parent = self.current
         last = self.last
         siblings = parent.contents
         prev = siblings[-1] if siblings else None
-        d.update(
+        tag.__dict__ = dict(
+            self.template,
             name=name,
             attrs=dict(attrib),
             contents=[],
