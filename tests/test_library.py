@@ -654,3 +654,66 @@ def test_corpus_index_titles_holding_corpus_tags(tmp_path: Path) -> None:
         matched += bool(expected - tagged)
     assert matched > 50
     assert lib.warnings == []
+
+
+# -- the article text and its search index (issue 11) ---------------------------------------
+
+
+def search_keys(lib: Library, text: str) -> set[str]:
+    from tui.core.search import search
+
+    return {r.ref.path for r in search(lib, text, limit=100).results}
+
+
+def test_recording_again_replaces_the_indexed_text_and_leaves_no_stale_tokens(
+    tmp_path: Path,
+) -> None:
+    from tui.core.models import Block, BlockType, Span
+
+    path = tmp_path / LIBRARY_FILE
+    lib = Library(path)
+    first = article(1, 2, "云溪", title="旧标题")
+    first.blocks = [Block(BlockType.PARAGRAPH, [Span("第一段落的文字")])]
+    lib.record(first)
+    assert search_keys(lib, "段落") == {"pages/p1/1.md"}
+    data = lib._db.execute(
+        f"SELECT count(*), sum(length(block)) FROM {library.SEARCH_INDEX}_data"
+    ).fetchone()
+    lib.record(first)  # the same text again: the index is not touched
+    assert (
+        lib._db.execute(
+            f"SELECT count(*), sum(length(block)) FROM {library.SEARCH_INDEX}_data"
+        ).fetchone()
+        == data
+    )
+    second = article(1, 2, "城乡", title="新标题")
+    second.blocks = [Block(BlockType.PARAGRAPH, [Span("改写之后的内容")])]
+    lib.record(second)
+    assert search_keys(lib, "段落") == set() and search_keys(lib, "旧标题") == set()
+    assert search_keys(lib, "改写") == {"pages/p1/1.md"} and search_keys(lib, "tag:城乡") == {
+        "pages/p1/1.md"
+    }
+    assert search_keys(lib, "tag:云溪") == set()
+    # FTS5's own check of a contentless index against the tokens it was given.
+    lib._db.execute(
+        f"INSERT INTO {library.SEARCH_INDEX}({library.SEARCH_INDEX}) VALUES ('integrity-check')"
+    )
+    lib.close()
+    again = Library(path)
+    assert again.warnings == [] and search_keys(again, "改写") == {"pages/p1/1.md"}
+    assert again.article_text(second.ref) == "改写之后的内容"
+
+
+def test_article_records_are_small_and_picklable_for_parse_workers() -> None:
+    import pickle
+
+    from tui.core.library import article_record
+
+    record = article_record(article(3, 4, "云溪", "民生"))
+    assert record.tags == ("云溪", "民生") and record.tokens is not None
+    assert len(record.tokens) == len(library.SEARCH_COLUMNS)
+    assert pickle.loads(pickle.dumps(record)) == record
+    lib = Library(None)
+    lib.record_records([record])
+    assert lib.known_keys([record.key]) == {record.key}
+    assert search_keys(lib, "tag:民生") == {"pages/p1/3.md"}
