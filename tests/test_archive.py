@@ -285,3 +285,17 @@ def test_a_local_mirror_is_its_own_archive(tmp_path: Path) -> None:
     report = asyncio.run(go())
     assert report.fatal is None and report.new == len(sample_articles())
     assert not (tmp_path / "data").exists()
+
+
+def test_the_repository_urls_follow_the_mirror_and_a_prefix_proxy() -> None:
+    from tui.core.archive import default_urls
+
+    home = PageRef("begood0513", "goodnews", "master", "README.md")
+    git, tar = default_urls(Options(), home)
+    assert git == "https://github.com/begood0513/goodnews.git"
+    assert tar and tar.startswith("https://codeload.github.com/begood0513/goodnews/")
+    proxied = Options(mirrors=("https://gh.example.invalid/https://raw.githubusercontent.com",))
+    git, tar = default_urls(proxied, home)
+    assert git == "https://gh.example.invalid/https://github.com/begood0513/goodnews.git"
+    assert tar and tar.startswith("https://gh.example.invalid/https://codeload.github.com/")
+    assert default_urls(Options(mirror="http://127.0.0.1:9"), home) == (None, None)

@@ -86,12 +86,25 @@ def archive_dir(home: PageRef, root: Path | None = None) -> Path:
 
 
 def default_urls(options: Options, home: PageRef) -> tuple[str | None, str | None]:
-    """The git URL and tarball URL of the mirror's repository, when they can be known."""
+    """The git URL and tarball URL of the mirror's repository, when they can be known.
+
+    A prefix proxy among the configured mirrors (``https://PROXY/https://raw.githubusercontent.com``,
+    the gh-proxy style, for networks where GitHub itself is blocked) carries both: such
+    proxies pass git's smart HTTP and archive downloads through the same way.
+    """
     spec = parse_mirror_spec(options.mirror)
     if spec.kind is not SpecKind.GITHUB:
         return None, None
-    git = f"https://github.com/{home.owner}/{home.repo}.git"
-    tarball = f"https://codeload.github.com/{home.owner}/{home.repo}/tar.gz/refs/heads/{home.ref}"
+    prefix = ""
+    for base in options.mirrors:
+        head, sep, _ = base.partition("https://raw.githubusercontent.com")
+        if sep and head.startswith(("http://", "https://")):
+            prefix = head
+            break
+    git = f"{prefix}https://github.com/{home.owner}/{home.repo}.git"
+    tarball = (
+        f"{prefix}https://codeload.github.com/{home.owner}/{home.repo}/tar.gz/refs/heads/{home.ref}"
+    )
     return git, tarball
 
 
