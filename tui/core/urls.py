@@ -355,6 +355,20 @@ def within_repo(base_path: str, path: str) -> str | None:
     the same path without building the blob URL's segments.
     """
     head = base_path.rpartition("/")[0]
+    rest = path
+    ups = 0
+    while rest.startswith("../"):
+        rest = rest[3:]
+        ups += 1
+    if rest and rest[0] != "/" and "//" not in rest and "/." not in "/" + rest and rest[-1] != "/":
+        # ../pages/x/1.md: climb, then plain segments (no dots, no empty ones)
+        dirs = head.split("/") if head else []
+        if ups > len(dirs):
+            return None
+        if not rest.lower().endswith(".md"):
+            return None
+        kept = dirs[: len(dirs) - ups]
+        return "/".join([*kept, rest]) if kept else rest
     parts = f"{head}/{path}".split("/") if head else path.split("/")
     out: list[str] = []
     for seg in parts:

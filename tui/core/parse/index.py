@@ -143,8 +143,24 @@ def parse_index(ref: PageRef, text: str, home: PageRef | None) -> Index:
     index = Index(ref=ref, title=title, family=family)
     fast, rest = _split_fast(text)
     found: list[tuple[int, Entry]] = []
+    # The loop below runs once per entry (15,000 on the largest lists): what every entry
+    # shares is worked out once, and the usual entry goes straight to its Entry.
+    plain = plain_repo(ref)
+    owner, repo, branch, base_path = ref
+    in_home = home is not None and ref.same_repo(home)
     for n, (raw, href) in fast.items():
-        entry = _entry(ref, normalise_space(sanitise(raw)), href, home, safe=True)
+        title = normalise_space(sanitise(raw))
+        if not title:
+            continue
+        entry = None
+        if plain:
+            path = href.partition("?")[0]  # _FAST_LINE's href: URL-safe characters only
+            inside = within_repo(base_path, path) if path.lower().endswith(".md") else None
+            page = PageRef.checked(owner, repo, branch, inside) if inside is not None else None
+            if page is not None:
+                entry = Entry(title, page.path if in_home else page.key, None, page)
+        if entry is None:
+            entry = _entry(ref, title, href, home, safe=True)
         if entry is not None:
             found.append((n, entry))
     tokens = parse_tokens(rest) if rest is not None else []
