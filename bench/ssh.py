@@ -369,9 +369,10 @@ def walk_once(size: tuple[int, int], walk: Walk, cache: Path) -> list[Action]:
         actions.append(Action("list: j (home)", step(term, b"j")))
         step(term, b"k")
         opened = step(term, b"\r", 0.8)
-        actions.append(Action("open index", opened, full_paint(term)))
+        # The moves before the full paint: the first key after a resize repaints the list.
         actions.append(Action("list: j (index)", step(term, b"j")))
         actions.append(Action("list: k (index)", step(term, b"k")))
+        actions.append(Action("open index", opened, full_paint(term)))
         for _ in range(walk.article_row - 1):
             step(term, b"j", 0.15)
         opened = step(term, b"\r", 0.8)
