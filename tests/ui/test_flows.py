@@ -231,7 +231,9 @@ async def test_missing_article_shows_error_in_reader() -> None:
     app = sample_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await open_missing_page(pilot)
-        assert any("r to retry" in line for line in app.browser.reader.text_lines())
+        lines = app.browser.reader.text_lines()
+        assert any("not found" in line or "no such" in line for line in lines), lines
+        assert not any("r to retry" in line for line in lines)  # a retry cannot help
         assert state(app).reader_page is None
         assert app.is_running
 
@@ -461,10 +463,13 @@ async def test_hostile_page_paths_never_reach_the_terminal(tmp_path: Path) -> No
         for line in drawn:  # ...but nothing in it can act on the terminal
             assert not any(ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0 for ch in line), repr(line)
             assert "\u202e" not in line
-        # Filtering the failed list keeps the failure (and how to retry) in view.
+        # Filtering the failed list keeps the failure in view; r is not offered for a
+        # page that does not exist (a retry cannot help).
+        failure = app.browser.entries.message
+        assert "PWNED" in failure and "Press r" not in failure
         await pilot.press("slash", "x")
         await pilot.pause()
-        assert "Press r to retry" in app.browser.entries.message
+        assert app.browser.entries.message == failure
 
 
 async def test_an_unexpected_failure_is_reported_not_raised(monkeypatch) -> None:  # noqa: ANN001

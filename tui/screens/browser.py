@@ -27,7 +27,7 @@ from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
 from tui.commands import Command, bindings_for
-from tui.core.errors import MirrorError
+from tui.core.errors import MirrorError, NotFound, OutsideMirror
 from tui.core.layout import anchor_block, layout_article, layout_document, layout_message
 from tui.core.models import Article, Document, Entry, Home, Index, Link, Page
 from tui.core.pages import Loaded, PageService, stale_note
@@ -346,11 +346,11 @@ class BrowserScreen(Screen[None]):
             return
         self._stop_pending("list")
         self.rows = []
-        self.list_error = str(message.error)
         place = self.place
         self._set_list_title(place.title or (place.ref.name if place.ref else ""), "failed")
         self.entries.show_items([])
-        self.entries.set_message(f"{message.error}\nPress r to retry.")
+        self.list_error = _with_retry(message.error)
+        self.entries.set_message(self.list_error)
 
     def _mirror_switched(self, loaded: Loaded) -> None:
         """The home page came from the sample (no network): start afresh over it."""
@@ -401,7 +401,7 @@ class BrowserScreen(Screen[None]):
         if shown:
             message = ""
         elif self.list_error is not None and not rows:
-            message = f"{self.list_error}\nPress r to retry."  # the failure stays in view
+            message = self.list_error  # the failure (and whether r helps) stays in view
         elif entries.filter_query:
             message = "Nothing matches the filter. Escape clears it."
         elif self.place.kind is PlaceKind.RELATED:
@@ -552,7 +552,7 @@ class BrowserScreen(Screen[None]):
             return
         self._stop_pending("reader")
         self.reader_loaded = None
-        lines = [str(message.error), "Press r to retry."]
+        lines = _with_retry(message.error).split("\n")
         path = message.ref.path
         self.reader.show(lambda w: layout_message(f"Could not open {path}", lines, w))
         self._update_crumbs()
@@ -782,11 +782,17 @@ class BrowserScreen(Screen[None]):
         self.app.push_screen(TagPicker(page.title, [t.name for t in page.tags]), chosen)
 
     def action_reload(self) -> None:
-        mirror = self.mirror
-        if getattr(mirror, "fallen", False) and not self.reader.has_focus:
+        """``r``: in the reader, its page past the cache; in the list, the list (and a page
+        that failed beside it). Says what it does: a reload of a cached page is quick and
+        would otherwise look like nothing happened."""
+        if getattr(self.mirror, "fallen", False) and not self.reader.has_focus:
+            self.app.notify("Trying the live mirror again…", timeout=3)
             self.retry_live()
             return
-        if self.reader_ref is not None and (self.reader.has_focus or self.list_error is None):
+        reader_failed = self.reader_ref is not None and self.reader_loaded is None
+        if self.reader_ref is not None and (self.reader.has_focus or reader_failed):
+            page = self._reader_page()
+            self.app.notify(f"Reloading {page.title if page else self.reader_ref.path}", timeout=2)
             self.service.forget(self.reader_ref)
             self.open_page(
                 self.reader_ref,
@@ -794,9 +800,10 @@ class BrowserScreen(Screen[None]):
                 focus=self.reader.has_focus,
                 refresh=True,
             )
-            if not self.reader.has_focus and self.list_error is None:
+            if self.reader.has_focus:
                 return
         place = self.place
+        self.app.notify(f"Reloading {place.crumb or '首页'}", timeout=2)
         if place.kind is PlaceKind.RELATED:
             self._show_related(self._next("list"), None)
             return
@@ -939,3 +946,11 @@ class BrowserScreen(Screen[None]):
         if self._related_dirty and self.place.kind is PlaceKind.RELATED:
             self._related_dirty = False
             self._show_related(self._requests["list"], None, live=True)
+
+
+def _with_retry(error: MirrorError) -> str:
+    """The failure in one sentence, and "Press r to retry." only when retrying can help:
+    not for a page that does not exist or a link that leaves the mirror folder."""
+    if isinstance(error, NotFound | OutsideMirror):
+        return str(error)
+    return f"{error}\nPress r to retry."
