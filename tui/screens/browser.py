@@ -22,8 +22,10 @@ from typing import TYPE_CHECKING, NamedTuple
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
 from tui.commands import Command, bindings_for
@@ -84,6 +86,9 @@ class BrowserScreen(Screen[None]):
 
     AUTO_FOCUS = "#entries"
     BINDINGS = [*bindings_for("screen"), Binding("escape", "escape", show=False)]
+    # Moving the focus repaints what the focus changes (the widgets restyle themselves),
+    # not the whole screen: over a slow SSH link that is a screenful of bytes a key.
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
     def __init__(
         self,
@@ -116,6 +121,7 @@ class BrowserScreen(Screen[None]):
         self._related_dirty = False
         self._progress_timer: Timer | None = None
         self._problems_shown = 0
+        self._reader_focus = False
         self._arrived: list[str] = []  # keys prefetch stored since progress was last shown
         self._filled: Place | None = None  # the place whose rows the list shows
 
@@ -253,6 +259,8 @@ class BrowserScreen(Screen[None]):
 
         def show() -> None:
             if target == "reader":
+                if self.narrow and self._reader_focus:
+                    self.show_pane("reader")  # a slow page: show where it will come
                 self.reader.loading = True
             else:
                 self._set_list_title(self.place.title or "…", "loading…")
@@ -495,6 +503,7 @@ class BrowserScreen(Screen[None]):
                 ]
             )
         self._update_crumbs()
+        self.refresh_bindings()  # what check_action answers has changed
 
     def open_page(
         self,
@@ -507,8 +516,7 @@ class BrowserScreen(Screen[None]):
         """Show ``ref`` in the reader: at once when it is in memory, else by a worker."""
         request = self._next("reader")
         self.reader_ref = ref
-        if focus and self.narrow:
-            self.show_pane("reader")
+        self._reader_focus = focus
         known = None if refresh else self.service.peek(ref)
         if known is not None:
             self._reader_loaded(PageLoaded("reader", request, ref, known, focus=focus), state)
@@ -556,6 +564,7 @@ class BrowserScreen(Screen[None]):
         path = message.ref.path
         self.reader.show(lambda w: layout_message(f"Could not open {path}", lines, w))
         self._update_crumbs()
+        self.refresh_bindings()  # what check_action answers has changed
 
     def _display(self, ref: PageRef, loaded: Loaded, state: ReaderState | None) -> None:
         page = loaded.page
@@ -572,7 +581,8 @@ class BrowserScreen(Screen[None]):
         self._update_source(stale=loaded.stale)
         self._update_crumbs()
 
-    # -- history --------------------------------------------------------------------------
+        # -- history --------------------------------------------------------------------------
+        self.refresh_bindings()  # what check_action answers has changed
 
     def capture(self) -> Visit:
         entries = self.entries
@@ -605,6 +615,7 @@ class BrowserScreen(Screen[None]):
             self.open_page(visit.reader, state=state, focus=False)
         self.show_pane(visit.focus)
         self._update_crumbs()
+        self.refresh_bindings()  # what check_action answers has changed
 
     def action_back(self) -> None:
         visit = self.history.back(self.capture())
