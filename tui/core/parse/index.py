@@ -148,6 +148,7 @@ def parse_index(ref: PageRef, text: str, home: PageRef | None) -> Index:
     plain = plain_repo(ref)
     owner, repo, branch, base_path = ref
     in_home = home is not None and ref.same_repo(home)
+    folders: dict[str, str | None] = {}  # "../pages/x" -> "pages/x": a few per index
     for n, (raw, href) in fast.items():
         title = normalise_space(sanitise(raw))
         if not title:
@@ -155,7 +156,17 @@ def parse_index(ref: PageRef, text: str, home: PageRef | None) -> Index:
         entry = None
         if plain:
             path = href.partition("?")[0]  # _FAST_LINE's href: URL-safe characters only
-            inside = within_repo(base_path, path) if path.lower().endswith(".md") else None
+            inside = None
+            if path.lower().endswith(".md"):
+                folder, _, name = path.rpartition("/")
+                if folder and name not in (".md", "..md") and name[0] != ".":
+                    if folder not in folders:
+                        probe = within_repo(base_path, f"{folder}/x.md")
+                        folders[folder] = probe[:-4] if probe is not None else None
+                    where = folders[folder]
+                    inside = None if where is None else f"{where}{name}"
+                else:
+                    inside = within_repo(base_path, path)
             page = PageRef.checked(owner, repo, branch, inside) if inside is not None else None
             if page is not None:
                 entry = Entry(title, page.path if in_home else page.key, None, page)
