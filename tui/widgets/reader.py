@@ -94,7 +94,17 @@ class ReaderView(RoleStyles, ScrollView, can_focus=True):
     @property
     def layout_width(self) -> int:
         # Two cells stay free on the right for closing punctuation that hangs past the wrap.
-        return max(20, min(MAX_TEXT_WIDTH, self.scrollable_content_region.width - 4))
+        return max(20, min(MAX_TEXT_WIDTH, self._content_width() - 4))
+
+    def _content_width(self) -> int:
+        """The width text is laid out for. While hidden (one pane at a time on a narrow
+        terminal) the reader has no width, but it will take the whole screen when shown:
+        laying out for that now paints the page in one frame instead of a blank one and
+        then the page (bench/ssh.py)."""
+        width = self.scrollable_content_region.width
+        if width <= 0 and not self.display and self.is_attached:
+            width = self.screen.size.width - self.styles.scrollbar_size_vertical
+        return width
 
     def show(self, composer: Composer, state: ReaderState | None = None) -> None:
         """Show content produced by ``composer(width)``; re-run only when the width changes."""
@@ -104,12 +114,12 @@ class ReaderView(RoleStyles, ScrollView, can_focus=True):
         self._digits = ""
         self._pending = state
         self.selected_link = state.link if state else None
-        if self.scrollable_content_region.width > 0:
+        if self._content_width() > 0:
             self._ensure_layout()
         # Otherwise it is not sized yet: ``on_resize`` wraps it once it knows its width.
 
     def _ensure_layout(self) -> None:
-        if self._composer is None or self.scrollable_content_region.width <= 0:
+        if self._composer is None or self._content_width() <= 0:
             return
         if self._layout.width != self.layout_width:
             self._relayout()
