@@ -221,3 +221,40 @@ async def test_a_slow_parse_runs_in_a_daemon_thread_that_never_holds_up_exit() -
     (thread,) = [t for t in threading.enumerate() if t.name == "parse"]
     assert thread.daemon  # the interpreter does not wait for it at exit
     slow.cancel()
+
+
+async def test_a_directory_code_category_is_named_from_the_indexes_at_hand(tmp_path: Path) -> None:
+    """``p2`` is what 看中国 pages call their category; the index that lists them says it is
+    看官场. The service reads the indexes once, from the local folder."""
+    from tests.corpus import MIRROR_ROOT, require_corpus
+
+    require_corpus()
+    folder = open_mirror(Options(mirror=str(MIRROR_ROOT), cache_dir=tmp_path))
+    service = PageService(folder, Library(None))
+    try:
+        article = sorted((MIRROR_ROOT / "pages" / "p2").glob("*.md"))[0]
+        loaded = await service.get(folder.home.with_path(f"pages/p2/{article.name}"))
+        assert isinstance(loaded.page, Article) and loaded.page.category is not None
+        assert loaded.page.category.title == "看官场"
+        assert loaded.page.category.ref.path == "indexes/S看官场.md"
+    finally:
+        await service.aclose()
+
+
+async def test_naming_categories_never_fetches_indexes_over_the_network(
+    sample_server: CorpusServer, tmp_path: Path
+) -> None:
+    service = _service(sample_server, tmp_path)
+    try:
+        coded = await service.get(SAMPLE_HOME.with_path("pages/p1/2000001.md"))
+        assert isinstance(coded.page, Article) and coded.page.category is not None
+        assert coded.page.category.title == "p1"  # nothing at hand names it: the code stays
+        asked = {r.path for r in sample_server.requests}
+        assert not any("/indexes/" in path for path in asked), asked
+        # Once the index that lists it is at hand (opened), the name is known.
+        await service.get(SAMPLE_HOME.with_path("indexes/S看大陆.md"))
+        named = await service.get(SAMPLE_HOME.with_path("pages/p1/2000001.md"), refresh=True)
+        assert isinstance(named.page, Article) and named.page.category is not None
+        assert named.page.category.title == "看大陆"
+    finally:
+        await service.aclose()

@@ -54,7 +54,7 @@ class Marks(NamedTuple):
 
 
 READER = Marks(("[图] ", ""), ("│ ", "  "), ("• ", "  "), False, True, False, "")
-PLAIN = Marks(("[图片] ", "       "), ("  > ", "  > "), ("  * ", "    "), True, False, True, "-")
+PLAIN = Marks(("[图片] ", "       "), ("  > ", "  > "), ("  * ", "    "), True, False, False, "-")
 
 
 @dataclass(slots=True)

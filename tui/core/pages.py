@@ -29,8 +29,10 @@ from tui.core.errors import MirrorError
 from tui.core.fallback import MirrorLike
 from tui.core.library import Library
 from tui.core.mirror import Fetched, Origin
-from tui.core.models import Article, Entry, Page
-from tui.core.parse import parse_page
+from tui.core.kinds import PageKind, kind_by_path
+from tui.core.models import Article, Entry, Home, Page
+from tui.core.parse import DirectoryNames, parse_page
+from tui.core.parse.dirnames import is_directory_code
 from tui.core.prefetch import Recipe, plan_index, prefetch_batch, start_worker
 from tui.core.urls import PageRef
 
@@ -146,6 +148,8 @@ class PageService:
         self._executor: Executor | None = None
         self._executor_failed = False
         self.problems: list[str] = []  # what went wrong in the background, once each
+        self.names = DirectoryNames()  # what the mirror calls its page directories
+        self._learnt_indexes = False
 
     @property
     def home(self) -> PageRef:
@@ -195,6 +199,9 @@ class PageService:
         """Parse fetched text (from the mirror, or a file named on the command line) and
         remember an article in the library."""
         page = await self._parse(fetched.ref, fetched.text, self.mirror.home, background, inline)
+        self.names.learn(page)
+        if isinstance(page, Article):
+            await self._name_category(page)
         notes = list(fetched.warnings)
         if fetched.stale:
             notes.insert(0, stale_note(fetched.fetched_at, self.clock()))
@@ -209,6 +216,40 @@ class PageService:
         if isinstance(page, Article):
             await asyncio.to_thread(self.library.record, page)
         return loaded
+
+    async def _name_category(self, article: Article) -> None:
+        """Show the category's name where the page only gives its directory code (``p2``).
+
+        The mirror says what a directory is called in the indexes that list its pages;
+        they are read once, from what is at hand (a local folder or the cache: never the
+        network just for this), the first time an article needs them.
+        """
+        category = article.category
+        if category is None or not is_directory_code(category.title, article.ref, category):
+            return
+        if self.names.lookup(article.ref) is None and not self._learnt_indexes:
+            self._learnt_indexes = True
+            await self._learn_indexes()
+        self.names.name_category(article)
+
+    async def _learn_indexes(self) -> None:
+        home = self.mirror.home
+        try:
+            if not self.mirror.has_copy(home):
+                return
+            start = await self.get(home, keep=False, inline=True)
+        except MirrorError:
+            return
+        page = start.page
+        if not isinstance(page, Home):
+            return
+        for section in page.sections:
+            for category in section.categories:
+                ref = category.ref
+                if kind_by_path(ref) is not PageKind.INDEX or not self.mirror.has_copy(ref):
+                    continue
+                with contextlib.suppress(MirrorError):
+                    await self.get(ref, keep=False)  # ``load`` learns from it
 
     async def _parse(
         self, ref: PageRef, text: str, home: PageRef, background: bool, inline: bool
