@@ -27,9 +27,9 @@ from typing import NamedTuple, TypeVar
 
 from tui.core.errors import MirrorError
 from tui.core.fallback import MirrorLike
+from tui.core.kinds import PageKind, kind_by_path
 from tui.core.library import Library
 from tui.core.mirror import Fetched, Origin
-from tui.core.kinds import PageKind, kind_by_path
 from tui.core.models import Article, Entry, Home, Page
 from tui.core.parse import DirectoryNames, parse_page
 from tui.core.parse.dirnames import is_directory_code
