@@ -181,6 +181,22 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command("home", "H", "go_home", "Home", "Go to the mirror's home page"),
     Command(
+        "search",
+        "s",
+        "search",
+        "Search",
+        "Search every article the app knows, as you type (简/繁 alike)",
+        footer=True,
+    ),
+    Command("all_articles", "A", "all_articles", "All articles", "List every known article"),
+    Command(
+        "sync",
+        "S",
+        "sync",
+        "Sync",
+        "Bring the whole mirror into the cache for offline reading and search",
+    ),
+    Command(
         "help",
         "question_mark",
         "help",

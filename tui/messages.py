@@ -54,12 +54,25 @@ class PrefetchProgress(Message):
 
 
 @dataclass
-class RelatedLoaded(Message):
-    """A tag's related rows, from the library. ``live``: an update of the list shown
-    (prefetch learned more articles), which keeps its selection and scroll."""
+class RowsLoaded(Message):
+    """Rows of a place the library answers (a tag's related list, search results, all
+    articles). ``live``: an update of the list shown (prefetch learned more articles),
+    which keeps its selection and scroll."""
 
     request: int
     place: Place
     rows: list[Row]
     restore: Visit | None = None
     live: bool = False
+
+
+@dataclass
+class SyncProgress(Message):
+    """Where an in-app sync is (``progress`` a ``tui.core.sync.Progress``); ``None`` when it
+    ended, with the summary line. A burst is merged: only the latest matters."""
+
+    progress: object | None
+    summary: str = ""
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, SyncProgress) and self.progress is not None

@@ -550,6 +550,8 @@ WALK_KEYS = [
     "home",
     "end",
     "ctrl+u",
+    "s",
+    "A",
 ]
 
 

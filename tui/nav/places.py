@@ -8,19 +8,30 @@ A ``Visit`` is a place as it was left: what history keeps.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
 from enum import StrEnum
-from typing import NamedTuple, overload
+from typing import TYPE_CHECKING, NamedTuple, overload
 
 from tui.core.kinds import PageKind, kind_by_path
 from tui.core.library import Known
 from tui.core.models import Entry, Home, Index
 from tui.core.urls import PageRef
 
+if TYPE_CHECKING:
+    from tui.core.search import SearchResult
+
 
 class PlaceKind(StrEnum):
     HOME = "home"
     INDEX = "index"
     RELATED = "related"
+    SEARCH = "search"  # results of a full-text query (``tag`` holds the query)
+    ALL = "all"  # every article the library knows
+
+    @property
+    def from_library(self) -> bool:
+        """Rows come from the library, not from a page of the mirror."""
+        return self in (PlaceKind.RELATED, PlaceKind.SEARCH, PlaceKind.ALL)
 
 
 class Place(NamedTuple):
@@ -35,6 +46,8 @@ class Place(NamedTuple):
     def crumb(self) -> str:
         if self.kind is PlaceKind.RELATED:
             return f"标签 {self.tag}"
+        if self.kind is PlaceKind.SEARCH:
+            return f"搜索 {self.tag}" if self.tag else "搜索"
         return self.title or (self.ref.name if self.ref else "")
 
 
@@ -50,12 +63,21 @@ def related_place(tag: str) -> Place:
     return Place(PlaceKind.RELATED, tag=tag, title=f"标签 {tag}")
 
 
+def search_place(query: str = "") -> Place:
+    return Place(PlaceKind.SEARCH, tag=query, title="搜索")
+
+
+def all_place() -> Place:
+    return Place(PlaceKind.ALL, title="全部文章")
+
+
 class RowKind(StrEnum):
     SECTION = "section"  # a heading: the cursor skips it
     INDEX = "index"  # opens a list
     ARTICLE = "article"  # opens in the reader
     PAGE = "page"  # another page of the mirror (a README of another repository)
     EXTERNAL = "external"  # outside the mirror: never fetched, its URL is copied
+    PLACE = "place"  # a place of the app's own (all articles)
 
 
 class Row(NamedTuple):
@@ -166,6 +188,31 @@ def related_rows(known: Iterable[Known]) -> list[Row]:
         Row(RowKind.ARTICLE, k.title, k.ref, note=k.published.isoformat() if k.published else None)
         for k in known
     ]
+
+
+def _note(source: str | None, published: date | None) -> str | None:
+    bits = [b for b in (source, published.isoformat() if published else None) if b]
+    return " · ".join(bits) or None
+
+
+def search_rows(results: Iterable[SearchResult]) -> list[Row]:
+    """Results best first; the note says where and when, to tell same titles apart."""
+    return [
+        Row(RowKind.ARTICLE, r.title.text, r.ref, note=_note(r.source, r.published))
+        for r in results
+    ]
+
+
+def all_rows(known: Iterable[Known]) -> list[Row]:
+    """Every known article under a heading per source, newest first within each."""
+    rows: list[Row] = []
+    current: object = object()
+    for k in known:
+        if k.source != current:
+            current = k.source
+            rows.append(Row(RowKind.SECTION, k.source or "其他"))
+        rows.append(Row(RowKind.ARTICLE, k.title, k.ref, note=_note(None, k.published)))
+    return rows
 
 
 def filter_rows(rows: Sequence[Row], query: str) -> Sequence[Row]:

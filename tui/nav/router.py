@@ -15,7 +15,16 @@ from typing import NamedTuple
 from tui.core.kinds import PageKind, kind_by_path
 from tui.core.models import Link
 from tui.core.urls import PageRef
-from tui.nav.places import Place, Row, RowKind, home_place, index_place, related_place
+from tui.nav.places import (
+    Place,
+    Row,
+    RowKind,
+    all_place,
+    home_place,
+    index_place,
+    related_place,
+    search_place,
+)
 
 
 class Pane(StrEnum):
@@ -52,7 +61,15 @@ class Router:
     def tag(self, name: str) -> Route:
         return Route(Pane.LIST, related_place(name))
 
+    def search(self, query: str = "") -> Route:
+        return Route(Pane.LIST, search_place(query))
+
+    def all_articles(self) -> Route:
+        return Route(Pane.LIST, all_place())
+
     def row(self, row: Row) -> Route:
+        if row.kind is RowKind.PLACE:
+            return self.all_articles()
         if row.kind is RowKind.EXTERNAL or row.ref is None:
             return Route(Pane.EXTERNAL, url=row.url or "")
         return self.page(row.ref, row.title)

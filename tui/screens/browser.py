@@ -31,16 +31,19 @@ from textual.worker import Worker, WorkerState
 from tui.commands import Command, bindings_for
 from tui.core.errors import MirrorError, NotFound, OutsideMirror
 from tui.core.layout import anchor_block, layout_article, layout_document, layout_message
+from tui.core.mirror import Mirror
 from tui.core.models import Article, Document, Entry, Home, Index, Link, Page
 from tui.core.pages import Loaded, PageService, stale_note
 from tui.core.urls import PageRef
-from tui.messages import PageFailed, PageLoaded, PrefetchProgress, RelatedLoaded
+from tui.messages import PageFailed, PageLoaded, PrefetchProgress, RowsLoaded, SyncProgress
 from tui.nav.history import History
 from tui.nav.places import (
     Place,
     PlaceKind,
     Row,
+    RowKind,
     Visit,
+    all_rows,
     category_count,
     filter_rows,
     home_place,
@@ -48,6 +51,8 @@ from tui.nav.places import (
     index_place,
     index_rows,
     related_rows,
+    search_place,
+    search_rows,
 )
 from tui.nav.router import Pane, Route, Router
 from tui.widgets.entries import EntryList, Marks
@@ -62,6 +67,7 @@ NARROW_BELOW = 100  # columns: below this one pane shows at a time
 PREFETCH_CONCURRENCY = 4
 LOADING_DELAY = 0.12  # seconds before a slow page shows the loading indicator
 RELATED_REFRESH = 0.4  # seconds between live updates of a related list during prefetch
+SEARCH_DEBOUNCE = 0.15  # seconds of no typing before the query runs
 WARM_UP_AFTER = 1.0  # seconds after start-up: the worker process starts while idle
 PROGRESS_REFRESH = 0.25  # seconds between redraws of prefetch progress and marks
 
@@ -119,6 +125,9 @@ class BrowserScreen(Screen[None]):
         self._copies: dict[str, bool] = {}  # has_copy answers for rows drawn so far
         self._related_timer: Timer | None = None
         self._related_dirty = False
+        self._search_timer: Timer | None = None
+        self._syncing = False
+        self.sync_status = ""
         self._progress_timer: Timer | None = None
         self._problems_shown = 0
         self._reader_focus = False
@@ -236,6 +245,8 @@ class BrowserScreen(Screen[None]):
             bits.append(f"link {self.digits}_  (Enter to follow)")
         if self.progress is not None:
             bits.append(f"prefetch {self.progress[0]}/{self.progress[1]}")
+        if self.sync_status:
+            bits.append(self.sync_status)
         self.keybar.status = "  ·  ".join(bits)
 
     # -- requests -----------------------------------------------------------------------
@@ -283,7 +294,7 @@ class BrowserScreen(Screen[None]):
         self.list_error = None
         self.entries.set_filter(restore.filter if restore else "")
         self._update_crumbs()
-        if place.kind is PlaceKind.RELATED:
+        if place.kind.from_library:
             self._show_related(self._next("list"), restore)
             return
         assert place.ref is not None
@@ -331,7 +342,8 @@ class BrowserScreen(Screen[None]):
         if isinstance(page, Home):
             self.list_page = page
             self._set_list_title("首页", f"{category_count(page)} categories")
-            self._fill(home_rows(page), message.restore)
+            mine = [Row(RowKind.SECTION, "本机"), Row(RowKind.PLACE, "全部文章")]
+            self._fill([*mine, *home_rows(page)], message.restore)
         elif isinstance(page, Index):
             self.list_page = page
             if self.place.title != page.title:
@@ -401,7 +413,9 @@ class BrowserScreen(Screen[None]):
         entries = self.entries
         self.rows = rows
         self._filled = self.place
-        shown = filter_rows(rows, entries.filter_query)
+        # In search results the line typed into is the query, not a filter of titles.
+        searching = self.place.kind is PlaceKind.SEARCH
+        shown = rows if searching else filter_rows(rows, entries.filter_query)
         highlight = restore.selection if restore else default
         entries.show_items(shown, highlight)
         if restore is not None:
@@ -410,6 +424,16 @@ class BrowserScreen(Screen[None]):
             message = ""
         elif self.list_error is not None and not rows:
             message = self.list_error  # the failure (and whether r helps) stays in view
+        elif searching:
+            message = (
+                "Type words to search every article the app knows (sync brings the whole "
+                'mirror): several words must all match, "quotes" make a phrase, and '
+                "tag: source: before: after: narrow it."
+                if not entries.filter_query.strip()
+                else "Nothing found."
+            )
+        elif self.place.kind is PlaceKind.ALL:
+            message = "The app knows no article yet: open an index, or sync the mirror."
         elif entries.filter_query:
             message = "Nothing matches the filter. Escape clears it."
         elif self.place.kind is PlaceKind.RELATED:
@@ -422,14 +446,13 @@ class BrowserScreen(Screen[None]):
         entries.set_message(message)
 
     def _show_related(self, request: int, restore: Visit | None, live: bool = False) -> None:
-        """Ask the library for the tag's articles (off the event loop: a tag may have
-        thousands); ``live`` keeps the selection and scroll of the list shown."""
-        place = self.place
-        assert place.tag is not None
-        self._query_related(request, place, self.related_origin, restore, live)
+        """Ask the library for the rows of a place it answers (a tag's related list, search
+        results, all articles), off the event loop: they may be thousands. ``live`` keeps
+        the selection and scroll of the list shown."""
+        self._query_library(request, self.place, self.related_origin, restore, live)
 
-    @work(group="related", exclusive=True, exit_on_error=False, description="related")
-    async def _query_related(
+    @work(group="library", exclusive=True, exit_on_error=False, description="library")
+    async def _query_library(
         self,
         request: int,
         place: Place,
@@ -437,18 +460,30 @@ class BrowserScreen(Screen[None]):
         restore: Visit | None,
         live: bool,
     ) -> None:
-        assert place.tag is not None
-        known = await asyncio.to_thread(
-            self.library.related, place.tag, self.service.home.repo_id, origin
-        )
-        self.post_message(RelatedLoaded(request, place, related_rows(known), restore, live))
+        repo = self.service.home.repo_id
+        rows = await asyncio.to_thread(self._library_rows, place, origin, repo)
+        self.post_message(RowsLoaded(request, place, rows, restore, live))
 
-    @on(RelatedLoaded)
-    def _related_loaded(self, message: RelatedLoaded) -> None:
+    def _library_rows(self, place: Place, origin: PageRef | None, repo: str) -> list[Row]:
+        if place.kind is PlaceKind.SEARCH:
+            if not (place.tag or "").strip():
+                return []
+            from tui.core.search import search  # only when asked: keeps start-up short
+
+            return search_rows(search(self.library, place.tag or "", repo_id=repo).results)
+        if place.kind is PlaceKind.ALL:
+            return all_rows(self.library.all_articles(repo))
+        assert place.tag is not None
+        return related_rows(self.library.related(place.tag, repo, origin))
+
+    @on(RowsLoaded)
+    def _rows_loaded(self, message: RowsLoaded) -> None:
         if not self._current("list", message.request) or message.place != self.place:
             return
         rows, restore = message.rows, message.restore
-        self._set_list_title(self.place.title, f"{len(rows)} related")
+        count = sum(1 for r in rows if r.openable)
+        unit = {PlaceKind.SEARCH: "found", PlaceKind.ALL: "articles"}.get(self.place.kind)
+        self._set_list_title(self.place.title, f"{count} {unit or 'related'}")
         entries = self.entries
         live = message.live and self._filled == self.place
         if live and entries.current is not None:
@@ -682,7 +717,60 @@ class BrowserScreen(Screen[None]):
 
     @on(EntryList.FilterChanged, "#entries")
     def _filter_changed(self, event: EntryList.FilterChanged) -> None:
+        if self.place.kind is PlaceKind.SEARCH:
+            # Results follow the typing, once it pauses: a query per key would queue.
+            if self._search_timer is not None:
+                self._search_timer.stop()
+            self._search_timer = self.set_timer(SEARCH_DEBOUNCE, self._search_now)
+            return
         self._fill(self.rows, None)
+
+    def _search_now(self) -> None:
+        self._search_timer = None
+        query = self.entries.filter_query
+        if self.place.kind is PlaceKind.SEARCH and query != self.place.tag:
+            self.place = search_place(query)
+            self._update_crumbs()
+            self._show_related(self._next("list"), None)
+
+    def action_search(self) -> None:
+        """Open the search place with its query line ready for typing."""
+        if self.place.kind is not PlaceKind.SEARCH:
+            self.go(self.router.search())
+        self.show_pane("list")
+        self.entries.start_filter()
+
+    def action_all_articles(self) -> None:
+        self.go(self.router.all_articles())
+
+    def action_sync(self) -> None:
+        if self._syncing:
+            self.app.notify("A sync is already running.", timeout=3)
+            return
+        mirror = self.service.mirror
+        live = getattr(mirror, "live", mirror)
+        if getattr(mirror, "fallen", False) or not isinstance(live, Mirror):
+            self.app.notify("No mirror to sync: the sample is shown.", severity="warning")
+            return
+        self._syncing = True
+        self.app.notify("Syncing the mirror in the background; keep reading.", timeout=4)
+        self._sync(live)
+
+    @work(group="sync", exclusive=True, exit_on_error=False, description="sync")
+    async def _sync(self, mirror: Mirror) -> None:
+        from tui.core.sync import crawl  # only when asked
+
+        def progress(p: object) -> None:
+            self.post_message(SyncProgress(p))
+
+        try:
+            # Parsing stays in this process's threads (workers=1): starting processes from
+            # inside the app is what the prefetch worker does; the sync command line runs
+            # its own (``goodnews-tui sync``) for the fastest sync.
+            report = await crawl(mirror, self.library, on_progress=progress, workers=1)
+            self.post_message(SyncProgress(None, report.summary()))
+        finally:
+            self._syncing = False
 
     def _external(self, url: str) -> None:
         self.app.copy_to_clipboard(url)
@@ -913,6 +1001,21 @@ class BrowserScreen(Screen[None]):
             await self.service.prefetch_index(index, entries, started, stored)
         finally:
             self.post_message(PrefetchProgress(0, 0))
+
+    @on(SyncProgress)
+    def _sync_progress(self, message: SyncProgress) -> None:
+        p = message.progress
+        if p is None:
+            self.sync_status = ""
+            self.app.notify(message.summary or "Sync finished.", timeout=8, markup=False)
+            if self.place.kind.from_library:
+                self._show_related(self._requests["list"], None, live=True)
+        else:
+            total = getattr(p, "total", None)
+            done = getattr(p, "done", 0)
+            phase = getattr(p, "phase", "")
+            self.sync_status = f"sync {phase} {done}/{total}" if total else f"sync {phase} {done}"
+        self._update_status()
 
     @on(PrefetchProgress)
     def _prefetch_progress(self, message: PrefetchProgress) -> None:

@@ -1,0 +1,103 @@
+"""Search and all articles in the browser, over the bundled sample (learned by prefetch)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.ui.helpers import (
+    home_ready,
+    open_index,
+    prefetch_done,
+    reader_shows,
+    sample_app,
+    state,
+    titles,
+    wait_for,
+)
+
+
+async def test_search_as_you_type_then_open_a_result_and_come_back() -> None:
+    app = sample_app(prefetch=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await home_ready(pilot)
+        await open_index(pilot, "头条")
+        await wait_for(pilot, lambda: prefetch_done(app))
+        await pilot.press("s")
+        await pilot.pause()
+        assert state(app).place.kind == "search" and app.browser.entries.editing
+        await pilot.press(*"图书馆")
+        await wait_for(pilot, lambda: state(app).place.tag == "图书馆" and bool(state(app).rows))
+        found = titles(app)
+        assert any("图书馆" in t for t in found)
+        assert "搜索 图书馆" in str(app.browser.crumbs.path)
+        await pilot.press("enter")  # keeps the query, leaves the line
+        await pilot.press("enter")  # opens the first result
+        first = state(app).rows[0].ref
+        await wait_for(pilot, lambda: reader_shows(app, first))
+        await pilot.press("backspace")
+        await wait_for(pilot, lambda: state(app).place.kind == "search" and bool(state(app).rows))
+        assert state(app).place.tag == "图书馆" and titles(app) == found
+
+
+async def test_traditional_characters_find_simplified_text() -> None:
+    app = sample_app(prefetch=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await home_ready(pilot)
+        await open_index(pilot, "头条")
+        await wait_for(pilot, lambda: prefetch_done(app))
+        await pilot.press("s", *"圖書館")
+        await wait_for(pilot, lambda: state(app).place.tag == "圖書館" and bool(state(app).rows))
+        assert any("图书馆" in t for t in titles(app))
+
+
+async def test_all_articles_lists_what_the_app_knows_by_source() -> None:
+    app = sample_app(prefetch=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await home_ready(pilot)
+        assert titles(app)[:2] == ["本机", "全部文章"]
+        await open_index(pilot, "头条")
+        await wait_for(pilot, lambda: prefetch_done(app))
+        await pilot.press("A")
+        await wait_for(pilot, lambda: state(app).place.kind == "all" and bool(state(app).rows))
+        rows = state(app).rows
+        assert rows[0].kind == "section"
+        articles = [r for r in rows if r.kind == "article"]
+        assert len(articles) >= 3 and len({r.ref for r in articles}) == len(articles)
+        title_line = "".join(seg.text for seg in app.browser.entries.render_line(0))
+        assert f"{len(articles)} articles" in title_line
+
+
+async def test_sync_from_the_app_runs_in_the_background_and_fills_all_articles(
+    tmp_path: Path,
+) -> None:
+    import shutil
+
+    from tests.conftest import FAST_POLICY
+    from tests.corpus_server import CorpusServer
+    from tui.app import make_app
+    from tui.core.config import Options
+    from tui.core.library import Library
+    from tui.core.mirror import open_mirror
+
+    sample = Path(__file__).resolve().parents[2] / "tui" / "sample" / "goodnews-sample"
+    shutil.copytree(sample, tmp_path / "served" / "begood0513")
+    server = CorpusServer(root=tmp_path / "served").start()
+    try:
+        options = Options(mirror=server.base_url, cache_dir=tmp_path / "cache", prefetch=False)
+        app = make_app(options, open_mirror(options, policy=FAST_POLICY), Library(None))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await home_ready(pilot)
+            await pilot.press("S")
+            await pilot.press("j", "k")  # the app answers keys meanwhile
+            assert app.is_running
+            await wait_for(pilot, lambda: not app.browser._syncing, timeout=30)
+            said = [n.message for n in app._notifications]
+            assert any("Syncing" in m for m in said), said
+            assert any("articles" in m or "new" in m for m in said), said  # the summary
+            await pilot.press("A")
+            await wait_for(pilot, lambda: state(app).place.kind == "all" and bool(state(app).rows))
+            known = [r for r in state(app).rows if r.kind == "article"]
+            served = list((tmp_path / "served").rglob("pages/*/*.md"))
+            assert len(known) >= len(served) - 2  # every article the indexes list
+    finally:
+        server.stop()
