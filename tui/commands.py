@@ -104,6 +104,24 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command("page_up", "b,pageup", "page_up", "Page up", "Scroll up a page", "reader"),
     Command("top", "g,home", "top", "Top", "Go to the top of the article", "reader"),
+    Command(
+        "next_match",
+        "full_stop",
+        "next_match",
+        "Next match",
+        "Scroll to the next match of the search the article was opened from",
+        "reader",
+        key_display=".",
+    ),
+    Command(
+        "prev_match",
+        "comma",
+        "prev_match",
+        "Prev match",
+        "Scroll to the previous match of that search",
+        "reader",
+        key_display=",",
+    ),
     Command("bottom", "G,end", "bottom", "Bottom", "Go to the end of the article", "reader"),
     Command(
         "switch_pane",
@@ -244,6 +262,8 @@ _KEY_NAMES = {
     "up": "↑",
     "tab": "Tab",
     "escape": "Esc",
+    "full_stop": ".",
+    "comma": ",",
 }
 
 

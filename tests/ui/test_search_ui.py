@@ -34,6 +34,18 @@ async def test_search_as_you_type_then_open_a_result_and_come_back() -> None:
         await pilot.press("enter")  # opens the first result
         first = state(app).rows[0].ref
         await wait_for(pilot, lambda: reader_shows(app, first))
+        # The query's words are highlighted in the article, and . moves between them.
+        reader = app.browser.reader
+        matches = reader.match_lines()
+        assert matches and all("图书馆" in reader.text_lines()[i] for i in matches)
+        y = matches[0] - int(reader.scroll_y)
+        if 0 <= y < reader.size.height:
+            hit = [seg for seg in reader.render_line(y)._segments if seg.text == "图书馆"]
+            assert hit and hit[0].style is not None and hit[0].style.bold
+        if len(matches) > 1:
+            await pilot.press("full_stop")
+            await pilot.pause()
+            assert int(reader.scroll_y) in matches
         await pilot.press("backspace")
         await wait_for(pilot, lambda: state(app).place.kind == "search" and bool(state(app).rows))
         assert state(app).place.tag == "图书馆" and titles(app) == found

@@ -601,10 +601,22 @@ class BrowserScreen(Screen[None]):
         self._update_crumbs()
         self.refresh_bindings()  # what check_action answers has changed
 
+    def _match_finder(self) -> Callable[[str], tuple[tuple[int, int], ...]] | None:
+        """Opened from search results: the query's terms are highlighted in the page."""
+        query = self.place.tag if self.place.kind is PlaceKind.SEARCH else None
+        if not query or not query.strip():
+            return None
+        from tui.core.search import highlight, parse_query
+
+        parsed = parse_query(query)
+        return lambda text: highlight(text, parsed).spans
+
     def _display(self, ref: PageRef, loaded: Loaded, state: ReaderState | None) -> None:
         page = loaded.page
         self.reader_loaded = loaded
         notes = loaded.notes
+        finder = self._match_finder()
+        self.reader.set_matches(finder)
         if isinstance(page, Article):
             article = page
             self.reader.show(lambda w: layout_article(article, w, notes), state)
@@ -613,6 +625,8 @@ class BrowserScreen(Screen[None]):
         elif isinstance(page, Document):
             document = page
             self.reader.show(lambda w: layout_document(document, w, notes), state)
+        if finder is not None and state is None:
+            self.call_after_refresh(self.reader.action_next_match)
         self._update_source(stale=loaded.stale)
         self._update_crumbs()
 

@@ -44,10 +44,12 @@ ROLES = (
     "notice",
     "link-selected",
     "focus",
+    "match",
 )
 FOCUS_BAR = "▎"  # drawn down the left margin while the reader has the focus
 
 Composer = Callable[[int], Layout]
+MatchFinder = Callable[[str], tuple[tuple[int, int], ...]]
 
 
 class ReaderState(NamedTuple):
@@ -88,6 +90,7 @@ class ReaderView(RoleStyles, ScrollView, can_focus=True):
         self._digits = ""
         self._pending: ReaderState | None = None
         self._hint: tuple[tuple[str, str], ...] = ()
+        self._spans_of: MatchFinder | None = None
 
     # -- content ------------------------------------------------------------------------
 
@@ -232,13 +235,73 @@ class ReaderView(RoleStyles, ScrollView, can_focus=True):
         pad = max(1, (width - self._layout.width) // 2)
         selected = self.selected_link
         segments = [Segment(" " * pad, base)]
+        spans = self._match_spans(line)
+        at = 0
         for text, role, link in line:
             style = base + self._style(role)
             if link is not None and link == selected:
                 style += self._style("link-selected")
-            segments.append(Segment(one_line(text), style))
+            text = one_line(text)
+            if spans:
+                segments.extend(self._split_matches(text, at, spans, style))
+            else:
+                segments.append(Segment(text, style))
+            at += len(text)
         # Neighbours of one style joined: one style sequence for them on the wire.
         return Strip(segments).adjust_cell_length(width, base).simplify()
+
+    # -- search matches -------------------------------------------------------------------
+
+    def set_matches(self, spans_of: MatchFinder | None) -> None:
+        """Highlight what ``spans_of(line_text)`` finds (a search's terms); None for none."""
+        self._spans_of = spans_of
+        self._strips.clear()
+        self.refresh()
+
+    def _match_spans(self, line: Line) -> tuple[tuple[int, int], ...]:
+        if self._spans_of is None:
+            return ()
+        return self._spans_of("".join(one_line(text) for text, _role, _link in line))
+
+    def _split_matches(
+        self, text: str, at: int, spans: tuple[tuple[int, int], ...], style: Style
+    ) -> list[Segment]:
+        out: list[Segment] = []
+        hit = style + self._style("match")
+        pos = 0
+        for start, end in spans:
+            a, b = max(start - at, 0), min(end - at, len(text))
+            if a >= b or b <= pos:
+                continue
+            a = max(a, pos)
+            if a > pos:
+                out.append(Segment(text[pos:a], style))
+            out.append(Segment(text[a:b], hit))
+            pos = b
+        if pos < len(text):
+            out.append(Segment(text[pos:], style))
+        return out
+
+    def match_lines(self) -> list[int]:
+        """Lines of the layout where a match is drawn."""
+        if self._spans_of is None:
+            return []
+        return [i for i, line in enumerate(self._layout.lines) if self._match_spans(line)]
+
+    def action_next_match(self) -> None:
+        self._step_match(1)
+
+    def action_prev_match(self) -> None:
+        self._step_match(-1)
+
+    def _step_match(self, step: int) -> None:
+        lines = self.match_lines()
+        top = int(self.scroll_y)
+        following = [i for i in lines if (i > top if step > 0 else i < top)]
+        if not following:
+            self.app.bell()
+            return
+        self.scroll_to(y=following[0] if step > 0 else following[-1], animate=False)
 
     def link_at(self, x: int, y: int) -> int | None:
         """The number of the link drawn at ``(x, y)`` of the widget, if any."""
