@@ -33,7 +33,7 @@ from tui.core.mirror import Fetched, Origin
 from tui.core.models import Article, Entry, Home, Page
 from tui.core.parse import DirectoryNames, parse_page
 from tui.core.parse.dirnames import is_directory_code
-from tui.core.prefetch import Recipe, plan_index, prefetch_batch, start_worker
+from tui.core.prefetch import Recipe, lower_priority, plan_index, prefetch_batch, start_worker
 from tui.core.urls import PageRef
 
 MEMORY_PAGES = 48  # parsed pages kept for back/forward and re-opening
@@ -394,7 +394,7 @@ def parse_process(recipe: Recipe | None = None) -> Executor:
 
     context = multiprocessing.get_context("spawn")
     if recipe is None:
-        return ProcessPoolExecutor(max_workers=1, mp_context=context)
+        return ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=lower_priority)
     return ProcessPoolExecutor(
         max_workers=1, mp_context=context, initializer=start_worker, initargs=(recipe,)
     )

@@ -68,7 +68,7 @@ PREFETCH_CONCURRENCY = 4
 LOADING_DELAY = 0.12  # seconds before a slow page shows the loading indicator
 RELATED_REFRESH = 0.4  # seconds between live updates of a related list during prefetch
 SEARCH_DEBOUNCE = 0.15  # seconds of no typing before the query runs
-WARM_UP_AFTER = 1.0  # seconds after start-up: the worker process starts while idle
+WARM_UP_AFTER = 0.3  # seconds after start-up: the worker process starts while idle
 PROGRESS_REFRESH = 0.25  # seconds between redraws of prefetch progress and marks
 
 

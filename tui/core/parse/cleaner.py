@@ -10,6 +10,8 @@ lines have no structure of their own; they are matched by a few phrases.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -237,6 +239,11 @@ class _Walker:
         if s.isspace():
             if self.pieces:
                 self.pieces.append((s, SpanKind.TEXT, None))
+            for ctx in reversed(self.link_stack):
+                if ctx.index is not None and ctx.index >= 0:
+                    # Whitespace between two parts of a link's text: part of its text.
+                    self.link_text[ctx.index].append(s)
+                    break
             return
         if not self.has_text:
             self.piece_type = self._block_type()
@@ -278,7 +285,7 @@ class _Walker:
         _, kind0, idx0 = pieces[0]
         if all(p[1] is kind0 and p[2] == idx0 for p in pieces):
             # One run of one kind (most paragraphs): the same whitespace rule over the whole.
-            chunk = _collapse(full)
+            chunk = _collapse(full, _edges(pieces) if len(pieces) > 1 else ())
             return [Span(chunk, kind0, idx0 + 1 if idx0 is not None else None)] if chunk else []
         spans: list[Span] = []
         n = len(full)
@@ -304,7 +311,9 @@ class _Walker:
                     continue
                 before = full[rs - 1] if rs > 0 else ""
                 after = full[re_] if re_ < n else ""
-                out.append(join_whitespace(before, full[rs:re_], after))
+                # A run that starts this text node or reaches its end touches a tag.
+                edge = s == start or re_ >= end
+                out.append(join_whitespace(before, full[rs:re_], after, edge))
                 i = m.end()
             out.append(text[i:])
             chunk = "".join(out)
@@ -364,7 +373,9 @@ class _Walker:
 
     def line_break(self) -> None:
         if self.heading:
-            self.text(" ")
+            # A <br> in a heading separates its parts: an ideographic space between Chinese
+            # ones (an ASCII one would read as a stray gap), a space between Latin words.
+            self.text("\u3000")
         else:
             self.flush()
 
@@ -483,10 +494,10 @@ class _Walker:
         if href is not None and self.link_stack:
             ctx = self.link_stack.pop()
             if ctx.index is not None and ctx.index >= 0:
-                text = normalise_space(
-                    "".join(self.link_text.get(ctx.index, ())).replace("\n", " ")
-                )
-                self.links[ctx.index].text = sanitise(text)
+                texts = self.link_text.get(ctx.index, [])
+                full = "".join(texts)
+                text = _collapse(full, _edges(texts) if len(texts) > 1 else ())
+                self.links[ctx.index].text = sanitise(normalise_space(text))
         if name in _EMPHASIS:
             self.emph -= 1
         elif name == "ok" and href is None:
@@ -513,7 +524,6 @@ class _Walker:
 
 
 _WS = re.compile(r"[ \t\n\r\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
-_WS_STR = " \t\n\r\f\v\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
 _WS_CHARS = frozenset(
     " \t\n\r\f\v\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
 )
@@ -522,9 +532,22 @@ _WS_CHARS = frozenset(
 _SELF_LINK_TAGS = frozenset({"a", "img", "ok", "span"})
 
 
-def _collapse(text: str) -> str:
-    """Each whitespace run of ``text`` as ``join_whitespace`` says, seen from its neighbours."""
-    text = text.strip(_WS_STR)  # a run at either edge has no neighbour there: it goes
+def _edges(pieces: Sequence[str] | Sequence[tuple[str, SpanKind, int | None]]) -> list[int]:
+    """Offsets in the joined text where one text node ends and the next begins (a tag)."""
+    marks: list[int] = []
+    pos = 0
+    for piece in pieces:
+        pos += len(piece if isinstance(piece, str) else piece[0])
+        marks.append(pos)
+    return marks
+
+
+def _collapse(text: str, edges: Sequence[int] = ()) -> str:
+    """Each whitespace run of ``text`` as ``join_whitespace`` says, seen from its neighbours.
+
+    ``edges`` (sorted offsets of tag boundaries in ``text``) tell markup whitespace from the
+    author's.
+    """
     if not _WS.search(text):
         return text
     out: list[str] = []
@@ -533,7 +556,12 @@ def _collapse(text: str) -> str:
     for m in _WS.finditer(text):
         s, e = m.start(), m.end()
         out.append(text[i:s])
-        out.append(join_whitespace(text[s - 1] if s else "", text[s:e], text[e] if e < n else ""))
+        if s and e < n:  # a run at either edge has no neighbour there: it goes
+            edge = False
+            if edges:
+                k = bisect_left(edges, s)
+                edge = k < len(edges) and edges[k] <= e
+            out.append(join_whitespace(text[s - 1], text[s:e], text[e], edge))
         i = e
     out.append(text[i:])
     return "".join(out)
