@@ -717,3 +717,16 @@ def test_article_records_are_small_and_picklable_for_parse_workers() -> None:
     lib.record_records([record])
     assert lib.known_keys([record.key]) == {record.key}
     assert search_keys(lib, "tag:民生") == {"pages/p1/3.md"}
+
+
+def test_listing_an_unchanged_index_again_writes_nothing(tmp_path: Path) -> None:
+    lib = Library(tmp_path / LIBRARY_FILE)
+    entries = [entry(f"云溪第{n}条新闻", f"pages/p1/{n}.md") for n in range(2000)]
+    lib.record_entries(entries)
+    writes = lib._db.total_changes
+    lib.record_entries(entries)  # the same index, opened again
+    assert lib._db.total_changes == writes
+    lib.record_entries([*entries[:-1], entry("改过的标题", "pages/p1/1999.md")])
+    assert 0 < lib._db.total_changes - writes <= 20  # the one retitled entry and its tokens
+    assert [k.title for k in lib.related("改过", HOME.repo_id)] == ["改过的标题"]
+    lib.close()

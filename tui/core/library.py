@@ -937,26 +937,31 @@ class Library:
     def record_entries(self, entries: Iterable[Entry]) -> None:
         """Remember index entries, so related lists can offer articles not fetched yet.
 
-        An entry keeps its rowid when listed again (upsert, not replace), so its title index
-        row only changes when its title does: re-listing a 15,000-entry index rewrites
-        nothing in the index.
+        Only new entries and changed titles are written: re-listing an unchanged
+        15,000-entry index reads once and writes nothing (it used to rewrite every row,
+        about 55 ms under the write lock while the browser wanted to read). An entry keeps
+        its rowid (upsert, not replace), so its title index row changes only with its title;
+        ``seen`` is when an entry was first listed or last retitled.
         """
         now = time.time()
         latest = {e.ref.key: (e.ref.repo_id, e.title) for e in entries if e.ref is not None}
         if not latest:
             return
-        rows = [(key, repo, title, now) for key, (repo, title) in latest.items()]
         try:
-            with self._locked() as db, self._transaction(db):
+            with self._locked() as db:
                 before = self._titles_of(db, list(latest))
-                db.executemany(
-                    "INSERT INTO entries VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET"
-                    " repo = excluded.repo, title = excluded.title, seen = excluded.seen",
-                    rows,
-                )
-                if self._titles_indexed:
-                    changed = [k for k, (_, title) in latest.items() if before.get(k) != title]
-                    self._index_titles(db, changed)
+                changed = [k for k, (_, title) in latest.items() if before.get(k) != title]
+                if not changed:
+                    return
+                rows = [(k, latest[k][0], latest[k][1], now) for k in changed]
+                with self._transaction(db):
+                    db.executemany(
+                        "INSERT INTO entries VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET"
+                        " repo = excluded.repo, title = excluded.title, seen = excluded.seen",
+                        rows,
+                    )
+                    if self._titles_indexed:
+                        self._index_titles(db, changed)
         except (sqlite3.Error, UnicodeError) as exc:
             self._warn(f"Could not save to the library: {exc}")
 
