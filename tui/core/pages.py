@@ -33,8 +33,9 @@ from tui.core.mirror import Fetched, Origin
 from tui.core.models import Article, Entry, Home, Page
 from tui.core.parse import DirectoryNames, parse_page
 from tui.core.parse.dirnames import is_directory_code
-from tui.core.prefetch import Recipe, lower_priority, plan_index, prefetch_batch, start_worker
+from tui.core.prefetch import Recipe, plan_index, prefetch_batch, start_worker
 from tui.core.urls import PageRef
+from tui.core.workers import process_pool, stop_pool
 
 MEMORY_PAGES = 48  # parsed pages kept for back/forward and re-opening
 INLINE_PARSE_MAX = 16_384  # characters: a page this small parses faster than a thread starts
@@ -369,15 +370,7 @@ class PageService:
 
     def _shutdown_executor(self) -> None:
         executor, self._executor = self._executor, None
-        if executor is None:
-            return
-        # A parse in progress (a hostile page can take seconds) must not hold up quitting.
-        processes = list((getattr(executor, "_processes", None) or {}).values())
-        with contextlib.suppress(Exception):
-            executor.shutdown(wait=False, cancel_futures=True)
-        for process in processes:
-            with contextlib.suppress(Exception):
-                process.terminate()
+        stop_pool(executor)
 
     async def aclose(self) -> None:
         """Stop the parse process and close the mirror; never waits on a running parse."""
@@ -387,14 +380,8 @@ class PageService:
 
 
 def parse_process(recipe: Recipe | None = None) -> Executor:
-    """One worker process, started without forking the running app; with a ``recipe`` it
-    opens the mirror and can prefetch whole batches."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    context = multiprocessing.get_context("spawn")
+    """One worker process; with a ``recipe`` it opens the mirror and can prefetch whole
+    batches, without one it parses."""
     if recipe is None:
-        return ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=lower_priority)
-    return ProcessPoolExecutor(
-        max_workers=1, mp_context=context, initializer=start_worker, initargs=(recipe,)
-    )
+        return process_pool(1)
+    return process_pool(1, start_worker, recipe)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
@@ -73,20 +72,9 @@ class _Worker:
 _worker: _Worker | None = None  # one per worker process, made by ``start_worker``
 
 
-WORKER_NICENESS = 10  # background work yields the CPU to the browser when both want it
-
-
-def lower_priority() -> None:
-    """Make this (worker) process the one to wait when the CPU is short: on two cores a
-    prefetch, the browser and a server compete, and the browser is the one a user sees."""
-    with contextlib.suppress(OSError, AttributeError):
-        os.nice(WORKER_NICENESS)
-
-
 def start_worker(recipe: Recipe) -> None:
-    """The worker process's initializer."""
+    """The worker process's initializer (``tui.core.workers.process_pool``)."""
     global _worker
-    lower_priority()
     _worker = _Worker(recipe)
 
 

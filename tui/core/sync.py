@@ -24,7 +24,6 @@ draw a bar or print lines and the app can show it in the key bar; the end is a
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import time
 from collections.abc import Callable, Iterable
@@ -39,6 +38,7 @@ from tui.core.mirror import Mirror, Origin
 from tui.core.models import Article, Document, Home, Index, Page
 from tui.core.parse import parse_page
 from tui.core.urls import LinkKind, PageRef
+from tui.core.workers import process_pool, stop_pool
 
 DEFAULT_JOBS = 4
 PARSE_BATCH = 16  # pages per parse job: one round trip to a worker for several pages
@@ -121,21 +121,11 @@ def _parse_records(items: list[tuple[PageRef, str, PageRef]]) -> list[ArticleRec
 
 
 def _processes(workers: int) -> Executor:
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    return process_pool(workers)
 
 
 def _shutdown(executor: Executor | None) -> None:
-    if executor is None:
-        return
-    processes = list((getattr(executor, "_processes", None) or {}).values())
-    with contextlib.suppress(Exception):
-        executor.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        with contextlib.suppress(Exception):
-            process.terminate()
+    stop_pool(executor)
 
 
 class Crawl:

@@ -118,9 +118,24 @@ def cell_width(text: str) -> int:
     return sum(map(char_width, text))
 
 
-def _cjk_mark(ch: str) -> bool:
-    """Full-width punctuation: it carries its own spacing, so nothing is ever added beside it."""
-    return ch in _CJK_PUNCT or (is_wide(ch) and unicodedata.category(ch)[0] in "PS")
+# What join_whitespace needs to know of a neighbour: 0 Latin (anything not CJK), 1 a CJK
+# character, 2 full-width punctuation (it carries its own spacing, so nothing is ever added
+# beside it). Remembered per character: the same few hundred recur on every page.
+_CLASS: dict[str, int] = {}
+
+
+def _classify(ch: str) -> int:
+    cls = _CLASS.get(ch)
+    if cls is None:
+        if ch in _CJK_PUNCT:
+            cls = 2
+        elif is_wide(ch):
+            cls = 2 if unicodedata.category(ch)[0] in "PS" else 1
+        else:
+            cls = 0
+        if len(_CLASS) < 65536:
+            _CLASS[ch] = cls
+    return cls
 
 
 def join_whitespace(before: str, run: str, after: str, edge: bool = False) -> str:
@@ -156,10 +171,10 @@ def join_whitespace(before: str, run: str, after: str, edge: bool = False) -> st
         return " "
     if after == "#" and before not in NO_LINE_END:
         return " "
-    cb, ca = _cjkish(before), _cjkish(after)
+    cb, ca = _classify(before), _classify(after)
     if not (cb or ca):
         return " "
-    if (cb and ca) or _cjk_mark(before) or _cjk_mark(after):
+    if (cb and ca) or cb == 2 or ca == 2:
         if not brk and "\u3000" in run:
             return "\u3000" if (cb and ca) else " "
         return ""

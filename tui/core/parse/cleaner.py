@@ -524,6 +524,7 @@ class _Walker:
 
 
 _WS = re.compile(r"[ \t\n\r\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_WS_STR = " \t\n\r\f\v\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
 _WS_CHARS = frozenset(
     " \t\n\r\f\v\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
 )
@@ -548,22 +549,25 @@ def _collapse(text: str, edges: Sequence[int] = ()) -> str:
     ``edges`` (sorted offsets of tag boundaries in ``text``) tell markup whitespace from the
     author's.
     """
-    if not _WS.search(text):
-        return text
+    inner = text.strip(_WS_STR)  # a run at either edge has no neighbour there: it goes
+    if not _WS.search(inner):
+        return inner
+    lead = len(text) - len(text.lstrip(_WS_STR)) if edges else 0
     out: list[str] = []
     i = 0
-    n = len(text)
-    for m in _WS.finditer(text):
+    n = len(inner)
+    for m in _WS.finditer(inner):
         s, e = m.start(), m.end()
-        out.append(text[i:s])
-        if s and e < n:  # a run at either edge has no neighbour there: it goes
-            edge = False
-            if edges:
-                k = bisect_left(edges, s)
-                edge = k < len(edges) and edges[k] <= e
-            out.append(join_whitespace(text[s - 1], text[s:e], text[e], edge))
+        out.append(inner[i:s])
+        edge = False
+        if edges:
+            k = bisect_left(edges, s + lead)
+            edge = k < len(edges) and edges[k] <= e + lead
+        out.append(
+            join_whitespace(inner[s - 1] if s else "", inner[s:e], inner[e] if e < n else "", edge)
+        )
         i = e
-    out.append(text[i:])
+    out.append(inner[i:])
     return "".join(out)
 
 

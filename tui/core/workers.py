@@ -1,0 +1,52 @@
+"""Worker processes for background work (prefetch, sync parsing): started, lowered, stopped.
+
+One place for how they are made: "spawn", so the running app is not forked with its
+threads; a lower priority, so the browser wins the CPU; and stopping that never waits for
+a job under way (a hostile page can take seconds to parse).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable
+from typing import Any
+from concurrent.futures import Executor
+
+WORKER_NICENESS = 10  # background work yields the CPU to the browser when both want it
+
+
+def lower_priority() -> None:
+    """Make this (worker) process the one to wait when the CPU is short: on two cores a
+    prefetch, the browser and a server compete, and the browser is the one a user sees."""
+    with contextlib.suppress(OSError, AttributeError):
+        os.nice(WORKER_NICENESS)
+
+
+def _start(initializer: Callable[..., None] | None, *initargs: object) -> None:
+    lower_priority()
+    if initializer is not None:
+        initializer(*initargs)
+
+
+def process_pool(
+    count: int = 1, initializer: Callable[..., None] | None = None, *initargs: object
+) -> Executor:
+    """``count`` worker processes at a lower priority, each run ``initializer(*initargs)``."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    options: dict[str, Any] = {"initializer": _start, "initargs": (initializer, *initargs)}
+    return ProcessPoolExecutor(count, multiprocessing.get_context("spawn"), **options)
+
+
+def stop_pool(executor: Executor | None) -> None:
+    """Stop at once: cancel what waits, end what runs."""
+    if executor is None:
+        return
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    with contextlib.suppress(Exception):
+        executor.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.terminate()
