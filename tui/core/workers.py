@@ -10,8 +10,8 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Callable
-from typing import Any
 from concurrent.futures import Executor
+from typing import Any
 
 WORKER_NICENESS = 10  # background work yields the CPU to the browser when both want it
 
