@@ -247,3 +247,57 @@ def test_a_documents_footer_nav_goes_its_link_lists_stay() -> None:
     shown = [b.text for b in page.blocks]
     assert any("第一章" in t for t in shown)
     assert not any("首页" in t for t in shown)
+
+
+# ------------------------------------------------------------------ spacing
+
+
+def test_prettified_tag_lines_join_without_spaces_next_to_chinese() -> None:
+    # The mirror's prettifier puts every inline tag on its own line: those breaks are markup.
+    page = article(
+        "<p>\n 云溪\n <span>\n  馆藏\n </span>\n 新增\n"
+        ' <span href="https://www.secretchina.com/news/gb/tag/Foo">\n  Foo3\n </span>\n'
+        " 数据库，\n <b>\n  Bar\n </b>\n 。\n</p>"
+    )
+    assert texts(page) == ["云溪馆藏新增Foo3数据库，Bar。"]
+
+
+def test_the_authors_own_breaks_and_spaces_between_chinese_and_latin_stay() -> None:
+    # A Markdown paragraph's line breaks inside one text node are the author's.
+    page = article("</div>\n\n原文\nSome Old Story\n登在某报。\n\n<div>")
+    assert "原文 Some Old Story 登在某报。" in texts(page)
+    typed = article('<p>原文 <a href="https://example.org/s">Some Old Story</a> 登在某报。</p>')
+    assert texts(typed) == ["原文 Some Old Story 登在某报。"]
+    before_break = article('<p>原文 \n<a href="https://example.org/s">Some Old Story</a>\n。</p>')
+    assert texts(before_break) == ["原文 Some Old Story。"]
+
+
+def test_a_minified_page_has_no_spaces_around_tags_in_chinese_sentences() -> None:
+    # Prettified then minified: every tag's line break squeezed to one space, on one line.
+    page = article(
+        '<p> 全城 <a href="https://example.org/a"> 图书馆 </a> 今日开放， '
+        '<span href="https://www.secretchina.com/news/gb/tag/某人"> 某人 </span> 到场 </p>'
+    )
+    assert texts(page) == ["全城图书馆今日开放，某人到场"]
+    assert [link.text for link in page.links] == ["图书馆", "某人"]
+
+
+def test_hashtags_do_not_run_together() -> None:
+    page = article(
+        '<p>\n <a href="https://example.org/t/1">\n  #云溪\n </a>\n'
+        ' <a href="https://example.org/t/2">\n  #图书馆\n </a>\n #开放日\n</p>'
+    )
+    assert texts(page) == ["#云溪 #图书馆 #开放日"]
+
+
+def test_a_link_made_of_several_nodes_is_named_like_its_text() -> None:
+    page = article(
+        '<p>见<a href="https://example.org/a">\n <b>\n  云溪\n </b>\n 书馆\n</a>和'
+        '<a href="https://example.org/b"><b>Old</b> <b>Story</b></a></p>'
+    )
+    assert [link.text for link in page.links] == ["云溪书馆", "Old Story"]
+
+
+def test_a_line_break_in_a_heading_separates_its_parts() -> None:
+    page = article("<h4>云溪书馆<br/>新馆开放</h4><h4>Old<br/>Story</h4>")
+    assert texts(page) == ["云溪书馆\u3000新馆开放", "Old Story"]

@@ -31,7 +31,41 @@ def test_soft_breaks_are_one_space_between_latin_words() -> None:
 
 
 def test_soft_break_next_to_cjk_and_latin() -> None:
-    assert join_soft_breaks("在\n COVID-19\n 常态化") == "在COVID-19常态化"
+    # This test once said "在\n COVID-19\n 常态化" -> "在COVID-19常态化" for plain text. Plain
+    # text has no tags, so its line breaks are the author's own (a Markdown paragraph's lines,
+    # unprettified HTML): one space between Han and Latin, as a browser shows them. The old
+    # result belongs to the prettifier's breaks at tag boundaries (``edges``): the mirror's
+    # authors glue Han and Latin, and the prettifier's line says nothing about the source.
+    assert join_soft_breaks("在\n COVID-19\n 常态化") == "在 COVID-19 常态化"
+    assert join_soft_breaks("原文\nA Poignant Memory\n刊登于") == "原文 A Poignant Memory 刊登于"
+    # The same text as three text nodes (in<span>COVID-19</span>...): the breaks go.
+    text = "在\n COVID-19\n 常态化"
+    assert join_soft_breaks(text, edges=[2, 12]) == "在COVID-19常态化"
+    # A space typed before the break is the author's, tag or not.
+    assert join_soft_breaks("原文 \n A Poignant", edges=[3]) == "原文 A Poignant"
+    # Full-width punctuation carries its own spacing: nothing beside it, text node or not.
+    assert join_soft_breaks("原文“\nThe States\n”刊于") == "原文“The States”刊于"
+    assert join_soft_breaks("Web3\n，最近") == "Web3，最近"
+
+
+def test_tag_edge_spaces_inside_cjk_sentences_go() -> None:
+    # A page minified after prettifying squeezes each tag's line break to one space:
+    # 世界 <a> 法轮大法 </a> 日. Between CJK characters at a tag that space is markup.
+    text = "世界 法轮大法 日"
+    assert join_soft_breaks(text, edges=[3, 7]) == "世界法轮大法日"
+    # Inside one text node the same spaces were typed and stay.
+    assert join_soft_breaks(text) == text
+    # Between Han and Latin a single space at a tag is kept: the author may have typed it.
+    assert join_soft_breaks("原文 A Poignant 刊登于", edges=[3, 13]) == "原文 A Poignant 刊登于"
+
+
+def test_hashtags_stay_apart() -> None:
+    # #法轮功\n#真相 (one tag link per line): a break before "#" starts a new word.
+    assert join_soft_breaks("#法轮功\n #真相", edges=[4]) == "#法轮功 #真相"
+    assert join_soft_breaks("#法轮功\n#真相") == "#法轮功 #真相"
+    assert join_soft_breaks("#法轮功 #真相") == "#法轮功 #真相"
+    # An opening bracket keeps what follows it: （#真相 has no gap.
+    assert join_soft_breaks("（\n#真相）", edges=[1]) == "（#真相）"
 
 
 def test_typed_spaces_between_cjk_stay() -> None:
