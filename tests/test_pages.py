@@ -160,10 +160,10 @@ async def test_closing_stops_a_parse_in_progress_at_once(
     await asyncio.sleep(0.2)
     started = time.monotonic()
     await service.aclose()
+    assert time.monotonic() - started < 1.0  # closing never waits for the job under way
     for process in processes:
-        process.join(timeout=2)
-        assert not process.is_alive()
-    assert time.monotonic() - started < 1.5
+        process.join(timeout=5)
+        assert not process.is_alive()  # and the job did not run to its end (30 s)
     busy.cancel()
 
 
