@@ -97,6 +97,7 @@ def test_doctor_names_a_dead_proxy(corpus_server, tmp_path, capsys):
     assert corpus_server.count() == 0
 
 
+@pytest.mark.corpus  # the HTTPS server serves the corpus: the home page must be there
 def test_doctor_on_https_reports_tls(tmp_path, capsys, monkeypatch):
     from tests.corpus_server import make_certificate
 
