@@ -258,3 +258,41 @@ async def test_naming_categories_never_fetches_indexes_over_the_network(
         assert named.page.category.title == "看大陆"
     finally:
         await service.aclose()
+
+
+async def test_a_prefetch_worker_that_dies_hands_the_rest_back_and_says_so(tmp_path: Path) -> None:
+    import os
+    import shutil
+    import signal
+
+    from tui.core.library import LIBRARY_FILE
+    from tui.core.prefetch import Recipe
+
+    root = tmp_path / "served"
+    shutil.copytree(SAMPLE_ROOT / "goodnews-sample", root / "begood0513")
+    server = CorpusServer(root=root).start()
+    try:
+        options = Options(mirror=server.base_url, cache_dir=tmp_path / "cache")
+        mirror = open_mirror(options, policy=FAST_POLICY)
+        library = Library(tmp_path / LIBRARY_FILE)
+        recipe = Recipe(options, FAST_POLICY, library.path)
+        service = PageService(
+            mirror, library, background_parser=lambda: parse_process(recipe), recipe=recipe
+        )
+        service.warm_up()
+        executor = service._executor
+        assert executor is not None
+        index = await service.get(mirror.home.with_path("indexes/E头条.md"))
+        assert isinstance(index.page, Index)
+        refs = [e.ref for e in index.page.entries if e.ref is not None]
+        for process in executor._processes.values():  # type: ignore[attr-defined]
+            os.kill(process.pid, signal.SIGKILL)  # the worker is gone
+        stored: list[str] = []
+        await service.prefetch(refs, stored.extend)
+        present = {r.key for r in refs if (root / r.raw_path).is_file()}
+        assert set(stored) == present  # fetched here instead, nothing dropped
+        assert service.problems and "prefetch worker stopped" in service.problems[0]
+        await service.aclose()
+        library.close()
+    finally:
+        server.stop()

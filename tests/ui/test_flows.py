@@ -671,3 +671,69 @@ async def test_opening_the_page_already_shown_adds_no_visit() -> None:
         assert len(app.browser.history) == depth and app.browser.reader.has_focus
         await pilot.press("backspace")
         await wait_for(pilot, lambda: state(app).reader is None)
+
+
+async def test_back_brings_the_article_back_where_it_was_scrolled() -> None:
+    app = sample_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await home_ready(pilot)
+        await open_index(pilot, "专栏")
+        await open_article(pilot, "《云溪百年纪事》")
+        await pilot.press("space", "space")
+        scrolled = app.browser.reader.scroll_y
+        assert scrolled > 0
+        await pilot.press("H")
+        await home_ready(pilot)
+        await pilot.press("H")  # already home: no second visit
+        await pilot.press("backspace")
+        await wait_for(pilot, lambda: state(app).reader_page is not None)
+        await pilot.pause()
+        assert app.browser.reader.scroll_y == scrolled
+
+
+async def test_a_related_list_keeps_its_origin_out_after_going_back() -> None:
+    app = sample_app(prefetch=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await home_ready(pilot)
+        await open_index(pilot, "头条")
+        await wait_for(pilot, lambda: prefetch_done(app))
+        await open_article(pilot, "倒春寒来袭")
+        origin = state(app).reader
+        await pilot.press("t", "enter")
+        await wait_for(pilot, lambda: state(app).place.kind == "related" and bool(state(app).rows))
+        rows = [r.ref for r in state(app).rows]
+        assert origin not in rows and len(rows) >= 2
+        app.browser.entries.highlighted = 1
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: state(app).reader == rows[1])
+        await pilot.press("H")
+        await home_ready(pilot)
+        await pilot.press("backspace")
+        await wait_for(pilot, lambda: state(app).place.kind == "related" and bool(state(app).rows))
+        assert [r.ref for r in state(app).rows] == rows  # the same list, its origin left out
+        assert state(app).selection == 1
+
+
+async def test_narrowing_the_terminal_while_reading_keeps_the_article() -> None:
+    app = sample_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await home_ready(pilot)
+        await open_index(pilot, "头条")
+        await open_article(pilot, "倒春寒来袭")
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert app.browser.has_class("show-reader") and app.browser.reader.region.width > 0
+
+
+async def test_escape_in_search_clears_the_query_and_its_results() -> None:
+    app = sample_app(prefetch=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await home_ready(pilot)
+        await open_index(pilot, "头条")
+        await wait_for(pilot, lambda: prefetch_done(app))
+        await pilot.press("s", *"图书馆")
+        await wait_for(pilot, lambda: bool(state(app).rows))
+        await pilot.press("enter", "escape")
+        await pilot.pause()
+        assert state(app).place.tag == "" and not state(app).rows
+        assert str(app.browser.crumbs.path).endswith("搜索")

@@ -316,23 +316,39 @@ class PageService:
         loop = asyncio.get_running_loop()
         batches = [list(refs[i : i + PREFETCH_BATCH]) for i in range(0, len(refs), PREFETCH_BATCH)]
         pending: set[asyncio.Future[list[str]]] = set()
+        finished: set[str] = set()  # keys of the batches that came back
+
+        def took(future: asyncio.Future[list[str]]) -> None:
+            keys = future.result()
+            finished.update(keys)
+            stored(keys)
+
         try:
             for batch in batches:
                 pending.add(loop.run_in_executor(executor, prefetch_batch, batch))
                 if len(pending) >= 2:  # one running, one queued: cancelling stays cheap
                     done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
                     for future in done:
-                        stored(future.result())
-            for future in asyncio.as_completed(pending):
-                stored(await future)
-            pending = set()
+                        took(future)
+            while pending:
+                done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+                for future in done:
+                    took(future)
         except asyncio.CancelledError:
             for future in pending:
                 future.cancel()
             raise
-        except Exception:  # noqa: BLE001 - a broken worker: the rest here
+        except Exception as exc:  # noqa: BLE001 - the worker died: the rest here, and say so
+            for future in pending:
+                future.cancel()
             self._executor_failed = True
             self._shutdown_executor()
+            self.problems.append(
+                f"the prefetch worker stopped ({exc or type(exc).__name__}); "
+                "prefetching goes on in the browser"
+            )
+            rest = [r for r in refs if r.key not in finished]
+            await self._prefetch_here(rest, stored)
 
     def warm_up(self) -> None:
         """Start the worker process now (it takes a few hundred ms of CPU to import), so

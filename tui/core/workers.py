@@ -23,8 +23,26 @@ def lower_priority() -> None:
         os.nice(WORKER_NICENESS)
 
 
+def _exit_with_parent() -> None:
+    """End this worker when the browser that started it is gone, however it went (a
+    ``kill -9`` leaves no one to stop it, and it would hold the cache and library open)."""
+    import multiprocessing
+    import threading
+
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        parent.join()
+        os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
 def _start(initializer: Callable[..., None] | None, *initargs: object) -> None:
     lower_priority()
+    _exit_with_parent()
     if initializer is not None:
         initializer(*initargs)
 

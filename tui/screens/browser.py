@@ -116,7 +116,6 @@ class BrowserScreen(Screen[None]):
         self.list_error: str | None = None
         self.reader_ref: PageRef | None = None
         self.reader_loaded: Loaded | None = None
-        self.related_origin: PageRef | None = None
         self.narrow = False
         self.progress: tuple[int, int] | None = None
         self.digits = ""
@@ -214,9 +213,13 @@ class BrowserScreen(Screen[None]):
         self.apply_width(self.app.size.width)
 
     def apply_width(self, width: int) -> None:
-        self.narrow = width < NARROW_BELOW
-        self.set_class(self.narrow, "narrow")
-        if not self.narrow:
+        narrow = width < NARROW_BELOW
+        if narrow and not self.narrow and self.is_mounted:
+            # Becoming narrow while reading keeps the article in view, not the list.
+            self.set_class(self.reader.has_focus, "show-reader")
+        self.narrow = narrow
+        self.set_class(narrow, "narrow")
+        if not narrow:
             self.remove_class("show-reader")
 
     def show_pane(self, pane: str) -> None:
@@ -449,7 +452,7 @@ class BrowserScreen(Screen[None]):
         """Ask the library for the rows of a place it answers (a tag's related list, search
         results, all articles), off the event loop: they may be thousands. ``live`` keeps
         the selection and scroll of the list shown."""
-        self._query_library(request, self.place, self.related_origin, restore, live)
+        self._query_library(request, self.place, self.place.ref, restore, live)
 
     @work(group="library", exclusive=True, exit_on_error=False, description="library")
     async def _query_library(
@@ -489,7 +492,8 @@ class BrowserScreen(Screen[None]):
         if live and entries.current is not None:
             # A live update: keep the highlighted article and the scroll where they are.
             current = entries.current
-            shown = filter_rows(rows, entries.filter_query)
+            searching = self.place.kind is PlaceKind.SEARCH  # its rows are shown unfiltered
+            shown = rows if searching else filter_rows(rows, entries.filter_query)
             keep = next((i for i, r in enumerate(shown) if r.ref == current.ref), None)
             restore = Visit(self.place, keep, entries.scroll_y, entries.filter_query)
         self._fill(rows, restore)
@@ -654,8 +658,6 @@ class BrowserScreen(Screen[None]):
             self.entries.set_filter(visit.filter)
             self._fill(self.rows, visit)
         else:
-            if visit.place.kind is PlaceKind.RELATED:
-                self.related_origin = visit.reader
             self.open_place(visit.place, visit)
         state = visit.reader_state if isinstance(visit.reader_state, ReaderState) else None
         if visit.reader is None:
@@ -713,18 +715,26 @@ class BrowserScreen(Screen[None]):
                 self._push()
             self.open_page(route.ref)
             return
-        self._push()
         assert route.place is not None
-        if route.place.kind is PlaceKind.RELATED:
-            self.related_origin = self.reader_ref
-        else:
+        place = route.place
+        if place.kind is PlaceKind.RELATED:
+            # The article the tag came from is left out of its list, and stays so on Back.
+            place = place._replace(ref=self.reader_ref)
+        if place == self.place and self._filled == self.place:
+            self.show_pane("list")  # already here: no second visit in history
+            return
+        self._push()
+        if place.kind is not PlaceKind.RELATED:
             self.show_welcome()  # the reader rule: a new list, a clear reader
-        self.open_place(route.place)
+        self.open_place(place)
         self.show_pane("list")
 
     @on(EntryList.Selected, "#entries")
     def _entry_selected(self, event: EntryList.Selected) -> None:
         event.stop()
+        if self._filled != self.place:
+            self.app.bell()  # the rows shown are the old list's; the new one is on its way
+            return
         items = self.entries.items
         if 0 <= event.index < len(items):
             self.go(self.router.row(items[event.index]))
@@ -874,7 +884,13 @@ class BrowserScreen(Screen[None]):
     def action_escape(self) -> None:
         if self.entries.filter_query:
             self.entries.set_filter("")
-            self._fill(self.rows, None)
+            if self.place.kind is PlaceKind.SEARCH:
+                # The query is gone: so are its results, in the header too.
+                self.place = search_place("")
+                self._update_crumbs()
+                self._fill([], None)
+            else:
+                self._fill(self.rows, None)
             self.entries.focus()
 
     def action_go_home(self) -> None:
@@ -957,6 +973,9 @@ class BrowserScreen(Screen[None]):
         self.app.notify(f"Opened {url}", markup=False)
 
     def _neighbour(self, step: int) -> None:
+        if self._filled != self.place:
+            self.app.bell()
+            return
         entries = self.entries
         items = entries.items
         current = self.reader_ref

@@ -127,7 +127,9 @@ class ReaderView(RoleStyles, ScrollView, can_focus=True):
         if self._layout.width != self.layout_width:
             self._relayout()
         state, self._pending = self._pending, None
-        self.scroll_to(0, state.scroll_y if state else 0, animate=False, immediate=True)
+        # force: the scrollbars still describe the old page (a welcome text does not scroll),
+        # and without it the scroll back to where the reader was is silently skipped.
+        self.scroll_to(0, state.scroll_y if state else 0, animate=False, immediate=True, force=True)
         self.refresh()
 
     def clear(self, hint: Sequence[tuple[str, str]] = ()) -> None:
