@@ -859,7 +859,8 @@ class BrowserScreen(Screen[None]):
         if action in ("copy_url", "open_link"):
             return True if page is not None else None
         if action in ("prev_article", "next_article"):
-            return True if any(r.readable for r in self.entries.items) else None
+            # Asked for every key bar draw: no walk over the rows (an index may have 15,000).
+            return True if self.reader_ref is not None or self.entries.items else None
         return True
 
     def run_command(self, command: Command) -> None:

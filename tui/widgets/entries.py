@@ -436,7 +436,7 @@ class EntryList(RoleStyles, ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self.base_style
         if y == 0:
             return self._title_strip(width, base)
         row = self._row_at(y)

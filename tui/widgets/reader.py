@@ -193,7 +193,7 @@ class ReaderView(RoleStyles, ScrollView, can_focus=True):
         if self.has_focus and strip.cell_length > 1:
             # Drawn over the margin, not by a CSS class: a class change restyles the
             # screen (about 30 ms a key, bench/ui.py); this costs a segment a line.
-            bar = Strip([Segment(FOCUS_BAR, self.rich_style + self._style("focus"))])
+            bar = Strip([Segment(FOCUS_BAR, self.base_style + self._style("focus"))])
             strip = Strip.join([bar, strip.crop(1, strip.cell_length)])
         return strip
 
@@ -215,7 +215,7 @@ class ReaderView(RoleStyles, ScrollView, can_focus=True):
     def _line(self, y: int) -> Strip:
         index = int(self.scroll_y) + y
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self.base_style
         if index >= len(self._layout.lines):
             if self._composer is None and 0 <= y - 1 < len(self._hint):
                 text, role = self._hint[y - 1]
