@@ -30,6 +30,7 @@ from tui.core.text import one_line
 from tui.providers import CommandsProvider
 from tui.resources import styles_dir
 from tui.screens.browser import BrowserScreen
+from tui.widgets.reader import MAX_TEXT_WIDTH
 
 
 class GoodnewsApp(App[int]):
@@ -53,6 +54,7 @@ class GoodnewsApp(App[int]):
         keymap: dict[str, str] | None = None,
         notices: list[str] | None = None,
         file_theme: str | None = None,
+        reader_width: int | None = MAX_TEXT_WIDTH,
     ) -> None:
         super().__init__()
         self.animation_level = "none"
@@ -69,6 +71,7 @@ class GoodnewsApp(App[int]):
             recipe=recipe,
         )
         self.prefetch_enabled = prefetch
+        self.reader_width = reader_width
         self.notices = list(notices or [])
         self.file_theme = file_theme  # the settings file's theme: a palette choice beats it
         self.keymap = dict(keymap or {})
@@ -86,7 +89,9 @@ class GoodnewsApp(App[int]):
                 yield command
 
     def get_default_screen(self) -> BrowserScreen:
-        return BrowserScreen(self.service, prefetch=self.prefetch_enabled)
+        return BrowserScreen(
+            self.service, prefetch=self.prefetch_enabled, reader_width=self.reader_width
+        )
 
     @property
     def browser(self) -> BrowserScreen:
@@ -194,6 +199,10 @@ def make_app(options: Options, mirror: Mirror, library: Library) -> GoodnewsApp:
         notices=settings.notices,
         theme=theme,
         file_theme=file_theme,
+        # The settings' width; none given there: the reader's comfortable default.
+        reader_width=options.reader_width
+        if settings.source_of("reader_width").source is not ValueSource.DEFAULT
+        else MAX_TEXT_WIDTH,
     )
 
 

@@ -83,3 +83,18 @@ async def test_a_theme_chosen_in_the_palette_is_remembered_until_the_file_change
     flagged = Options(sample=True, cache_dir=tmp_path, theme="dracula")
     flagged.settings.override("theme", "dracula", ValueSource.FLAG, "--theme")
     assert make_app(flagged, sample_mirror(tmp_path / "state"), Library(None)).theme == "dracula"
+
+
+async def test_the_reader_width_setting_sets_how_wide_text_is_laid_out() -> None:
+    from tests.ui.helpers import open_article
+
+    for width in (40, None):  # None: as wide as the pane
+        app = GoodnewsApp(
+            sample_mirror(), library=Library(None), prefetch=False, reader_width=width
+        )
+        async with app.run_test(size=(200, 40)) as pilot:
+            await home_ready(pilot)
+            await open_index(pilot, "头条")
+            await open_article(pilot, "倒春寒来袭")
+            layout = app.browser.reader.layout_width
+            assert layout == 40 if width else layout > 88, (width, layout)

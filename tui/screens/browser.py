@@ -58,7 +58,7 @@ from tui.nav.router import Pane, Route, Router
 from tui.widgets.entries import EntryList, Marks
 from tui.widgets.header import Crumbs
 from tui.widgets.keybar import KeyBar
-from tui.widgets.reader import ReaderState, ReaderView
+from tui.widgets.reader import MAX_TEXT_WIDTH, ReaderState, ReaderView
 
 if TYPE_CHECKING:
     from tui.core.fallback import FallbackMirror
@@ -102,8 +102,10 @@ class BrowserScreen(Screen[None]):
         *,
         prefetch: bool = True,
         clock: Callable[[], datetime] | None = None,
+        reader_width: int | None = MAX_TEXT_WIDTH,
     ) -> None:
         super().__init__()
+        self.reader_width = reader_width
         self.service = service
         self.library = service.library
         self.prefetch_enabled = prefetch
@@ -183,6 +185,7 @@ class BrowserScreen(Screen[None]):
 
     async def on_mount(self) -> None:
         self.entries.marks = self._marks
+        self.reader.max_width = self.reader_width
         self.apply_width(self.app.size.width)
         for warning in [*self.service.mirror.warnings, *self.library.warnings]:
             self.app.notify(warning, severity="warning", markup=False, timeout=8)

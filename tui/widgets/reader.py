@@ -91,13 +91,15 @@ class ReaderView(RoleStyles, ScrollView, can_focus=True):
         self._pending: ReaderState | None = None
         self._hint: tuple[tuple[str, str], ...] = ()
         self._spans_of: MatchFinder | None = None
+        #: The widest text lines are laid out (settings: ``reader_width``; None: the pane).
+        self.max_width: int | None = MAX_TEXT_WIDTH
 
     # -- content ------------------------------------------------------------------------
 
     @property
     def layout_width(self) -> int:
         # Two cells stay free on the right for closing punctuation that hangs past the wrap.
-        return max(20, min(MAX_TEXT_WIDTH, self._content_width() - 4))
+        return max(20, min(self.max_width or 10_000, self._content_width() - 4))
 
     def _content_width(self) -> int:
         """The width text is laid out for. While hidden (one pane at a time on a narrow
