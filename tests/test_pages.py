@@ -18,7 +18,7 @@ from tui.core.errors import MirrorError
 from tui.core.fallback import FallbackMirror
 from tui.core.library import Library
 from tui.core.mirror import SAMPLE_HOME, Mirror, MirrorKind, Origin, open_mirror, sample_mirror
-from tui.core.models import Article, Home, Index
+from tui.core.models import Article, Document, Home, Index
 from tui.core.pages import PageService, parse_process
 from tui.core.source import RemoteSource
 
@@ -296,3 +296,28 @@ async def test_a_prefetch_worker_that_dies_hands_the_rest_back_and_says_so(tmp_p
         library.close()
     finally:
         server.stop()
+
+
+async def test_a_page_too_slow_to_parse_is_shown_plainly_within_the_budget(
+    sample_server: CorpusServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    import tui.core.pages
+
+    def slow(ref: object, text: str, home: object = None) -> object:
+        time.sleep(3)  # what a page of 100,000 links did
+        raise AssertionError("never waited for")
+
+    monkeypatch.setattr(tui.core.pages, "parse_page", slow)
+    service = _service(sample_server, tmp_path)
+    service.parse_budget = 0.3
+    try:
+        started = time.monotonic()
+        loaded = await service.get(ARTICLE)
+        assert time.monotonic() - started < 1.5
+        page = loaded.page
+        assert isinstance(page, Document) and page.blocks
+        assert "shown as plain text" in page.warnings[0]
+    finally:
+        await service.aclose()

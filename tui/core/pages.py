@@ -30,15 +30,17 @@ from tui.core.fallback import MirrorLike
 from tui.core.kinds import PageKind, kind_by_path
 from tui.core.library import Library
 from tui.core.mirror import Fetched, Origin
-from tui.core.models import Article, Entry, Home, Page
+from tui.core.models import Article, Block, BlockType, Document, Entry, Home, Page, Span, SpanKind
 from tui.core.parse import DirectoryNames, parse_page
 from tui.core.parse.dirnames import is_directory_code
 from tui.core.prefetch import Recipe, plan_index, prefetch_batch, start_worker
+from tui.core.text import sanitise
 from tui.core.urls import PageRef
 from tui.core.workers import process_pool, stop_pool
 
 MEMORY_PAGES = 48  # parsed pages kept for back/forward and re-opening
 INLINE_PARSE_MAX = 16_384  # characters: a page this small parses faster than a thread starts
+PARSE_BUDGET = 2.0  # seconds: a page still parsing by then is shown as plain text
 PREFETCH_BATCH = 8  # pages per job sent to the worker process
 PREFETCH_CONCURRENCY = 4  # requests in flight when prefetching in this process
 
@@ -121,6 +123,23 @@ def _process_stderr() -> Iterator[None]:
         sys.stderr = saved
 
 
+PLAIN_MAX = 200_000  # characters of a too-slow page shown as plain text
+
+
+def plain_page(ref: PageRef, text: str, budget: float) -> Document:
+    """A page that took longer than ``budget`` to parse, as plain paragraphs of its text."""
+    shown = sanitise(text[:PLAIN_MAX])
+    blocks = [
+        Block(BlockType.PARAGRAPH, [Span(para.strip(), SpanKind.TEXT)])
+        for para in shown.split("\n\n")
+        if para.strip()
+    ]
+    warning = f"this page took over {budget:g} s to parse: shown as plain text"
+    if len(text) > PLAIN_MAX:
+        warning += f" (its first {PLAIN_MAX:,} characters)"
+    return Document(ref=ref, title=None, blocks=blocks, warnings=[warning])
+
+
 def _parse_job(ref: PageRef, text: str, home: PageRef) -> Page:
     """What a parse worker process runs (module level, so it can be pickled by name)."""
     return parse_page(ref, text, home)
@@ -149,6 +168,7 @@ class PageService:
         self._executor: Executor | None = None
         self._executor_failed = False
         self.problems: list[str] = []  # what went wrong in the background, once each
+        self.parse_budget = PARSE_BUDGET  # seconds a page may take before it is shown plainly
         self.names = DirectoryNames()  # what the mirror calls its page directories
         self._learnt_indexes = False
 
@@ -265,7 +285,14 @@ class PageService:
             except Exception:  # noqa: BLE001 - a broken worker process: parse here instead
                 self._executor_failed = True
                 self._shutdown_executor()
-        return await in_daemon_thread(parse_page, ref, text, home)
+        try:
+            return await asyncio.wait_for(
+                asyncio.shield(in_daemon_thread(parse_page, ref, text, home)), self.parse_budget
+            )
+        except TimeoutError:
+            # A page built to be slow (100,000 links) must not keep the reader waiting: its
+            # text is shown as it is, plainly, and the parse goes on unseen in its thread.
+            return plain_page(ref, text, self.parse_budget)
 
     def plan(self, entries: Sequence[Entry]) -> list[PageRef]:
         """Record an index's entries; its articles not yet parsed into the library or not
