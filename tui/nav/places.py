@@ -124,8 +124,9 @@ def _row_for(ref: PageRef, title: str) -> Row:
 
 
 def home_rows(home: Home) -> list[Row]:
-    """Sections with their categories, then the other pages and sites the home page links."""
-    rows: list[Row] = []
+    """The app's own places first (all articles), then the sections with their categories,
+    then the other pages and sites the home page links."""
+    rows: list[Row] = [Row(RowKind.SECTION, "本机"), Row(RowKind.PLACE, "全部文章")]
     for section in home.sections:
         rows.append(Row(RowKind.SECTION, section.title))
         rows.extend(_row_for(c.ref, c.title) for c in section.categories)

@@ -41,7 +41,6 @@ from tui.nav.places import (
     Place,
     PlaceKind,
     Row,
-    RowKind,
     Visit,
     all_rows,
     category_count,
@@ -348,8 +347,7 @@ class BrowserScreen(Screen[None]):
         if isinstance(page, Home):
             self.list_page = page
             self._set_list_title("首页", f"{category_count(page)} categories")
-            mine = [Row(RowKind.SECTION, "本机"), Row(RowKind.PLACE, "全部文章")]
-            self._fill([*mine, *home_rows(page)], message.restore)
+            self._fill(home_rows(page), message.restore)
         elif isinstance(page, Index):
             self.list_page = page
             if self.place.title != page.title:

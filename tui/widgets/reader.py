@@ -131,7 +131,10 @@ class ReaderView(RoleStyles, ScrollView, can_focus=True):
         state, self._pending = self._pending, None
         # force: the scrollbars still describe the old page (a welcome text does not scroll),
         # and without it the scroll back to where the reader was is silently skipped.
-        self.scroll_to(0, state.scroll_y if state else 0, animate=False, immediate=True, force=True)
+        if state is not None:
+            self.scroll_to(0, state.scroll_y, animate=False, immediate=True, force=True)
+        elif self.scroll_y:
+            self.scroll_to(0, 0, animate=False, immediate=True)
         self.refresh()
 
     def clear(self, hint: Sequence[tuple[str, str]] = ()) -> None:
