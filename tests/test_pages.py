@@ -167,45 +167,61 @@ async def test_closing_stops_a_parse_in_progress_at_once(
     busy.cancel()
 
 
-async def test_prefetch_in_the_worker_process_fills_cache_and_library(tmp_path: Path) -> None:
-    """The worker opens the same mirror and library from the recipe, in its own process."""
+@pytest.fixture
+def as_the_mirror(tmp_path: Path) -> Iterator[CorpusServer]:
+    """The sample served as ``begood0513/goodnews`` (what ``--mirror URL`` opens)."""
     import shutil
-
-    from tui.core.library import LIBRARY_FILE
-    from tui.core.prefetch import Recipe
 
     root = tmp_path / "served"
     shutil.copytree(SAMPLE_ROOT / "goodnews-sample", root / "begood0513")
     server = CorpusServer(root=root).start()
     try:
-        options = Options(mirror=server.base_url, cache_dir=tmp_path / "cache")
-        mirror = open_mirror(options, policy=FAST_POLICY)
-        library = Library(tmp_path / LIBRARY_FILE)
-        recipe = Recipe(options, FAST_POLICY, library.path)
-        service = PageService(
-            mirror, library, background_parser=lambda: parse_process(recipe), recipe=recipe
-        )
-        index = await service.get(mirror.home.with_path("indexes/E头条.md"))
-        assert isinstance(index.page, Index)
-        refs = [e.ref for e in index.page.entries if e.ref is not None]
-        stored: list[str] = []
-        totals: list[int] = []
-        await service.prefetch_index(index.ref, index.page.entries, totals.append, stored.extend)
-        assert totals == [len(set(refs))]  # planned in the worker: nothing was known
-        missing = {r.key for r in refs if not (root / r.raw_path).is_file()}
-        assert set(stored) == {r.key for r in refs} - missing and stored
-        assert service._executor is not None  # the worker process did it
-        assert library.known_keys(stored) == set(stored)  # recorded from the other process
-        assert all(mirror.has_copy(r) for r in refs if r.key in stored)
-        served = sum(server.count(r) for r in refs)
-        # A second pass: the worker's plan leaves out what is known and cached.
-        await service.prefetch_index(index.ref, index.page.entries, totals.append, stored.extend)
-        assert totals[1:] == [len(missing)]
-        assert sum(server.count(r) for r in refs) == served + len(missing)
-        await service.aclose()
-        library.close()
+        yield server
     finally:
         server.stop()
+
+
+def _worker_service(server: CorpusServer, tmp_path: Path) -> tuple[PageService, Library]:
+    """A live mirror with a file library and the prefetch worker, as ``make_app`` builds."""
+    from tui.core.library import LIBRARY_FILE
+    from tui.core.prefetch import Recipe
+
+    options = Options(mirror=server.base_url, cache_dir=tmp_path / "cache")
+    library = Library(tmp_path / LIBRARY_FILE)
+    recipe = Recipe(options, FAST_POLICY, library.path)
+    mirror = open_mirror(options, policy=FAST_POLICY)
+    service = PageService(
+        mirror, library, background_parser=lambda: parse_process(recipe), recipe=recipe
+    )
+    return service, library
+
+
+async def test_prefetch_in_the_worker_process_fills_cache_and_library(
+    as_the_mirror: CorpusServer, tmp_path: Path
+) -> None:
+    """The worker opens the same mirror and library from the recipe, in its own process."""
+    server, root = as_the_mirror, tmp_path / "served"
+    service, library = _worker_service(server, tmp_path)
+    mirror = service.mirror
+    index = await service.get(mirror.home.with_path("indexes/E头条.md"))
+    assert isinstance(index.page, Index)
+    refs = [e.ref for e in index.page.entries if e.ref is not None]
+    stored: list[str] = []
+    totals: list[int] = []
+    await service.prefetch_index(index.ref, index.page.entries, totals.append, stored.extend)
+    assert totals == [len(set(refs))]  # planned in the worker: nothing was known
+    missing = {r.key for r in refs if not (root / r.raw_path).is_file()}
+    assert set(stored) == {r.key for r in refs} - missing and stored
+    assert service._executor is not None  # the worker process did it
+    assert library.known_keys(stored) == set(stored)  # recorded from the other process
+    assert all(mirror.has_copy(r) for r in refs if r.key in stored)
+    served = sum(server.count(r) for r in refs)
+    # A second pass: the worker's plan leaves out what is known and cached.
+    await service.prefetch_index(index.ref, index.page.entries, totals.append, stored.extend)
+    assert totals[1:] == [len(missing)]
+    assert sum(server.count(r) for r in refs) == served + len(missing)
+    await service.aclose()
+    library.close()
 
 
 async def test_a_slow_parse_runs_in_a_daemon_thread_that_never_holds_up_exit() -> None:
@@ -260,42 +276,29 @@ async def test_naming_categories_never_fetches_indexes_over_the_network(
         await service.aclose()
 
 
-async def test_a_prefetch_worker_that_dies_hands_the_rest_back_and_says_so(tmp_path: Path) -> None:
+async def test_a_prefetch_worker_that_dies_hands_the_rest_back_and_says_so(
+    as_the_mirror: CorpusServer, tmp_path: Path
+) -> None:
     import os
-    import shutil
     import signal
 
-    from tui.core.library import LIBRARY_FILE
-    from tui.core.prefetch import Recipe
-
     root = tmp_path / "served"
-    shutil.copytree(SAMPLE_ROOT / "goodnews-sample", root / "begood0513")
-    server = CorpusServer(root=root).start()
-    try:
-        options = Options(mirror=server.base_url, cache_dir=tmp_path / "cache")
-        mirror = open_mirror(options, policy=FAST_POLICY)
-        library = Library(tmp_path / LIBRARY_FILE)
-        recipe = Recipe(options, FAST_POLICY, library.path)
-        service = PageService(
-            mirror, library, background_parser=lambda: parse_process(recipe), recipe=recipe
-        )
-        service.warm_up()
-        executor = service._executor
-        assert executor is not None
-        index = await service.get(mirror.home.with_path("indexes/E头条.md"))
-        assert isinstance(index.page, Index)
-        refs = [e.ref for e in index.page.entries if e.ref is not None]
-        for process in executor._processes.values():  # type: ignore[attr-defined]
-            os.kill(process.pid, signal.SIGKILL)  # the worker is gone
-        stored: list[str] = []
-        await service.prefetch(refs, stored.extend)
-        present = {r.key for r in refs if (root / r.raw_path).is_file()}
-        assert set(stored) == present  # fetched here instead, nothing dropped
-        assert service.problems and "prefetch worker stopped" in service.problems[0]
-        await service.aclose()
-        library.close()
-    finally:
-        server.stop()
+    service, library = _worker_service(as_the_mirror, tmp_path)
+    service.warm_up()
+    executor = service._executor
+    assert executor is not None
+    index = await service.get(service.mirror.home.with_path("indexes/E头条.md"))
+    assert isinstance(index.page, Index)
+    refs = [e.ref for e in index.page.entries if e.ref is not None]
+    for process in executor._processes.values():  # type: ignore[attr-defined]
+        os.kill(process.pid, signal.SIGKILL)  # the worker is gone
+    stored: list[str] = []
+    await service.prefetch(refs, stored.extend)
+    present = {r.key for r in refs if (root / r.raw_path).is_file()}
+    assert set(stored) == present  # fetched here instead, nothing dropped
+    assert service.problems and "prefetch worker stopped" in service.problems[0]
+    await service.aclose()
+    library.close()
 
 
 async def test_a_page_too_slow_to_parse_is_shown_plainly_within_the_budget(
