@@ -47,7 +47,7 @@ import re
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import date
 from pathlib import Path
@@ -399,16 +399,7 @@ class Library:
         except sqlite3.Error as exc:
             damage = exc  # damaged or of an unknown kind: built anew below
         try:
-            with self._locked() as db:
-                try:
-                    self._rebuild_title_index(db)
-                except sqlite3.Error:
-                    # SQLite cannot even drop an FTS5 table whose index is damaged.
-                    if self.path is None or not self._unlink_title_index(db):
-                        raise
-                    db.close()
-                    self._db = self._connect(str(self.path))
-                    self._rebuild_title_index(self._db)
+            self._rebuild_index(TITLE_INDEX, self._rebuild_title_index)
             if damage is not None:
                 self._warn(f"The title index was damaged ({damage}); it has been rebuilt.")
             return True
@@ -426,9 +417,18 @@ class Library:
         theirs = db.execute(f"SELECT count(*), max(rowid) FROM {TITLE_INDEX}").fetchone()
         return bool(ours == theirs)
 
-    @staticmethod
-    def _unlink_title_index(db: sqlite3.Connection) -> bool:
-        return Library._unlink_index(db, TITLE_INDEX)
+    def _rebuild_index(self, name: str, rebuild: Callable[[sqlite3.Connection], None]) -> None:
+        """Build an FTS index anew. SQLite cannot even drop an FTS5 table whose index is
+        damaged: then its schema row is unlinked, the file reopened, and it is built again."""
+        with self._locked() as db:
+            try:
+                rebuild(db)
+            except sqlite3.Error:
+                if self.path is None or not self._unlink_index(db, name):
+                    raise
+                db.close()
+                self._db = self._connect(str(self.path))
+                rebuild(self._db)
 
     @staticmethod
     def _unlink_index(db: sqlite3.Connection, name: str) -> bool:
@@ -463,7 +463,7 @@ class Library:
     def _rebuild_title_index(self, db: sqlite3.Connection) -> None:
         with self._transaction(db):
             db.execute(f"DROP TABLE IF EXISTS {TITLE_INDEX}")
-            for shadow in _SHADOW_TABLES:  # left behind by _unlink_title_index
+            for shadow in _SHADOW_TABLES:  # left behind by _unlink_index
                 db.execute(f"DROP TABLE IF EXISTS {TITLE_INDEX}_{shadow}")
             db.execute(_CREATE_TITLE_INDEX)
             db.executemany(
@@ -506,15 +506,7 @@ class Library:
         except sqlite3.Error as exc:
             damage = exc
         try:
-            with self._locked() as db:
-                try:
-                    self._rebuild_search_index(db)
-                except sqlite3.Error:
-                    if self.path is None or not self._unlink_index(db, SEARCH_INDEX):
-                        raise
-                    db.close()
-                    self._db = self._connect(str(self.path))
-                    self._rebuild_search_index(self._db)
+            self._rebuild_index(SEARCH_INDEX, self._rebuild_search_index)
             if damage is not None:
                 self._warn(f"The search index was damaged ({damage}); it has been rebuilt.")
             return True
@@ -597,15 +589,7 @@ class Library:
     def rebuild_search_index(self) -> bool:
         """Build the search index anew from the stored text (``sync --reindex``)."""
         try:
-            with self._locked() as db:
-                try:
-                    self._rebuild_search_index(db)
-                except sqlite3.Error:
-                    if self.path is None or not self._unlink_index(db, SEARCH_INDEX):
-                        raise
-                    db.close()
-                    self._db = self._connect(str(self.path))
-                    self._rebuild_search_index(self._db)
+            self._rebuild_index(SEARCH_INDEX, self._rebuild_search_index)
             self._search_ready = True
             return True
         except (sqlite3.Error, UnicodeError) as exc:
