@@ -65,6 +65,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Self
 from urllib.parse import quote, unquote, urlsplit
 
 from tests.corpus import CORPUS
@@ -452,7 +453,51 @@ def gzip_bomb(size: int) -> bytes:
 # ---------------------------------------------------------------------- SOCKS5 stub
 
 
-class SocksStub:
+class _Listener:
+    """A loopback TCP listener on a random port, run in a daemon thread: the shape every
+    fake proxy and endpoint here shares. ``_accepted(conn)`` is what each does with a
+    connection; connections kept in ``_held`` are closed on stop."""
+
+    def __init__(self) -> None:
+        self._sock = socket.create_server(("127.0.0.1", 0))
+        self.port = self._sock.getsockname()[1]
+        self._held: list[socket.socket] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+
+    def start(self) -> Self:
+        self._thread.start()
+        return self
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        with contextlib.suppress(OSError):
+            self._sock.close()
+        for conn in self._held:
+            with contextlib.suppress(OSError):
+                conn.close()
+        self._thread.join(timeout=2)
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def _serve(self) -> None:
+        self._sock.settimeout(0.05)
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._sock.accept()
+            except (TimeoutError, OSError):
+                continue
+            self._accepted(conn)
+
+    def _accepted(self, conn: socket.socket) -> None:
+        raise NotImplementedError
+
+
+class SocksStub(_Listener):
     """A loopback SOCKS5 "proxy" that fails the way real ones do.
 
     ``mode``: ``"auth"`` wants a user name and password (answers NO ACCEPTABLE METHODS),
@@ -462,87 +507,45 @@ class SocksStub:
     def __init__(self, mode: str) -> None:
         if mode not in ("auth", "silent", "garbage"):
             raise ValueError(mode)
+        super().__init__()
         self.mode = mode
-        self._sock = socket.create_server(("127.0.0.1", 0))
-        self.port = self._sock.getsockname()[1]
-        self._stop = threading.Event()
-        self._clients: list[socket.socket] = []
-        self._thread = threading.Thread(target=self._serve, daemon=True)
 
     @property
     def url(self) -> str:
         return f"socks5://127.0.0.1:{self.port}"
 
-    def __enter__(self) -> SocksStub:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
+    def _accepted(self, conn: socket.socket) -> None:
+        self._held.append(conn)
         with contextlib.suppress(OSError):
-            self._sock.close()
-        for conn in self._clients:
-            with contextlib.suppress(OSError):
+            conn.settimeout(1)
+            conn.recv(64)  # the client's greeting
+            if self.mode == "auth":
+                conn.sendall(b"\x05\xff")
+            elif self.mode == "garbage":
+                conn.sendall(b"HTTP/1.1 400 Bad Request\r\n\r\n")
                 conn.close()
-        self._thread.join(timeout=2)
-
-    def _serve(self) -> None:
-        self._sock.settimeout(0.05)
-        while not self._stop.is_set():
-            try:
-                conn, _ = self._sock.accept()
-            except (TimeoutError, OSError):
-                continue
-            self._clients.append(conn)
-            with contextlib.suppress(OSError):
-                conn.settimeout(1)
-                conn.recv(64)  # the client's greeting
-                if self.mode == "auth":
-                    conn.sendall(b"\x05\xff")
-                elif self.mode == "garbage":
-                    conn.sendall(b"HTTP/1.1 400 Bad Request\r\n\r\n")
-                    conn.close()
 
 
 # ---------------------------------------------------------------------- CONNECT proxy
 
 
-class ConnectProxy:
+class ConnectProxy(_Listener):
     """A loopback HTTP proxy: tunnels ``CONNECT`` (HTTPS) and forwards plain ``GET http://``.
 
     Its log: ``tunnels`` (``host:port`` of each CONNECT), ``forwarded`` (each absolute URL).
     """
 
     def __init__(self) -> None:
-        self._sock = socket.create_server(("127.0.0.1", 0))
-        self.port = self._sock.getsockname()[1]
+        super().__init__()
         self.tunnels: list[str] = []
         self.forwarded: list[str] = []
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._serve, daemon=True)
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def __enter__(self) -> ConnectProxy:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        with contextlib.suppress(OSError):
-            self._sock.close()
-        self._thread.join(timeout=2)
-
-    def _serve(self) -> None:
-        self._sock.settimeout(0.05)
-        while not self._stop.is_set():
-            try:
-                conn, _ = self._sock.accept()
-            except (TimeoutError, OSError):
-                continue
-            threading.Thread(target=self._tunnel, args=(conn,), daemon=True).start()
+    def _accepted(self, conn: socket.socket) -> None:
+        threading.Thread(target=self._tunnel, args=(conn,), daemon=True).start()
 
     def _tunnel(self, conn: socket.socket) -> None:
         with contextlib.suppress(OSError), conn:
@@ -587,7 +590,7 @@ class ConnectProxy:
             _pipe(up, conn)
 
 
-class Socks5Proxy:
+class Socks5Proxy(_Listener):
     """A real SOCKS5 proxy on loopback (no authentication, CONNECT only), with a log.
 
     ``log`` records each tunnel as ``(address type, host, port)``: ``"domain"`` means the
@@ -595,34 +598,15 @@ class Socks5Proxy:
     """
 
     def __init__(self) -> None:
-        self._sock = socket.create_server(("127.0.0.1", 0))
-        self.port = self._sock.getsockname()[1]
+        super().__init__()
         self.log: list[tuple[str, str, int]] = []
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._serve, daemon=True)
 
     @property
     def url(self) -> str:
         return f"socks5://127.0.0.1:{self.port}"
 
-    def __enter__(self) -> Socks5Proxy:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        with contextlib.suppress(OSError):
-            self._sock.close()
-        self._thread.join(timeout=2)
-
-    def _serve(self) -> None:
-        self._sock.settimeout(0.05)
-        while not self._stop.is_set():
-            try:
-                conn, _ = self._sock.accept()
-            except (TimeoutError, OSError):
-                continue
-            threading.Thread(target=self._tunnel, args=(conn,), daemon=True).start()
+    def _accepted(self, conn: socket.socket) -> None:
+        threading.Thread(target=self._tunnel, args=(conn,), daemon=True).start()
 
     def _tunnel(self, conn: socket.socket) -> None:
         with contextlib.suppress(OSError, ValueError), conn:
@@ -670,7 +654,7 @@ def _recv_exact(conn: socket.socket, size: int) -> bytes:
     return data
 
 
-class BadEndpoint:
+class BadEndpoint(_Listener):
     """A loopback host that fails the way filtered networks make hosts fail.
 
     ``"reset"``: accepts, then resets the connection at once (an SNI/RST filter);
@@ -681,52 +665,23 @@ class BadEndpoint:
     def __init__(self, mode: str) -> None:
         if mode not in ("reset", "silent"):
             raise ValueError(mode)
+        super().__init__()
         self.mode = mode
-        self._sock = socket.create_server(("127.0.0.1", 0))
-        self.port = self._sock.getsockname()[1]
         self.accepted = 0
-        self._held: list[socket.socket] = []
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._serve, daemon=True)
 
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self) -> BadEndpoint:
-        self._thread.start()
-        return self
-
-    def __enter__(self) -> BadEndpoint:
-        return self.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        with contextlib.suppress(OSError):
-            self._sock.close()
-        for conn in self._held:
+    def _accepted(self, conn: socket.socket) -> None:
+        self.accepted += 1
+        if self.mode == "reset":
             with contextlib.suppress(OSError):
+                conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                conn.recv(1024)  # the request arrives, then the reset
                 conn.close()
-        self._thread.join(timeout=2)
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    def _serve(self) -> None:
-        self._sock.settimeout(0.05)
-        while not self._stop.is_set():
-            try:
-                conn, _ = self._sock.accept()
-            except (TimeoutError, OSError):
-                continue
-            self.accepted += 1
-            if self.mode == "reset":
-                with contextlib.suppress(OSError):
-                    conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-                    conn.recv(1024)  # the request arrives, then the reset
-                    conn.close()
-            else:
-                self._held.append(conn)
+        else:
+            self._held.append(conn)
 
 
 def _pipe(src: socket.socket, dst: socket.socket) -> None:
