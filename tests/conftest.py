@@ -21,6 +21,7 @@ from __future__ import annotations
 import ast
 import dis
 import inspect
+import os
 import types
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,6 +31,21 @@ import pytest
 from tests import corpus
 from tests.corpus_server import CorpusServer
 from tui.core.fetch import FetchPolicy
+from tui.i18n import LANG_ENV, set_language
+
+# The suite asserts English messages (the msgids); tests about the language choose one
+# themselves. Set in the environment too, for subprocesses (the CLI, worker processes).
+os.environ[LANG_ENV] = "en"
+
+
+@pytest.fixture(autouse=True)
+def english_interface(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every test starts in English, whatever an earlier test or the host locale chose."""
+    monkeypatch.setenv(LANG_ENV, "en")
+    set_language("en")
+    yield
+    set_language("en")
+
 
 #: Short timeouts and near-zero backoff so fault tests finish in well under a second.
 FAST_POLICY = FetchPolicy(

@@ -27,6 +27,7 @@ from tui.core.mirror import Mirror, sample_mirror
 from tui.core.pages import PageService, parse_process
 from tui.core.prefetch import Recipe
 from tui.core.text import one_line
+from tui.i18n import _
 from tui.providers import CommandsProvider
 from tui.resources import styles_dir
 from tui.screens.browser import BrowserScreen
@@ -131,7 +132,7 @@ class GoodnewsApp(App[int]):
     def on_mount(self) -> None:
         self.call_after_refresh(self._after_first_frame)
         for notice in self.notices:
-            self.notify(notice, title="settings", severity="warning", markup=False, timeout=10)
+            self.notify(notice, title=_("settings"), severity="warning", markup=False, timeout=10)
 
     def watch_theme(self, theme: str) -> None:
         """A theme chosen in the palette is remembered for the next start (in the state
@@ -144,10 +145,12 @@ class GoodnewsApp(App[int]):
     def handle_bindings_clash(self, clashed_bindings: set[Binding], node: DOMNode) -> None:
         """Two bindings of a keymap on one key: say which, once, instead of guessing."""
         names = sorted({b.id or b.action for b in clashed_bindings})
-        message = f"keymap: {', '.join(names)} share a key; only one of them works"
+        message = _("keymap: {names} share a key; only one of them works").format(
+            names=", ".join(names)
+        )
         if message not in self._clashes:
             self._clashes.add(message)
-            self.notify(message, title="settings", severity="warning", markup=False)
+            self.notify(message, title=_("settings"), severity="warning", markup=False)
 
     def _after_first_frame(self) -> None:
         """Start the collector that ``tui.launch`` paused for start-up.
@@ -215,15 +218,17 @@ def run_app(options: object) -> int:
     try:
         mirror = open_mirror(options)
     except MirrorError as error:
-        print(f"goodnews-tui: {error}", file=sys.stderr)
+        print(_("goodnews-tui: {error}").format(error=error), file=sys.stderr)
         return error.exit_code
     except ValueError as error:
-        print(f"goodnews-tui: {error}", file=sys.stderr)
+        print(_("goodnews-tui: {error}").format(error=error), file=sys.stderr)
         return 2
     if options.theme and options.theme not in App().available_themes:
         names = ", ".join(sorted(App().available_themes))
         print(
-            f"goodnews-tui: unknown theme {options.theme!r}; choose one of: {names}",
+            _("goodnews-tui: unknown theme {theme}; choose one of: {names}").format(
+                theme=repr(options.theme), names=names
+            ),
             file=sys.stderr,
         )
         return 2

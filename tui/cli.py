@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import os
 import re
 import shutil
 import sys
@@ -23,6 +24,7 @@ from tui.core.errors import MirrorError
 from tui.core.mirror import fetch_file, open_mirror
 from tui.core.settings import Settings, load_settings
 from tui.core.urls import parse_ref, parse_url
+from tui.i18n import LANG_ENV, LANGUAGES, N_, _, get_language, normalize_language, set_language
 
 PROG = "goodnews-tui"
 EXIT_OK, EXIT_USAGE, EXIT_NOT_FOUND, EXIT_FAILURE = 0, 2, 3, 4
@@ -32,6 +34,29 @@ FILE_PREFIXES = ("/", "./", "../", "~", ".\\", "..\\")
 
 # C0/C1 controls (bar tab/newline/CR) and bidi overrides: page text must not drive the terminal.
 _UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+#: argparse's own words (it looks them up with gettext in the "argparse" domain, which has
+#: no Chinese catalogue): listed for our catalogue, and looked up there by ``_argparse_text``.
+ARGPARSE_MESSAGES = (
+    N_("usage: "),
+    N_("positional arguments"),
+    N_("options"),
+    N_("show this help message and exit"),
+    N_("show program's version number and exit"),
+    N_("unrecognized arguments: %s"),
+    N_("the following arguments are required: %s"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("expected one argument"),
+    N_("invalid %(type)s value: %(value)r"),
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("ambiguous option: %(option)s could match %(matches)s"),
+    N_("not allowed with argument %s"),
+)
+
+
+def _argparse_text(message: str) -> str:
+    return _(message) if message in ARGPARSE_MESSAGES else message
 
 
 class UsageError(Exception):
@@ -59,65 +84,82 @@ def _add_source_args(parser: argparse.ArgumentParser, *, suppress: bool) -> None
         "--mirror",
         metavar="SPEC",
         default=default(None),
-        help="github:<owner>/<repo>[@ref] (default github:begood0513/goodnews@master), "
-        "an http(s):// base URL in raw layout, or a local folder",
+        help=_(
+            "github:<owner>/<repo>[@ref] (default github:begood0513/goodnews@master), an http(s):// base URL in raw layout, or a local folder"
+        ),
     )
     parser.add_argument(
-        "--sample", action="store_true", default=default(False), help="use the bundled sample"
+        "--sample", action="store_true", default=default(False), help=_("use the bundled sample")
     )
     parser.add_argument(
         "--offline",
         action="store_true",
         default=default(False),
-        help="never touch the network; read the cache only",
+        help=_("never touch the network; read the cache only"),
     )
     parser.add_argument(
-        "--cache-dir", metavar="DIR", type=Path, default=default(None), help="cache location"
+        "--cache-dir", metavar="DIR", type=Path, default=default(None), help=_("cache location")
     )
     parser.add_argument(
         "--cache-size",
         metavar="MiB",
         type=int,
         default=default(None),
-        help="cache size limit in MiB (default 500)",
+        help=_("cache size limit in MiB (default 500)"),
     )
     parser.add_argument(
         "--config",
         metavar="PATH",
         type=Path,
         default=default(None),
-        help="settings file (default: $GOODNEWS_TUI_CONFIG, else the user config directory)",
+        help=_("settings file (default: $GOODNEWS_TUI_CONFIG, else the user config directory)"),
+    )
+    parser.add_argument(
+        "--lang",
+        metavar="LANG",
+        choices=LANGUAGES,
+        default=default(None),
+        help=_(
+            "interface language: zh-Hans, zh-Hant or en (default: from the locale, else zh-Hans)"
+        ),
     )
     parser.add_argument(
         "--proxy",
         metavar="URL",
         default=default(None),
-        help="proxy URL: http://, https://, socks5:// or socks5h:// (default: from environment)",
+        help=_("proxy URL: http://, https://, socks5:// or socks5h:// (default: from environment)"),
     )
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog=PROG, description="A terminal browser for the goodnews news mirror.")
-    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    argparse._ = _argparse_text  # type: ignore[attr-defined]  # argparse's module-level gettext
+    parser = _Parser(prog=PROG, description=_("A terminal browser for the goodnews news mirror."))
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"{PROG} {__version__}",
+        help=_("show program's version number and exit"),
+    )
     _add_source_args(parser, suppress=False)
-    parser.add_argument("--theme", metavar="NAME", default=None, help="Textual theme name")
+    parser.add_argument("--theme", metavar="NAME", default=None, help=_("Textual theme name"))
     parser.add_argument(
         "--no-prefetch",
         dest="prefetch",
         action="store_false",
         default=None,
-        help="do not fetch pages ahead of time",
+        help=_("do not fetch pages ahead of time"),
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    dump = commands.add_parser("dump", help="print one page and exit")
+    dump = commands.add_parser("dump", help=_("print one page and exit"))
     _add_source_args(dump, suppress=True)
-    dump.add_argument("--json", dest="as_json", action="store_true", help="print JSON")
-    dump.add_argument("--width", type=int, default=None, help="wrap width (default: terminal)")
+    dump.add_argument("--json", dest="as_json", action="store_true", help=_("print JSON"))
+    dump.add_argument("--width", type=int, default=None, help=_("wrap width (default: terminal)"))
     dump.add_argument(
         "page",
         metavar="PAGE",
-        help="mirror path (pages/…/x.md), blob/raw/CDN URL, or a local file "
-        "written as a path (/…, ./…, ../…, ~/…)",
+        help=_(
+            "mirror path (pages/…/x.md), blob/raw/CDN URL, or a local file written as a path (/…, ./…, ../…, ~/…)"
+        ),
     )
     _add_setup_commands(commands)
     from tui.cli_sync import add_sync_commands  # sync and search (issue 11)
@@ -129,15 +171,15 @@ def build_parser() -> argparse.ArgumentParser:
 def _add_setup_commands(commands: argparse._SubParsersAction) -> None:
     # doctor, config and keys (issue 10): their code lives in tui.core.doctor and
     # tui.core.settings; only the registration is here.
-    doctor = commands.add_parser("doctor", help="probe every mirror endpoint and advise")
+    doctor = commands.add_parser("doctor", help=_("probe every mirror endpoint and advise"))
     _add_source_args(doctor, suppress=True)
-    doctor.add_argument("--json", dest="as_json", action="store_true", help="print JSON")
-    config = commands.add_parser("config", help="print the effective settings and their origin")
+    doctor.add_argument("--json", dest="as_json", action="store_true", help=_("print JSON"))
+    config = commands.add_parser("config", help=_("print the effective settings and their origin"))
     _add_source_args(config, suppress=True)
     config.add_argument(
-        "--example", action="store_true", help="print a complete commented settings file"
+        "--example", action="store_true", help=_("print a complete commented settings file")
     )
-    keys = commands.add_parser("keys", help="list the binding ids and keys for [keymap]")
+    keys = commands.add_parser("keys", help=_("list the binding ids and keys for [keymap]"))
     _add_source_args(keys, suppress=True)
 
 
@@ -146,9 +188,9 @@ def options_from(args: argparse.Namespace, settings: Settings | None = None) -> 
     from tui.core.settings import merge_flags
 
     if args.sample and args.mirror:
-        raise UsageError("choose either --sample or --mirror, not both")
+        raise UsageError(_("choose either --sample or --mirror, not both"))
     if args.cache_size is not None and args.cache_size <= 0:
-        raise UsageError("--cache-size must be a positive number of MiB")
+        raise UsageError(_("--cache-size must be a positive number of MiB"))
     try:
         if not args.sample:
             parse_mirror_spec(args.mirror)
@@ -161,7 +203,9 @@ def options_from(args: argparse.Namespace, settings: Settings | None = None) -> 
         theme=getattr(args, "theme", None),
         prefetch=getattr(args, "prefetch", None),
         cache_size=args.cache_size,
+        lang=getattr(args, "lang", None),
     )
+    set_language(settings.lang)
     return Options(
         mirror=args.mirror,
         sample=args.sample,
@@ -174,15 +218,19 @@ def options_from(args: argparse.Namespace, settings: Settings | None = None) -> 
         mirrors=settings.mirrors,
         prefetch_jobs=settings.prefetch_jobs,
         reader_width=settings.reader_width,
+        lang=settings.lang,
         settings=settings,
     )
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script; returns the exit code."""
+    set_language(_language_in(sys.argv[1:] if argv is None else argv))
     try:
         args = build_parser().parse_args(argv)
         options = options_from(args)
+        # Worker processes are spawned, not forked: they read the language from here.
+        os.environ[LANG_ENV] = get_language()
         if args.command in ("doctor", "config", "keys"):
             gc.enable()
             return _run_setup_command(args, options)
@@ -196,7 +244,7 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(_dump(args, options))
         return _run_app(options)
     except UsageError as exc:
-        _error(f"{exc} (see {PROG} --help)")
+        _error(_("{exc} (see {prog} --help)").format(exc=exc, prog=PROG))
         return EXIT_USAGE
     except SystemExit as exc:  # --help and --version
         return exc.code if isinstance(exc.code, int) else EXIT_OK
@@ -209,8 +257,23 @@ def main(argv: list[str] | None = None) -> int:
         _silence_stdout()
         return EXIT_OK
     except Exception as exc:  # never a traceback: one line, failure code
-        _error(f"unexpected failure: {type(exc).__name__}: {' '.join(str(exc).split())}")
+        _error(
+            _("unexpected failure: {error}: {detail}").format(
+                error=type(exc).__name__, detail=" ".join(str(exc).split())
+            )
+        )
         return EXIT_FAILURE
+
+
+def _language_in(argv: list[str]) -> str | None:
+    """``--lang`` read ahead of argparse, so that ``--help`` and usage errors speak it."""
+    for i, arg in enumerate(argv):
+        value = arg.removeprefix("--lang=") if arg.startswith("--lang=") else None
+        if arg == "--lang" and i + 1 < len(argv):
+            value = argv[i + 1]
+        if value is not None and normalize_language(value):
+            return normalize_language(value)
+    return None  # the environment's, until the settings file is read
 
 
 def _run_setup_command(args: argparse.Namespace, options: Options) -> int:
@@ -238,7 +301,8 @@ def _run_keys(options: Options) -> int:
         rows.append((binding_id, keys, command.help))
     width = max(len(r[0]) for r in rows)
     keys_width = max(len(r[1]) for r in rows)
-    lines = [f"{'binding id':<{width}}  {'keys':<{keys_width}}  what it does"]
+    head = (_("binding id"), _("keys"), _("what it does"))
+    lines = [f"{head[0]:<{width}}  {head[1]:<{keys_width}}  {head[2]}"]
     lines += [f"{r[0]:<{width}}  {r[1]:<{keys_width}}  {r[2]}" for r in rows]
     _write("\n".join(lines))
     return EXIT_USAGE if options.settings.problems else EXIT_OK
@@ -250,7 +314,7 @@ def _run_app(options: Options) -> int:
     except ImportError as exc:
         if exc.name != "tui.app":
             raise
-        _error("the browser is not available in this build; try 'goodnews-tui dump PAGE'")
+        _error(_("the browser is not available in this build; try 'goodnews-tui dump PAGE'"))
         return EXIT_FAILURE
     return int(run_app(options) or 0)
 
@@ -269,14 +333,20 @@ async def _dump(args: argparse.Namespace, options: Options) -> int:
         if "://" in page:
             ref = parse_url(page)
             if ref is None:
-                raise UsageError(f"{page!r} is not a GitHub blob/raw or jsDelivr URL of a page")
+                raise UsageError(
+                    _("{page} is not a GitHub blob/raw or jsDelivr URL of a page").format(
+                        page=repr(page)
+                    )
+                )
             loaded = await service.get(ref)
         elif page.startswith(FILE_PREFIXES):
             loaded = await service.load(fetch_file(Path(page).expanduser(), mirror.home))
         else:
             ref = parse_ref(page, mirror.home)
             if ref is None:
-                raise UsageError(f"{page!r} is not a page path, URL or file")
+                raise UsageError(
+                    _("{page} is not a page path, URL or file").format(page=repr(page))
+                )
             loaded = await service.get(ref)
     finally:
         await service.aclose()
@@ -284,7 +354,7 @@ async def _dump(args: argparse.Namespace, options: Options) -> int:
         _warn(warning)
     width = args.width or shutil.get_terminal_size((100, 24)).columns
     if width <= 0:
-        raise UsageError("--width must be positive")
+        raise UsageError(_("--width must be positive"))
     from tui.core.dump import render_dump
 
     out = render_dump(loaded.page, mirror.home, as_json=args.as_json, width=width)
@@ -314,8 +384,8 @@ def _silence_stdout() -> None:
 
 
 def _error(message: str) -> None:
-    print(f"{PROG}: error: {message}", file=sys.stderr)
+    print(_("{prog}: error: {message}").format(prog=PROG, message=message), file=sys.stderr)
 
 
 def _warn(message: str) -> None:
-    print(f"{PROG}: warning: {message}", file=sys.stderr)
+    print(_("{prog}: warning: {message}").format(prog=PROG, message=message), file=sys.stderr)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from tui.core.config import Options
+from tui.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from tui.core.library import Library
@@ -38,37 +39,39 @@ def add_sync_commands(
     add_source_args: Callable[..., None],
 ) -> None:
     """Register ``sync`` and ``search`` with the common source options."""
-    sync = commands.add_parser("sync", help="bring the whole mirror into the cache and library")
+    sync = commands.add_parser("sync", help=_("bring the whole mirror into the cache and library"))
     add_source_args(sync, suppress=True)
     sync.add_argument(
         "--archive",
         action="store_true",
-        help="every page of the repository (git sparse clone of *.md, or the tarball)",
+        help=_("every page of the repository (git sparse clone of *.md, or the tarball)"),
     )
-    sync.add_argument("--jobs", type=int, default=4, metavar="N", help="fetches at a time (4)")
-    sync.add_argument("--quiet", action="store_true", help="no progress and no summary")
-    sync.add_argument("--strict", action="store_true", help="exit 5 when any page failed")
+    sync.add_argument("--jobs", type=int, default=4, metavar="N", help=_("fetches at a time (4)"))
+    sync.add_argument("--quiet", action="store_true", help=_("no progress and no summary"))
+    sync.add_argument("--strict", action="store_true", help=_("exit 5 when any page failed"))
     sync.add_argument(
-        "--reindex", action="store_true", help="re-parse every article and rebuild the index"
+        "--reindex", action="store_true", help=_("re-parse every article and rebuild the index")
     )
     sync.add_argument(
         "--archive-url",
         metavar="URL",
         default=None,
-        help="where --archive gets the repository: a git URL, or a .tar.gz URL",
+        help=_("where --archive gets the repository: a git URL, or a .tar.gz URL"),
     )
     sync.add_argument(
-        "--no-git", action="store_true", help="with --archive: use the tarball even if git is here"
+        "--no-git",
+        action="store_true",
+        help=_("with --archive: use the tarball even if git is here"),
     )
-    search = commands.add_parser("search", help="search every article the library knows")
+    search = commands.add_parser("search", help=_("search every article the library knows"))
     add_source_args(search, suppress=True)
-    search.add_argument("--json", dest="as_json", action="store_true", help="print JSON")
-    search.add_argument("--limit", type=int, default=20, metavar="N", help="results (20)")
+    search.add_argument("--json", dest="as_json", action="store_true", help=_("print JSON"))
+    search.add_argument("--limit", type=int, default=20, metavar="N", help=_("results (20)"))
     search.add_argument(
         "query",
         nargs="+",
         metavar="QUERY",
-        help='words (all must match), "a phrase", tag:X, source:X, before:DATE, after:DATE',
+        help=_('words (all must match), "a phrase", tag:X, source:X, before:DATE, after:DATE'),
     )
 
 
@@ -92,7 +95,7 @@ def run_sync_command(
     if args.command == "search":
         return _search(args, options, write=write, warn=warn)
     if args.jobs < 1 or args.jobs > 64:
-        error("--jobs must be between 1 and 64 (see goodnews-tui --help)")
+        error(_("--jobs must be between 1 and 64 (see goodnews-tui --help)"))
         return EXIT_USAGE
     return _sync(args, options, write=write, warn=warn, error=error)
 
@@ -106,7 +109,7 @@ def _search(args: argparse.Namespace, options: Options, *, write: Write, warn: W
     from tui.core.search import search
 
     if args.limit < 1:
-        raise _usage("--limit must be positive")
+        raise _usage(_("--limit must be positive"))
     path = library_path(options)
     library = Library(path if path.parent.is_dir() else None)
     try:
@@ -124,7 +127,7 @@ def _search(args: argparse.Namespace, options: Options, *, write: Write, warn: W
         write(json.dumps(payload, ensure_ascii=False, indent=2))
         return EXIT_OK
     if not found.results:
-        write("no articles match" if not found.query.empty else "nothing to search for")
+        write(_("no articles match") if not found.query.empty else _("nothing to search for"))
         return EXIT_OK
     lines = []
     for n, result in enumerate(found.results, 1):
@@ -244,7 +247,7 @@ def _sync(
         report = asyncio.run(_sync_async(args, options, mirror, library, view))
     except KeyboardInterrupt:
         view.close()
-        warn("sync interrupted; what was fetched is kept: run it again to finish")
+        warn(_("sync interrupted; what was fetched is kept: run it again to finish"))
         return 130
     finally:
         library.close()
@@ -256,10 +259,21 @@ def _sync(
         return EXIT_FAILURE
     if report.failures:
         for target, why in report.failures[:MAX_FAILURES_SHOWN]:
-            warn(terminal_safe(f"failed: {target}: {why}"))
+            warn(terminal_safe(_("failed: {target}: {why}").format(target=target, why=why)))
         if len(report.failures) > MAX_FAILURES_SHOWN:
-            warn(f"… and {len(report.failures) - MAX_FAILURES_SHOWN} more failures")
-        warn(f"{len(report.failures)} pages could not be synced; run sync again to retry them")
+            more = len(report.failures) - MAX_FAILURES_SHOWN
+            warn(
+                ngettext("… and {count} more failure", "… and {count} more failures", more).format(
+                    count=more
+                )
+            )
+        warn(
+            ngettext(
+                "{count} page could not be synced; run sync again to retry it",
+                "{count} pages could not be synced; run sync again to retry them",
+                len(report.failures),
+            ).format(count=len(report.failures))
+        )
     if not args.quiet:
         write(terminal_safe(report.summary()))
     return EXIT_PARTIAL if report.failures and args.strict else EXIT_OK

@@ -58,6 +58,7 @@ from tui.core.sync import (
     _shutdown,
 )
 from tui.core.urls import MIRROR_HOSTS, PageRef
+from tui.i18n import _
 
 DATA_DIR_ENV = "GOODNEWS_TUI_DATA_DIR"
 GIT_TIMEOUT = 1800.0  # seconds for one git command (a first clone of the real mirror)
@@ -97,7 +98,7 @@ def default_urls(options: Options, home: PageRef) -> tuple[str | None, str | Non
         return None, None
     prefix = ""
     for base in options.mirrors:
-        head, sep, _ = base.partition("https://raw.githubusercontent.com")
+        head, sep, _rest = base.partition("https://raw.githubusercontent.com")
         if sep and head.startswith(("http://", "https://")):
             prefix = head
             break
@@ -127,10 +128,10 @@ def _git(args: list[str], *, cwd: Path | None = None, proxy: str | None = None) 
             stdin=subprocess.DEVNULL,
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
-        raise ArchiveError(f"git {args[0]} failed: {exc}") from None
+        raise ArchiveError(_("git {args} failed: {exc}").format(args=args[0], exc=exc)) from None
     if done.returncode != 0:
         detail = " ".join((done.stderr or done.stdout).split())[-300:]
-        raise ArchiveError(f"git {args[0]} failed: {detail}")
+        raise ArchiveError(_("git {args} failed: {detail}").format(args=args[0], detail=detail))
     return done.stdout
 
 
@@ -205,7 +206,7 @@ class _Stream(io.RawIOBase):
                 return 0
             self._read += len(chunk)
             if self._read > self._limit:
-                raise TooLarge("the repository tarball is larger than the limit")
+                raise TooLarge(_("the repository tarball is larger than the limit"))
             self._rest = chunk
         n = min(len(buffer), len(self._rest))
         buffer[:n] = self._rest[:n]
@@ -256,7 +257,7 @@ def extract_pages(stream: io.RawIOBase | io.BufferedIOBase, target: Path) -> lis
                 os.replace(temporary, out)
                 changed.append(path)
     except (tarfile.TarError, EOFError, OSError, ValueError) as exc:
-        raise ArchiveError(f"the repository tarball is damaged: {exc}") from None
+        raise ArchiveError(_("the repository tarball is damaged: {exc}").format(exc=exc)) from None
     return changed
 
 
@@ -278,25 +279,33 @@ def tarball_update(url: str, target: Path, *, proxy: str | None = None) -> list[
         with httpx.Client(
             timeout=timeout, proxy=proxy, verify=ssl_context(), follow_redirects=False
         ) as client:
-            for _ in range(6):
+            for _attempt in range(6):
                 with client.stream("GET", url, headers=headers) as reply:
                     if reply.status_code in (301, 302, 303, 307, 308):
                         location = reply.headers.get("location", "")
                         url = str(httpx.URL(url).join(location))
                         if (urlsplit(url).hostname or "").lower() not in allowed:
-                            raise RedirectRefused(f"the tarball redirects to {url}: refused")
+                            raise RedirectRefused(
+                                _("the tarball redirects to {url}: refused").format(url=url)
+                            )
                         continue
                     if reply.status_code == 304:
                         return []
                     if reply.status_code != 200:
-                        raise ArchiveError(f"the tarball answered HTTP {reply.status_code}")
+                        raise ArchiveError(
+                            _("the tarball answered HTTP {status_code}").format(
+                                status_code=reply.status_code
+                            )
+                        )
                     changed = extract_pages(_Stream(reply.iter_bytes(), TARBALL_LIMIT), target)
                     if reply.headers.get("etag"):
                         etag_file.write_text(reply.headers["etag"])
                     return changed
-            raise RedirectRefused("the tarball redirects too often")
+            raise RedirectRefused(_("the tarball redirects too often"))
     except httpx.HTTPError as exc:
-        raise NetworkUnavailable(f"could not download the tarball: {exc}") from None
+        raise NetworkUnavailable(
+            _("could not download the tarball: {exc}").format(exc=exc)
+        ) from None
 
 
 # -- into the cache and the library ----------------------------------------------------------
@@ -376,7 +385,7 @@ async def record_archive(
             results = await loop.run_in_executor(executor, _parse_records, batch)
         else:
             results = await asyncio.to_thread(_parse_records, batch)
-        for (ref, text, _), result in zip(batch, results, strict=True):
+        for (ref, text, _meta), result in zip(batch, results, strict=True):
             if isinstance(result, str):
                 page = await asyncio.to_thread(parse_page, ref, text, home)
                 if isinstance(page, Index):
@@ -480,10 +489,9 @@ async def sync_archive(
                 if not had:
                     changed = None
             else:
-                report.fatal = (
-                    "no archive URL for this mirror: give --archive-url (a git URL or a"
-                    " .tar.gz URL)" + ("" if git_available() else "; git is not installed")
-                )
+                report.fatal = _(
+                    "no archive URL for this mirror: give --archive-url (a git URL or a .tar.gz URL)"
+                ) + ("" if git_available() else _("; git is not installed"))
                 return report
         except MirrorError as exc:
             report.fatal = str(exc)

@@ -29,6 +29,7 @@ import platformdirs
 from tui.core.config import CACHE_DIR_ENV, DEFAULT_CACHE_SIZE
 from tui.core.kinds import freshness as freshness_for
 from tui.core.urls import PageRef
+from tui.i18n import _
 
 APP_NAME = "goodnews-tui"
 PAGES_DIR = "pages"
@@ -45,12 +46,12 @@ class _JSONOnlyDisk(diskcache.JSONDisk):
 
     def get(self, key: Any, raw: bool) -> Any:
         if not raw:
-            raise CacheUnavailable("the cache holds a pickled key; refusing to load it")
+            raise CacheUnavailable(_("the cache holds a pickled key; refusing to load it"))
         return super().get(key, raw)
 
     def fetch(self, mode: int, filename: str | None, value: Any, read: bool) -> Any:
         if mode == diskcache.core.MODE_PICKLE:
-            raise CacheUnavailable("the cache holds a pickled value; refusing to load it")
+            raise CacheUnavailable(_("the cache holds a pickled value; refusing to load it"))
         return super().fetch(mode, filename, value, read)
 
 
@@ -151,7 +152,9 @@ class _ReadOnlyStore:
     def __init__(self, directory: Path, timeout: float) -> None:
         db = directory / diskcache.core.DBNAME
         if not db.is_file():
-            raise CacheUnavailable(f"no cache database in {directory}")
+            raise CacheUnavailable(
+                _("no cache database in {directory}").format(directory=directory)
+            )
         uri = "file:" + quote(str(db.resolve()))
         last: Exception | None = None
         for mode in ("?mode=ro", "?mode=ro&immutable=1"):
@@ -164,7 +167,7 @@ class _ReadOnlyStore:
             except sqlite3.Error as exc:
                 last = exc
         else:
-            raise CacheUnavailable(f"cannot read the cache ({last})")
+            raise CacheUnavailable(_("cannot read the cache ({last})").format(last=last))
         self._con = con
         self._lock = threading.Lock()
         self._disk = _JSONOnlyDisk(
@@ -276,34 +279,53 @@ class PageCache:
         try:
             make_private_dir(root)
         except OSError as exc:
-            return cls._reading(directory, f"cannot create {root} ({_why(exc)})", timeout, warnings)
+            return cls._reading(
+                directory,
+                _("cannot create {root} ({exc})").format(root=root, exc=_why(exc)),
+                timeout,
+                warnings,
+            )
         try:
             return _bounded(
                 lambda: cls(directory, size_limit=size_limit, timeout=timeout), timeout
             ), warnings
         except TimeoutError:
             return cls._reading(
-                directory, "another process holds the cache's lock", timeout, warnings
+                directory, _("another process holds the cache's lock"), timeout, warnings
             )
         except sqlite3.OperationalError as exc:
             return cls._reading(
-                directory, f"{directory} is not writable ({exc})", timeout, warnings
+                directory,
+                _("{directory} is not writable ({exc})").format(directory=directory, exc=exc),
+                timeout,
+                warnings,
             )
         except (sqlite3.DatabaseError, CacheUnavailable, ValueError) as exc:
             moved = _move_aside(directory)
             if moved is None:
-                return None, [f"running without a cache: {directory} is corrupt ({exc})"]
-            warnings.append(f"the cache was corrupt and has been rebuilt (old copy: {moved.name})")
+                return None, [
+                    _("running without a cache: {directory} is corrupt ({exc})").format(
+                        directory=directory, exc=exc
+                    )
+                ]
+            warnings.append(
+                _("the cache was corrupt and has been rebuilt (old copy: {name})").format(
+                    name=moved.name
+                )
+            )
         except OSError as exc:
             return cls._reading(
-                directory, f"{directory} is not usable ({_why(exc)})", timeout, warnings
+                directory,
+                _("{directory} is not usable ({exc})").format(directory=directory, exc=_why(exc)),
+                timeout,
+                warnings,
             )
         try:
             return _bounded(
                 lambda: cls(directory, size_limit=size_limit, timeout=timeout), timeout
             ), warnings
         except (TimeoutError, sqlite3.Error, OSError, CacheUnavailable) as exc:
-            return None, [*warnings, f"running without a cache: {_why(exc)}"]
+            return None, [*warnings, _("running without a cache: {exc}").format(exc=_why(exc))]
 
     @classmethod
     def _reading(
@@ -313,8 +335,11 @@ class PageCache:
         try:
             cache = cls.read_only(directory, reason, timeout=timeout)
         except (CacheUnavailable, sqlite3.Error, OSError):
-            return None, [*warnings, f"running without a cache: {reason}"]
-        return cache, [*warnings, f"the cache is read-only: {reason}; new pages are not saved"]
+            return None, [*warnings, _("running without a cache: {reason}").format(reason=reason)]
+        return cache, [
+            *warnings,
+            _("the cache is read-only: {reason}; new pages are not saved").format(reason=reason),
+        ]
 
     # ---------------------------------------------------------------- reads and writes
 
@@ -333,16 +358,20 @@ class PageCache:
         except sqlite3.OperationalError as exc:
             if "locked" in str(exc) or "busy" in str(exc):
                 raise CacheBusy(_busy(self.timeout)) from None
-            raise CacheUnavailable(f"the cache stopped working ({_why(exc)})") from exc
+            raise CacheUnavailable(
+                _("the cache stopped working ({exc})").format(exc=_why(exc))
+            ) from exc
         except sqlite3.Error as exc:
-            raise CacheUnavailable(f"the cache stopped working ({_why(exc)})") from exc
+            raise CacheUnavailable(
+                _("the cache stopped working ({exc})").format(exc=_why(exc))
+            ) from exc
         except _DAMAGED as exc:
             return self._damaged(ref, _why(exc), warnings)
         if data is None:
             return None
         page = CachedPage.from_json(data)
         if page is None:
-            return self._damaged(ref, "not an entry this version wrote", warnings)
+            return self._damaged(ref, _("not an entry this version wrote"), warnings)
         return page
 
     def store(self, ref: PageRef, page: CachedPage) -> None:
@@ -361,11 +390,15 @@ class PageCache:
                 self.writable = False
                 self.read_only_reason = _why(exc)
                 raise CacheReadOnly(
-                    f"the cache cannot save pages any more ({_why(exc)}); it is still read"
+                    _("the cache cannot save pages any more ({exc}); it is still read").format(
+                        exc=_why(exc)
+                    )
                 ) from exc
             if "locked" in text or "busy" in text:
                 raise CacheBusy(_busy(self.timeout)) from exc
-            raise CacheUnavailable(f"could not write to the cache ({_why(exc)})") from exc
+            raise CacheUnavailable(
+                _("could not write to the cache ({exc})").format(exc=_why(exc))
+            ) from exc
 
     async def aload(self, ref: PageRef, warnings: list[str] | None = None) -> CachedPage | None:
         """``load`` in the store's thread, bounded by ``timeout``: the event loop never waits."""
@@ -400,7 +433,11 @@ class PageCache:
         """Drop the entry and answer a miss: the page is refetched and stored again."""
         self._discard(ref)
         if warnings is not None:
-            warnings.append(f"a damaged cache entry for {ref.key} was dropped ({why})")
+            warnings.append(
+                _("a damaged cache entry for {key} was dropped ({why})").format(
+                    key=ref.key, why=why
+                )
+            )
         return None
 
     def _discard(self, ref: PageRef) -> None:
@@ -471,7 +508,9 @@ def _settle(future: asyncio.Future[Any], result: Any, exc: BaseException | None)
 
 
 def _busy(timeout: float) -> str:
-    return f"the cache did not answer within {timeout:g} s (another process holds its lock)"
+    return _(
+        "the cache did not answer within {timeout:g} s (another process holds its lock)"
+    ).format(timeout=timeout)
 
 
 def _bounded(fn: Callable[[], _T], timeout: float) -> _T:

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from tui.core.settings import Settings
 from tui.core.urls import DEFAULT_HOME, check_segments
+from tui.i18n import _
 
 DEFAULT_MIRROR = f"github:{DEFAULT_HOME.owner}/{DEFAULT_HOME.repo}@{DEFAULT_HOME.ref}"
 DEFAULT_CACHE_SIZE = 500 * 1024 * 1024
@@ -43,6 +44,7 @@ class Options:
     mirrors: tuple[str, ...] = ()
     prefetch_jobs: int = 4
     reader_width: int | None = None
+    lang: str | None = None  # the interface language (tui.i18n); None: leave it as it is
     settings: Settings = field(default_factory=Settings)
 
 
@@ -70,26 +72,40 @@ def parse_mirror_spec(spec: str | None) -> MirrorSpec:
     spec = spec.strip()
     if spec.startswith("github:"):
         body = spec.removeprefix("github:")
-        repo_part, _, ref = body.partition("@")
-        owner, _, repo = repo_part.partition("/")
+        repo_part, _at, ref = body.partition("@")
+        owner, _slash, repo = repo_part.partition("/")
         if not owner or not repo or "/" in repo or (ref == "" and "@" in body):
-            raise ValueError(f"bad mirror {spec!r}: expected github:<owner>/<repo>[@ref]")
+            raise ValueError(
+                _("bad mirror {spec}: expected github:<owner>/<repo>[@ref]").format(spec=repr(spec))
+            )
         for part in (owner, repo, ref or "master"):
             if part in (".", "..") or any(c in part for c in "\\/\0?#"):
-                raise ValueError(f"bad mirror {spec!r}: invalid name {part!r}")
+                raise ValueError(
+                    _("bad mirror {spec}: invalid name {part}").format(
+                        spec=repr(spec), part=repr(part)
+                    )
+                )
         problem = check_segments(owner, repo, ref or "master", "README.md")
         if problem is not None:  # the same rule as every page of the mirror
-            raise ValueError(f"bad mirror {spec!r}: {problem}")
+            raise ValueError(
+                _("bad mirror {spec}: {problem}").format(spec=repr(spec), problem=problem)
+            )
         return MirrorSpec(SpecKind.GITHUB, owner, repo, ref or "master")
     if "://" in spec:
         parts = urlsplit(spec)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError(f"bad mirror {spec!r}: only http(s):// base URLs are supported")
+            raise ValueError(
+                _("bad mirror {spec}: only http(s):// base URLs are supported").format(
+                    spec=repr(spec)
+                )
+            )
         return MirrorSpec(SpecKind.HTTP, base_url=spec.rstrip("/"))
     path = Path(os.path.expanduser(spec))
     if not path.is_dir():
         raise ValueError(
-            f"bad mirror {spec!r}: not a folder, http(s):// URL or github:<owner>/<repo>"
+            _("bad mirror {spec}: not a folder, http(s):// URL or github:<owner>/<repo>").format(
+                spec=repr(spec)
+            )
         )
     return MirrorSpec(SpecKind.DIR, path=path.resolve())
 
@@ -130,8 +146,9 @@ def check_proxy_url(proxy: str) -> str:
     """The proxy URL stripped, or ``ValueError`` saying what form is expected."""
     if "://" not in proxy or _bad_proxy(proxy.strip()):
         raise ValueError(
-            f"bad proxy {_shown(proxy)!r}: expected http://, https://, socks5:// or"
-            " socks5h://HOST:PORT"
+            _(
+                "bad proxy {proxy}: expected http://, https://, socks5:// or socks5h://HOST:PORT"
+            ).format(proxy=repr(_shown(proxy)))
         )
     return proxy.strip()
 
@@ -147,6 +164,7 @@ def check_proxy_env(environ: Mapping[str, str] | None = None) -> None:
         value = (env.get(name) or "").strip()
         if value and _bad_proxy(value):
             raise ValueError(
-                f"bad proxy in ${name} ({_shown(value)!r}): expected http://, https://,"
-                " socks5:// or socks5h://HOST:PORT"
+                _(
+                    "bad proxy in ${name} ({value}): expected http://, https://, socks5:// or socks5h://HOST:PORT"
+                ).format(name=name, value=repr(_shown(value)))
             )

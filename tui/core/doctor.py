@@ -24,6 +24,7 @@ from tui.core.kinds import kind_by_path
 from tui.core.source import BaseURL
 from tui.core.urls import PageRef
 from tui.core.validate import check_page
+from tui.i18n import _
 
 if TYPE_CHECKING:
     import httpx
@@ -88,7 +89,9 @@ async def _timed(step: str, limit: float, probe: Probe, work: Callable[[], objec
         async with asyncio.timeout(limit):
             detail = await work()  # type: ignore[misc]
     except TimeoutError:
-        probe.steps.append(Step(step, False, _ms(started), f"no answer within {limit:g} s"))
+        probe.steps.append(
+            Step(step, False, _ms(started), _("no answer within {limit:g} s").format(limit=limit))
+        )
         return False
     except (OSError, MirrorError) as exc:
         probe.steps.append(Step(step, False, _ms(started), _reason(step, exc)))
@@ -99,17 +102,17 @@ async def _timed(step: str, limit: float, probe: Probe, work: Callable[[], objec
 
 def _reason(step: str, exc: BaseException) -> str:
     if isinstance(exc, socket.gaierror):
-        return "the name does not resolve"
+        return _("the name does not resolve")
     if isinstance(exc, ConnectionRefusedError):
-        return "connection refused"
+        return _("connection refused")
     if isinstance(exc, ConnectionResetError):
-        return "connection reset" + (" during the TLS handshake" if step == "tls" else "")
+        return _("connection reset") + (_(" during the TLS handshake") if step == "tls" else "")
     if isinstance(exc, MirrorError):
         return str(exc)
     import ssl
 
     if isinstance(exc, ssl.SSLError):
-        return f"TLS failed: {exc.reason or exc}"
+        return _("TLS failed: {value}").format(value=exc.reason or exc)
     return getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
 
 
@@ -140,26 +143,26 @@ async def probe(
             via.replace("socks5h://", "http://").replace("socks5://", "http://")
         )
         assert proxy_origin is not None
-        _, host, port = proxy_origin
+        _scheme, host, port = proxy_origin
     loop = asyncio.get_running_loop()
     addresses: list[tuple[int, tuple[str, int]]] = []
 
     async def resolve() -> str:
         infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         addresses.extend((info[0], info[4][:2]) for info in infos)  # type: ignore[misc]
-        what = f"the proxy {host}" if via else host
+        what = _("the proxy {host}").format(host=host) if via else host
         return f"{what} → {addresses[0][1][0]}"
 
     async def connect() -> str:
         family, address = addresses[0]
-        _, writer = await asyncio.open_connection(address[0], address[1], family=family)
+        _reader, writer = await asyncio.open_connection(address[0], address[1], family=family)
         writer.close()
         return f"{'proxy ' if via else ''}{address[0]}:{address[1]}"
 
     async def handshake() -> str:
         from tui.core.fetch import ssl_context
 
-        _, writer = await asyncio.open_connection(
+        _reader, writer = await asyncio.open_connection(
             host, port, ssl=ssl_context(), server_hostname=host
         )
         version = writer.get_extra_info("ssl_object").version()
@@ -178,14 +181,16 @@ async def probe(
         result.status = response.status
         assert response.text is not None
         check_page(kind_by_path(home), response.text, response.content_type)
-        return f"HTTP {response.status}, home page ({len(response.text) // 1024} KiB)"
+        return _("HTTP {status}, home page ({value} KiB)").format(
+            status=response.status, value=len(response.text) // 1024
+        )
 
     ok = await _timed("dns", left("dns"), result, resolve)
     ok = ok and await _timed("tcp", left("tcp"), result, connect)
     if scheme == "https" and via is None:
         ok = ok and await _timed("tls", left("tls"), result, handshake)
     else:
-        why = "done by the proxy" if via else "plain HTTP"
+        why = _("done by the proxy") if via else _("plain HTTP")
         result.steps.append(Step("tls", None, None, why))
     if ok:
         ok = await _timed("http", left("http"), result, get)
@@ -206,7 +211,8 @@ def _status_of(detail: str) -> int | None:
     found = re.search(r"HTTP (\d{3})", detail)
     if found:
         return int(found.group(1))
-    return 404 if detail.startswith("not found") else None
+    # The catalogue keeps "not found" leading "not found: {url}" in every language.
+    return 404 if detail.startswith(_("not found")) else None
 
 
 async def diagnose(options: Options, *, budget: float = BUDGET) -> Diagnosis:
@@ -239,33 +245,30 @@ async def diagnose(options: Options, *, budget: float = BUDGET) -> Diagnosis:
 def advise(diagnosis: Diagnosis) -> str:
     """One line: the endpoint that works, or what to configure."""
     probes = diagnosis.endpoints
-    where = diagnosis.config or "the settings file"
+    where = diagnosis.config or _("the settings file")
     working = [p for p in probes if p.ok]
     if working:
         first = working[0]
         failed = [p.label for p in probes if not p.ok]
         if not failed:
-            return f"every endpoint works; pages come from {probes[0].label}"
-        return (
-            f"{first.label} works (the app uses it and remembers it);"
-            f" not reachable: {', '.join(failed)}"
-        )
+            return _("every endpoint works; pages come from {label}").format(label=probes[0].label)
+        return _(
+            "{label} works (the app uses it and remembers it); not reachable: {failed}"
+        ).format(label=first.label, failed=", ".join(failed))
     if diagnosis.proxy and all(_proxy_failed(p) for p in probes):
-        return (
-            f"the proxy {diagnosis.proxy} is not working: check that it runs, or change"
-            f" proxy = in {where} (or --proxy)"
-        )
+        return _(
+            "the proxy {proxy} is not working: check that it runs, or change proxy = in {where} (or --proxy)"
+        ).format(proxy=diagnosis.proxy, where=where)
     prefix = '"https://PROXY/https://raw.githubusercontent.com"'
     if all(p.steps and p.steps[0].step == "dns" and p.steps[0].ok is False for p in probes):
-        cause = "no endpoint's name resolves (DNS filtered?)"
+        cause = _("no endpoint's name resolves (DNS filtered?)")
     elif all(any(s.step in ("tcp", "tls") and s.ok is False for s in p.steps) for p in probes):
-        cause = "every connection is refused, reset or silent (filtered network?)"
+        cause = _("every connection is refused, reset or silent (filtered network?)")
     else:
-        cause = "no endpoint serves the home page"
-    return (
-        f'{cause}: set a proxy (proxy = "socks5h://HOST:PORT" in {where}, or --proxy),'
-        f" or add a prefix mirror to mirrors = [{prefix}]"
-    )
+        cause = _("no endpoint serves the home page")
+    return _(
+        '{cause}: set a proxy (proxy = "socks5h://HOST:PORT" in {where}, or --proxy), or add a prefix mirror to mirrors = [{prefix}]'
+    ).format(cause=cause, where=where, prefix=prefix)
 
 
 def _proxy_failed(p: Probe) -> bool:
@@ -286,7 +289,7 @@ def render_table(diagnosis: Diagnosis) -> str:
         cells.append(f"{p.ms / 1000:.1f} s")
         rows.append(tuple(cells))
     widths = [max(len(r[i]) for r in (header, *rows)) for i in range(len(header))]
-    lines = [f"home page: {diagnosis.home}"]
+    lines = [_("home page: {home}").format(home=diagnosis.home)]
     if diagnosis.proxy:
         lines.append(f"proxy: {diagnosis.proxy}")
     lines.append("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip())
@@ -322,7 +325,7 @@ def run_doctor(
     for problem in options.settings.notices:
         warn(problem)
     if options.sample or parse_mirror_spec(options.mirror).kind is SpecKind.DIR:
-        write("a local mirror needs no network: nothing to probe")
+        write(_("a local mirror needs no network: nothing to probe"))
         return 2 if options.settings.problems else 0
     diagnosis = asyncio.run(diagnose(options))
     write(diagnosis.as_json() if as_json else render_table(diagnosis))

@@ -17,6 +17,7 @@ from typing import Protocol
 from tui.core.errors import FetchTimeout, MirrorError, NetworkUnavailable, OfflineMiss
 from tui.core.mirror import Fetched, Mirror, MirrorKind
 from tui.core.urls import PageRef
+from tui.i18n import _
 
 
 class MirrorLike(Protocol):
@@ -78,7 +79,7 @@ class FallbackMirror:
 
     @property
     def label(self) -> str:
-        return "sample (no network)" if self.fallen else self.live.label
+        return _("sample (no network)") if self.fallen else self.live.label
 
     @property
     def where(self) -> str:

@@ -31,6 +31,7 @@ from tui.core.errors import (
     TooLarge,
 )
 from tui.core.urls import MIRROR_HOSTS
+from tui.i18n import _
 
 if TYPE_CHECKING:  # httpx is imported on first use: pages from disk never need it
     import ssl
@@ -126,7 +127,7 @@ def make_client(policy: FetchPolicy | None = None, proxy: str | None = None) -> 
             max_connections=policy.max_connections,
             max_keepalive_connections=policy.max_keepalive,
         ),
-        headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate"},
+        headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate"},  # i18n: not shown
         follow_redirects=False,
         proxy=proxy,
         trust_env=proxy is None,
@@ -235,7 +236,7 @@ def allowed_origins(entries: Collection[str]) -> frozenset[Origin]:
 def decode_text(data: bytes, what: str = "page") -> tuple[str, tuple[str, ...]]:
     """UTF-8 with the BOM stripped; bad bytes become U+FFFD plus a warning, never a crash."""
     if b"\0" in data:
-        raise BadContent(f"the {what} is binary data, not a text page")
+        raise BadContent(_("the {what} is binary data, not a text page").format(what=what))
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -243,7 +244,9 @@ def decode_text(data: bytes, what: str = "page") -> tuple[str, tuple[str, ...]]:
     except UnicodeDecodeError:
         text = data.decode("utf-8", errors="replace")
         bad = text.count("\ufffd") - data.decode("utf-8", errors="ignore").count("\ufffd")
-        return text, (f"the {what} has {bad} undecodable byte(s), shown as \ufffd",)
+        return text, (
+            _("the {what} has {bad} undecodable byte(s), shown as �").format(what=what, bad=bad),
+        )
 
 
 def _retry_after(value: str | None) -> float | None:
@@ -350,9 +353,12 @@ async def fetch_text(
                     attempt += 1
                     await asyncio.sleep(delay)
     except TimeoutError:
-        through = f" through the proxy {via}" if via else ""
+        through = _(" through the proxy {via}").format(via=via) if via else ""
         raise FetchTimeout(
-            f"{_short(url)} did not answer{through} within {policy.deadline:g} s", url=url
+            _("{url} did not answer{through} within {deadline:g} s").format(
+                url=_short(url), through=through, deadline=policy.deadline
+            ),
+            url=url,
         ) from None
 
 
@@ -368,7 +374,7 @@ async def _attempt(
 
     current = url
     start = origin_of(url)
-    through = f" through the proxy {via}" if via else ""
+    through = _(" through the proxy {via}").format(via=via) if via else ""
     try:
         async with asyncio.timeout(policy.attempt_timeout):
             for _hop in range(policy.max_redirects + 1):
@@ -381,36 +387,49 @@ async def _attempt(
                     if reply.status_code in REDIRECT_STATUSES:
                         location = reply.headers.get("location")
                         if not location:
-                            raise BadContent(f"{_short(current)} redirected nowhere", url=url)
+                            raise BadContent(
+                                _("{current} redirected nowhere").format(current=_short(current)),
+                                url=url,
+                            )
                         try:
                             target = urljoin(current, location)
                         except ValueError:
                             target = location
                         if origin_of(target) not in origins:
                             raise RedirectRefused(
-                                f"{_short(current)} redirected to {_netloc(target)},"
-                                " which is not a mirror host",
+                                _(
+                                    "{current} redirected to {target}, which is not a mirror host"
+                                ).format(current=_short(current), target=_netloc(target)),
                                 url=url,
                             )
                         current = target
                         continue
                     if via and reply.status_code == 407:
                         raise ProxyFailed(
-                            f"the proxy {via} wants a user name and password (HTTP 407)", url=url
+                            _("the proxy {via} wants a user name and password (HTTP 407)").format(
+                                via=via
+                            ),
+                            url=url,
                         )
                     return await _read(reply, url, policy, conditional=bool(sent))
             raise RedirectRefused(
-                f"{_short(url)} redirected more than {policy.max_redirects} times", url=url
+                _("{url} redirected more than {max_redirects} times").format(
+                    url=_short(url), max_redirects=policy.max_redirects
+                ),
+                url=url,
             )
     except TimeoutError:
         if via:
             raise FetchTimeout(
-                f"no answer through the proxy {via} within {policy.attempt_timeout:g} s"
-                f" (the proxy or {_netloc(url)} is not answering)",
+                _(
+                    "no answer through the proxy {via} within {attempt_timeout:g} s (the proxy or {url} is not answering)"
+                ).format(via=via, attempt_timeout=policy.attempt_timeout, url=_netloc(url)),
                 url=url,
             ) from None
         raise FetchTimeout(
-            f"{_short(url)} was too slow: no complete reply within {policy.attempt_timeout:g} s",
+            _("{url} was too slow: no complete reply within {attempt_timeout:g} s").format(
+                url=_short(url), attempt_timeout=policy.attempt_timeout
+            ),
             url=url,
         ) from None
     except httpx.ConnectTimeout:
@@ -418,46 +437,61 @@ async def _attempt(
         # the source fails over to its next base instead.
         if via:
             raise ProxyFailed(
-                f"the proxy {via} did not answer (connect timed out)", url=url
+                _("the proxy {via} did not answer (connect timed out)").format(via=via), url=url
             ) from None
-        raise FetchTimeout(f"could not connect to {_netloc(url)}: timed out", url=url) from None
+        raise FetchTimeout(
+            _("could not connect to {url}: timed out").format(url=_netloc(url)), url=url
+        ) from None
     except httpx.ProxyError as exc:
-        raise ProxyFailed(_proxy_reason(via or "in use", str(exc)), url=url) from None
+        raise ProxyFailed(_proxy_reason(via or _("in use"), str(exc)), url=url) from None
     except httpx.ConnectError as exc:
         if "CERTIFICATE" in str(exc) or "SSL" in str(exc):
             raise NetworkUnavailable(
-                f"the certificate of {_netloc(url)}{through} could not be verified ({exc});"
-                " a private CA can be given with SSL_CERT_FILE or SSL_CERT_DIR",
+                _(
+                    "the certificate of {url}{through} could not be verified ({exc}); a private CA can be given with SSL_CERT_FILE or SSL_CERT_DIR"
+                ).format(url=_netloc(url), through=through, exc=exc),
                 url=url,
             ) from None
         if _is_dns_failure(exc) and not via:
             # A name that does not resolve (or is poisoned away) will not in 0.3 s either.
             raise NetworkUnavailable(
-                f"the name {_host(url)} does not resolve (DNS failure)", url=url
+                _("the name {url} does not resolve (DNS failure)").format(url=_host(url)), url=url
             ) from None
         if via:
-            error: MirrorError = ProxyFailed(f"the proxy {via} refused the connection", url=url)
+            error: MirrorError = ProxyFailed(
+                _("the proxy {via} refused the connection").format(via=via), url=url
+            )
         else:
-            reason = str(exc) or "connection failed"
-            error = NetworkUnavailable(f"could not connect to {_netloc(url)}: {reason}", url=url)
+            reason = str(exc) or _("connection failed")
+            error = NetworkUnavailable(
+                _("could not connect to {url}: {reason}").format(url=_netloc(url), reason=reason),
+                url=url,
+            )
         raise _Retry(error) from None
     except httpx.TimeoutException:
         raise FetchTimeout(
-            f"{_short(url)} stopped answering{through} (read timed out)", url=url
+            _("{url} stopped answering{through} (read timed out)").format(
+                url=_short(url), through=through
+            ),
+            url=url,
         ) from None
     except httpx.RemoteProtocolError as exc:
         raise NetworkUnavailable(_protocol_reason(url, str(exc), through), url=url) from None
     except (httpx.ReadError, httpx.WriteError):
         raise NetworkUnavailable(
-            f"the connection to {_netloc(url)}{through} broke off before the page was complete",
+            _("the connection to {url}{through} broke off before the page was complete").format(
+                url=_netloc(url), through=through
+            ),
             url=url,
         ) from None
     except httpx.DecodingError:
         raise BadContent(
-            f"{_short(url)} sent a body that could not be decompressed", url=url
+            _("{url} sent a body that could not be decompressed").format(url=_short(url)), url=url
         ) from None
     except httpx.HTTPError as exc:
-        raise NetworkUnavailable(f"request to {_netloc(url)} failed: {exc}", url=url) from None
+        raise NetworkUnavailable(
+            _("request to {url} failed: {exc}").format(url=_netloc(url), exc=exc), url=url
+        ) from None
     except Exception as exc:
         # socksio raises its own ProtocolError ("Malformed reply") past httpx's mapping.
         if via and type(exc).__module__.startswith("socksio"):
@@ -469,7 +503,7 @@ def _is_dns_failure(exc: BaseException) -> bool:
     import socket
 
     seen: BaseException | None = exc
-    for _ in range(6):
+    for _attempt in range(6):
         if seen is None:
             break
         if isinstance(seen, socket.gaierror):
@@ -486,30 +520,37 @@ def _is_dns_failure(exc: BaseException) -> bool:
 def _proxy_reason(via: str, detail: str) -> str:
     lower = detail.lower()
     if "no acceptable" in lower or "username" in lower or "407" in lower:
-        return f"the proxy {via} wants a user name and password"
+        return _("the proxy {via} wants a user name and password").format(via=via)
     if "malformed" in lower:
-        return (
-            f"the proxy {via} did not answer as a SOCKS5 proxy"
-            " (it may want a user name and password)"
-        )
+        return _(
+            "the proxy {via} did not answer as a SOCKS5 proxy (it may want a user name and password)"
+        ).format(via=via)
     if "could not connect" in lower:
         why = detail.rsplit(":", 1)[-1].strip(" .") or "refused"
-        return f"the proxy {via} could not reach the mirror ({why})"
-    return f"the proxy {via} failed: {detail}"
+        return _("the proxy {via} could not reach the mirror ({why})").format(via=via, why=why)
+    return _("the proxy {via} failed: {detail}").format(via=via, detail=detail)
 
 
 def _protocol_reason(url: str, detail: str, through: str) -> str:
     lower = detail.lower()
     host = _netloc(url)
     if "too long" in lower or "too large" in lower or "buffer" in lower:
-        return f"{host}{through} sent headers larger than the limit"
+        return _("{host}{through} sent headers larger than the limit").format(
+            host=host, through=through
+        )
     if "illegal status line" in lower or "invalid" in lower or "malformed" in lower:
-        return f"{host}{through} did not answer in HTTP"
+        return _("{host}{through} did not answer in HTTP").format(host=host, through=through)
     if "message body" in lower or "incomplete" in lower:
-        return f"the connection to {host}{through} broke off before the page was complete"
+        return _("the connection to {host}{through} broke off before the page was complete").format(
+            host=host, through=through
+        )
     if "without sending" in lower or "disconnected" in lower:
-        return f"{host}{through} closed the connection without answering in HTTP"
-    return f"the connection to {host}{through} broke off before the page was complete"
+        return _("{host}{through} closed the connection without answering in HTTP").format(
+            host=host, through=through
+        )
+    return _("the connection to {host}{through} broke off before the page was complete").format(
+        host=host, through=through
+    )
 
 
 async def _read(
@@ -520,21 +561,29 @@ async def _read(
     last_modified = reply.headers.get("last-modified")
     if status == 304:
         if not conditional:
-            raise BadContent(f"{_short(url)} answered 304 to a plain request", url=url)
+            raise BadContent(
+                _("{url} answered 304 to a plain request").format(url=_short(url)), url=url
+            )
         return Response(str(reply.url), 304, None, etag, last_modified)
     if status in (404, 410):
-        raise NotFound(f"not found: {_short(url)}", url=url)
+        raise NotFound(_("not found: {url}").format(url=_short(url)), url=url)
     if status == 429 or status >= 500:
-        error = ServerError(f"{_host(url)} failed with HTTP {status}", url=url)
+        error = ServerError(
+            _("{url} failed with HTTP {status}").format(url=_host(url), status=status), url=url
+        )
         delay = _retry_after(reply.headers.get("retry-after"))
         if delay is not None and delay > policy.retry_after_cap:
             error = ServerError(
-                f"{_host(url)} is busy (HTTP {status}) and asks to retry after {delay:.0f} s",
+                _("{url} is busy (HTTP {status}) and asks to retry after {delay:.0f} s").format(
+                    url=_host(url), status=status, delay=delay
+                ),
                 url=url,
             )
         raise _Retry(error, delay)
     if status != 200:
-        raise ServerError(f"{_host(url)} answered HTTP {status}", url=url)
+        raise ServerError(
+            _("{url} answered HTTP {status}").format(url=_host(url), status=status), url=url
+        )
     declared = reply.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > policy.max_body:
         raise TooLarge(_too_large(url, policy), url=url)
@@ -574,7 +623,12 @@ class _Inflater:
             self._z = zlib.decompressobj()
             self._raw_deflate = True  # some servers send raw deflate without the header
         else:
-            raise BadContent(f"{_short(url)} sent an unsupported encoding {name!r}", url=url)
+            raise BadContent(
+                _("{url} sent an unsupported encoding {name}").format(
+                    url=_short(url), name=repr(name)
+                ),
+                url=url,
+            )
         self._first = True
 
     def feed(self, data: bytes, limit: int) -> Iterator[bytes]:
@@ -596,7 +650,8 @@ class _Inflater:
                 yield out
         except zlib.error:
             raise BadContent(
-                f"{_short(self.url)} sent a body that could not be decompressed", url=self.url
+                _("{url} sent a body that could not be decompressed").format(url=_short(self.url)),
+                url=self.url,
             ) from None
 
     def flush(self, limit: int) -> Iterator[bytes]:
@@ -606,9 +661,12 @@ class _Inflater:
             yield self._z.flush()[: max(limit, 1)]
         except zlib.error:
             raise BadContent(
-                f"{_short(self.url)} sent a body that could not be decompressed", url=self.url
+                _("{url} sent a body that could not be decompressed").format(url=_short(self.url)),
+                url=self.url,
             ) from None
 
 
 def _too_large(url: str, policy: FetchPolicy) -> str:
-    return f"{_short(url)} is larger than the {policy.max_body / MiB:g} MiB limit"
+    return _("{url} is larger than the {value:g} MiB limit").format(
+        url=_short(url), value=policy.max_body / MiB
+    )

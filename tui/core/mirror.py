@@ -42,6 +42,7 @@ from tui.core.source import (
 )
 from tui.core.urls import PageRef
 from tui.core.validate import same_kind
+from tui.i18n import N_, _
 
 SAMPLE_HOME = PageRef("goodnews-sample", "goodnews", "master", "README.md")
 
@@ -63,7 +64,7 @@ class MirrorKind(StrEnum):
 
     @property
     def label(self) -> str:
-        return _LABELS[self]
+        return _(_LABELS[self])
 
     @property
     def cached(self) -> bool:
@@ -72,10 +73,10 @@ class MirrorKind(StrEnum):
 
 
 _LABELS = {
-    MirrorKind.LIVE: "live",
-    MirrorKind.OFFLINE: "offline copy",
-    MirrorKind.LOCAL: "local folder",
-    MirrorKind.SAMPLE: "sample",
+    MirrorKind.LIVE: N_("live"),
+    MirrorKind.OFFLINE: N_("offline copy"),
+    MirrorKind.LOCAL: N_("local folder"),
+    MirrorKind.SAMPLE: N_("sample"),
 }
 
 
@@ -166,7 +167,9 @@ class Mirror:
         except MirrorError:
             raise
         except Exception as exc:  # the contract: callers only ever catch MirrorError
-            raise MirrorError(f"could not read {ref.target(self.home)}: {exc}") from exc
+            raise MirrorError(
+                _("could not read {home}: {exc}").format(home=ref.target(self.home), exc=exc)
+            ) from exc
 
     async def _get(self, ref: PageRef, refresh: bool) -> Fetched:
         if self.source.local:
@@ -178,7 +181,9 @@ class Mirror:
         now = self.clock()
         if self.offline:
             if entry is None:
-                raise OfflineMiss(f"offline, and {ref.target(self.home)} is not in the cache")
+                raise OfflineMiss(
+                    _("offline, and {home} is not in the cache").format(home=ref.target(self.home))
+                )
             origin = Origin.CACHE if entry.is_fresh(ref, now) else Origin.STALE
             return Fetched(ref, entry.text, origin, entry.checked_at, tuple(notes))
         if entry is not None and not refresh and entry.is_fresh(ref, now):
@@ -194,18 +199,22 @@ class Mirror:
             if entry is None or not isinstance(exc, ErrorPage):
                 raise
             when = entry.checked_at.strftime("%Y-%m-%d %H:%M UTC")
-            notes.append(f"{exc} — showing the copy cached {when}")
+            notes.append(_("{exc} — showing the copy cached {when}").format(exc=exc, when=when))
             return Fetched(ref, entry.text, Origin.STALE, entry.checked_at, tuple(notes))
         except MirrorError as exc:
             if entry is None:
                 raise
             when = entry.checked_at.strftime("%Y-%m-%d %H:%M UTC")
-            notes.append(f"{exc} — showing the copy cached {when}")
+            notes.append(_("{exc} — showing the copy cached {when}").format(exc=exc, when=when))
             return Fetched(ref, entry.text, Origin.STALE, entry.checked_at, tuple(notes))
         now = self.clock()
         if response.not_modified:
             if entry is None:
-                raise BadContent(f"the server answered 'not modified' for {ref.target(self.home)}")
+                raise BadContent(
+                    _("the server answered 'not modified' for {home}").format(
+                        home=ref.target(self.home)
+                    )
+                )
             entry = entry._replace(
                 checked_at=now,
                 etag=response.etag or entry.etag,
@@ -225,7 +234,7 @@ class Mirror:
         if entry is None or same_kind(ref, entry.text, fresh.text):
             await self._astore(ref, fresh, notes)
         else:
-            notes.append("the new copy is not the same kind of page; the cached one is kept")
+            notes.append(_("the new copy is not the same kind of page; the cached one is kept"))
         endpoint = response.endpoint
         return Fetched(
             ref,
@@ -291,7 +300,7 @@ class Mirror:
 
     def _drop_cache(self, reason: str, notes: list[str]) -> None:
         # A broken store is dropped for the rest of the run: pages still load, uncached.
-        message = f"{reason}; continuing without a cache"
+        message = _("{reason}; continuing without a cache").format(reason=reason)
         notes.append(message)
         self.warnings.append(message)
         cache, self.cache = self.cache, None
@@ -309,7 +318,11 @@ def _state_dir(root: Path, warnings: list[str]) -> Path | None:
     try:
         return make_private_dir(root / STATE_DIR)
     except OSError as exc:
-        warnings.append(f"cannot keep reading state: {root / STATE_DIR} ({exc.strerror})")
+        warnings.append(
+            _("cannot keep reading state: {value} ({strerror})").format(
+                value=root / STATE_DIR, strerror=exc.strerror
+            )
+        )
         return None
 
 
@@ -323,7 +336,7 @@ def sample_mirror(state_dir: Path | None = None) -> Mirror:
         source=source,
         home=SAMPLE_HOME,
         kind=MirrorKind.SAMPLE,
-        base="bundled demo mirror",
+        base=_("bundled demo mirror"),
         state_dir=state_dir,
     )
 
@@ -363,7 +376,7 @@ def open_mirror(
     cache, cache_warnings = PageCache.open(root, size_limit=options.cache_size)
     warnings.extend(cache_warnings)
     if options.offline and cache is None:
-        warnings.append("offline without a usable cache: no page can be shown")
+        warnings.append(_("offline without a usable cache: no page can be shown"))
     return Mirror(
         source=remote,
         home=home,

@@ -37,6 +37,7 @@ from tui.core.prefetch import Recipe, plan_index, prefetch_batch, start_worker
 from tui.core.text import sanitise
 from tui.core.urls import PageRef
 from tui.core.workers import process_pool, stop_pool
+from tui.i18n import _, ngettext
 
 MEMORY_PAGES = 48  # parsed pages kept for back/forward and re-opening
 INLINE_PARSE_MAX = 16_384  # characters: a page this small parses faster than a thread starts
@@ -65,14 +66,17 @@ def stale_note(fetched_at: datetime, now: datetime) -> str:
     """One line saying the copy shown is old, and how old."""
     seconds = max(0.0, (now - fetched_at).total_seconds())
     if seconds < 90:
-        age = "just now"
+        age = _("just now")
     elif seconds < 90 * 60:
-        age = f"{round(seconds / 60)} minutes ago"
+        count = round(seconds / 60)
+        age = ngettext("{count} minute ago", "{count} minutes ago", count).format(count=count)
     elif seconds < 36 * 3600:
-        age = f"{round(seconds / 3600)} hours ago"
+        count = round(seconds / 3600)
+        age = ngettext("{count} hour ago", "{count} hours ago", count).format(count=count)
     else:
-        age = f"{round(seconds / 86400)} days ago"
-    return f"Offline: showing a copy saved {age}. Press r to retry."
+        count = round(seconds / 86400)
+        age = ngettext("{count} day ago", "{count} days ago", count).format(count=count)
+    return _("Offline: showing a copy saved {age}. Press r to retry.").format(age=age)
 
 
 T = TypeVar("T")
@@ -134,9 +138,11 @@ def plain_page(ref: PageRef, text: str, budget: float) -> Document:
         for para in shown.split("\n\n")
         if para.strip()
     ]
-    warning = f"this page took over {budget:g} s to parse: shown as plain text"
+    warning = _("this page took over {budget:g} s to parse: shown as plain text").format(
+        budget=budget
+    )
     if len(text) > PLAIN_MAX:
-        warning += f" (its first {PLAIN_MAX:,} characters)"
+        warning += _(" (its first {count:,} characters)").format(count=PLAIN_MAX)
     return Document(ref=ref, title=None, blocks=blocks, warnings=[warning])
 
 
@@ -371,8 +377,9 @@ class PageService:
             self._executor_failed = True
             self._shutdown_executor()
             self.problems.append(
-                f"the prefetch worker stopped ({exc or type(exc).__name__}); "
-                "prefetching goes on in the browser"
+                _(
+                    "the prefetch worker stopped ({value}); prefetching goes on in the browser"
+                ).format(value=exc or type(exc).__name__)
             )
             rest = [r for r in refs if r.key not in finished]
             await self._prefetch_here(rest, stored)
@@ -408,7 +415,9 @@ class PageService:
                 self._executor = executor
             except Exception as exc:  # noqa: BLE001 - no processes here: threads will do
                 self._executor_failed = True
-                self.problems.append(f"background work stays in this process ({exc})")
+                self.problems.append(
+                    _("background work stays in this process ({exc})").format(exc=exc)
+                )
         return self._executor
 
     def _shutdown_executor(self) -> None:

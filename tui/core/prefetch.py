@@ -20,6 +20,7 @@ from tui.core.config import Options
 from tui.core.errors import MirrorError
 from tui.core.fetch import FetchPolicy
 from tui.core.urls import PageRef
+from tui.i18n import _
 
 CONCURRENCY = 4  # requests in flight at once, per worker
 
@@ -80,7 +81,7 @@ def start_worker(recipe: Recipe) -> None:
 
 def _current() -> _Worker:
     if _worker is None:
-        raise RuntimeError("this runs in a worker started with start_worker")
+        raise RuntimeError(_("this runs in a worker started with start_worker"))
     return _worker
 
 

@@ -24,6 +24,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from tui.i18n import _
+
 APP_NAME = "goodnews-tui"
 CONFIG_ENV = "GOODNEWS_TUI_CONFIG"
 CONFIG_NAME = "config.toml"
@@ -122,7 +124,16 @@ class Provenance:
         return f"{self.source} ({self.detail})" if self.detail else str(self.source)
 
 
-KEYS = ("mirrors", "proxy", "theme", "reader_width", "prefetch", "prefetch_jobs", "cache_size")
+KEYS = (
+    "mirrors",
+    "proxy",
+    "theme",
+    "reader_width",
+    "prefetch",
+    "prefetch_jobs",
+    "cache_size",
+    "lang",
+)
 
 
 @dataclass(slots=True)
@@ -144,6 +155,7 @@ class Settings:
     prefetch: bool = True
     prefetch_jobs: int = DEFAULT_PREFETCH_JOBS
     cache_size: int = DEFAULT_CACHE_MIB
+    lang: str | None = None  # zh-Hans, zh-Hant or en; None: from the environment
     keymap: dict[str, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     sources: dict[str, Provenance] = field(default_factory=dict)
@@ -198,16 +210,18 @@ def load_settings(
         data = path.read_bytes()
     except FileNotFoundError:
         if source is not ValueSource.DEFAULT:
-            settings.problems.append(Problem(str(path), None, "no such settings file"))
+            settings.problems.append(Problem(str(path), None, _("no such settings file")))
         return settings
     except OSError as exc:
-        settings.problems.append(Problem(str(path), None, f"cannot read: {exc.strerror}"))
+        settings.problems.append(
+            Problem(str(path), None, _("cannot read: {strerror}").format(strerror=exc.strerror))
+        )
         return settings
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        settings.problems.append(Problem(str(path), line, "not UTF-8 text"))
+        settings.problems.append(Problem(str(path), line, _("not UTF-8 text")))
         return settings
     apply_text(settings, text, str(path))
     return settings
@@ -227,7 +241,11 @@ def apply_text(settings: Settings, text: str, name: str) -> None:
             line = text.count("\n") + 1  # an unclosed list or string: it ran to the end
         reason = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", message)
         settings.problems.append(
-            Problem(name, line, f"TOML syntax error: {reason}; the whole file is ignored")
+            Problem(
+                name,
+                line,
+                _("TOML syntax error: {reason}; the whole file is ignored").format(reason=reason),
+            )
         )
         return
     lines = _KeyLines(text)
@@ -238,17 +256,22 @@ def apply_text(settings: Settings, text: str, name: str) -> None:
     for key, value in table.items():
         if key == "keymap":
             if not isinstance(value, dict):
-                problem(key, 'keymap must be a table: [keymap] then "scope.command" = "keys"')
+                problem(key, _('keymap must be a table: [keymap] then "scope.command" = "keys"'))
                 continue
             _apply_keymap(settings, value, lambda k, m: problem(k, m, "keymap"), name, lines)
             continue
         if key not in KEYS:
-            problem(key, f"unknown key {key!r} (known: {', '.join((*KEYS, 'keymap'))})")
+            problem(
+                key,
+                _("unknown key {key} (known: {known})").format(
+                    key=repr(key), known=", ".join((*KEYS, "keymap"))
+                ),
+            )
             continue
         try:
             checked = _CHECKS[key](value)
         except ValueError as exc:
-            problem(key, f"{key}: {exc}; using the default")
+            problem(key, _("{key}: {exc}; using the default").format(key=key, exc=exc))
             continue
         setattr(settings, key, checked)
         settings.sources[key] = Provenance(ValueSource.FILE, f"{name}:{lines.find('', key) or '?'}")
@@ -265,16 +288,35 @@ def _apply_keymap(
     for binding_id, keys in table.items():
         if binding_id not in known:
             close = [b for b in sorted(known) if b.split(".")[-1] == binding_id.split(".")[-1]]
-            hint = f" (did you mean {close[0]!r}?)" if close else " (goodnews-tui keys lists them)"
-            problem(binding_id, f"keymap: unknown binding id {binding_id!r}{hint}")
+            hint = (
+                _(" (did you mean {close}?)").format(close=repr(close[0]))
+                if close
+                else _(" (goodnews-tui keys lists them)")
+            )
+            problem(
+                binding_id,
+                _("keymap: unknown binding id {binding_id}{hint}").format(
+                    binding_id=repr(binding_id), hint=hint
+                ),
+            )
             continue
         if not isinstance(keys, str):
-            problem(binding_id, f'keymap: {binding_id} must be a string of keys, like "j,down"')
+            problem(
+                binding_id,
+                _('keymap: {binding_id} must be a string of keys, like "j,down"').format(
+                    binding_id=binding_id
+                ),
+            )
             continue
         bad = [k for k in split_keys(keys) if not valid_key(k)]
         if bad or not split_keys(keys):
             what = ", ".join(repr(b) for b in bad) or repr(keys)
-            problem(binding_id, f"keymap: {binding_id}: {what} is not a key name")
+            problem(
+                binding_id,
+                _("keymap: {binding_id}: {what} is not a key name").format(
+                    binding_id=binding_id, what=what
+                ),
+            )
             continue
         settings.keymap[binding_id] = ",".join(split_keys(keys))
         settings.sources[f"keymap.{binding_id}"] = Provenance(
@@ -294,11 +336,11 @@ def _check_mirrors(value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not value:
-        raise ValueError("must be a non-empty list of base URLs")
+        raise ValueError(_("must be a non-empty list of base URLs"))
     out: list[str] = []
     for item in value:
         if not isinstance(item, str):
-            raise ValueError(f"{item!r} is not a URL string")
+            raise ValueError(_("{item} is not a URL string").format(item=repr(item)))
         parse_base(item)  # raises ValueError with the reason
         out.append(item.strip().rstrip("/"))
     return tuple(out)
@@ -308,24 +350,34 @@ def _check_proxy(value: Any) -> str | None:
     from tui.core.config import check_proxy_url
 
     if not isinstance(value, str):
-        raise ValueError('must be a proxy URL string, like "socks5h://127.0.0.1:1080"')
+        raise ValueError(_('must be a proxy URL string, like "socks5h://127.0.0.1:1080"'))
     return check_proxy_url(value) if value.strip() else None
 
 
 def _check_theme(value: Any) -> str:
     if not isinstance(value, str):
-        raise ValueError("must be a theme name string")
+        raise ValueError(_("must be a theme name string"))
     if value not in THEMES:
-        raise ValueError(f"unknown theme {value!r}; choose one of: {', '.join(THEMES)}")
+        raise ValueError(
+            _("unknown theme {value}; choose one of: {themes}").format(
+                value=repr(value), themes=", ".join(THEMES)
+            )
+        )
     return value
 
 
 def _int_in(low: int, high: int) -> Any:
     def check(value: Any) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise ValueError(f"must be a whole number from {low} to {high}")
+            raise ValueError(
+                _("must be a whole number from {low} to {high}").format(low=low, high=high)
+            )
         if not low <= value <= high:
-            raise ValueError(f"{value} is out of range ({low} to {high})")
+            raise ValueError(
+                _("{value} is out of range ({low} to {high})").format(
+                    value=value, low=low, high=high
+                )
+            )
         return value
 
     return check
@@ -339,8 +391,21 @@ def _check_reader_width(value: Any) -> int | None:
 
 def _check_bool(value: Any) -> bool:
     if not isinstance(value, bool):
-        raise ValueError("must be true or false")
+        raise ValueError(_("must be true or false"))
     return value
+
+
+def _check_lang(value: Any) -> str:
+    from tui.i18n import LANGUAGES, normalize_language
+
+    language = normalize_language(value) if isinstance(value, str) else None
+    if language is None:
+        raise ValueError(
+            _("unknown language {value}; choose one of: {choices}").format(
+                value=repr(value), choices=", ".join(LANGUAGES)
+            )
+        )
+    return language
 
 
 _CHECKS = {
@@ -351,6 +416,7 @@ _CHECKS = {
     "prefetch": _check_bool,
     "prefetch_jobs": _int_in(*PREFETCH_JOBS_RANGE),
     "cache_size": _int_in(1, 1024 * 1024),
+    "lang": _check_lang,
 }
 
 
@@ -424,7 +490,14 @@ def keymap_clashes(keymap: Mapping[str, str]) -> list[tuple[str, str]]:
             other = seen.setdefault((scope, key), binding_id)
             if other != binding_id and (binding_id in keymap or other in keymap):
                 changed = binding_id if binding_id in keymap else other
-                out.append((f"keymap: {key!r} is bound to both {other} and {binding_id}", changed))
+                out.append(
+                    (
+                        _("keymap: {key} is bound to both {other} and {binding_id}").format(
+                            key=repr(key), other=other, binding_id=binding_id
+                        ),
+                        changed,
+                    )
+                )
     return out
 
 
@@ -467,6 +540,7 @@ def merge_flags(
     prefetch: bool | None = None,
     cache_size: int | None = None,
     environ: Mapping[str, str] | None = None,
+    lang: str | None = None,
 ) -> Settings:
     """Command-line flags over the file; the environment's proxy noted where it applies."""
     if proxy is not None and proxy.strip():
@@ -485,7 +559,22 @@ def merge_flags(
         settings.override("prefetch", prefetch, ValueSource.FLAG, "--no-prefetch")
     if cache_size is not None:
         settings.override("cache_size", cache_size, ValueSource.FLAG, "--cache-size")
+    _merge_lang(settings, lang, os.environ if environ is None else environ)
     return settings
+
+
+def _merge_lang(settings: Settings, lang: str | None, env: Mapping[str, str]) -> None:
+    """--lang, else the file's ``lang``, else the environment's, else the default."""
+    from tui.i18n import DEFAULT_LANGUAGE, language_from_environment, normalize_language
+
+    if lang is not None:
+        settings.override("lang", normalize_language(lang) or lang, ValueSource.FLAG, "--lang")
+    elif settings.lang is None:
+        found = language_from_environment(env)
+        if found is not None:
+            settings.override("lang", found[0], ValueSource.ENVIRONMENT, found[1])
+        else:
+            settings.lang = DEFAULT_LANGUAGE
 
 
 def run_config(options: Any, *, as_example: bool, write: Any, warn: Any) -> int:
@@ -526,7 +615,9 @@ def _toml_value(value: Any) -> str:
 
 def render_settings(settings: Settings, default_mirrors: tuple[str, ...]) -> str:
     """The effective settings as TOML, each value with where it came from."""
-    lines = [f"# settings file: {settings.path} ({_path_note(settings)})"]
+    lines = [
+        _("# settings file: {path} ({note})").format(path=settings.path, note=_path_note(settings))
+    ]
     proxy = settings.proxy
     source = settings.source_of("proxy")
     if proxy is None and source.source is ValueSource.ENVIRONMENT:
@@ -541,11 +632,12 @@ def render_settings(settings: Settings, default_mirrors: tuple[str, ...]) -> str
         "prefetch": settings.prefetch,
         "prefetch_jobs": settings.prefetch_jobs,
         "cache_size": settings.cache_size,
+        "lang": settings.lang or "zh-Hans",
     }
     for key in KEYS:
         lines.append(f"{key} = {_toml_value(shown[key])}  # {settings.source_of(key)}")
     lines.append("")
-    lines.append("[keymap]  # binding id = keys; goodnews-tui keys lists every id")
+    lines.append(_("[keymap]  # binding id = keys; goodnews-tui keys lists every id"))
     for binding_id, default in known_bindings().items():
         keys = settings.keymap.get(binding_id, default)
         source = settings.source_of(f"keymap.{binding_id}")
@@ -556,13 +648,15 @@ def render_settings(settings: Settings, default_mirrors: tuple[str, ...]) -> str
 def _path_note(settings: Settings) -> str:
     exists = settings.path is not None and settings.path.is_file()
     how = {
-        ValueSource.FLAG: "from --config",
-        ValueSource.ENVIRONMENT: f"from ${CONFIG_ENV}",
-        ValueSource.DEFAULT: "the default place",
+        ValueSource.FLAG: _("from --config"),
+        ValueSource.ENVIRONMENT: _("from ${name}").format(name=CONFIG_ENV),
+        ValueSource.DEFAULT: _("the default place"),
     }[settings.path_source]
-    return f"{how}, {'read' if exists else 'not present'}"
+    note = _("read") if exists else _("not present")
+    return f"{how}, {note}"
 
 
+# i18n: english: a settings file is shared and diffed; its comments are the same for all.
 EXAMPLE = """\
 # goodnews-tui settings: save as {path}
 # (or anywhere, then run goodnews-tui --config FILE or set $GOODNEWS_TUI_CONFIG).
@@ -595,6 +689,10 @@ prefetch_jobs = 4
 
 # The page cache's size limit in MiB.
 cache_size = 500
+
+# The interface language: zh-Hans, zh-Hant or en. Without it: $GOODNEWS_TUI_LANG, then
+# $LANGUAGE/$LC_ALL/$LC_MESSAGES/$LANG, then Simplified Chinese.
+lang = "zh-Hans"
 
 # Keys: binding id = comma-separated Textual key names. `goodnews-tui keys` lists the ids
 # and their keys. Examples:

@@ -36,6 +36,7 @@ from tui.core.fetch import MAX_BODY, FetchPolicy, Response, decode_text, fetch_t
 from tui.core.kinds import kind_by_path
 from tui.core.urls import DEFAULT_HOME, MIRROR_HOSTS, RAW_HOST, PageRef
 from tui.core.validate import check_page
+from tui.i18n import _
 
 if TYPE_CHECKING:
     import httpx
@@ -111,7 +112,9 @@ class BaseURL(NamedTuple):
         segments = unquote(rest).split("/")[1:]
         if any(s in ("", ".", "..") for s in segments) or any(c in rest for c in "?#\\"):
             raise OutsideMirror(
-                f"refused to fetch {ref.key!r}: it would leave {base_path or '/'} on {self.host}"
+                _("refused to fetch {key}: it would leave {value} on {host}").format(
+                    key=repr(ref.key), value=base_path or "/", host=self.host
+                )
             )
         return url
 
@@ -143,7 +146,13 @@ class BaseURL(NamedTuple):
     def label(self) -> str:
         """How the endpoint is named in the status line, ``dump`` and ``doctor``."""
         upstream = self.upstream
-        return f"{self.netloc} (prefix proxy for {upstream})" if upstream else self.netloc
+        return (
+            _("{netloc} (prefix proxy for {upstream})").format(
+                netloc=self.netloc, upstream=upstream
+            )
+            if upstream
+            else self.netloc
+        )
 
     @property
     def may_lag(self) -> bool:
@@ -165,20 +174,32 @@ def parse_base(text: str) -> BaseURL:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises ValueError for a port that is not a number
     except ValueError:
-        raise ValueError(f"bad mirror URL {text!r}") from None
+        raise ValueError(_("bad mirror URL {text}").format(text=repr(text))) from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"bad mirror URL {text!r}: expected an http(s):// base URL")
+        raise ValueError(
+            _("bad mirror URL {text}: expected an http(s):// base URL").format(text=repr(text))
+        )
     if parts.query or parts.fragment:
-        raise ValueError(f"bad mirror URL {text!r}: a base URL has no ?query or #fragment")
+        raise ValueError(
+            _("bad mirror URL {text}: a base URL has no ?query or #fragment").format(
+                text=repr(text)
+            )
+        )
     found = _PREFIX.search(parts.path)
     if found is None and "//" in parts.path:
-        raise ValueError(f"bad mirror URL {text!r}: an empty path segment (//)")
+        raise ValueError(
+            _("bad mirror URL {text}: an empty path segment (//)").format(text=repr(text))
+        )
     if found is not None:
         inner = parts.path[found.start() + 1 :]
         inner = re.sub(r"^(https?):/+", r"\1://", inner)  # some proxies squash "//"
         inner_parts = urlsplit(inner)
         if inner_parts.scheme not in ("http", "https") or not inner_parts.hostname:
-            raise ValueError(f"bad mirror URL {text!r}: the proxied URL is not http(s)://")
+            raise ValueError(
+                _("bad mirror URL {text}: the proxied URL is not http(s)://").format(
+                    text=repr(text)
+                )
+            )
     return BaseURL(url, cdn=url.endswith("/gh") or url.endswith("/gh/"))
 
 
@@ -217,7 +238,7 @@ class RemoteSource(Source):
         clock: Callable[[], float] = time.time,
     ) -> None:
         if not bases:
-            raise ValueError("a remote source needs at least one base URL")
+            raise ValueError(_("a remote source needs at least one base URL"))
         self.bases = tuple(bases)
         self.policy = policy or FetchPolicy()
         self._proxy = proxy
@@ -258,7 +279,7 @@ class RemoteSource(Source):
         last = self._last
         if last is None:
             return self.describe()
-        lag = " · a CDN copy, may lag the repository by hours" if last.may_lag else ""
+        lag = _(" · a CDN copy, may lag the repository by hours") if last.may_lag else ""
         return f"{last.label}{lag}"
 
     def describe(self) -> str:
@@ -407,11 +428,21 @@ class RemoteSource(Source):
         failed = [self.bases[i].label for i in sorted(errors) if i != index]
         passed = [self.bases[i].label for i in slow if i < index]
         why = [f"{', '.join(failed)} failed"] if failed else []
-        why += [f"{', '.join(passed)} did not answer in time"] if passed else []
+        why += (
+            [_("{passed} did not answer in time").format(passed=", ".join(passed))]
+            if passed
+            else []
+        )
         if why:
-            notes.append(f"served by {base.label} ({'; '.join(why)})")
+            notes.append(
+                _("served by {label} ({why})").format(label=base.label, why="; ".join(why))
+            )
         if base.may_lag:
-            notes.append(f"from the CDN {base.label}: its copy may lag the repository by hours")
+            notes.append(
+                _("from the CDN {label}: its copy may lag the repository by hours").format(
+                    label=base.label
+                )
+            )
         return response._replace(endpoint=base.url, warnings=(*response.warnings, *notes))
 
     async def aclose(self) -> None:
@@ -464,7 +495,7 @@ class LocalSource(Source):
     ) -> None:
         self.root = Path(root).resolve()
         if not self.root.is_dir():
-            raise NotFound(f"the mirror folder {root} does not exist")
+            raise NotFound(_("the mirror folder {root} does not exist").format(root=root))
         self.raw_layout = _looks_raw(self.root) if raw_layout is None else raw_layout
         self.max_bytes = max_bytes
         self.home = home or (_raw_home(self.root) if self.raw_layout else _clone_home(self.root))
@@ -481,20 +512,32 @@ class LocalSource(Source):
             or not all(_safe_segment(s) for s in (ref.owner, ref.repo, ref.ref))
         ):
             raise OutsideMirror(
-                f"refused to read {ref.path!r}: it points outside the mirror folder"
+                _("refused to read {path}: it points outside the mirror folder").format(
+                    path=repr(ref.path)
+                )
             )
         if self.raw_layout:
             candidate = self.root.joinpath(ref.owner, ref.repo, ref.ref, *segments)
         elif ref.same_repo(self.home):
             candidate = self.root.joinpath(*segments)
         else:
-            raise NotFound(f"{ref.repo_id} is not part of the local folder {self.root}")
+            raise NotFound(
+                _("{repo_id} is not part of the local folder {root}").format(
+                    repo_id=ref.repo_id, root=self.root
+                )
+            )
         try:
             real = candidate.resolve(strict=False)
         except (OSError, RuntimeError) as exc:  # symlink loops
-            raise OutsideMirror(f"refused to read {ref.path!r}: {exc}") from None
+            raise OutsideMirror(
+                _("refused to read {path}: {exc}").format(path=repr(ref.path), exc=exc)
+            ) from None
         if not real.is_relative_to(self.root):
-            raise OutsideMirror(f"refused to read {ref.path!r}: it leads outside the mirror folder")
+            raise OutsideMirror(
+                _("refused to read {path}: it leads outside the mirror folder").format(
+                    path=repr(ref.path)
+                )
+            )
         return real
 
     def exists(self, ref: PageRef) -> bool:
@@ -506,24 +549,26 @@ class LocalSource(Source):
     async def fetch(self, ref: PageRef, validators: Validators | None = None) -> Response:
         path = self.path_for(ref)
         name = ref.target(self.home)
-        data = read_limited(path, self.max_bytes, name, missing="not found in the local folder")
+        data = read_limited(path, self.max_bytes, name, missing=_("not found in the local folder"))
         text, warnings = decode_text(data, ref.name)
         return Response(path.as_uri(), 200, text, warnings=warnings)
 
 
-def read_limited(path: Path, max_bytes: int, name: str, *, missing: str = "no such file") -> bytes:
+def read_limited(path: Path, max_bytes: int, name: str, *, missing: str | None = None) -> bytes:
     """Read at most ``max_bytes`` of a file, turning every failure into a typed error."""
     try:
         with path.open("rb") as fh:
             data = fh.read(max_bytes + 1)
     except FileNotFoundError:
-        raise NotFound(f"{missing}: {name}") from None
+        raise NotFound(f"{missing or _('no such file')}: {name}") from None
     except IsADirectoryError:
-        raise NotFound(f"not a page: {name}") from None
+        raise NotFound(_("not a page: {name}").format(name=name)) from None
     except OSError as exc:
-        raise BadContent(f"could not read {name}: {exc.strerror}") from None
+        raise BadContent(
+            _("could not read {name}: {strerror}").format(name=name, strerror=exc.strerror)
+        ) from None
     if len(data) > max_bytes:
-        raise TooLarge(f"{name} is larger than the size limit")
+        raise TooLarge(_("{name} is larger than the size limit").format(name=name))
     return data
 
 
@@ -576,7 +621,7 @@ def _clone_home(root: Path) -> PageRef:
     config = configparser.ConfigParser(strict=False, interpolation=None)
     try:
         config.read(git / "config", encoding="utf-8")
-        url = config.get('remote "origin"', "url", fallback="")
+        url = config.get('remote "origin"', "url", fallback="")  # i18n: not shown
         head = (git / "HEAD").read_text(encoding="utf-8").strip()
     except (OSError, configparser.Error, UnicodeDecodeError):
         url, head = "", ""
@@ -584,8 +629,8 @@ def _clone_home(root: Path) -> PageRef:
         tail = url.removesuffix(".git").replace(":", "/").rstrip("/").split("/")
         if len(tail) >= 2 and tail[-1] and tail[-2]:
             owner, repo = tail[-2], tail[-1]
-    if head.startswith("ref: refs/heads/"):
-        ref = head.removeprefix("ref: refs/heads/") or ref
+    if head.startswith("ref: refs/heads/"):  # i18n: not shown
+        ref = head.removeprefix("ref: refs/heads/") or ref  # i18n: not shown
     # A remote or branch name PageRef refuses (a ``/`` in the branch) keeps the defaults.
     return (
         PageRef.checked(owner, repo, ref, "README.md")

@@ -39,6 +39,7 @@ from tui.core.models import Article, Document, Home, Index, Page
 from tui.core.parse import parse_page
 from tui.core.urls import LinkKind, PageRef
 from tui.core.workers import process_pool, stop_pool
+from tui.i18n import _
 
 DEFAULT_JOBS = 4
 PARSE_BATCH = 16  # pages per parse job: one round trip to a worker for several pages
@@ -115,7 +116,9 @@ def _parse_records(items: list[tuple[PageRef, str, PageRef]]) -> list[ArticleRec
     for ref, text, home in items:
         page = parse_page(ref, text, home)
         out.append(
-            article_record(page) if isinstance(page, Article) else f"not an article ({page.kind})"
+            article_record(page)
+            if isinstance(page, Article)
+            else _("not an article ({kind})").format(kind=page.kind)
         )
     return out
 
@@ -205,7 +208,7 @@ class Crawl:
         try:
             home = await self._get_page(home_ref)
         except MirrorError as exc:
-            self.report.fatal = f"could not read the home page: {exc}"
+            self.report.fatal = _("could not read the home page: {exc}").format(exc=exc)
             self._fail(home_ref, str(exc))
             return
         self.report.lists += 1
@@ -225,7 +228,7 @@ class Crawl:
         self._total = len(lists) + len(foreign)
         await self._fetch_lists(lists, articles)
         if self.report.lists == 1 and lists and not articles:
-            self.report.fatal = "no index could be read"
+            self.report.fatal = _("no index could be read")
         await self._articles(list(articles.values()))
 
     def _home_links(self, page: Page) -> tuple[list[PageRef], list[PageRef]]:
@@ -406,7 +409,7 @@ class Crawl:
                 results = await asyncio.to_thread(_parse_records, items)
         else:
             results = await asyncio.to_thread(_parse_records, items)
-        for (ref, _, status), result in zip(batch, results, strict=True):
+        for (ref, _text, status), result in zip(batch, results, strict=True):
             if isinstance(result, str):
                 self._fail(ref, result)
                 self._done += 1

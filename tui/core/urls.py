@@ -15,6 +15,8 @@ from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
+from tui.i18n import _
+
 GITHUB = "github.com"
 RAW_HOST = "raw.githubusercontent.com"
 CDN_HOST = "cdn.jsdelivr.net"
@@ -54,17 +56,17 @@ def check_segments(owner: str, repo: str, ref: str, path: str) -> str | None:
     if problem is not None:
         return problem
     if not isinstance(path, str) or not path or _BAD_PATH.search(path):
-        return f"invalid path {path!r}"
+        return _("invalid path {path}").format(path=repr(path))
     return None
 
 
 def _repo_problem_of(owner: object, repo: object, ref: object) -> str | None:
     if not (isinstance(owner, str) and _NAME(owner)):
-        return f"invalid owner {owner!r}"
+        return _("invalid owner {owner}").format(owner=repr(owner))
     if not (isinstance(repo, str) and _NAME(repo)):
-        return f"invalid repository {repo!r}"
+        return _("invalid repository {repo}").format(repo=repr(repo))
     if not (isinstance(ref, str) and _REF(ref)):
-        return f"invalid ref {ref!r}"
+        return _("invalid ref {ref}").format(ref=repr(ref))
     return None
 
 
@@ -101,7 +103,7 @@ class PageRef(_PageRefFields):
     def __new__(cls, owner: str, repo: str, ref: str, path: str) -> PageRef:
         problem = check_segments(owner, repo, ref, path)
         if problem is not None:
-            raise ValueError(f"not a mirror page: {problem}")
+            raise ValueError(_("not a mirror page: {problem}").format(problem=problem))
         return tuple.__new__(cls, (owner, repo, ref, path))
 
     @classmethod

@@ -14,6 +14,7 @@ import re
 from tui.core.errors import ErrorPage
 from tui.core.kinds import PageKind, detect_kind
 from tui.core.urls import PageRef
+from tui.i18n import _
 
 #: How much of the start of a page the shape checks look at (they never scan a whole page).
 HEAD_CHARS = 4096
@@ -46,20 +47,28 @@ def check_page(kind: PageKind | None, text: str, content_type: str | None = None
     """
     media = _media_type(content_type)
     if media and not media.startswith(_TEXT_TYPES):
-        raise ErrorPage(f"the mirror sent {media} instead of a text page")
+        raise ErrorPage(_("the mirror sent {media} instead of a text page").format(media=media))
     head = text[:HEAD_CHARS].lstrip("\ufeff \t\r\n")
     lower = head[:64].lower()
     if lower.startswith(_HTML_DOCUMENT):
-        raise ErrorPage("the mirror sent an error page (an HTML document) instead of the page")
+        raise ErrorPage(_("the mirror sent an error page (an HTML document) instead of the page"))
     stripped = text.strip()
     if len(stripped) <= ERROR_PAGE_MAX and _ERROR_STATUS.search(stripped):
-        raise ErrorPage(f"the mirror sent an error page ({_quote(stripped)}) instead of the page")
+        raise ErrorPage(
+            _("the mirror sent an error page ({stripped}) instead of the page").format(
+                stripped=_quote(stripped)
+            )
+        )
     if not stripped:
         return  # an empty file is a page; the parser says it is empty
     if kind is PageKind.ARTICLE and _HEADING.search(head) is None and "<" not in head:
-        raise ErrorPage("the mirror sent something that is not an article (no title line)")
+        raise ErrorPage(_("the mirror sent something that is not an article (no title line)"))
     if kind in (PageKind.INDEX, PageKind.HOME) and _LINK.search(text) is None:
-        raise ErrorPage(f"the mirror sent something that is not a {kind.value} page (no links)")
+        raise ErrorPage(
+            _("the mirror sent something that is not a {value} page (no links)").format(
+                value=kind.value
+            )
+        )
 
 
 def _quote(text: str) -> str:
@@ -67,7 +76,7 @@ def _quote(text: str) -> str:
     words = re.sub(r"<[^>]*>", " ", text)
     words = "".join(ch if ch.isprintable() else " " for ch in words)
     words = " ".join(words.split())
-    return f"“{words[:60]}”" if words else "an empty reply"
+    return f"“{words[:60]}”" if words else _("an empty reply")
 
 
 def same_kind(ref: PageRef, old: str, new: str) -> bool:

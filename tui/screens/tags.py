@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from tui.i18n import _
 from tui.resources import styles_dir
 
 
@@ -19,7 +20,9 @@ class TagPicker(ModalScreen[str | None]):
     CSS_PATH = [styles_dir() / "dialogs.tcss"]
     AUTO_FOCUS = "#tags-list"
     BINDINGS = [
-        Binding("escape,q", "cancel", "Close", show=True),
+        # Translated at import: this module is imported on the first ``t``, long after
+        # the language is chosen.
+        Binding("escape,q", "cancel", _("Close"), show=True),
         Binding("j", "cursor_down", show=False),
         Binding("k", "cursor_up", show=False),
     ]
@@ -31,7 +34,9 @@ class TagPicker(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="tags-body"):
-            yield Static(Content.assemble(("Tags of ", ""), (self._title, "bold")), id="tags-title")
+            yield Static(
+                Content.assemble((_("Tags of "), ""), (self._title, "bold")), id="tags-title"
+            )
             yield OptionList(
                 *[Option(Content(tag)) for tag in self._tags], id="tags-list", markup=False
             )

@@ -17,6 +17,7 @@ from tui.core.parse.jsonout import to_json
 from tui.core.parse.tags import is_tag_url
 from tui.core.text import sanitise
 from tui.core.urls import PageRef
+from tui.i18n import _
 
 __all__ = ["MAX_CHARS", "DirectoryNames", "is_tag_url", "parse_page", "to_json"]
 
@@ -26,7 +27,7 @@ MAX_CHARS = 2_000_000
 
 def _prepare(text: str, warnings: list[str]) -> str:
     if len(text) > MAX_CHARS:
-        warnings.append(f"page truncated to {MAX_CHARS:,} characters")
+        warnings.append(_("page truncated to {count:,} characters").format(count=MAX_CHARS))
         text = text[:MAX_CHARS]
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -80,7 +81,7 @@ def _parse_page(ref: PageRef, text: str, home: PageRef | None) -> Page:
     try:
         text = _prepare(text if isinstance(text, str) else str(text), warnings)
         if not text.strip():
-            return Document(ref=ref, title=None, warnings=[*warnings, "empty page"])
+            return Document(ref=ref, title=None, warnings=[*warnings, _("empty page")])
         kind = detect_kind(ref, text)
         # Parsers are imported on first use: the article cleaner pulls in bs4 and lxml,
         # which the home page (the first paint) never needs.
@@ -101,10 +102,14 @@ def _parse_page(ref: PageRef, text: str, home: PageRef | None) -> Page:
 
             page = parse_document(ref, text, home)
     except RecursionError:
-        return Document(ref=ref, warnings=[*warnings, "page nested too deeply to parse"])
+        return Document(ref=ref, warnings=[*warnings, _("page nested too deeply to parse")])
     except Exception as exc:  # noqa: BLE001 - a page must never take the reader down
         return Document(
-            ref=ref, warnings=[*warnings, f"could not parse page: {type(exc).__name__}"]
+            ref=ref,
+            warnings=[
+                *warnings,
+                _("could not parse page: {error}").format(error=type(exc).__name__),
+            ],
         )
     page.warnings[:0] = warnings
     return page

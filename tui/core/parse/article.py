@@ -11,6 +11,7 @@ from tui.core.parse.cleaner import clean, renumber
 from tui.core.parse.markdown import to_soup
 from tui.core.text import one_line
 from tui.core.urls import PageRef
+from tui.i18n import _
 
 __all__ = ["parse_article", "parse_document"]
 
@@ -79,7 +80,7 @@ def _number(text: str) -> int:
         return int(text)
     if "十" not in text:
         return int("".join(str(_CN_VALUE[c]) for c in text))
-    tens, _, units = text.partition("十")
+    tens, _ten, units = text.partition("十")
     return (_CN_VALUE[tens] if tens else 1) * 10 + (_CN_VALUE[units] if units else 0)
 
 
@@ -141,10 +142,10 @@ def parse_article(ref: PageRef, text: str, home: PageRef | None) -> Article:
         elif lead is not None and lead.alt and not _URL_LIKE.match(lead.alt):
             title = one_line(lead.alt)
         else:
-            warnings.append("no title heading; using the file name")
+            warnings.append(_("no title heading; using the file name"))
             title = one_line(ref.name.removesuffix(".md"))
     if not any(b.type is not BlockType.IMAGE for b in blocks):
-        warnings.append("no body text found")
+        warnings.append(_("no body text found"))
     published = None
     source = None
     for block in blocks[:6]:
@@ -153,7 +154,7 @@ def parse_article(ref: PageRef, text: str, home: PageRef | None) -> Article:
             source = m.group("src")
             published = _make_date(m.group("y"), m.group("m"), m.group("d"))
             if published is None:
-                warnings.append("dateline with an impossible date")
+                warnings.append(_("dateline with an impossible date"))
             break
     if published is None:
         published = _date_from_url(res.original_url)
@@ -200,5 +201,5 @@ def parse_document(ref: PageRef, text: str, home: PageRef | None) -> Document:
     links, _tags = renumber(res.blocks, res.links, None)
     warnings = list(res.warnings)
     if not res.blocks and not res.title:
-        warnings.append("empty page")
+        warnings.append(_("empty page"))
     return Document(ref=ref, title=res.title, blocks=res.blocks, links=links, warnings=warnings)

@@ -11,6 +11,7 @@ from tui.core.parse.index import inline_links, link_from_href
 from tui.core.parse.markdown import parse_tokens
 from tui.core.text import normalise_space, sanitise
 from tui.core.urls import LinkKind, PageRef
+from tui.i18n import _
 
 __all__ = ["parse_home"]
 
@@ -130,5 +131,5 @@ def parse_home(ref: PageRef, text: str, home: PageRef | None, *, fast: bool = Tr
         if section is not None and section.categories:
             page.sections.append(section)
     if not page.sections:
-        page.warnings.append("no sections found")
+        page.warnings.append(_("no sections found"))
     return page

@@ -10,6 +10,7 @@ from tui.core.models import Entry, Index, Link
 from tui.core.parse.markdown import parse_tokens
 from tui.core.text import normalise_space, one_line, sanitise
 from tui.core.urls import LinkKind, PageRef, plain_md_path, plain_repo, resolve, within_repo
+from tui.i18n import _
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -158,7 +159,7 @@ def parse_index(ref: PageRef, text: str, home: PageRef | None) -> Index:
             path = href.partition("?")[0]  # _FAST_LINE's href: URL-safe characters only
             inside = None
             if path.lower().endswith(".md"):
-                folder, _, name = path.rpartition("/")
+                folder, _slash, name = path.rpartition("/")
                 if folder and name not in (".md", "..md") and name[0] != ".":
                     if folder not in folders:
                         probe = within_repo(base_path, f"{folder}/x.md")
@@ -190,7 +191,7 @@ def parse_index(ref: PageRef, text: str, home: PageRef | None) -> Index:
             found.append((tok.map[0] if tok.map else 0, entry))
     if fast and tokens:
         found.sort(key=lambda item: item[0])  # stable: one entry per line
-    index.entries.extend(entry for _, entry in found)
+    index.entries.extend(entry for _key, entry in found)
     if not index.entries:
-        index.warnings.append("no entries found")
+        index.warnings.append(_("no entries found"))
     return index
