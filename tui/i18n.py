@@ -14,7 +14,6 @@ No Textual import: the core's messages (errors, notes, CLI output) are translate
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -22,7 +21,7 @@ LANGUAGES = ("zh-Hans", "zh-Hant", "en")
 DEFAULT_LANGUAGE = "zh-Hans"
 LANG_ENV = "GOODNEWS_TUI_LANG"
 DOMAIN = "goodnews"
-LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+LOCALE_DIR = Path(__file__).parent / "locale"
 #: The locale variables in POSIX order of precedence for messages (LANGUAGE is a list).
 LOCALE_ENV = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 
@@ -98,14 +97,18 @@ def language_from_environment(environ: Mapping[str, str]) -> tuple[str, str] | N
 
 
 _ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\", "r": "\r"}
-_ESCAPE = re.compile(r"\\(.)")
 
 
 def _unquote(text: str) -> str:
     body = text.strip()
     if len(body) < 2 or body[0] != '"' or body[-1] != '"':
         raise ValueError(f"not a quoted PO string: {text!r}")  # i18n: not shown
-    return _ESCAPE.sub(lambda m: _ESCAPES.get(m.group(1), m.group(1)), body[1:-1])
+    body = body[1:-1]
+    if "\\" not in body:
+        return body
+    import re  # only a few msgids hold escapes; the app has imported re by then anyway
+
+    return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), m.group(1)), body)
 
 
 def read_po(text: str) -> dict[str, list[str]]:
