@@ -144,7 +144,9 @@ def _search(args: argparse.Namespace, options: Options, *, write: Write, warn: W
         lines.append(f"     {meta}  {result.ref.key}")
         if result.snippet.text:
             lines.append(f"     {_marked(result.snippet.parts())}")
-    lines.append(f"{found.total} matching, {len(found.results)} shown")
+    lines.append(
+        _("{total} matching, {results} shown").format(total=found.total, results=len(found.results))
+    )
     write(terminal_safe("\n".join(lines)))
     return EXIT_OK
 
@@ -207,11 +209,20 @@ class ProgressView:
         if self.tty and p.total:
             filled = round(20 * min(1.0, p.done / p.total))
             bar = "[" + "#" * filled + "-" * (20 - filled) + "] "
-        eta = f" ETA {_clock(p.eta)}" if p.eta is not None else ""
+        eta = _(" ETA {eta}").format(eta=_clock(p.eta)) if p.eta is not None else ""
         current = f" {terminal_safe(p.current)}" if self.tty and p.current else ""
-        return (
-            f"sync {p.phase}: {bar}{count} {p.rate:,.0f}/s{eta}"
-            f" (new {p.new}, updated {p.updated}, failed {p.failed}){current}"
+        return _(
+            "sync {phase}: {bar}{count} {rate:,.0f}/s{eta} (new {new}, updated {updated}, failed {failed}){current}"
+        ).format(
+            phase=p.phase,
+            bar=bar,
+            count=count,
+            rate=p.rate,
+            eta=eta,
+            new=p.new,
+            updated=p.updated,
+            failed=p.failed,
+            current=current,
         )
 
     def close(self) -> None:

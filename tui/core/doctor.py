@@ -291,26 +291,28 @@ def render_table(diagnosis: Diagnosis) -> str:
     widths = [max(len(r[i]) for r in (header, *rows)) for i in range(len(header))]
     lines = [_("home page: {home}").format(home=diagnosis.home)]
     if diagnosis.proxy:
-        lines.append(f"proxy: {diagnosis.proxy}")
+        lines.append(_("proxy: {proxy}").format(proxy=diagnosis.proxy))
     lines.append("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip())
     for row in rows:
         lines.append("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
     for p in diagnosis.endpoints:
         if p.error:
             lines.append(f"  {p.label}: {p.error}")
-    lines.append(f"advice: {diagnosis.advice}")
+    lines.append(_("advice: {advice}").format(advice=diagnosis.advice))
     return "\n".join(lines)
 
 
 def _cell(step: Step | None, probe_: Probe | None) -> str:
+    # The table's cells stay ASCII in every language: columns are padded by len(), and a
+    # wide (CJK) cell would push every column after it out of line.
     if step is None or step.ok is None:
         return "-" if step is None or "proxy" not in step.detail else "proxy"
     if step.ok:
         if probe_ is not None and probe_.status is not None:
-            return f"{probe_.status} ok {step.ms:.0f} ms"
-        return f"ok {step.ms:.0f} ms"
+            return f"{probe_.status} ok {step.ms:.0f} ms"  # i18n: english (see above)
+        return f"ok {step.ms:.0f} ms"  # i18n: english (see above)
     if probe_ is not None and probe_.status is not None:
-        return f"{probe_.status} FAIL"
+        return f"{probe_.status} FAIL"  # i18n: english (see above)
     return "FAIL"
 
 

@@ -427,7 +427,7 @@ class RemoteSource(Source):
         notes: list[str] = []
         failed = [self.bases[i].label for i in sorted(errors) if i != index]
         passed = [self.bases[i].label for i in slow if i < index]
-        why = [f"{', '.join(failed)} failed"] if failed else []
+        why = [_("{failed} failed").format(failed=", ".join(failed))] if failed else []
         why += (
             [_("{passed} did not answer in time").format(passed=", ".join(passed))]
             if passed

@@ -103,10 +103,16 @@ class SyncReport:
     def summary(self) -> str:
         """One line for the end of ``sync``."""
         rate = self.articles / self.elapsed if self.elapsed > 0 else 0.0
-        return (
-            f"{self.new} new, {self.updated} updated, {self.unchanged} unchanged,"
-            f" {len(self.failures)} failed; {self.lists} lists; {self.elapsed:.1f} s"
-            f" ({rate:,.0f} articles/s)"
+        return _(
+            "{new} new, {updated} updated, {unchanged} unchanged, {failures} failed; {lists} lists; {elapsed:.1f} s ({rate:,.0f} articles/s)"
+        ).format(
+            new=self.new,
+            updated=self.updated,
+            unchanged=self.unchanged,
+            failures=len(self.failures),
+            lists=self.lists,
+            elapsed=self.elapsed,
+            rate=rate,
         )
 
 
