@@ -94,6 +94,13 @@ def _add_source_args(parser: argparse.ArgumentParser, *, suppress: bool) -> None
         default=default(None),
         help="proxy URL: http://, https://, socks5:// or socks5h:// (default: from environment)",
     )
+    parser.add_argument(
+        "--script",
+        metavar="SCRIPT",
+        default=default(None),
+        help="show pages in their original script (default), or converted: "
+        "simplified, traditional, taiwan",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -153,6 +160,7 @@ def options_from(args: argparse.Namespace, settings: Settings | None = None) -> 
         if not args.sample:
             parse_mirror_spec(args.mirror)
         check_proxy(args.proxy)
+        script = _script_flag(getattr(args, "script", None))
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     settings = merge_flags(
@@ -161,6 +169,7 @@ def options_from(args: argparse.Namespace, settings: Settings | None = None) -> 
         theme=getattr(args, "theme", None),
         prefetch=getattr(args, "prefetch", None),
         cache_size=args.cache_size,
+        script=script,
     )
     return Options(
         mirror=args.mirror,
@@ -174,8 +183,17 @@ def options_from(args: argparse.Namespace, settings: Settings | None = None) -> 
         mirrors=settings.mirrors,
         prefetch_jobs=settings.prefetch_jobs,
         reader_width=settings.reader_width,
+        script=settings.script,
         settings=settings,
     )
+
+
+def _script_flag(value: str | None) -> str | None:
+    if value is None:
+        return None
+    from tui.core.script import parse_script  # light: OpenCC loads only to convert
+
+    return str(parse_script(value))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -286,8 +304,10 @@ async def _dump(args: argparse.Namespace, options: Options) -> int:
     if width <= 0:
         raise UsageError("--width must be positive")
     from tui.core.dump import render_dump
+    from tui.core.script import convert_page, parse_script
 
-    out = render_dump(loaded.page, mirror.home, as_json=args.as_json, width=width)
+    shown = convert_page(loaded.page, parse_script(options.script))  # texts only, never URLs
+    out = render_dump(shown, mirror.home, as_json=args.as_json, width=width)
     _write(out if args.as_json else terminal_safe(out))
     return EXIT_OK
 

@@ -43,6 +43,7 @@ class Options:
     mirrors: tuple[str, ...] = ()
     prefetch_jobs: int = 4
     reader_width: int | None = None
+    script: str = "original"  # a tui.core.script.Script value (flag over settings file)
     settings: Settings = field(default_factory=Settings)
 
 

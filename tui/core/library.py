@@ -240,7 +240,7 @@ def _fold(text: str) -> str:
     return fold(text)
 
 
-def _sql_fold(text: object) -> object:
+def _sql_fold(text: str | None) -> str | None:
     return _fold(text) if isinstance(text, str) else text
 
 

@@ -112,7 +112,7 @@ def _build(config: str) -> Convert | None:
     except ImportError:
         return None
     try:
-        return opencc.OpenCC(config).convert  # type: ignore[no-any-return]
+        return opencc.OpenCC(config).convert
     except Exception:  # noqa: BLE001 - a broken install: the original text is shown
         return None
 
@@ -300,7 +300,7 @@ def _row_in(row: R, script: Script) -> R:
     changed: dict[str, str] = {"title": convert_text(row.title, script)}
     if note:
         changed["note"] = convert_text(note, script)
-    return row._replace(**changed)  # type: ignore[no-any-return]
+    return row._replace(**changed)
 
 
 def rows_in(rows: Sequence[R], script: Script) -> Sequence[R]:

@@ -122,7 +122,16 @@ class Provenance:
         return f"{self.source} ({self.detail})" if self.detail else str(self.source)
 
 
-KEYS = ("mirrors", "proxy", "theme", "reader_width", "prefetch", "prefetch_jobs", "cache_size")
+KEYS = (
+    "mirrors",
+    "proxy",
+    "theme",
+    "reader_width",
+    "prefetch",
+    "prefetch_jobs",
+    "cache_size",
+    "script",
+)
 
 
 @dataclass(slots=True)
@@ -144,6 +153,7 @@ class Settings:
     prefetch: bool = True
     prefetch_jobs: int = DEFAULT_PREFETCH_JOBS
     cache_size: int = DEFAULT_CACHE_MIB
+    script: str = "original"  # a tui.core.script.Script value
     keymap: dict[str, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     sources: dict[str, Provenance] = field(default_factory=dict)
@@ -343,6 +353,14 @@ def _check_bool(value: Any) -> bool:
     return value
 
 
+def _check_script(value: Any) -> str:
+    from tui.core.script import parse_script
+
+    if not isinstance(value, str):
+        raise ValueError('must be a string: "original", "simplified", "traditional" or "taiwan"')
+    return str(parse_script(value))
+
+
 _CHECKS = {
     "mirrors": _check_mirrors,
     "proxy": _check_proxy,
@@ -351,6 +369,7 @@ _CHECKS = {
     "prefetch": _check_bool,
     "prefetch_jobs": _int_in(*PREFETCH_JOBS_RANGE),
     "cache_size": _int_in(1, 1024 * 1024),
+    "script": _check_script,
 }
 
 
@@ -467,6 +486,7 @@ def merge_flags(
     prefetch: bool | None = None,
     cache_size: int | None = None,
     environ: Mapping[str, str] | None = None,
+    script: str | None = None,
 ) -> Settings:
     """Command-line flags over the file; the environment's proxy noted where it applies."""
     if proxy is not None and proxy.strip():
@@ -485,6 +505,8 @@ def merge_flags(
         settings.override("prefetch", prefetch, ValueSource.FLAG, "--no-prefetch")
     if cache_size is not None:
         settings.override("cache_size", cache_size, ValueSource.FLAG, "--cache-size")
+    if script is not None:
+        settings.override("script", script, ValueSource.FLAG, "--script")
     return settings
 
 
@@ -541,6 +563,7 @@ def render_settings(settings: Settings, default_mirrors: tuple[str, ...]) -> str
         "prefetch": settings.prefetch,
         "prefetch_jobs": settings.prefetch_jobs,
         "cache_size": settings.cache_size,
+        "script": settings.script,
     }
     for key in KEYS:
         lines.append(f"{key} = {_toml_value(shown[key])}  # {settings.source_of(key)}")
@@ -595,6 +618,10 @@ prefetch_jobs = 4
 
 # The page cache's size limit in MiB.
 cache_size = 500
+
+# The script pages are shown in: "original" (as the mirror has them), "simplified",
+# "traditional" or "taiwan" (traditional with Taiwan's phrasing). The c key cycles them.
+script = "original"
 
 # Keys: binding id = comma-separated Textual key names. `goodnews-tui keys` lists the ids
 # and their keys. Examples:
