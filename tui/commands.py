@@ -176,6 +176,13 @@ COMMANDS: tuple[Command, ...] = (
         key_display="/",
     ),
     Command(
+        "cycle_script",
+        "c",
+        "cycle_script",
+        "Script",
+        "Show pages in another script: original, simplified, traditional, Taiwan",
+    ),
+    Command(
         "reload",
         "r",
         "reload",

@@ -20,7 +20,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from enum import StrEnum
-from typing import Any, Protocol, TypeVar, overload
+from typing import Any, TypeVar, overload
 
 from tui.core.models import (
     Article,
@@ -244,19 +244,8 @@ class ModelCache:
 # ----------------------------------------------------------------------------- rows
 
 
-class Titled(Protocol):
-    """A list row: a named tuple with a title and an optional note (source, date)."""
-
-    @property
-    def title(self) -> str: ...
-
-    @property
-    def note(self) -> str | None: ...
-
-    def _replace(self, **kwargs: Any) -> Any: ...
-
-
-R = TypeVar("R", bound=Titled)
+# A list row: a named tuple with a ``title`` and an optional ``note`` (source, date).
+R = TypeVar("R")
 
 
 class ScriptRows(Sequence[R]):
@@ -296,11 +285,11 @@ class ScriptRows(Sequence[R]):
 
 
 def _row_in(row: R, script: Script) -> R:
-    note = row.note
-    changed: dict[str, str] = {"title": convert_text(row.title, script)}
-    if note:
-        changed["note"] = convert_text(note, script)
-    return row._replace(**changed)
+    shown: Any = row
+    changed: dict[str, str] = {"title": convert_text(shown.title, script)}
+    if shown.note:
+        changed["note"] = convert_text(shown.note, script)
+    return shown._replace(**changed)
 
 
 def rows_in(rows: Sequence[R], script: Script) -> Sequence[R]:

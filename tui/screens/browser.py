@@ -34,6 +34,9 @@ from tui.core.layout import anchor_block, layout_article, layout_document, layou
 from tui.core.mirror import Mirror
 from tui.core.models import Article, Document, Entry, Home, Index, Link, Page
 from tui.core.pages import Loaded, PageService, stale_note
+from tui.core.script import LABELS, ModelCache, Script, converter, converter_ready, next_script
+from tui.core.script import convert_text as _convert_text
+from tui.core.script import rows_in as _rows_in
 from tui.core.urls import PageRef
 from tui.messages import PageFailed, PageLoaded, PrefetchProgress, RowsLoaded, SyncProgress
 from tui.nav.history import History
@@ -102,9 +105,14 @@ class BrowserScreen(Screen[None]):
         prefetch: bool = True,
         clock: Callable[[], datetime] | None = None,
         reader_width: int | None = MAX_TEXT_WIDTH,
+        script: Script = Script.ORIGINAL,
     ) -> None:
         super().__init__()
         self.reader_width = reader_width
+        self.script = script  # wanted; shown once its converter is loaded (shown_script)
+        self._converted = ModelCache()
+        self._list_title: tuple[str, str] = ("", "")
+        self._stale = False
         self.service = service
         self.library = service.library
         self.prefetch_enabled = prefetch
@@ -206,6 +214,9 @@ class BrowserScreen(Screen[None]):
             self.open_place(self.place)
         if self.prefetch_enabled:
             self.set_timer(WARM_UP_AFTER, self.service.warm_up)
+        if not converter_ready(self.script):
+            # OpenCC loads after the first frame: until then pages show as they are.
+            self.call_after_refresh(self._load_script, self.script, False)
 
     def on_resize(self) -> None:
         self.apply_width(self.app.size.width)
@@ -232,7 +243,10 @@ class BrowserScreen(Screen[None]):
 
     def _update_source(self, stale: bool = False) -> None:
         mirror = self.service.mirror
+        self._stale = stale
         label = mirror.label + (" · offline copy" if stale else "")
+        if self.shown_script is not Script.ORIGINAL:
+            label += f" · {LABELS[self.shown_script]}"
         self.crumbs.set_source(label, "" if self.narrow else mirror.where)
 
     def _update_crumbs(self) -> None:
@@ -242,7 +256,7 @@ class BrowserScreen(Screen[None]):
         page = self.reader_loaded.page if self.reader_loaded else None
         if isinstance(page, Article | Document) and self.reader_ref is not None:
             parts.append(page.title or page.ref.name)
-        self.crumbs.set_path(parts)
+        self.crumbs.set_path([self._in_script(part) for part in parts])
 
     def _update_status(self) -> None:
         bits = []
@@ -396,7 +410,8 @@ class BrowserScreen(Screen[None]):
             )
 
     def _set_list_title(self, title: str, detail: str = "") -> None:
-        self.entries.set_title(title, detail)
+        self._list_title = (title, detail)
+        self.entries.set_title(self._in_script(title), detail)
 
     def _marks(self, rows: Sequence[Row]) -> dict[str, Marks]:
         """Read and cached marks of the rows being drawn: a set lookup each, and one batched
@@ -415,6 +430,7 @@ class BrowserScreen(Screen[None]):
 
     def _fill(self, rows: Sequence[Row], restore: Visit | None, default: int | None = None) -> None:
         entries = self.entries
+        rows = _rows_in(rows, self.shown_script)  # titles and notes as shown; refs as they are
         self.rows = rows
         self._filled = self.place
         # In search results the line typed into is the query, not a filter of titles.
@@ -622,13 +638,14 @@ class BrowserScreen(Screen[None]):
         notes = loaded.notes
         finder = self._match_finder()
         self.reader.set_matches(finder)
-        if isinstance(page, Article):
-            article = page
+        shown = self._converted.get(page, self.shown_script)  # texts only: links stay
+        if isinstance(shown, Article):
+            article = shown
             self.reader.show(lambda w: layout_article(article, w, notes), state)
             self.library.mark_read(ref)
             self.entries.refresh_marks()
-        elif isinstance(page, Document):
-            document = page
+        elif isinstance(shown, Document):
+            document = shown
             self.reader.show(lambda w: layout_document(document, w, notes), state)
         if finder is not None and state is None:
             self.call_after_refresh(self.reader.action_next_match)
@@ -904,13 +921,17 @@ class BrowserScreen(Screen[None]):
             self.app.notify("This article has no tags.", severity="warning")
             return
 
+        # Shown in the script of the page; the tag opened is the page's own name for it.
+        names = {self._in_script(t.name): t.name for t in reversed(page.tags)}
+
         def chosen(tag: str | None) -> None:
             if tag:
-                self.open_tag(tag)
+                self.open_tag(names.get(tag, tag))
 
         from tui.screens.tags import TagPicker  # only when asked: keeps start-up short
 
-        self.app.push_screen(TagPicker(page.title, [t.name for t in page.tags]), chosen)
+        shown = [self._in_script(t.name) for t in page.tags]
+        self.app.push_screen(TagPicker(self._in_script(page.title), shown), chosen)
 
     def action_reload(self) -> None:
         """``r``: in the reader, its page past the cache; in the list, the list (and a page
@@ -1010,6 +1031,57 @@ class BrowserScreen(Screen[None]):
     def action_filter(self) -> None:
         self.show_pane("list")
         self.entries.start_filter()
+
+    # -- script ---------------------------------------------------------------------------
+
+    @property
+    def shown_script(self) -> Script:
+        """The script pages are shown in: the one wanted, once its converter is loaded."""
+        return self.script if converter_ready(self.script) else Script.ORIGINAL
+
+    def _in_script(self, text: str) -> str:
+        script = self.shown_script
+        return _convert_text(text, script) if script is not Script.ORIGINAL else text
+
+    def action_cycle_script(self) -> None:
+        """``c``: original -> simplified -> traditional -> Taiwan -> original."""
+        self.script = next_script(self.script)
+        remember = getattr(self.app, "remember_script", None)
+        if remember is not None:
+            remember(str(self.script))
+        if converter_ready(self.script):
+            self._script_shown(True)
+        else:
+            self._load_script(self.script, True)
+
+    @work(group="script", exclusive=True, exit_on_error=False, description="script")
+    async def _load_script(self, script: Script, announce: bool) -> None:
+        """Load OpenCC and the converter off the event loop (20-40 ms), then redraw."""
+        ready = await asyncio.to_thread(converter, script)
+        if script is self.script:
+            if ready is None and script is not Script.ORIGINAL:
+                self.app.notify(
+                    "Script conversion needs OpenCC (the opencc package), which is missing.",
+                    severity="warning",
+                )
+                return
+            self._script_shown(announce)
+
+    def _script_shown(self, announce: bool) -> None:
+        """Redraw what shows page text in the script now shown: rows (selection and scroll
+        kept), the list title, the reader (position kept), the header."""
+        entries = self.entries
+        if self._filled == self.place and self.rows:
+            keep = Visit(self.place, entries.highlighted, entries.scroll_y, entries.filter_query)
+            self._fill(self.rows, keep)
+        self._set_list_title(*self._list_title)
+        if self.reader_loaded is not None and self._reader_page() is not None:
+            assert self.reader_ref is not None
+            self._display(self.reader_ref, self.reader_loaded, self.reader.state)
+        self._update_source(self._stale)
+        self._update_crumbs()
+        if announce:
+            self.app.notify(f"Showing pages in: {LABELS[self.shown_script]}", timeout=3)
 
     # -- prefetch -------------------------------------------------------------------------
 
