@@ -151,6 +151,18 @@ def test_ansi_theme(snap_compare: Callable[..., bool]) -> None:
     assert snap_compare(app, run_before=at_link_selected, terminal_size=WIDE)
 
 
+def test_traditional_article(snap_compare: Callable[..., bool]) -> None:
+    """An article converted to traditional with c (issue 12): text, tags, list and header."""
+    app = sample_app()
+
+    async def converted(pilot: Pilot) -> None:
+        await at_article(pilot)
+        await pilot.press("c", "c")  # original -> simplified -> traditional
+        await wait_for(pilot, lambda: app.browser.shown_script == "traditional")
+
+    assert snap_compare(app, run_before=converted, terminal_size=WIDE)
+
+
 def test_offline_notice(snap_compare: Callable[..., bool], tmp_path: Path) -> None:
     policy = FetchPolicy(
         connect_timeout=0.5, read_timeout=0.5, attempt_timeout=1.0, deadline=1.0, retries=0
