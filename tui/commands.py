@@ -180,7 +180,7 @@ COMMANDS: tuple[Command, ...] = (
         "c",
         "cycle_script",
         "Script",
-        "Show pages in another script: original, simplified, traditional, Taiwan",
+        "Script: original → simplified → traditional → Taiwan",
     ),
     Command(
         "reload",
