@@ -11,6 +11,7 @@ import gc
 import sys
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from textual.app import App, SystemCommand
@@ -40,6 +41,9 @@ class GoodnewsApp(App[int]):
     CSS_PATH = [styles_dir() / "app.tcss"]
     COMMANDS = App.COMMANDS | {CommandsProvider}
     BINDINGS = bindings_for("app")
+    # Where w and W write (None: the downloads folder) and what w writes: from settings.
+    save_dir: Path | None = None
+    save_format: str = "markdown"
 
     def __init__(
         self,
@@ -190,7 +194,7 @@ def make_app(options: Options, mirror: Mirror, library: Library) -> GoodnewsApp:
     theme = options.theme
     if settings.source_of("theme").source is not ValueSource.FLAG:
         theme = remembered_theme(mirror.state_dir, file_theme) or theme
-    return GoodnewsApp(
+    app = GoodnewsApp(
         mirror,
         library=library,
         prefetch=options.prefetch,
@@ -204,6 +208,8 @@ def make_app(options: Options, mirror: Mirror, library: Library) -> GoodnewsApp:
         if settings.source_of("reader_width").source is not ValueSource.DEFAULT
         else MAX_TEXT_WIDTH,
     )
+    app.save_dir, app.save_format = options.save_dir, settings.save_format
+    return app
 
 
 def run_app(options: object) -> int:

@@ -43,6 +43,7 @@ class Options:
     mirrors: tuple[str, ...] = ()
     prefetch_jobs: int = 4
     reader_width: int | None = None
+    save_dir: Path | None = None  # None: the platform's downloads folder (tui.core.export)
     settings: Settings = field(default_factory=Settings)
 
 

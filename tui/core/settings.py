@@ -122,7 +122,17 @@ class Provenance:
         return f"{self.source} ({self.detail})" if self.detail else str(self.source)
 
 
-KEYS = ("mirrors", "proxy", "theme", "reader_width", "prefetch", "prefetch_jobs", "cache_size")
+KEYS = (
+    "mirrors",
+    "proxy",
+    "theme",
+    "reader_width",
+    "prefetch",
+    "prefetch_jobs",
+    "cache_size",
+    "save_dir",
+    "save_format",
+)
 
 
 @dataclass(slots=True)
@@ -144,6 +154,8 @@ class Settings:
     prefetch: bool = True
     prefetch_jobs: int = DEFAULT_PREFETCH_JOBS
     cache_size: int = DEFAULT_CACHE_MIB
+    save_dir: Path | None = None  # None: the user's downloads (else documents, else home)
+    save_format: str = "markdown"
     keymap: dict[str, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     sources: dict[str, Provenance] = field(default_factory=dict)
@@ -343,6 +355,20 @@ def _check_bool(value: Any) -> bool:
     return value
 
 
+def _check_save_dir(value: Any) -> Path | None:
+    if not isinstance(value, str):
+        raise ValueError('must be a folder path string, like "~/Downloads"')
+    if "\x00" in value:
+        raise ValueError("must not contain NUL")
+    return Path(value.strip()).expanduser() if value.strip() else None
+
+
+def _check_save_format(value: Any) -> str:
+    if value not in ("markdown", "text"):
+        raise ValueError('must be "markdown" or "text"')
+    return str(value)
+
+
 _CHECKS = {
     "mirrors": _check_mirrors,
     "proxy": _check_proxy,
@@ -351,6 +377,8 @@ _CHECKS = {
     "prefetch": _check_bool,
     "prefetch_jobs": _int_in(*PREFETCH_JOBS_RANGE),
     "cache_size": _int_in(1, 1024 * 1024),
+    "save_dir": _check_save_dir,
+    "save_format": _check_save_format,
 }
 
 
@@ -541,6 +569,8 @@ def render_settings(settings: Settings, default_mirrors: tuple[str, ...]) -> str
         "prefetch": settings.prefetch,
         "prefetch_jobs": settings.prefetch_jobs,
         "cache_size": settings.cache_size,
+        "save_dir": str(settings.save_dir) if settings.save_dir else "",
+        "save_format": settings.save_format,
     }
     for key in KEYS:
         lines.append(f"{key} = {_toml_value(shown[key])}  # {settings.source_of(key)}")
@@ -595,6 +625,11 @@ prefetch_jobs = 4
 
 # The page cache's size limit in MiB.
 cache_size = 500
+
+# Where w saves an article and W exports a list; empty: the downloads folder (else
+# documents, else home). w saves "markdown" or "text".
+save_dir = ""
+save_format = "markdown"
 
 # Keys: binding id = comma-separated Textual key names. `goodnews-tui keys` lists the ids
 # and their keys. Examples:
