@@ -294,7 +294,9 @@ def _list_markdown_page(page: Index | Home, home: PageRef | None) -> str:
     else:
         for section in page.sections:
             out.append(f"## {md_escape(section.title)}")
-            cats = [f"- [{md_escape(c.title)}](<{md_url(c.ref.blob_url)}>)" for c in section.categories]
+            cats = [
+                f"- [{md_escape(c.title)}](<{md_url(c.ref.blob_url)}>)" for c in section.categories
+            ]
             if cats:
                 out.append("\n".join(cats))
     return "\n\n".join(out) + "\n"
@@ -471,7 +473,7 @@ def list_epub(
     toc = "\n".join(
         f"<li><a href={_xa(name)}>{_x(p.title or p.ref.name)}</a></li>" for name, p in chapters
     )
-    nav_list = f"<ol>\n{toc}\n</ol>" if toc else "<ol><li><a href=\"nav.xhtml\">—</a></li></ol>"
+    nav_list = f"<ol>\n{toc}\n</ol>" if toc else '<ol><li><a href="nav.xhtml">—</a></li></ol>'
     nav = _xhtml(title, f'<nav epub:type="toc" id="toc"><h1>{_x(title)}</h1>\n{nav_list}\n</nav>')
     buffer = BytesIO()
     with zipfile.ZipFile(buffer, "w") as book:
