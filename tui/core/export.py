@@ -140,6 +140,8 @@ def write_new(directory: Path, title: str, extension: str, data: bytes) -> Path:
     for number in range(1, 10_000):
         name = safe_name(title, extension, number=number)
         path = root / name
+        if os.path.lexists(path):
+            continue  # taken, maybe by a symbolic link: never written through
         if path.parent != root or path.resolve().parent != root:
             raise OutsideDirectory(f"{name!r} would not be in {root}")
         try:
@@ -155,7 +157,7 @@ def write_new(directory: Path, title: str, extension: str, data: bytes) -> Path:
 # ----------------------------------------------------------------------- Markdown
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~!{}&])")
-_LINE_START = re.compile(r"^(\s*)([-+=>]|\d+[.)])")
+_LINE_START = re.compile(r"^(\s*)(\d+(?=[.)])|(?=[-+=]))(.)")
 
 
 def md_escape(text: str) -> str:
@@ -164,7 +166,7 @@ def md_escape(text: str) -> str:
     out = []
     for line in text.split("\n"):
         line = _MD_SPECIAL.sub(r"\\\1", line)
-        line = _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), line)
+        line = _LINE_START.sub(lambda m: f"{m.group(1)}{m.group(2)}\\{m.group(3)}", line)
         out.append(line)
     return "  \n".join(out)
 
@@ -199,18 +201,45 @@ class _Refs:
         return out
 
 
+def _flanking_break(char: str) -> bool:
+    """Whitespace or punctuation: what CommonMark's emphasis rules look at."""
+    return not char or char.isspace() or unicodedata.category(char)[0] in "PS"
+
+
+def _emphasis(text: str, before: str, after: str) -> str:
+    """``*text*`` where a viewer will show it as emphasis, else the text alone.
+
+    CommonMark only honours ``*`` that "flank" the text: ``*（注）*中文`` stays literal
+    asterisks, which is worse than no emphasis for a reader of CJK text.
+    """
+    core = text.strip()
+    lead, tail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()) :]
+    if not core:
+        return text
+    before = lead[-1:] or before
+    after = tail[:1] or after
+    opens = not _flanking_break(core[0]) or _flanking_break(before)
+    closes = not _flanking_break(core[-1]) or _flanking_break(after)
+    return f"{lead}*{core}*{tail}" if opens and closes else text
+
+
 def _md_spans(block: Block, refs: _Refs) -> str:
-    parts = []
+    parts: list[tuple[str, bool]] = []  # (Markdown, is emphasis still to be decided)
     for span in block.spans:
         text = md_escape(span.text)
         if span.kind in (SpanKind.LINK, SpanKind.TAG) and span.link in refs.links:
             shown = text.strip() or md_escape(refs.links[span.link].target)
-            parts.append(f"[{shown}][{refs.label(span.link)}]")
-        elif span.kind is SpanKind.EMPHASIS and text.strip():
-            parts.append(f"*{text}*")
+            parts.append((f"[{shown}][{refs.label(span.link)}]", False))
         else:
-            parts.append(text)
-    return "".join(parts).strip()
+            parts.append((text, span.kind is SpanKind.EMPHASIS))
+    out: list[str] = []
+    for i, (text, emphasis) in enumerate(parts):
+        if emphasis:
+            before = out[-1][-1:] if out and out[-1] else ""
+            after = next((p[0][:1] for p in parts[i + 1 :] if p[0]), "")
+            text = _emphasis(text, before, after)
+        out.append(text)
+    return "".join(out).strip()
 
 
 def _md_blocks(blocks: Iterable[Block], refs: _Refs, top: int, article: bool) -> list[str]:
