@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import zipfile
 from pathlib import Path
+from urllib.parse import unquote
 
 from textual.widgets import Input, OptionList, Static
 
@@ -55,7 +56,8 @@ async def test_links_view_lists_every_link_and_tag_with_its_kind() -> None:
         shown = links.query_one("#links-list", OptionList)
         assert shown.option_count == len(page.links)
         first = str(shown.get_option_at_index(0).prompt)
-        assert first.split() == ["1", "tag", page.tags[0].name, links.rows[0].target]
+        # The target as a reader reads it: percent-escapes decoded for display only.
+        assert first.split() == ["1", "tag", page.tags[0].name, unquote(links.rows[0].target)]
 
         # y copies the highlighted row's target; the view stays open.
         await pilot.press("j", "y")

@@ -11,6 +11,7 @@ Page text is drawn as ``Content`` built from plain strings, never parsed as mark
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from urllib.parse import unquote
 
 from textual import on
 from textual.app import ComposeResult
@@ -22,7 +23,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui.core.text import one_line
+from tui.core.text import cell_width, one_line
 from tui.nav.links import LinkRow, filter_link_rows
 from tui.resources import styles_dir
 
@@ -37,14 +38,24 @@ KIND_STYLES = {
 }
 
 
-def row_content(row: LinkRow, number_width: int) -> Content:
+TEXT_COLUMN_MAX = 36  # cells: longer link texts push their target right, shorter align
+
+
+def shown_target(target: str) -> str:
+    """The target as a reader reads it (``/tag/银保监会.htm``, not ``%E9%93%B6…``)."""
+    return one_line(unquote(target))
+
+
+def row_content(row: LinkRow, number_width: int, text_width: int) -> Content:
     """One row: number, kind, text, target; every piece a plain string, styled by role."""
     number = f"{row.n}" if row.n is not None else "·"
+    text = one_line(row.text) or "—"
+    pad = " " * max(0, text_width - cell_width(text))
     return Content.assemble(
         (f"{number:>{number_width}} ", "bold"),
         (f"{row.kind:<8} ", KIND_STYLES.get(row.kind, "")),
-        (one_line(row.text) or "—", ""),
-        (f"  {one_line(row.target)}", "$text-muted"),
+        (text + pad, ""),
+        (f"  {shown_target(row.target)}", "$text-muted"),
     )
 
 
@@ -77,6 +88,8 @@ class LinksView(ModalScreen[LinkRow | None]):
         self._copy = copy
         self._open_url = open_url
         self._width = max((len(str(r.n)) for r in rows if r.n is not None), default=1)
+        widths = [cell_width(one_line(r.text)) for r in rows]
+        self._text_width = min(TEXT_COLUMN_MAX, max(widths, default=0))
 
     def compose(self) -> ComposeResult:
         with Vertical(id="links-body"):
@@ -102,7 +115,9 @@ class LinksView(ModalScreen[LinkRow | None]):
     def _fill(self) -> None:
         options = self.query_one("#links-list", OptionList)
         options.clear_options()
-        options.add_options([Option(row_content(r, self._width)) for r in self.shown])
+        options.add_options(
+            [Option(row_content(r, self._width, self._text_width)) for r in self.shown]
+        )
         options.highlighted = 0 if self.shown else None
         self.query_one("#links-title", Static).update(self._heading())
 
