@@ -7,6 +7,8 @@ a reader's Markdown viewer would show is what is checked, not the characters we 
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 import zipfile
 from datetime import UTC, datetime
 from io import BytesIO
@@ -262,3 +264,24 @@ def test_a_missing_folder_is_made_and_a_file_in_its_place_refused(tmp_path: Path
     (tmp_path / "file").write_text("")
     with pytest.raises(OSError):
         write_new(tmp_path / "file", "x", ".txt", b"x")
+
+
+EPUBCHECK = Path("/usr/share/java/epubcheck.jar")
+
+
+@pytest.mark.skipif(
+    not (EPUBCHECK.is_file() and shutil.which("java")), reason="epubcheck (and java) not installed"
+)
+@pytest.mark.parametrize("count", [30])  # 0 and 1 checked too; java is slow to start
+def test_epubcheck_finds_nothing_wrong(count: int, tmp_path: Path) -> None:
+    articles = [parse(p) for p in ARTICLES[:count]]
+    book = tmp_path / "book.epub"
+    book.write_bytes(list_epub("看官场", articles, now=NOW))
+    result = subprocess.run(
+        ["java", "-jar", str(EPUBCHECK), str(book)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 fatals / 0 errors / 0 warnings" in result.stdout
