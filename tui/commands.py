@@ -210,11 +210,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("links", "L", "links", "Links", "List every link and tag of the article"),
     Command("save", "w", "save", "Save", "Save the article as Markdown or text (save_dir)"),
     Command(
-        "export",
-        "W",
-        "export",
-        "Export list",
-        "Export the list's cached articles as one Markdown file and an EPUB",
+        "export", "W", "export", "Export list", "Export the list's cached articles: Markdown, EPUB"
     ),
     Command(
         "sync",

@@ -229,3 +229,20 @@ async def test_W_exports_the_list_as_markdown_and_epub(tmp_path: Path) -> None:
             chapters = [n for n in book.namelist() if n.endswith(".xhtml") and "/c0" in n]
         assert len(chapters) == len(present)
         assert state(app).progress is None and app.browser.keybar.status == ""
+
+
+async def test_W_into_an_unwritable_place_says_why_and_can_run_again(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    app = sample_app()
+    app.save_dir = blocker
+    async with app.run_test(size=(120, 40)) as pilot:
+        await home_ready(pilot)
+        await open_index(pilot, "头条")
+        await pilot.press("W")
+        await wait_for(pilot, lambda: any("Could not export" in n for n in notices(app)))
+        assert app.browser.keybar.status == ""
+        app.save_dir = tmp_path / "out"
+        await pilot.press("W")
+        await wait_for(pilot, lambda: any(n.startswith("Exported") for n in notices(app)))
+        assert len(list((tmp_path / "out").iterdir())) == 2

@@ -115,7 +115,21 @@ async def save_page(screen: BrowserScreen, page: Article | Document) -> None:
 async def export_rows(
     screen: BrowserScreen, title: str, refs: Sequence[PageRef], directory: Path
 ) -> None:
-    """Gather the cached articles of ``refs``, write Markdown and EPUB, report by message."""
+    """Gather the cached articles of ``refs``, write Markdown and EPUB, report by message.
+
+    Always ends with a finished message, whatever fails: the screen refuses a second
+    export while one runs, and must hear that this one is over.
+    """
+    try:
+        await _export(screen, title, refs, directory)
+    except Exception as error:  # noqa: BLE001 - reported, never a traceback
+        reason = f"Export failed ({type(error).__name__}: {error})"
+        screen.post_message(ExportProgress(0, 0, error=reason, finished=True))
+
+
+async def _export(
+    screen: BrowserScreen, title: str, refs: Sequence[PageRef], directory: Path
+) -> None:
     from tui.core.export import list_epub, list_markdown, write_new
 
     service = screen.service
