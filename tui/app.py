@@ -11,6 +11,7 @@ import gc
 import sys
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from textual.app import App, SystemCommand
@@ -41,6 +42,9 @@ class GoodnewsApp(App[int]):
     CSS_PATH = [styles_dir() / "app.tcss"]
     COMMANDS = App.COMMANDS | {CommandsProvider}
     BINDINGS = bindings_for("app")
+    # Where w and W write (None: the downloads folder) and what w writes: from settings.
+    save_dir: Path | None = None
+    save_format: str = "markdown"
 
     def __init__(
         self,
@@ -218,7 +222,7 @@ def make_app(options: Options, mirror: Mirror, library: Library) -> GoodnewsApp:
         from tui.ui_state import remembered_script
 
         script = remembered_script(mirror.state_dir, file_script) or script
-    return GoodnewsApp(
+    app = GoodnewsApp(
         mirror,
         library=library,
         prefetch=options.prefetch,
@@ -236,6 +240,8 @@ def make_app(options: Options, mirror: Mirror, library: Library) -> GoodnewsApp:
         # Models of pages parsed before, beside the page cache (opened on first use).
         parsed=ParsedStore(cache_root(options.cache_dir) / PARSED_DIR),
     )
+    app.save_dir, app.save_format = options.save_dir, settings.save_format
+    return app
 
 
 def run_app(options: object) -> int:

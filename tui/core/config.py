@@ -44,6 +44,7 @@ class Options:
     prefetch_jobs: int = 4
     reader_width: int | None = None
     script: str = "original"  # a tui.core.script.Script value (flag over settings file)
+    save_dir: Path | None = None  # None: the platform's downloads folder (tui.core.export)
     settings: Settings = field(default_factory=Settings)
 
 

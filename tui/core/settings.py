@@ -131,6 +131,8 @@ KEYS = (
     "prefetch_jobs",
     "cache_size",
     "script",
+    "save_dir",
+    "save_format",
 )
 
 
@@ -154,6 +156,8 @@ class Settings:
     prefetch_jobs: int = DEFAULT_PREFETCH_JOBS
     cache_size: int = DEFAULT_CACHE_MIB
     script: str = "original"  # a tui.core.script.Script value
+    save_dir: Path | None = None  # None: the user's downloads (else documents, else home)
+    save_format: str = "markdown"
     keymap: dict[str, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     sources: dict[str, Provenance] = field(default_factory=dict)
@@ -361,6 +365,20 @@ def _check_script(value: Any) -> str:
     return str(parse_script(value))
 
 
+def _check_save_dir(value: Any) -> Path | None:
+    if not isinstance(value, str):
+        raise ValueError('must be a folder path string, like "~/Downloads"')
+    if "\x00" in value:
+        raise ValueError("must not contain NUL")
+    return Path(value.strip()).expanduser() if value.strip() else None
+
+
+def _check_save_format(value: Any) -> str:
+    if value not in ("markdown", "text"):
+        raise ValueError('must be "markdown" or "text"')
+    return str(value)
+
+
 _CHECKS = {
     "mirrors": _check_mirrors,
     "proxy": _check_proxy,
@@ -370,6 +388,8 @@ _CHECKS = {
     "prefetch_jobs": _int_in(*PREFETCH_JOBS_RANGE),
     "cache_size": _int_in(1, 1024 * 1024),
     "script": _check_script,
+    "save_dir": _check_save_dir,
+    "save_format": _check_save_format,
 }
 
 
@@ -564,6 +584,8 @@ def render_settings(settings: Settings, default_mirrors: tuple[str, ...]) -> str
         "prefetch_jobs": settings.prefetch_jobs,
         "cache_size": settings.cache_size,
         "script": settings.script,
+        "save_dir": str(settings.save_dir) if settings.save_dir else "",
+        "save_format": settings.save_format,
     }
     for key in KEYS:
         lines.append(f"{key} = {_toml_value(shown[key])}  # {settings.source_of(key)}")
@@ -622,6 +644,10 @@ cache_size = 500
 # The script pages are shown in: "original" (as the mirror has them), "simplified",
 # "traditional" or "taiwan" (traditional with Taiwan's phrasing). The c key cycles them.
 script = "original"
+# Where w saves an article and W exports a list; empty: the downloads folder (else
+# documents, else home). w saves "markdown" or "text".
+save_dir = ""
+save_format = "markdown"
 
 # Keys: binding id = comma-separated Textual key names. `goodnews-tui keys` lists the ids
 # and their keys. Examples:

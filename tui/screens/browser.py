@@ -63,7 +63,10 @@ from tui.widgets.keybar import KeyBar
 from tui.widgets.reader import MAX_TEXT_WIDTH, ReaderState, ReaderView
 
 if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
+
     from tui.core.fallback import FallbackMirror
+    from tui.screens.saving import ExportProgress
 
 NARROW_BELOW = 100  # columns: below this one pane shows at a time
 PREFETCH_CONCURRENCY = 4
@@ -137,6 +140,7 @@ class BrowserScreen(Screen[None]):
         self._search_busy = False  # a search query is running
         self._syncing = False
         self.sync_status = ""
+        self.export_status = ""  # "export 10/200" while W runs
         self._progress_timer: Timer | None = None
         self._problems_shown = 0
         self._reader_focus = False
@@ -267,6 +271,8 @@ class BrowserScreen(Screen[None]):
             bits.append(f"prefetch {self.progress[0]}/{self.progress[1]}")
         if self.sync_status:
             bits.append(self.sync_status)
+        if self.export_status:
+            bits.append(self.export_status)
         self.keybar.status = "  ·  ".join(bits)
 
     # -- requests -----------------------------------------------------------------------
@@ -892,8 +898,10 @@ class BrowserScreen(Screen[None]):
             return True if self.history.can_forward else None
         if action == "tags":
             return True if isinstance(page, Article) and page.tags else None
-        if action in ("copy_url", "open_link"):
+        if action in ("copy_url", "open_link", "links", "save"):
             return True if page is not None else None
+        if action == "export":
+            return True if self.entries.items and not self.export_status else None
         if action in ("prev_article", "next_article"):
             # Asked for every key bar draw: no walk over the rows (an index may have 15,000).
             return True if self.reader_ref is not None or self.entries.items else None
@@ -1002,6 +1010,10 @@ class BrowserScreen(Screen[None]):
         if url is None:
             self.app.notify("Select a link first: n and p move between links.", severity="warning")
             return
+        self.open_in_browser(url)
+
+    def open_in_browser(self, url: str) -> None:
+        """Hand ``url`` to the local browser; copy it where there is none (SSH, no display)."""
         if os.environ.get("SSH_CONNECTION") or not (
             sys.platform == "darwin"
             or os.environ.get("DISPLAY")
@@ -1100,6 +1112,55 @@ class BrowserScreen(Screen[None]):
         self._update_crumbs()
         if announce:
             self.app.notify(f"Showing pages in: {LABELS[self.shown_script]}", timeout=3)
+
+    # -- links view, save, export (tui.screens.saving) -------------------------------------
+
+    def action_links(self) -> None:
+        page = self._reader_page()
+        if page is None:
+            self.app.notify("Open an article first: L lists its links.", severity="warning")
+            return
+        from tui.screens.saving import show_links
+
+        show_links(self, page)
+
+    def action_save(self) -> None:
+        page = self._reader_page()
+        if page is None:
+            self.app.notify("Open an article first: w saves it.", severity="warning")
+            return
+        from tui.screens.saving import save_page
+
+        self.run_worker(save_page(self, page), group="save", exit_on_error=False)
+
+    def action_export(self) -> None:
+        if self.export_status:
+            self.app.notify("An export is already running.", timeout=3)
+            return
+        refs = [row.ref for row in self.entries.items if row.readable and row.ref is not None]
+        if not refs:
+            self.app.notify("This list has no articles to export.", severity="warning")
+            return
+        from tui.screens.saving import export_rows, save_dir
+
+        title = self.place.title or self.place.crumb or "goodnews"
+        self.export_status = f"export 0/{len(refs)}"
+        self._update_status()
+        job = export_rows(self, title, refs, save_dir(self))
+        self.run_worker(job, group="export", exclusive=True, exit_on_error=False)
+
+    def on_export_progress(self, message: ExportProgress) -> None:
+        from tui.screens.saving import export_report
+
+        if message.finished:
+            self.export_status = ""
+            error = message.error is not None
+            severity: SeverityLevel = "error" if error else "information"
+            self.app.notify(export_report(message), severity=severity, markup=False, timeout=10)
+        else:
+            self.export_status = f"export {message.done}/{message.total}"
+        self._update_status()
+        self.refresh_bindings()
 
     # -- prefetch -------------------------------------------------------------------------
 
