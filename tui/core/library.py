@@ -1154,7 +1154,7 @@ class Library:
         """Articles opened in the reader, most recent first, each with when."""
         return self._marked(
             "SELECT o.key, o.title, o.at, t.published, t.source FROM opened o"
-            " LEFT JOIN texts t ON t.key = o.key WHERE o.repo = ? ORDER BY o.at DESC LIMIT ?",
+            " LEFT JOIN texts t ON t.key = o.key WHERE o.repo = ? ORDER BY o.at DESC, o.rowid DESC LIMIT ?",
             (repo_id, max(0, limit)),
         )
 
@@ -1183,7 +1183,7 @@ class Library:
         return self._marked(
             "SELECT s.key, coalesce(t.title, s.title), s.at, t.published, t.source FROM stars s"
             " LEFT JOIN texts t ON t.key = s.key WHERE (? IS NULL OR s.repo = ?)"
-            " ORDER BY s.at DESC",
+            " ORDER BY s.at DESC, s.rowid DESC",
             (repo_id, repo_id),
         )
 

@@ -48,7 +48,7 @@ ROLES = (
     "count",
 )
 STAR = "★ "
-NEW_LABEL = "new"
+NEW_MARK = "+ "  # listed since the last visit: in the mark column, where a cut title keeps it
 ELLIPSIS = "…"
 FILTER_CURSOR = "▏"
 MAX_FILTER = 200  # characters: a filter is a few words
@@ -520,14 +520,14 @@ class EntryList(RoleStyles, ScrollView, can_focus=True):
                 parts.append(("  (external)", self._style("external-note")))
             elif marks.starred:
                 parts = [(STAR, self._style("star")), (text, title)]
+            elif marks.new and not marks.read:
+                parts = [(NEW_MARK, self._style("new")), (text, title)]
             elif item.kind is not RowKind.INDEX and marks.cached:
                 parts = [("● ", self._style("cached")), (text, title)]
             else:
                 parts = [("  ", Style()), (text, title)]
             if marks.unread:
                 parts.append((f"  {marks.unread}", self._style("count")))
-            if marks.new and not marks.read:
-                parts.append((f"  {NEW_LABEL}", self._style("new")))
             if item.note:
                 parts.append((f"  {one_line(item.note)}", self._style("note")))
         strip = Strip([Segment(text, base + style) for text, style in parts])
