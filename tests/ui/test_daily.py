@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import pytest
-from rich.color import ColorSystem
 from rich.color import Color as RichColor
+from rich.color import ColorSystem
 from rich.segment import Segment
 from rich.style import Style
 from textual.geometry import Region
@@ -74,9 +74,7 @@ def assert_dimmer(muted: Style, body: Style, background: RichColor | None, what:
         return
     assert background is not None and body.color is not None
     for system in (ColorSystem.TRUECOLOR, ColorSystem.EIGHT_BIT):
-        fg, text, bg = (
-            c.downgrade(system) for c in (muted.color, body.color, background)
-        )
+        fg, text, bg = (c.downgrade(system) for c in (muted.color, body.color, background))
         contrast_muted = abs(luminance(fg) - luminance(bg))
         contrast_body = abs(luminance(text) - luminance(bg))
         assert contrast_muted < contrast_body * 0.85, (what, system, fg, text, bg)
