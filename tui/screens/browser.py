@@ -57,6 +57,7 @@ from tui.nav.places import (
     search_rows,
 )
 from tui.nav.router import Pane, Route, Router
+from tui.screens.daily import DailyReading
 from tui.widgets.entries import EntryList, Marks
 from tui.widgets.header import Crumbs
 from tui.widgets.keybar import KeyBar
@@ -92,7 +93,7 @@ class BrowserState(NamedTuple):
     loading: bool  # a list or reader request is in flight
 
 
-class BrowserScreen(Screen[None]):
+class BrowserScreen(DailyReading, Screen[None]):
     """The main screen: crumbs, the list pane, the reader and the key bar."""
 
     AUTO_FOCUS = "#entries"
@@ -146,6 +147,7 @@ class BrowserScreen(Screen[None]):
         self._reader_focus = False
         self._arrived: list[str] = []  # keys prefetch stored since progress was last shown
         self._filled: Place | None = None  # the place whose rows the list shows
+        self._daily_init()
 
     # -- layout -------------------------------------------------------------------------
 
@@ -427,14 +429,20 @@ class BrowserScreen(Screen[None]):
         read = self.library.read_keys()
         refs = [r.ref for r in rows if r.ref is not None]
         mirror = self.service.mirror
-        if not mirror.kind.cached:
-            # Local pages are always at hand: a cached mark would say nothing.
-            return {ref.key: Marks(ref.key in read, False) for ref in refs}
-        unknown = [ref for ref in refs if ref.key not in self._copies]
+        cached = mirror.kind.cached  # local pages are always at hand: ● would say nothing
+        unknown = [ref for ref in refs if ref.key not in self._copies] if cached else []
         if unknown:
             present = mirror.copies(unknown)
             self._copies.update((ref.key, ref.key in present) for ref in unknown)
-        return {ref.key: Marks(ref.key in read, self._copies[ref.key]) for ref in refs}
+        return {
+            r.ref.key: Marks(
+                r.ref.key in read,
+                cached and self._copies[r.ref.key],
+                *self.daily_marks(r, r.ref.key),
+            )
+            for r in rows
+            if r.ref is not None
+        }
 
     def _fill(self, rows: Sequence[Row], restore: Visit | None, default: int | None = None) -> None:
         entries = self.entries
@@ -462,6 +470,10 @@ class BrowserScreen(Screen[None]):
             )
         elif self.place.kind is PlaceKind.ALL:
             message = "The app knows no article yet: open an index, or sync the mirror."
+        elif self.place.kind is PlaceKind.STARRED:
+            message = "No starred article yet: f stars the article or the highlighted entry."
+        elif self.place.kind is PlaceKind.HISTORY:
+            message = "No article read yet: articles opened in the reader are listed here."
         elif entries.filter_query:
             message = "Nothing matches the filter. Escape clears it."
         elif self.place.kind is PlaceKind.RELATED:
@@ -472,6 +484,7 @@ class BrowserScreen(Screen[None]):
         else:
             message = "This list is empty."
         entries.set_message(message)
+        self.daily_filled()
 
     def _show_related(self, request: int, restore: Visit | None, live: bool = False) -> None:
         """Ask the library for the rows of a place it answers (a tag's related list, search
@@ -501,6 +514,9 @@ class BrowserScreen(Screen[None]):
             return search_rows(search(self.library, place.tag or "", repo_id=repo).results)
         if place.kind is PlaceKind.ALL:
             return all_rows(self.library.all_articles(repo))
+        daily = self.daily_rows(place.kind, repo)
+        if daily is not None:
+            return daily
         assert place.tag is not None
         return related_rows(self.library.related(place.tag, repo, origin))
 
@@ -514,7 +530,12 @@ class BrowserScreen(Screen[None]):
             return
         rows, restore = message.rows, message.restore
         count = sum(1 for r in rows if r.openable)
-        unit = {PlaceKind.SEARCH: "found", PlaceKind.ALL: "articles"}.get(self.place.kind)
+        unit = {
+            PlaceKind.SEARCH: "found",
+            PlaceKind.ALL: "articles",
+            PlaceKind.STARRED: "starred",
+            PlaceKind.HISTORY: "read",
+        }.get(self.place.kind)
         self._set_list_title(self.place.title, f"{count} {unit or 'related'}")
         entries = self.entries
         live = message.live and self._filled == self.place
@@ -532,6 +553,7 @@ class BrowserScreen(Screen[None]):
     def _learn_index(self, index: Index) -> None:
         """Remember the index's entries and fetch its articles in the background."""
         self._prefetch(index.ref, index.entries, self.prefetch_enabled)
+        self.daily_index_loaded(index)
 
     # -- offline fallback -----------------------------------------------------------------
 
@@ -656,7 +678,7 @@ class BrowserScreen(Screen[None]):
         if isinstance(shown, Article):
             article = shown
             self.reader.show(lambda w: layout_article(article, w, notes), state)
-            self.library.mark_read(ref)
+            self.library.opened(ref, article.title)
             self.entries.refresh_marks()
         elif isinstance(shown, Document):
             document = shown
