@@ -176,6 +176,13 @@ COMMANDS: tuple[Command, ...] = (
         key_display="/",
     ),
     Command(
+        "cycle_script",
+        "c",
+        "cycle_script",
+        "Script",
+        "Script: original → simplified → traditional → Taiwan",
+    ),
+    Command(
         "reload",
         "r",
         "reload",
@@ -207,6 +214,11 @@ COMMANDS: tuple[Command, ...] = (
         footer=True,
     ),
     Command("all_articles", "A", "all_articles", "All articles", "List every known article"),
+    Command("links", "L", "links", "Links", "List every link and tag of the article"),
+    Command("save", "w", "save", "Save", "Save the article as Markdown or text (save_dir)"),
+    Command(
+        "export", "W", "export", "Export list", "Export the list's cached articles: Markdown, EPUB"
+    ),
     Command(
         "sync",
         "S",
@@ -214,6 +226,43 @@ COMMANDS: tuple[Command, ...] = (
         "Sync",
         "Sync the mirror for offline reading and search",
     ),
+    Command(
+        "next_unread",
+        "u",
+        "next_unread",
+        "Next unread",
+        "Next unread article in the list (opens it)",
+    ),
+    Command(
+        "prev_unread",
+        "U",
+        "prev_unread",
+        "Prev unread",
+        "Previous unread article in the list",
+    ),
+    Command(
+        "toggle_read",
+        "m",
+        "toggle_read",
+        "Mark read",
+        "Mark the article or entry read, or unread again",
+    ),
+    Command(
+        "mark_all_read",
+        "M",
+        "mark_all_read",
+        "Mark all read",
+        "Mark the whole list read (press twice)",
+    ),
+    Command(
+        "star",
+        "f",
+        "star",
+        "Star",
+        "Star or unstar the article or entry (kept offline)",
+    ),
+    Command("starred", "F", "starred", "Starred", "List the starred articles"),
+    Command("history", "R", "history", "History", "List recently read articles (history)"),
     Command(
         "help",
         "question_mark",

@@ -6,6 +6,7 @@ clock, fixed terminal sizes, no animations and no blinking cursor.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -13,6 +14,8 @@ import pytest
 from textual.pilot import Pilot
 
 from tests.ui.helpers import (
+    FIXED_NOW,
+    highlight,
     home_ready,
     open_article,
     open_index,
@@ -26,7 +29,7 @@ from tui.app import GoodnewsApp
 from tui.core.config import Options
 from tui.core.fetch import FetchPolicy
 from tui.core.library import Library
-from tui.core.mirror import open_mirror
+from tui.core.mirror import open_mirror, sample_mirror
 
 WIDE = (120, 40)
 NARROW = (80, 24)
@@ -86,6 +89,15 @@ async def at_tag_picker(pilot: Pilot) -> None:
     await pilot.pause()
 
 
+async def at_links_view(pilot: Pilot) -> None:
+    await home_ready(pilot)
+    await open_article(pilot, "云溪市图书馆新馆开放")
+    await pilot.press("L")
+    await pilot.pause()
+    await pilot.press("j")
+    await pilot.pause()
+
+
 async def at_help(pilot: Pilot) -> None:
     await home_ready(pilot)
     await pilot.press("question_mark")
@@ -127,6 +139,7 @@ CASES: dict[str, tuple[Steps, tuple[int, int], bool]] = {
     "link_selected": (at_link_selected, WIDE, False),
     "related_list": (at_related, WIDE, True),
     "tag_picker": (at_tag_picker, WIDE, False),
+    "links_view": (at_links_view, WIDE, False),
     "help": (at_help, WIDE, False),
     "filter": (at_filter, WIDE, False),
     "missing_page": (at_missing, WIDE, False),
@@ -149,6 +162,18 @@ def test_ansi_theme(snap_compare: Callable[..., bool]) -> None:
     app = sample_app()
     app.theme = "ansi-dark"
     assert snap_compare(app, run_before=at_link_selected, terminal_size=WIDE)
+
+
+def test_traditional_article(snap_compare: Callable[..., bool]) -> None:
+    """An article converted to traditional with c (issue 12): text, tags, list and header."""
+    app = sample_app()
+
+    async def converted(pilot: Pilot) -> None:
+        await at_article(pilot)
+        await pilot.press("c", "c")  # original -> simplified -> traditional
+        await wait_for(pilot, lambda: app.browser.shown_script == "traditional")
+
+    assert snap_compare(app, run_before=converted, terminal_size=WIDE)
 
 
 def test_offline_notice(snap_compare: Callable[..., bool], tmp_path: Path) -> None:
@@ -176,3 +201,54 @@ def test_home_in_simplified_chinese(snap_compare: Callable[..., bool]) -> None:
 
     set_language("zh-Hans")
     assert snap_compare(sample_app(), run_before=at_home, terminal_size=WIDE)
+
+
+def daily_app() -> GoodnewsApp:
+    """The sample app with a library on the fixed clock (History shows when things were read)."""
+    return GoodnewsApp(
+        sample_mirror(None),
+        library=Library(None, clock=lambda: FIXED_NOW.timestamp()),
+        prefetch=False,
+        clock=lambda: FIXED_NOW,
+    )
+
+
+async def at_starred(pilot: Pilot) -> None:
+    app = app_of(pilot)
+    await home_ready(pilot)
+    await open_index(pilot, "头条")
+    await highlight(pilot, next(i for i, r in enumerate(state(app).rows) if "大桥" in r.title))
+    await pilot.press("f")
+    await open_article(pilot, "倒春寒来袭")
+    await pilot.press("f", "F")
+    await wait_for(pilot, lambda: state(app).place.kind == "starred" and len(state(app).rows) == 2)
+    app.browser.entries.focus()
+    app.clear_notifications()
+    await pilot.pause()
+
+
+async def at_history(pilot: Pilot) -> None:
+    app = app_of(pilot)
+    await home_ready(pilot)
+    await open_index(pilot, "头条")
+    await open_article(pilot, "云溪大桥")
+    app.browser.entries.focus()
+    await open_article(pilot, "倒春寒来袭")
+    await pilot.press("R")
+    await wait_for(pilot, lambda: state(app).place.kind == "history" and len(state(app).rows) == 2)
+    app.browser.entries.focus()
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("steps", [at_starred, at_history], ids=["starred", "history"])
+def test_daily_places(
+    steps: Steps, snap_compare: Callable[..., bool], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Starred and History places (times read in UTC, on the fixed clock)."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    try:
+        assert snap_compare(daily_app(), run_before=steps, terminal_size=WIDE)
+    finally:
+        monkeypatch.undo()
+        time.tzset()

@@ -389,7 +389,7 @@ async def record_archive(
             if isinstance(result, str):
                 page = await asyncio.to_thread(parse_page, ref, text, home)
                 if isinstance(page, Index):
-                    await asyncio.to_thread(library.record_entries, page.entries)
+                    await asyncio.to_thread(library.record_entries, page.entries, page.ref)
                 report.lists += 1
             else:
                 records.append(result)

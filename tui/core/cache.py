@@ -4,6 +4,12 @@ A cache that fails must never take the browser down with it: a corrupt database 
 aside and rebuilt, a read-only or full disk or a lock held elsewhere means reading what is
 there without saving, a damaged entry is dropped, and every read and write is bounded in
 time. All of it comes back as warnings for the status line rather than exceptions.
+
+Starred pages are *pinned*: a copy goes to a second store beside the pages (``pinned/``)
+that has no size limit and no eviction, because diskcache culls by age alone and cannot be
+told to spare a row. A read that misses the page store falls back to it (so a starred page
+reads with ``--offline`` after any amount of culling), and a store of a pinned page
+refreshes its copy. The pin store is opened only once something is pinned.
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ from tui.i18n import _
 
 APP_NAME = "goodnews-tui"
 PAGES_DIR = "pages"
+PINNED_DIR = "pinned"
 STATE_DIR = "state"
 SCHEMA = 1
 
@@ -237,6 +244,8 @@ class PageCache:
         self.read_only_reason: str | None = None
         self._reader: _ReadOnlyStore | None = None
         self._jobs: queue.SimpleQueue[Any] | None = None
+        self._pins: diskcache.Cache | _ReadOnlyStore | None = None
+        self._pins_looked = False
         self._cache: diskcache.Cache | None = diskcache.Cache(
             str(self.directory),
             timeout=timeout,
@@ -258,6 +267,8 @@ class PageCache:
         cache.read_only_reason = reason
         cache._cache = None
         cache._jobs = None
+        cache._pins = None
+        cache._pins_looked = False
         cache._reader = _ReadOnlyStore(cache.directory, timeout)
         return cache
 
@@ -368,6 +379,8 @@ class PageCache:
         except _DAMAGED as exc:
             return self._damaged(ref, _why(exc), warnings)
         if data is None:
+            data = self._pinned_copy(ref)
+        if data is None:
             return None
         page = CachedPage.from_json(data)
         if page is None:
@@ -380,6 +393,9 @@ class PageCache:
             return
         try:
             self._cache.set(ref.key, page.to_json(), retry=False)
+            pins = self._pin_store()
+            if isinstance(pins, diskcache.Cache) and ref.key in pins:
+                pins.set(ref.key, page.to_json(), retry=False)
         except diskcache.Timeout:
             raise CacheBusy(_busy(self.timeout)) from None
         except (sqlite3.Error, OSError) as exc:
@@ -449,9 +465,78 @@ class PageCache:
     def __contains__(self, ref: PageRef) -> bool:
         try:
             if self._reader is not None:
-                return ref.key in self._reader
-            assert self._cache is not None
-            return ref.key in self._cache
+                found = ref.key in self._reader
+            else:
+                assert self._cache is not None
+                found = ref.key in self._cache
+            if not found:
+                pins = self._pin_store()
+                found = pins is not None and ref.key in pins
+            return found
+        except (sqlite3.Error, OSError, diskcache.Timeout, *_DAMAGED):
+            return False
+
+    # ---------------------------------------------------------------- pinned pages
+
+    def _pin_store(self, create: bool = False) -> diskcache.Cache | _ReadOnlyStore | None:
+        """The pin store, opened on first need; None while nothing was ever pinned."""
+        if self._pins is not None or (self._pins_looked and not create):
+            return self._pins
+        self._pins_looked = True
+        directory = self.directory.with_name(PINNED_DIR)
+        if not create and not (directory / diskcache.core.DBNAME).is_file():
+            return None
+        try:
+            if self._cache is None or not self.writable:
+                self._pins = _ReadOnlyStore(directory, self.timeout)
+            else:
+                self._pins = diskcache.Cache(
+                    str(directory),
+                    timeout=self.timeout,
+                    disk=_JSONOnlyDisk,
+                    size_limit=2**62,  # never culled: what a reader chose to keep
+                    eviction_policy="none",
+                )
+        except (sqlite3.Error, OSError, diskcache.Timeout, CacheUnavailable):
+            self._pins = None
+        return self._pins
+
+    def _pinned_copy(self, ref: PageRef) -> Any:
+        pins = self._pin_store()
+        if pins is None:
+            return None
+        if isinstance(pins, _ReadOnlyStore):
+            return pins.get(ref.key)
+        return pins.get(ref.key, default=None, retry=False)
+
+    def pin(self, ref: PageRef) -> bool:
+        """Keep the stored copy of ``ref`` whatever the size limit culls; False if there is
+        no copy to keep (fetch it first) or the pin store cannot be written."""
+        if self._cache is None or not self.writable:
+            return False
+        try:
+            data = self._cache.get(ref.key, default=None, retry=False)
+            if data is None or CachedPage.from_json(data) is None:
+                return False
+            pins = self._pin_store(create=True)
+            if not isinstance(pins, diskcache.Cache):
+                return False
+            pins.set(ref.key, data, retry=False)
+            return True
+        except (sqlite3.Error, OSError, diskcache.Timeout, CacheUnavailable, *_DAMAGED):
+            return False
+
+    def unpin(self, ref: PageRef) -> None:
+        """Let ``ref`` go with the other pages again (the page store's copy stays)."""
+        pins = self._pin_store()
+        if isinstance(pins, diskcache.Cache):
+            with contextlib.suppress(sqlite3.Error, OSError, diskcache.Timeout):
+                pins.delete(ref.key, retry=False)
+
+    def is_pinned(self, ref: PageRef) -> bool:
+        pins = self._pin_store()
+        try:
+            return pins is not None and ref.key in pins
         except (sqlite3.Error, OSError, diskcache.Timeout, *_DAMAGED):
             return False
 
@@ -474,6 +559,9 @@ class PageCache:
             self._jobs = None
         if self._reader is not None:
             self._reader.close()
+        if self._pins is not None:
+            with contextlib.suppress(Exception):
+                self._pins.close()
         if self._cache is not None:
             self._cache.close()
 

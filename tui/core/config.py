@@ -45,6 +45,8 @@ class Options:
     prefetch_jobs: int = 4
     reader_width: int | None = None
     lang: str | None = None  # the interface language (tui.i18n); None: leave it as it is
+    script: str = "original"  # a tui.core.script.Script value (flag over settings file)
+    save_dir: Path | None = None  # None: the platform's downloads folder (tui.core.export)
     settings: Settings = field(default_factory=Settings)
 
 

@@ -43,6 +43,7 @@ never an exception, because the library only ever adds to what the app can show.
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 import threading
@@ -101,6 +102,29 @@ CREATE TABLE IF NOT EXISTS bodies (
     id INTEGER PRIMARY KEY,
     body TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS stars (
+    key TEXT PRIMARY KEY,
+    repo TEXT NOT NULL,
+    title TEXT NOT NULL,
+    at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS opened (
+    key TEXT PRIMARY KEY,
+    repo TEXT NOT NULL,
+    title TEXT NOT NULL,
+    at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS opened_by_time ON opened (repo, at);
+CREATE TABLE IF NOT EXISTS visits (
+    place TEXT PRIMARY KEY,
+    at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS listings (
+    list TEXT NOT NULL,
+    key TEXT NOT NULL,
+    PRIMARY KEY (list, key)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS entries_by_seen ON entries (seen);
 """
 
 LIBRARY_FILE = "library.sqlite3"
@@ -108,7 +132,7 @@ LIBRARY_FILE = "library.sqlite3"
 # The title index. Bump TITLE_INDEX_VERSION whenever fts_text or the tokenizer changes: a
 # library built by another version is then rebuilt on open.
 TITLE_INDEX = "entry_titles"
-TITLE_INDEX_VERSION = "1"
+TITLE_INDEX_VERSION = "2"  # 2: titles folded to simplified (tui.core.fold)
 TITLE_INDEX_DAMAGED = "damaged"
 TOKENIZER = "unicode61 remove_diacritics 2"
 _CREATE_TITLE_INDEX = (
@@ -161,10 +185,12 @@ _ARTICLES_WITH_TAG = (
     " WHERE t.tag = ? AND a.repo = ? AND a.key != ?"
     " ORDER BY a.published IS NULL, a.published DESC, a.title"
 )
+# The phrase holds folded tokens, so the exact substring check is made in Python on folded
+# titles (``LIKE`` on the stored titles would miss the other script's).
 _ENTRIES_MATCHING = (
     "SELECT e.key, e.title FROM entries e"
     f" WHERE e.rowid IN (SELECT rowid FROM {TITLE_INDEX} WHERE {TITLE_INDEX} MATCH ?)"
-    " AND e.repo = ? AND e.title LIKE ? ESCAPE '\\'"
+    " AND e.repo = ?"
     " ORDER BY e.seen DESC, e.title"
 )
 _SOURCES = (
@@ -183,9 +209,12 @@ _ALL_ARTICLES_ORDER = (
     " ORDER BY g.n DESC, g.s, a.published IS NULL, a.published DESC, a.title LIMIT ? OFFSET ?"
 )
 _ENTRIES_LIKE = (
-    "SELECT key, title FROM entries WHERE repo = ? AND title LIKE ? ESCAPE '\\'"
+    "SELECT key, title FROM entries WHERE repo = ? AND gn_fold(title) LIKE ? ESCAPE '\\'"
     " ORDER BY seen DESC, title"
 )
+# Tags are stored folded (one tag in either script is one tag); this meta row says with
+# which folding, so a library written before (or with another OpenCC) is refolded once.
+TAGS_FOLD = "tags_fold"
 
 
 class Known(NamedTuple):
@@ -196,6 +225,16 @@ class Known(NamedTuple):
     published: date | None = None
     category: str | None = None
     parsed: bool = True
+    source: str | None = None
+
+
+class Marked(NamedTuple):
+    """An article of the Starred or History place: when it was starred or last opened."""
+
+    ref: PageRef
+    title: str
+    at: float
+    published: date | None = None
     source: str | None = None
 
 
@@ -227,6 +266,16 @@ def fts_phrase(text: str) -> str | None:
     if last.isalnum() and not _CJK.match(last):
         phrase += "*"
     return phrase
+
+
+def _fold(text: str) -> str:
+    from tui.core.fold import fold
+
+    return fold(text)
+
+
+def _sql_fold(text: str | None) -> str | None:
+    return _fold(text) if isinstance(text, str) else text
 
 
 def _like_pattern(text: str) -> str:
@@ -328,8 +377,9 @@ def article_record(article: Article, *, tokens: bool = True) -> ArticleRecord:
 class Library:
     """Tags -> articles, index entries and read state. ``path=None`` keeps all in memory."""
 
-    def __init__(self, path: Path | None = None) -> None:
+    def __init__(self, path: Path | None = None, *, clock: Callable[[], float] = time.time) -> None:
         self.path = path
+        self.clock = clock  # when things are read, starred, visited (fixed in snapshots)
         self.warnings: list[str] = []
         self._lock = threading.RLock()
         self._reads_lock = threading.Lock()  # only ever held to swap the read set
@@ -337,7 +387,9 @@ class Library:
         self._titles_indexed = self._prepare_title_index()
         self._search_ready = self._prepare_search_index()
         self._fold_checked = False
+        self._tags_checked = False
         self._reads: frozenset[str] = self._load_reads()
+        self._stars: frozenset[str] = self._load_keys("SELECT key FROM stars")
 
     # -- opening ------------------------------------------------------------------------
 
@@ -371,6 +423,8 @@ class Library:
         db = sqlite3.connect(
             where, timeout=BUSY_TIMEOUT, check_same_thread=False, isolation_level=None
         )
+        # Folding in SQL, for the title scan without an index; OpenCC loads on first call.
+        db.create_function("gn_fold", 1, _sql_fold, deterministic=True)
         try:
             if where != ":memory:":
                 db.execute("PRAGMA journal_mode=WAL")
@@ -469,7 +523,7 @@ class Library:
             db.executemany(
                 f"INSERT INTO {TITLE_INDEX} (rowid, title) VALUES (?, ?)",
                 [
-                    (rowid, fts_text(title))
+                    (rowid, fts_text(_fold(title)))
                     for rowid, title in db.execute(
                         "SELECT rowid, title FROM entries ORDER BY rowid"
                     ).fetchall()
@@ -602,9 +656,12 @@ class Library:
         return self._search_ready
 
     def _load_reads(self) -> frozenset[str]:
+        return self._load_keys("SELECT key FROM reads")
+
+    def _load_keys(self, sql: str) -> frozenset[str]:
         try:
             with self._locked() as db:
-                return frozenset(str(row[0]) for row in db.execute("SELECT key FROM reads"))
+                return frozenset(str(row[0]) for row in db.execute(sql))
         except sqlite3.Error as exc:
             self._warn(f"Could not read the library: {exc}")
             return frozenset()
@@ -665,7 +722,10 @@ class Library:
         self._check_fold()
         now = time.time()
         rows = [(r.key, r.repo, r.title, r.published, r.category, now) for r in latest.values()]
-        tags = [(key, tag, pos) for key, r in latest.items() for pos, tag in enumerate(r.tags)]
+        self._check_tags_fold()
+        tags = [
+            (key, _fold(tag), pos) for key, r in latest.items() for pos, tag in enumerate(r.tags)
+        ]
         try:
             with self._locked() as db, self._transaction(db):
                 db.executemany("INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?)", rows)
@@ -918,8 +978,9 @@ class Library:
 
     # -- index entries ------------------------------------------------------------------
 
-    def record_entries(self, entries: Iterable[Entry]) -> None:
-        """Remember index entries, so related lists can offer articles not fetched yet.
+    def record_entries(self, entries: Iterable[Entry], index: PageRef | None = None) -> None:
+        """Remember index entries, so related lists can offer articles not fetched yet;
+        with ``index``, also that they are what that index lists now (its unread count).
 
         Only new entries and changed titles are written: re-listing an unchanged
         15,000-entry index reads once and writes nothing (it used to rewrite every row,
@@ -927,8 +988,10 @@ class Library:
         its rowid (upsert, not replace), so its title index row changes only with its title;
         ``seen`` is when an entry was first listed or last retitled.
         """
-        now = time.time()
+        now = self.clock()
         latest = {e.ref.key: (e.ref.repo_id, e.title) for e in entries if e.ref is not None}
+        if index is not None:
+            self._record_listing(index, list(latest))
         if not latest:
             return
         try:
@@ -979,7 +1042,7 @@ class Library:
             rows.sort()
             db.executemany(
                 f"INSERT OR REPLACE INTO {TITLE_INDEX} (rowid, title) VALUES (?, ?)",
-                [(rowid, fts_text(title)) for rowid, title in rows],
+                [(rowid, fts_text(_fold(title))) for rowid, title in rows],
             )
             db.execute("RELEASE titles")
         except sqlite3.Error as exc:
@@ -995,9 +1058,11 @@ class Library:
         skip = exclude.key if exclude else ""
         seen: set[str] = {skip}
         out: list[Known] = []
+        self._check_tags_fold()
+        folded = _fold(tag)  # either script names the same tag
         try:
             with self._locked() as db:
-                rows = db.execute(_ARTICLES_WITH_TAG, (tag, repo_id, skip)).fetchall()
+                rows = db.execute(_ARTICLES_WITH_TAG, (folded, repo_id, skip)).fetchall()
         except (sqlite3.Error, UnicodeError) as exc:
             self._warn(f"Could not read the library: {exc}")
             rows = []
@@ -1014,26 +1079,58 @@ class Library:
                 self._warn(f"Could not read the library: {exc}")
                 entries = []
             # SQL strings end at a NUL, so LIKE alone would let such a tag match anything.
-            needle = tag.translate(_ASCII_LOWER)
+            needle = folded.translate(_ASCII_LOWER)
             for key, title in entries:
                 ref = parse_ref(key)
-                if ref is None or key in seen or needle not in title.translate(_ASCII_LOWER):
+                if ref is None or key in seen or needle not in _fold(title).translate(_ASCII_LOWER):
                     continue
                 seen.add(key)
                 out.append(Known(ref, title, parsed=False))
         return out
 
     def _entries_holding(self, tag: str, repo_id: str) -> list[tuple[str, str]]:
-        pattern = _like_pattern(tag)
-        phrase = fts_phrase(tag)
+        folded = _fold(tag)
+        pattern = _like_pattern(folded)
+        phrase = fts_phrase(folded)
         with self._locked() as db:
             if self._titles_indexed and phrase is not None:
                 try:
-                    return db.execute(_ENTRIES_MATCHING, (phrase, repo_id, pattern)).fetchall()
+                    return db.execute(_ENTRIES_MATCHING, (phrase, repo_id)).fetchall()
                 except sqlite3.Error as exc:
                     self._title_index_failed(db, exc)
             # No token to look up (a tag made of punctuation) or no index: the full scan.
             return db.execute(_ENTRIES_LIKE, (repo_id, pattern)).fetchall()
+
+    def _check_tags_fold(self) -> None:
+        """Refold the stored tags once if they were stored unfolded or with another folding.
+
+        Checked at the first related list or write, not on open: the folding's version
+        needs OpenCC, which the browser must not load at start.
+        """
+        if self._tags_checked:
+            return
+        from tui.core.fold import fold_version
+
+        self._tags_checked = True
+        wanted = fold_version()
+        try:
+            with self._locked() as db:
+                state = db.execute("SELECT value FROM meta WHERE name = ?", (TAGS_FOLD,)).fetchone()
+                if state is not None and state[0] == wanted:
+                    return
+                if db.execute("SELECT 1 FROM tags LIMIT 1").fetchone() is None:
+                    db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (TAGS_FOLD, wanted))
+                    return  # nothing to refold (a new library): no transaction either
+                with self._transaction(db):
+                    rows = db.execute("SELECT key, tag, pos FROM tags").fetchall()
+                    db.execute("DELETE FROM tags")
+                    db.executemany(
+                        "INSERT OR IGNORE INTO tags VALUES (?, ?, ?)",
+                        [(key, _fold(tag), pos) for key, tag, pos in rows],
+                    )
+                    db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (TAGS_FOLD, wanted))
+        except (sqlite3.Error, UnicodeError) as exc:
+            self._warn(f"Could not update the library's tags: {exc}")
 
     # -- read state ---------------------------------------------------------------------
 
@@ -1041,7 +1138,9 @@ class Library:
         """Mark read at once in memory (the UI redraws from it), then on disk."""
         with self._reads_lock:
             self._reads = self._reads | {ref.key}
-        self._write_read_state("INSERT OR REPLACE INTO reads VALUES (?, ?)", (ref.key, time.time()))
+        self._write_read_state(
+            "INSERT OR REPLACE INTO reads VALUES (?, ?)", (ref.key, self.clock())
+        )
 
     def mark_unread(self, ref: PageRef) -> None:
         """Undo :meth:`mark_read` (a reader's "keep unread"), in memory first as well."""
@@ -1059,6 +1158,168 @@ class Library:
     def read_keys(self) -> frozenset[str]:
         """Keys of read articles: a snapshot that later marks do not change, at no cost."""
         return self._reads
+
+    def opened(self, ref: PageRef, title: str) -> None:
+        """An article was shown in the reader: read, and first in the History place.
+
+        Apart from :meth:`mark_read`, so that marking a whole list read (or pressing ``m``)
+        never floods the history with articles nobody opened.
+        """
+        now = self.clock()
+        with self._reads_lock:
+            self._reads = self._reads | {ref.key}
+        try:
+            with self._locked() as db, self._transaction(db):
+                db.execute("INSERT OR REPLACE INTO reads VALUES (?, ?)", (ref.key, now))
+                db.execute(
+                    "INSERT OR REPLACE INTO opened VALUES (?, ?, ?, ?)",
+                    (ref.key, ref.repo_id, title, now),
+                )
+        except (sqlite3.Error, UnicodeError) as exc:
+            self._warn(f"Could not save to the library: {exc}")
+
+    def mark_all_read(self, keys: Iterable[str]) -> list[str]:
+        """Mark every key read in one statement (a list may hold 15,000); returns the keys
+        that were unread before, which is what an undo gives to :meth:`mark_all_unread`.
+        Blocking: call it off the event loop."""
+        wanted = list(dict.fromkeys(keys))
+        with self._reads_lock:
+            before = self._reads
+            fresh = [k for k in wanted if k not in before]
+            self._reads = before | frozenset(fresh)
+        if fresh:
+            self._write_read_state(
+                "INSERT OR IGNORE INTO reads (key, at) SELECT value, ? FROM json_each(?)",
+                (self.clock(), json.dumps(fresh)),
+            )
+        return fresh
+
+    def mark_all_unread(self, keys: Iterable[str]) -> None:
+        """Undo :meth:`mark_all_read` (one statement, like it)."""
+        gone = list(dict.fromkeys(keys))
+        if not gone:
+            return
+        with self._reads_lock:
+            self._reads = self._reads - frozenset(gone)
+        self._write_read_state(
+            "DELETE FROM reads WHERE key IN (SELECT value FROM json_each(?))", (json.dumps(gone),)
+        )
+
+    def history(self, repo_id: str, limit: int = 1000) -> list[Marked]:
+        """Articles opened in the reader, most recent first, each with when."""
+        return self._marked(
+            "SELECT o.key, o.title, o.at, t.published, t.source FROM opened o"
+            " LEFT JOIN texts t ON t.key = o.key WHERE o.repo = ? ORDER BY o.at DESC, o.rowid DESC LIMIT ?",
+            (repo_id, max(0, limit)),
+        )
+
+    # -- stars --------------------------------------------------------------------------
+
+    def star(self, ref: PageRef, title: str) -> None:
+        """Star an article (kept in memory too: every drawn row asks)."""
+        with self._reads_lock:
+            self._stars = self._stars | {ref.key}
+        self._write_read_state(
+            "INSERT OR REPLACE INTO stars VALUES (?, ?, ?, ?)",
+            (ref.key, ref.repo_id, title, self.clock()),
+        )
+
+    def unstar(self, ref: PageRef) -> None:
+        with self._reads_lock:
+            self._stars = self._stars - {ref.key}
+        self._write_read_state("DELETE FROM stars WHERE key = ?", (ref.key,))
+
+    def starred_keys(self) -> frozenset[str]:
+        """Keys of starred articles: a snapshot, at no cost (asked per drawn frame)."""
+        return self._stars
+
+    def starred(self, repo_id: str | None = None) -> list[Marked]:
+        """Starred articles, most recently starred first (of every repository by default)."""
+        return self._marked(
+            "SELECT s.key, coalesce(t.title, s.title), s.at, t.published, t.source FROM stars s"
+            " LEFT JOIN texts t ON t.key = s.key WHERE (? IS NULL OR s.repo = ?)"
+            " ORDER BY s.at DESC, s.rowid DESC",
+            (repo_id, repo_id),
+        )
+
+    def _marked(self, sql: str, args: tuple[object, ...]) -> list[Marked]:
+        try:
+            with self._locked() as db:
+                rows = db.execute(sql, args).fetchall()
+        except (sqlite3.Error, UnicodeError) as exc:
+            self._warn(f"Could not read the library: {exc}")
+            return []
+        out: list[Marked] = []
+        for key, title, at, published, source in rows:
+            ref = parse_ref(key)
+            if ref is not None:
+                out.append(Marked(ref, title, float(at), _date(published), source))
+        return out
+
+    # -- lists: what they hold, unread counts, visits -----------------------------------
+
+    def _record_listing(self, index: PageRef, keys: list[str]) -> None:
+        """Make ``keys`` the listing of ``index``: only the difference is written."""
+        try:
+            with self._locked() as db:
+                before = {
+                    str(row[0])
+                    for row in db.execute("SELECT key FROM listings WHERE list = ?", (index.key,))
+                }
+                now = set(keys)
+                if now == before:
+                    return
+                with self._transaction(db):
+                    db.execute(
+                        "DELETE FROM listings WHERE list = ? AND key IN"
+                        " (SELECT value FROM json_each(?))",
+                        (index.key, json.dumps(sorted(before - now))),
+                    )
+                    db.execute(
+                        "INSERT OR IGNORE INTO listings SELECT ?, value FROM json_each(?)",
+                        (index.key, json.dumps(sorted(now - before))),
+                    )
+        except (sqlite3.Error, UnicodeError) as exc:
+            self._warn(f"Could not save to the library: {exc}")
+
+    def unread_counts(self) -> dict[str, int]:
+        """Unread articles per index key, for every index whose entries are known: one
+        grouped query (the home list asks once per showing)."""
+        try:
+            with self._locked() as db:
+                rows = db.execute(
+                    "SELECT l.list, count(r.key IS NULL OR NULL) FROM listings l"
+                    " LEFT JOIN reads r ON r.key = l.key GROUP BY l.list"
+                ).fetchall()
+        except (sqlite3.Error, UnicodeError) as exc:
+            self._warn(f"Could not read the library: {exc}")
+            return {}
+        return {str(key): int(n) for key, n in rows}
+
+    def visit(self, place: str) -> float | None:
+        """Record a visit of ``place`` now; returns the previous one's time (None: first)."""
+        try:
+            with self._locked() as db:
+                row = db.execute("SELECT at FROM visits WHERE place = ?", (place,)).fetchone()
+                db.execute("INSERT OR REPLACE INTO visits VALUES (?, ?)", (place, self.clock()))
+        except (sqlite3.Error, UnicodeError) as exc:
+            self._warn(f"Could not save to the library: {exc}")
+            return None
+        return None if row is None else float(row[0])
+
+    def listed_since(self, index: PageRef, since: float) -> frozenset[str]:
+        """Keys of ``index`` first listed (or retitled) after ``since``: what is new there."""
+        try:
+            with self._locked() as db:
+                rows = db.execute(
+                    "SELECT e.key FROM entries e WHERE e.seen > ? AND e.key IN"
+                    " (SELECT key FROM listings WHERE list = ?)",
+                    (since, index.key),
+                ).fetchall()
+        except (sqlite3.Error, UnicodeError) as exc:
+            self._warn(f"Could not read the library: {exc}")
+            return frozenset()
+        return frozenset(str(row[0]) for row in rows)
 
     def close(self) -> None:
         """Close the file; later calls only warn, and read marks then last in memory."""

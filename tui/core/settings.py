@@ -133,6 +133,9 @@ KEYS = (
     "prefetch_jobs",
     "cache_size",
     "lang",
+    "script",
+    "save_dir",
+    "save_format",
 )
 
 
@@ -156,6 +159,9 @@ class Settings:
     prefetch_jobs: int = DEFAULT_PREFETCH_JOBS
     cache_size: int = DEFAULT_CACHE_MIB
     lang: str | None = None  # zh-Hans, zh-Hant or en; None: from the environment
+    script: str = "original"  # a tui.core.script.Script value
+    save_dir: Path | None = None  # None: the user's downloads (else documents, else home)
+    save_format: str = "markdown"
     keymap: dict[str, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     sources: dict[str, Provenance] = field(default_factory=dict)
@@ -408,6 +414,28 @@ def _check_lang(value: Any) -> str:
     return language
 
 
+def _check_script(value: Any) -> str:
+    from tui.core.script import parse_script
+
+    if not isinstance(value, str):
+        raise ValueError(_('must be a string: "original", "simplified", "traditional" or "taiwan"'))
+    return str(parse_script(value))
+
+
+def _check_save_dir(value: Any) -> Path | None:
+    if not isinstance(value, str):
+        raise ValueError(_('must be a folder path string, like "~/Downloads"'))
+    if "\x00" in value:
+        raise ValueError(_("must not contain NUL"))
+    return Path(value.strip()).expanduser() if value.strip() else None
+
+
+def _check_save_format(value: Any) -> str:
+    if value not in ("markdown", "text"):
+        raise ValueError(_('must be "markdown" or "text"'))
+    return str(value)
+
+
 _CHECKS = {
     "mirrors": _check_mirrors,
     "proxy": _check_proxy,
@@ -417,6 +445,9 @@ _CHECKS = {
     "prefetch_jobs": _int_in(*PREFETCH_JOBS_RANGE),
     "cache_size": _int_in(1, 1024 * 1024),
     "lang": _check_lang,
+    "script": _check_script,
+    "save_dir": _check_save_dir,
+    "save_format": _check_save_format,
 }
 
 
@@ -541,6 +572,7 @@ def merge_flags(
     cache_size: int | None = None,
     environ: Mapping[str, str] | None = None,
     lang: str | None = None,
+    script: str | None = None,
 ) -> Settings:
     """Command-line flags over the file; the environment's proxy noted where it applies."""
     if proxy is not None and proxy.strip():
@@ -560,6 +592,8 @@ def merge_flags(
     if cache_size is not None:
         settings.override("cache_size", cache_size, ValueSource.FLAG, "--cache-size")
     _merge_lang(settings, lang, os.environ if environ is None else environ)
+    if script is not None:
+        settings.override("script", script, ValueSource.FLAG, "--script")
     return settings
 
 
@@ -633,6 +667,9 @@ def render_settings(settings: Settings, default_mirrors: tuple[str, ...]) -> str
         "prefetch_jobs": settings.prefetch_jobs,
         "cache_size": settings.cache_size,
         "lang": settings.lang or "zh-Hans",
+        "script": settings.script,
+        "save_dir": str(settings.save_dir) if settings.save_dir else "",
+        "save_format": settings.save_format,
     }
     for key in KEYS:
         lines.append(f"{key} = {_toml_value(shown[key])}  # {settings.source_of(key)}")
@@ -693,6 +730,13 @@ cache_size = 500
 # The interface language: zh-Hans, zh-Hant or en. Without it: $GOODNEWS_TUI_LANG, then
 # $LANGUAGE/$LC_ALL/$LC_MESSAGES/$LANG, then Simplified Chinese.
 lang = "zh-Hans"
+# The script pages are shown in: "original" (as the mirror has them), "simplified",
+# "traditional" or "taiwan" (traditional with Taiwan's phrasing). The c key cycles them.
+script = "original"
+# Where w saves an article and W exports a list; empty: the downloads folder (else
+# documents, else home). w saves "markdown" or "text".
+save_dir = ""
+save_format = "markdown"
 
 # Keys: binding id = comma-separated Textual key names. `goodnews-tui keys` lists the ids
 # and their keys. Examples:

@@ -295,7 +295,7 @@ class Crawl:
                     self._progress(ref.target(self.mirror.home))
             self.report.lists += 1
             if isinstance(page, Index):
-                await asyncio.to_thread(self.library.record_entries, page.entries)
+                await asyncio.to_thread(self.library.record_entries, page.entries, page.ref)
                 for entry in page.entries:
                     if entry.ref is not None:
                         articles.setdefault(entry.ref.key, entry.ref)

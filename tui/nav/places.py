@@ -7,13 +7,13 @@ A ``Visit`` is a place as it was left: what history keeps.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING, NamedTuple, overload
 
 from tui.core.kinds import PageKind, kind_by_path
-from tui.core.library import Known
+from tui.core.library import Known, Marked
 from tui.core.models import Entry, Home, Index
 from tui.core.urls import PageRef
 
@@ -27,11 +27,19 @@ class PlaceKind(StrEnum):
     RELATED = "related"
     SEARCH = "search"  # results of a full-text query (``tag`` holds the query)
     ALL = "all"  # every article the library knows
+    STARRED = "starred"  # starred articles, most recently starred first
+    HISTORY = "history"  # articles opened in the reader, most recent first
 
     @property
     def from_library(self) -> bool:
         """Rows come from the library, not from a page of the mirror."""
-        return self in (PlaceKind.RELATED, PlaceKind.SEARCH, PlaceKind.ALL)
+        return self in (
+            PlaceKind.RELATED,
+            PlaceKind.SEARCH,
+            PlaceKind.ALL,
+            PlaceKind.STARRED,
+            PlaceKind.HISTORY,
+        )
 
 
 class Place(NamedTuple):
@@ -71,13 +79,42 @@ def all_place() -> Place:
     return Place(PlaceKind.ALL, title="全部文章")
 
 
+def starred_place() -> Place:
+    return Place(PlaceKind.STARRED, title="Starred")
+
+
+def history_place() -> Place:
+    return Place(PlaceKind.HISTORY, title="History")
+
+
+_OWN_PLACES = {
+    PlaceKind.ALL: all_place,
+    PlaceKind.STARRED: starred_place,
+    PlaceKind.HISTORY: history_place,
+}
+
+
+def place_row(place: Place) -> Row:
+    """A home-list row that opens one of the app's own places (its kind in ``url``)."""
+    return Row(RowKind.PLACE, place.title, url=place.kind.value)
+
+
+def row_place(row: Row) -> Place:
+    """The place a ``place_row`` opens (all articles for a row that names none)."""
+    try:
+        make = _OWN_PLACES.get(PlaceKind(row.url or PlaceKind.ALL.value), all_place)
+    except ValueError:
+        make = all_place
+    return make()
+
+
 class RowKind(StrEnum):
     SECTION = "section"  # a heading: the cursor skips it
     INDEX = "index"  # opens a list
     ARTICLE = "article"  # opens in the reader
     PAGE = "page"  # another page of the mirror (a README of another repository)
     EXTERNAL = "external"  # outside the mirror: never fetched, its URL is copied
-    PLACE = "place"  # a place of the app's own (all articles)
+    PLACE = "place"  # a place of the app's own (all articles, starred, history)
 
 
 class Row(NamedTuple):
@@ -126,7 +163,12 @@ def _row_for(ref: PageRef, title: str) -> Row:
 def home_rows(home: Home) -> list[Row]:
     """The app's own places first (all articles), then the sections with their categories,
     then the other pages and sites the home page links."""
-    rows: list[Row] = [Row(RowKind.SECTION, "本机"), Row(RowKind.PLACE, "全部文章")]
+    rows: list[Row] = [
+        Row(RowKind.SECTION, "本机"),
+        place_row(all_place()),
+        place_row(starred_place()),
+        place_row(history_place()),
+    ]
     for section in home.sections:
         rows.append(Row(RowKind.SECTION, section.title))
         rows.extend(_row_for(c.ref, c.title) for c in section.categories)
@@ -214,6 +256,15 @@ def all_rows(known: Iterable[Known]) -> list[Row]:
             rows.append(Row(RowKind.SECTION, k.source or "其他"))
         rows.append(Row(RowKind.ARTICLE, k.title, k.ref, note=_note(None, k.published)))
     return rows
+
+
+def marked_rows(marked: Iterable[Marked], note: Callable[[Marked], str | None]) -> list[Row]:
+    """Starred or History rows in the library's order; ``note`` says when (and where)."""
+    return [Row(RowKind.ARTICLE, m.title, m.ref, note=note(m)) for m in marked]
+
+
+def starred_note(m: Marked) -> str | None:
+    return _note(m.source, m.published)
 
 
 def filter_rows(rows: Sequence[Row], query: str) -> Sequence[Row]:

@@ -23,6 +23,7 @@ from tui.nav.places import (
     home_place,
     index_place,
     related_place,
+    row_place,
     search_place,
 )
 
@@ -69,7 +70,7 @@ class Router:
 
     def row(self, row: Row) -> Route:
         if row.kind is RowKind.PLACE:
-            return self.all_articles()
+            return Route(Pane.LIST, row_place(row))
         if row.kind is RowKind.EXTERNAL or row.ref is None:
             return Route(Pane.EXTERNAL, url=row.url or "")
         return self.page(row.ref, row.title)

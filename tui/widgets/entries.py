@@ -43,7 +43,12 @@ ROLES = (
     "cursor",
     "cursor-blurred",
     "hover",
+    "star",
+    "new",
+    "count",
 )
+STAR = "★ "
+NEW_MARK = "+ "  # listed since the last visit: in the mark column, where a cut title keeps it
 ELLIPSIS = "…"
 FILTER_CURSOR = "▏"
 MAX_FILTER = 200  # characters: a filter is a few words
@@ -51,10 +56,14 @@ NEAR_EDGE = 2  # rows past the edge that count as a step (a heading may be skipp
 
 
 class Marks(NamedTuple):
-    """How a row is marked: read (dimmed), at hand without the network (●)."""
+    """How a row is marked: read (dimmed), at hand without the network (●), starred (★),
+    listed since the last visit of its index (new), and for a list its unread count."""
 
     read: bool = False
     cached: bool = False
+    starred: bool = False
+    new: bool = False
+    unread: int | None = None
 
 
 NO_MARKS = Marks()
@@ -76,6 +85,7 @@ class EntryList(RoleStyles, ScrollView, can_focus=True):
         Binding("up", "cursor_up", show=False),
     ]
     ROLE_PREFIX = "entries"
+    MUTED_ROLES = frozenset({"read", "note", "title-detail", "external", "external-note"})
     COMPONENT_CLASSES = {f"entries--{role}" for role in ROLES}
 
     # No repaint of its own: the watcher redraws the two rows whose highlight changed.
@@ -508,10 +518,16 @@ class EntryList(RoleStyles, ScrollView, can_focus=True):
             if item.kind is RowKind.EXTERNAL:
                 parts = [("↗ ", self._style("external")), (text, title)]
                 parts.append(("  (external)", self._style("external-note")))
+            elif marks.starred:
+                parts = [(STAR, self._style("star")), (text, title)]
+            elif marks.new and not marks.read:
+                parts = [(NEW_MARK, self._style("new")), (text, title)]
             elif item.kind is not RowKind.INDEX and marks.cached:
                 parts = [("● ", self._style("cached")), (text, title)]
             else:
                 parts = [("  ", Style()), (text, title)]
+            if marks.unread:
+                parts.append((f"  {marks.unread}", self._style("count")))
             if item.note:
                 parts.append((f"  {one_line(item.note)}", self._style("note")))
         strip = Strip([Segment(text, base + style) for text, style in parts])

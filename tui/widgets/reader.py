@@ -64,6 +64,7 @@ class ReaderView(RoleStyles, ScrollView, can_focus=True):
 
     BINDINGS = [*bindings_for("reader"), Binding("escape", "clear_link", show=False)]
     ROLE_PREFIX = "reader"
+    MUTED_ROLES = frozenset({"meta", "caption", "quote", "marker"})
     COMPONENT_CLASSES = {f"reader--{role}" for role in ROLES}
 
     # No repaint of its own: the watcher redraws the lines that show the old or new link.

@@ -3,6 +3,15 @@
 The list and the reader both draw segments in named roles (title, link, cursor, ...). Each
 role's style is resolved from the stylesheet once and kept until the styles change (a theme
 switch), when the cached styles and the strips built with them are dropped together.
+
+Why roles are resolved by hand: Textual's *partial* component style (the only kind that can
+be layered on a segment) drops a colour's alpha and its ``auto`` flag, so ``$text-muted``
+(``auto 60%``) came out as pure white, brighter than the body text on dark themes and
+white on white on light ones. Here a translucent or automatic colour is blended over the
+background it is drawn on, as Textual does for whole widgets. The ansi themes have no
+colour to blend (muted is the terminal's default colour, the same as the text): there the
+roles listed in ``MUTED_ROLES`` get the terminal's dim attribute, the one way to be dimmer
+than the default foreground.
 """
 
 from __future__ import annotations
@@ -11,10 +20,12 @@ from typing import TYPE_CHECKING, ClassVar
 
 from rich.style import Style
 from textual.cache import LRUCache
+from textual.color import Color
 from textual.geometry import Region
 from textual.strip import Strip
 
 if TYPE_CHECKING:
+    from textual.css.styles import RenderStyles
     from textual.widget import Widget
 
     _Base = Widget
@@ -27,6 +38,9 @@ class RoleStyles(_Base):
     are dropped together when the styles change."""
 
     ROLE_PREFIX: ClassVar[str] = ""
+    #: Roles that must read dimmer than the body text in every theme (read rows, metadata,
+    #: captions): the ansi themes get the dim attribute for them.
+    MUTED_ROLES: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, *, id: str | None = None, strips: int = 512) -> None:
         super().__init__(id=id)
@@ -60,6 +74,42 @@ class RoleStyles(_Base):
     def _style(self, role: str) -> Style:
         style = self._styles.get(role)
         if style is None:
-            resolved = self.get_component_rich_style(f"{self.ROLE_PREFIX}--{role}", partial=True)
+            name = f"{self.ROLE_PREFIX}--{role}"
+            resolved = self._solid(name, self.get_component_rich_style(name, partial=True))
+            if role in self.MUTED_ROLES:
+                resolved = self._muted(resolved)
             style = self._styles[role] = self._adjust_style(role, resolved)
+        return style
+
+    def _solid(self, name: str, style: Style) -> Style:
+        """``style`` with its colour as drawn: a translucent or automatic colour blended
+        over the role's own background, else the widget's."""
+        rules = self.get_component_styles(name)
+        if not rules.has_rule("color"):
+            return style
+        color = rules.color
+        auto = rules.has_rule("auto_color") and rules.auto_color
+        if color.a >= 1 and not auto:
+            return style
+        background = self._background_of(rules)
+        if background is None:
+            return style
+        if auto:
+            color = background.get_contrast_text(color.a)
+        return style + Style(color=(background + color).rich_color)
+
+    def _background_of(self, rules: RenderStyles) -> Color | None:
+        own = rules.background
+        if rules.has_rule("background") and own.a >= 1:
+            return own
+        bgcolor = self.rich_style.bgcolor
+        if bgcolor is None or bgcolor.is_default or bgcolor.triplet is None:
+            return None  # the terminal's own background: nothing to blend over
+        return Color.from_rich_color(bgcolor)
+
+    def _muted(self, style: Style) -> Style:
+        """Dim a muted role whose colour cannot differ from the text's (default or ANSI)."""
+        color = style.color
+        if color is None or color.is_default or color.triplet is None:
+            return style + Style(dim=True)
         return style
