@@ -266,7 +266,7 @@ def test_cli_help_in_chinese_names_the_same_options():
     i18n.set_language("zh-Hans")
     result = run("--lang", "zh-Hans", "dump", "--help")
     assert result.returncode == 0
-    assert _("print JSON") in result.stdout and "--json" in result.stdout
+    assert _("wrap width (default: terminal)") in result.stdout and "--width" in result.stdout
     assert _("usage: ").strip() in result.stdout and "usage:" not in result.stdout
 
 
