@@ -330,10 +330,9 @@ async def test_offline_with_an_empty_cache_opens_the_sample(tmp_path: Path) -> N
 
 async def test_help_and_palette_come_from_the_command_table() -> None:
     from textual.command import CommandPalette
-    from textual.widgets import Static
 
     from tui.commands import COMMANDS
-    from tui.screens.help import HelpScreen
+    from tui.screens.help import HelpScreen, HelpText
 
     app = sample_app()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -341,7 +340,7 @@ async def test_help_and_palette_come_from_the_command_table() -> None:
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
-        text = str(app.screen.query_one("#help-text", Static).render())
+        text = str(app.screen.query_one("#help-text", HelpText).rows)
         for command in COMMANDS:
             assert command.help in text
         await pilot.press("escape")

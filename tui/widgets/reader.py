@@ -13,6 +13,7 @@ from typing import NamedTuple
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
+from textual.actions import SkipAction
 from textual.binding import Binding
 from textual.content import Content
 from textual.geometry import Size
@@ -394,6 +395,10 @@ class ReaderView(RoleStyles, ScrollView, can_focus=True):
         self._select(above[-1] if above else order[0])
 
     def action_clear_link(self) -> None:
+        """Esc drops typed digits or the selected link; with neither, it goes up a level
+        (the screen's binding), so one Esc never does two things."""
+        if not self._digits and self.selected_link is None:
+            raise SkipAction()
         self._digits = ""
         self.post_message(self.NumberTyped(""))
         self.selected_link = None
