@@ -294,11 +294,11 @@ async def test_prefetch_fills_an_open_related_list(
         progress = state(app).progress
         assert progress is not None and progress[0] < progress[1]
         assert "prefetch " in str(app.browser.keybar.render())  # the key bar shows progress
-        parsed_at_open = {item.ref for item in state(app).rows if item.note}
+        parsed_at_open = {item.ref for item in state(app).rows if item.date}
         assert not others <= parsed_at_open
         await wait_for(pilot, lambda: state(app).progress is None, timeout=20)
         await pilot.pause()
-        parsed_now = {item.ref for item in state(app).rows if item.note}
+        parsed_now = {item.ref for item in state(app).rows if item.date}
         assert others <= parsed_now
         assert opened not in {item.ref for item in state(app).rows}
         assert state(app).place.kind == "related"

@@ -366,11 +366,12 @@ class BrowserScreen(Screen[None]):
             self.list_page = page
             if self.place.title != page.title:
                 self.place = self.place._replace(title=page.title)
-            detail = f"{len(page.entries)} entries"
+            rows = index_rows(page)  # each page once
+            detail = f"{len(rows)} entries"
             if loaded.stale:
                 detail += " · " + stale_note(loaded.fetched_at, self.clock())
             self._set_list_title(page.title, detail)
-            self._fill(index_rows(page), message.restore)
+            self._fill(rows, message.restore)
             self._learn_index(page)
         else:
             # The text said it is not a list (a README of another repository): read it.
