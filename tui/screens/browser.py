@@ -20,7 +20,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple
 
-from textual import on, work
+from textual import events, on, work
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.reactive import Reactive
@@ -887,6 +887,28 @@ class BrowserScreen(Screen[None]):
             # Asked for every key bar draw: no walk over the rows (an index may have 15,000).
             return True if self.reader_ref is not None or self.entries.items else None
         return True
+
+    # Said when the key of a greyed command is pressed: a key that does nothing and says
+    # nothing looks broken.
+    _NOT_NOW = {
+        "tags": "Open an article first: t lists its tags.",
+        "copy_url": "Open an article first: y copies its URL.",
+        "open_link": "Open an article first, then select a link with n or p.",
+        "prev_article": "This list has no articles to step through.",
+        "next_article": "This list has no articles to step through.",
+    }
+
+    def on_key(self, event: events.Key) -> None:
+        """A key no binding took: if it is a greyed command's, say why it cannot run."""
+        for binding in self._bindings.key_to_bindings.get(event.key, ()):
+            if self.check_action(binding.action, ()) is None:
+                event.stop()
+                reason = self._NOT_NOW.get(binding.action)
+                if reason is None:
+                    self.app.bell()  # back or forward with nowhere to go
+                else:
+                    self.app.notify(reason, severity="warning", timeout=3)
+                return
 
     def run_command(self, command: Command) -> None:
         """Run a palette command on the node that owns it."""
