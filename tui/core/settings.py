@@ -652,7 +652,7 @@ save_format = "markdown"
 # Keys: binding id = comma-separated Textual key names. `goodnews-tui keys` lists the ids
 # and their keys. Examples:
 [keymap]
-# "screen.back" = "backspace,h"
+# "screen.back" = "backspace,ctrl+o"
 # "reader.next_link" = "n,tab"
 # "app.quit" = "q,ctrl+q"
 """
