@@ -43,6 +43,7 @@ class Options:
     mirrors: tuple[str, ...] = ()
     prefetch_jobs: int = 4
     reader_width: int | None = None
+    ambiguous_width: int = 1  # cells of an East Asian ambiguous-width character (1 or 2)
     settings: Settings = field(default_factory=Settings)
 
 

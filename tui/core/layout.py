@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
 
-from tui.core.models import Article, Block, BlockType, Document, Span, SpanKind
+from tui.core.models import Article, Block, BlockType, Document, Link, Span, SpanKind
 from tui.core.text import (
     NO_LINE_END,
     NO_LINE_START,
@@ -39,6 +39,7 @@ __all__ = [
     "layout_document",
     "layout_head",
     "layout_message",
+    "followed_notice",
     "stale_note",
     "tag_chips",
     "tag_numbers",
@@ -172,6 +173,17 @@ def _block_lines(block: Block, width: int, marks: Marks) -> list[Line]:
 def tag_numbers(article: Article) -> dict[str, int]:
     """The link number of each tag, by URL: tags are listed apart from where they occur."""
     return {link.url: link.n for link in article.links if link.kind == "tag"}
+
+
+def followed_notice(link: Link, limit: int = 40) -> str:
+    """What the reader says on following a link by its typed number: the number in the
+    page's own form and the link's text, since a page's footnote ``[5]`` is not link 5."""
+    text = " ".join(link.text[: limit * 2].split()) or link.target[: limit * 2]
+    if cell_width(text) > limit:
+        while cell_width(text) > limit - 1:
+            text = text[:-1]
+        text += "…"
+    return f"Following link {link_number(link.n)}: {text}"
 
 
 def _age(when: datetime, now: datetime) -> str:

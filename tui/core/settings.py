@@ -122,7 +122,16 @@ class Provenance:
         return f"{self.source} ({self.detail})" if self.detail else str(self.source)
 
 
-KEYS = ("mirrors", "proxy", "theme", "reader_width", "prefetch", "prefetch_jobs", "cache_size")
+KEYS = (
+    "mirrors",
+    "proxy",
+    "theme",
+    "reader_width",
+    "prefetch",
+    "prefetch_jobs",
+    "cache_size",
+    "ambiguous_width",
+)
 
 
 @dataclass(slots=True)
@@ -144,6 +153,7 @@ class Settings:
     prefetch: bool = True
     prefetch_jobs: int = DEFAULT_PREFETCH_JOBS
     cache_size: int = DEFAULT_CACHE_MIB
+    ambiguous_width: int = 1
     keymap: dict[str, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     sources: dict[str, Provenance] = field(default_factory=dict)
@@ -351,6 +361,7 @@ _CHECKS = {
     "prefetch": _check_bool,
     "prefetch_jobs": _int_in(*PREFETCH_JOBS_RANGE),
     "cache_size": _int_in(1, 1024 * 1024),
+    "ambiguous_width": _int_in(1, 2),
 }
 
 
@@ -466,6 +477,7 @@ def merge_flags(
     theme: str | None = None,
     prefetch: bool | None = None,
     cache_size: int | None = None,
+    ambiguous_width: int | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> Settings:
     """Command-line flags over the file; the environment's proxy noted where it applies."""
@@ -485,6 +497,9 @@ def merge_flags(
         settings.override("prefetch", prefetch, ValueSource.FLAG, "--no-prefetch")
     if cache_size is not None:
         settings.override("cache_size", cache_size, ValueSource.FLAG, "--cache-size")
+    if ambiguous_width is not None:
+        flag = "--ambiguous-width"
+        settings.override("ambiguous_width", ambiguous_width, ValueSource.FLAG, flag)
     return settings
 
 
@@ -541,6 +556,7 @@ def render_settings(settings: Settings, default_mirrors: tuple[str, ...]) -> str
         "prefetch": settings.prefetch,
         "prefetch_jobs": settings.prefetch_jobs,
         "cache_size": settings.cache_size,
+        "ambiguous_width": settings.ambiguous_width,
     }
     for key in KEYS:
         lines.append(f"{key} = {_toml_value(shown[key])}  # {settings.source_of(key)}")
@@ -595,6 +611,10 @@ prefetch_jobs = 4
 
 # The page cache's size limit in MiB.
 cache_size = 500
+
+# Cells your terminal draws East Asian ambiguous-width characters (“ ” ‘ ’ … — · ⏎) in:
+# 1, or 2 for a terminal set to draw them double-width, so that text stays aligned.
+ambiguous_width = 1
 
 # Keys: binding id = comma-separated Textual key names. `goodnews-tui keys` lists the ids
 # and their keys. Examples:

@@ -18,6 +18,8 @@ from collections.abc import Sequence
 from functools import cache
 
 __all__ = [
+    "ambiguous_characters",
+    "ambiguous_width",
     "cell_width",
     "char_width",
     "is_link_number",
@@ -33,6 +35,7 @@ __all__ = [
     "Run",
     "one_line",
     "sanitise",
+    "set_ambiguous_width",
     "wrap",
     "wrap_runs",
 ]
@@ -120,8 +123,53 @@ def _cjkish(ch: str) -> bool:
     return is_wide(ch) or ch in _CJK_PUNCT
 
 
+# Blocks whose East Asian ambiguous-width characters text uses and some terminals (a CJK
+# locale, "ambiguous characters are double-width") draw two cells wide: Latin-1 signs,
+# Greek and Cyrillic, general punctuation (“ ” ‘ ’ … — ‥ ※ •), letterlike signs, arrows,
+# maths, enclosed numbers. Box drawing, blocks and shapes (U+2500-U+25FF) are left out:
+# the interface draws its frames with them, as one cell, whatever the terminal does.
+_AMBIGUOUS_BLOCKS = (
+    (0x00A1, 0x00FF),
+    (0x0391, 0x0451),
+    (0x2010, 0x2044),
+    (0x2100, 0x23FF),
+    (0x2460, 0x24FF),
+)
+
+
+@cache
+def ambiguous_characters() -> frozenset[str]:
+    """The characters that ``ambiguous_width = 2`` counts as two cells (plus ⏎, which
+    Unicode calls neutral but the same terminals draw wide)."""
+    found = {
+        chr(o)
+        for start, end in _AMBIGUOUS_BLOCKS
+        for o in range(start, end + 1)
+        if unicodedata.east_asian_width(chr(o)) == "A" and not unicodedata.combining(chr(o))
+    }
+    return frozenset(found | {"⏎"})
+
+
+class _Widths:
+    """Which characters count two cells besides the wide ones: one terminal per process,
+    so one setting (``set_ambiguous_width``) that every width here follows."""
+
+    ambiguous: frozenset[str] = frozenset()
+
+
+def set_ambiguous_width(cells: int) -> None:
+    """Count East Asian ambiguous-width characters as ``cells`` (1, the default, or 2)."""
+    _Widths.ambiguous = ambiguous_characters() if cells == 2 else frozenset()
+
+
+def ambiguous_width() -> int:
+    """The cells an ambiguous-width character counts now (1 or 2)."""
+    return 2 if _Widths.ambiguous else 1
+
+
 def char_width(ch: str) -> int:
-    """Cells taken by one character: 0 for combining marks and controls, 2 for wide ones."""
+    """Cells taken by one character: 0 for combining marks and controls, 2 for wide ones
+    (and for ambiguous-width ones under ``set_ambiguous_width(2)``)."""
     o = ord(ch)
     if 0x20 <= o < 0x7F:
         return 1
@@ -129,6 +177,8 @@ def char_width(ch: str) -> int:
         return 2  # the common case in this mirror: ideographs, CJK and fullwidth punctuation
     if o < 0x20 or 0x7F <= o < 0xA0:
         return 0
+    if ch in _Widths.ambiguous:
+        return 2
     if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me", "Cf"):
         return 0
     return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
@@ -372,6 +422,8 @@ def _pull_down(lines: list[Line], width: int, floors: tuple[int, int]) -> None:
     prev_floor, last_floor = floors
     last = lines[-1]
     last_text = "".join(run[0] for run in last[last_floor:] if run[1] != "marker")
+    if len(last_text) > 2 and "{" not in last_text:
+        return  # nearly every paragraph
     short = len(_NUMBER.sub("", last_text).strip())
     if not 0 < short <= 2:
         return
@@ -444,7 +496,9 @@ def wrap_runs(
     def newline(nxt: str = "", back: bool = False) -> None:
         nonlocal current, used, floor
         flush()
-        moved = _tail(current, floor, nxt, room, back) if nxt else None
+        moved = None
+        if nxt and (back or current and current[-1][0][-1:] in NO_LINE_END):
+            moved = _tail(current, floor, nxt, room, back)
         # Trailing spaces are dropped so lines end cleanly.
         while current and current[-1][0].endswith(" ") and len(current) > floor:
             text, role, link = current[-1]

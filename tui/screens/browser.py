@@ -30,7 +30,13 @@ from textual.worker import Worker, WorkerState
 
 from tui.commands import Command, bindings_for
 from tui.core.errors import MirrorError, NotFound, OutsideMirror
-from tui.core.layout import anchor_block, layout_article, layout_document, layout_message
+from tui.core.layout import (
+    anchor_block,
+    followed_notice,
+    layout_article,
+    layout_document,
+    layout_message,
+)
 from tui.core.mirror import Mirror
 from tui.core.models import Article, Document, Entry, Home, Index, Link, Page
 from tui.core.pages import Loaded, PageService, stale_note
@@ -812,6 +818,8 @@ class BrowserScreen(Screen[None]):
         if link is None:
             self.app.notify(f"There is no link {event.n} on this page.", severity="warning")
             return
+        if event.typed:
+            self.app.notify(followed_notice(link), markup=False)
         self.go(self.router.link(link, self.reader_ref))
 
     def _reader_page(self) -> Article | Document | None:
