@@ -167,9 +167,15 @@ def test_strict_wrap_moves_a_character_down_with_closing_punctuation() -> None:
     # Width 10 holds five ideographs: "。" would start line two; "书" comes down with it.
     assert wrap("云溪市图书。馆开放", 10) == ["云溪市图", "书。馆开放"]
     # The reader's hang mode keeps the line and lets the mark hang past the edge instead.
-    assert plain(wrap_runs([("云溪市图书。馆开放", "body", None)], 10)) == ["云溪市图书。", "馆开放"]
+    assert plain(wrap_runs([("云溪市图书。馆开放", "body", None)], 10)) == [
+        "云溪市图书。",
+        "馆开放",
+    ]
     # One mark at most: a second closing mark is pushed down with the character before.
-    assert plain(wrap_runs([("云溪市图书。」馆开", "body", None)], 10)) == ["云溪市图", "书。」馆开"]
+    assert plain(wrap_runs([("云溪市图书。」馆开", "body", None)], 10)) == [
+        "云溪市图",
+        "书。」馆开",
+    ]
     # A run of closing marks moves as one, with the character before it.
     assert wrap("云溪市图书。」馆", 10) == ["云溪市图", "书。」馆"]
     # ASCII stops count too: "..." is not left alone at a line start.

@@ -254,7 +254,9 @@ def layout_article(article: Article, width: int, notes: Sequence[str] = ()) -> L
     return out
 
 
-def tag_chips(chips: Sequence[tuple[Run, int | None]], width: int, label: str = "标签 ") -> list[Line]:
+def tag_chips(
+    chips: Sequence[tuple[Run, int | None]], width: int, label: str = "标签 "
+) -> list[Line]:
     """Tag chips (a tag's run and its link number) packed into lines, never split.
 
     A chip goes to the next line whole when it does not fit (lines after the first are
@@ -273,6 +275,9 @@ def tag_chips(chips: Sequence[tuple[Run, int | None]], width: int, label: str = 
             lines.append(tuple(current))
             current, used, bare, gap = [(indent, "meta", None)], len(indent), True, 0
         if bare and used + size > width:
+            # Too wide for any line: wrapped, its padding dropped so that the number
+            # stays with the tag's last character.
+            chip[0] = (run[0].rstrip(), run[1], run[2])
             wrapped = wrap_runs(chip, width, current[0][0], indent_role="meta", rest=indent)
             lines.extend(wrapped[:-1])
             current = list(wrapped[-1])

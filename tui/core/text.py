@@ -82,6 +82,7 @@ def is_link_number(text: str) -> bool:
     """Whether ``text`` is exactly one of the app's link marks (``{7}``)."""
     return _NUMBER.fullmatch(text) is not None
 
+
 # A styled run of one line: (text, role, link number or None); a line is a tuple of runs.
 Run = tuple[str, str, int | None]
 Line = tuple[Run, ...]
@@ -302,7 +303,7 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.P
     words = rf"[ \t]|[{_WIDE}]+|[^ \t{_WIDE}]+"
     return (
         re.compile(words),
-        re.compile(rf"\{{\d+\}}(?:[^ \t{_WIDE}]+|[^ \t])|{words}"),
+        re.compile(rf"\{{\d+\}}[ \t]?(?:[^ \t{_WIDE}]+|[^ \t])|{words}"),
         re.compile(f"[{_WIDE}]"),
         re.compile(f"[^\x00-\u10ff\u2000-\u2064\u2066-\u206f{_WIDE}]"),
     )
@@ -373,35 +374,50 @@ def _tail(line: list[Run], floor: int, nxt: str, room: int, back: bool) -> list[
     text = "".join(run[0] for run in line[floor:])
     cut = len(text)
     if back:
-        j = cut
-        while j > 0 and text[j - 1] in NO_LINE_START:
-            j -= 1
-        if j > 1 and is_wide(text[j - 1]):
-            cut = j - 1
-        elif j > 1 and text[j - 1] not in " \t":
-            k = j - 1
-            while k > 0 and text[k - 1] not in " \t" and not is_wide(text[k - 1]):
-                k -= 1
-            cut = k if k > 0 else j - 1  # a word cut by characters: its last one goes
-        if cut > 1 and is_wide(text[cut - 1]) and _starts_marker(line[floor:], cut):
-            cut -= 1  # the reader's number (``云溪{1}。``) goes down with its last character
+        runs = line[floor:]
+        j = len(text.rstrip(" \t"))  # a tag chip's text ends in a space before its number
+        while j > 1:
+            while j > 0 and text[j - 1] in NO_LINE_START:
+                j -= 1
+            if j <= 1:
+                break
+            if is_wide(text[j - 1]):
+                k = j - 1
+            else:  # a Latin word moves whole; one cut by characters, its last character
+                k = j - 1
+                while k > 0 and text[k - 1] not in " \t" and not is_wide(text[k - 1]):
+                    k -= 1
+                k = k or j - 1
+            cut = k
+            # What moves may itself begin with a closing mark or the reader's number
+            # (``之中。”[11]{19}``, ``旨》{4}``): then the character before it goes too.
+            if text[k] not in NO_LINE_START and not _starts_marker(runs, k):
+                break
+            j = k
     k = cut
-    while k > 0 and text[k - 1] in NO_LINE_END:
-        k -= 1
-    if 0 < k < cut:
-        cut = k
+    while k > 0 and text[k - 1] in " \t":
+        k -= 1  # an opening quote the author put a space after (``说：“ 这些``) still counts
+    m = k
+    while m > 0 and text[m - 1] in NO_LINE_END:
+        m -= 1
+    if 0 < m < k:
+        cut = m
     if cut == len(text) or cut == 0 or cell_width(text[cut:]) + cell_width(nxt) > room:
         return []
     return _cut(line, len(text) - cut)
 
 
-def _breakable(chars: Sequence[tuple[str, str]], c: int, numbers: Sequence[tuple[int, int]]) -> bool:
+def _breakable(
+    chars: Sequence[tuple[str, str]], c: int, numbers: Sequence[tuple[int, int]]
+) -> bool:
     """Whether a line may break before ``chars[c]`` ((character, role) pairs): the kinsoku
     rules, never inside a link number or between it and the text it numbers, and only
     where CJK text breaks (Latin words break at spaces, which the greedy pass used)."""
     ch, before = chars[c][0], chars[c - 1][0]
     if ch in NO_LINE_START or before in NO_LINE_END or ch == " " or before == " ":
         return False
+    if ch == "[" and c + 1 < len(chars) and chars[c + 1][0].isdigit():
+        return False  # a page's own footnote marker stays with the text before it
     for s, e in numbers:
         if s < c < e:
             return False
@@ -497,7 +513,7 @@ def wrap_runs(
         nonlocal current, used, floor
         flush()
         moved = None
-        if nxt and (back or current and current[-1][0][-1:] in NO_LINE_END):
+        if nxt and (back or current and current[-1][0].rstrip(" \t")[-1:] in NO_LINE_END):
             moved = _tail(current, floor, nxt, room, back)
         # Trailing spaces are dropped so lines end cleanly.
         while current and current[-1][0].endswith(" ") and len(current) > floor:
@@ -527,7 +543,7 @@ def wrap_runs(
                 if used == ci and lines:
                     continue  # no leading space on a continuation line
                 if used + 1 > width:
-                    newline()
+                    newline(" ")
                     continue
                 parts.append(" ")
                 used += 1
@@ -568,10 +584,12 @@ def wrap_runs(
                 continue
             if w > width - ci:
                 # A word longer than a line: break it by characters.
-                for ch in token:
+                number = _NUMBER.match(token)  # dump's ``{n}`` before a long URL
+                after = number.end() if number else -1
+                for at, ch in enumerate(token):
                     cw = char_width(ch)
                     if used + cw > width:
-                        newline(ch, ch in NO_LINE_START)
+                        newline(ch, ch in NO_LINE_START or at == after)
                     parts.append(ch)
                     used += cw
                 continue

@@ -50,7 +50,7 @@ def widen_ambiguous() -> None:
         table = load(unicode_version)
         return table._replace(widths=_widened(table.widths, wide))
 
-    cells.load_cell_table = load_wide  # type: ignore[assignment]
+    cells.load_cell_table = load_wide
     cells._is_single_cell_widths = frozenset(cells._SINGLE_CELLS - wide).issuperset
     cells._goodnews_wide = True  # type: ignore[attr-defined]
     cells.get_character_cell_size.cache_clear()
