@@ -361,7 +361,9 @@ def _starts_marker(runs: Sequence[Run], offset: int) -> bool:
     return False
 
 
-def _tail(line: list[Run], floor: int, nxt: str, room: int, back: bool) -> list[Run]:
+def _tail(
+    line: list[Run], floor: int, nxt: str, room: int, back: bool, piece: bool = False
+) -> list[Run]:
     """Cut off the end of ``line`` that must move down to the next line with ``nxt``.
 
     Kinsoku both ways: when ``nxt`` may not begin a line (``back``: closing punctuation, a
@@ -369,7 +371,8 @@ def _tail(line: list[Run], floor: int, nxt: str, room: int, back: bool) -> list[
     (a Latin word moves whole), and an opening bracket or quote never ends a line. Nothing
     moves when it would leave the line empty or not fit in ``room`` cells beside ``nxt``:
     that bound is what keeps every line within the width. The first ``floor`` runs are the
-    line's indent and never move.
+    line's indent and never move. ``piece``: ``nxt`` continues a word cut by characters
+    (a long URL), of which only the last character moves.
     """
     text = "".join(run[0] for run in line[floor:])
     cut = len(text)
@@ -381,7 +384,7 @@ def _tail(line: list[Run], floor: int, nxt: str, room: int, back: bool) -> list[
                 j -= 1
             if j <= 1:
                 break
-            if is_wide(text[j - 1]):
+            if piece or is_wide(text[j - 1]):
                 k = j - 1
             else:  # a Latin word moves whole; one cut by characters, its last character
                 k = j - 1
@@ -509,12 +512,12 @@ def wrap_runs(
             current.append(("".join(parts), pending_style[0], pending_style[1]))
             parts.clear()
 
-    def newline(nxt: str = "", back: bool = False) -> None:
+    def newline(nxt: str = "", back: bool = False, piece: bool = False) -> None:
         nonlocal current, used, floor
         flush()
         moved = None
         if nxt and (back or current and current[-1][0].rstrip(" \t")[-1:] in NO_LINE_END):
-            moved = _tail(current, floor, nxt, room, back)
+            moved = _tail(current, floor, nxt, room, back, piece)
         # Trailing spaces are dropped so lines end cleanly.
         while current and current[-1][0].endswith(" ") and len(current) > floor:
             text, role, link = current[-1]
@@ -589,7 +592,10 @@ def wrap_runs(
                 for at, ch in enumerate(token):
                     cw = char_width(ch)
                     if used + cw > width:
-                        newline(ch, ch in NO_LINE_START or at == after)
+                        if at == after:  # the number alone so far: it goes down
+                            newline(ch, True)
+                        else:
+                            newline(ch, ch in NO_LINE_START, True)
                     parts.append(ch)
                     used += cw
                 continue
