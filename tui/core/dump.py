@@ -1,7 +1,7 @@
 """Plain-text and JSON renderings of a parsed page, for ``goodnews-tui dump`` and pipes.
 
 The text form follows ``lynx -dump``: the page reads top to bottom in a pager, links are
-marked ``[n]`` where they occur and listed with their targets at the end, so a reader can
+marked ``{n}`` where they occur and listed with their targets at the end, so a reader can
 grep, diff or translate a page without the UI. Widths are terminal cells (CJK aware).
 """
 

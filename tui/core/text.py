@@ -295,8 +295,8 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.P
     """(tokens, glued tokens, wide start, rare), compiled on first use: they cost 4 ms.
 
     Break opportunities: a space, a run of wide characters (CJK text breaks between any two
-    of them), or a word of anything else. In glued tokens a link marker ``[n]`` also sticks
-    to what follows it, so that ``dump``'s ``[n]`` never ends a line apart from its link.
+    of them), or a word of anything else. In glued tokens a link number ``{n}`` also sticks
+    to what follows it, so that ``dump``'s ``{n}`` never ends a line apart from its link.
     "Rare" finds characters that may be wide without being in ``_WIDE`` (emoji, Hangul
     jamo…): text without them needs no second look at its words.
     """
