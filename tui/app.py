@@ -25,6 +25,7 @@ from tui.core.fallback import FallbackMirror, MirrorLike
 from tui.core.library import LIBRARY_FILE, Library
 from tui.core.mirror import Mirror, sample_mirror
 from tui.core.pages import PageService, parse_process
+from tui.core.parsed import ParsedStore
 from tui.core.prefetch import Recipe
 from tui.core.text import one_line
 from tui.providers import CommandsProvider
@@ -55,6 +56,7 @@ class GoodnewsApp(App[int]):
         notices: list[str] | None = None,
         file_theme: str | None = None,
         reader_width: int | None = MAX_TEXT_WIDTH,
+        parsed: ParsedStore | None = None,
     ) -> None:
         super().__init__()
         self.animation_level = "none"
@@ -69,6 +71,7 @@ class GoodnewsApp(App[int]):
             clock=clock,
             background_parser=(lambda: parse_process(recipe)) if parse_in_process else None,
             recipe=recipe,
+            parsed=parsed,
         )
         self.prefetch_enabled = prefetch
         self.reader_width = reader_width
@@ -176,6 +179,8 @@ class GoodnewsApp(App[int]):
 
 def make_app(options: Options, mirror: Mirror, library: Library) -> GoodnewsApp:
     """The browser as the command line starts it (benchmarks build it the same way)."""
+    from tui.core.cache import cache_root
+    from tui.core.parsed import PARSED_DIR
     from tui.core.settings import ValueSource
     from tui.ui_state import remembered_theme
 
@@ -203,6 +208,8 @@ def make_app(options: Options, mirror: Mirror, library: Library) -> GoodnewsApp:
         reader_width=options.reader_width
         if settings.source_of("reader_width").source is not ValueSource.DEFAULT
         else MAX_TEXT_WIDTH,
+        # Models of pages parsed before, beside the page cache (opened on first use).
+        parsed=ParsedStore(cache_root(options.cache_dir) / PARSED_DIR),
     )
 
 

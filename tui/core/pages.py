@@ -23,6 +23,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import NamedTuple, TypeVar
 
 from tui.core.errors import MirrorError
@@ -33,6 +34,7 @@ from tui.core.mirror import Fetched, Origin
 from tui.core.models import Article, Block, BlockType, Document, Entry, Home, Page, Span, SpanKind
 from tui.core.parse import DirectoryNames, parse_page
 from tui.core.parse.dirnames import is_directory_code
+from tui.core.parsed import ParsedStore, parse_with_store
 from tui.core.prefetch import Recipe, plan_index, prefetch_batch, start_worker
 from tui.core.text import sanitise
 from tui.core.urls import PageRef
@@ -140,9 +142,18 @@ def plain_page(ref: PageRef, text: str, budget: float) -> Document:
     return Document(ref=ref, title=None, blocks=blocks, warnings=[warning])
 
 
-def _parse_job(ref: PageRef, text: str, home: PageRef) -> Page:
-    """What a parse worker process runs (module level, so it can be pickled by name)."""
-    return parse_page(ref, text, home)
+_stores: dict[str, ParsedStore] = {}  # in a parse worker process: one store per directory
+
+
+def _parse_job(ref: PageRef, text: str, home: PageRef, store: str | None = None) -> Page:
+    """What a parse worker process runs (module level, so it can be pickled by name); with
+    ``store``, the directory of the parsed-model store it shares with the browser."""
+    if store is None:
+        return parse_page(ref, text, home)
+    parsed = _stores.get(store)
+    if parsed is None:
+        parsed = _stores[store] = ParsedStore(Path(store))
+    return parse_with_store(parsed, ref, text, home)
 
 
 class PageService:
@@ -157,8 +168,10 @@ class PageService:
         memory: int = MEMORY_PAGES,
         background_parser: Callable[[], Executor | None] | None = None,
         recipe: Recipe | None = None,
+        parsed: ParsedStore | None = None,
     ) -> None:
         self.mirror = mirror
+        self.parsed = parsed  # models of pages parsed before (None: always parse)
         self.library = library
         self.recipe = recipe
         self.clock = clock or (lambda: datetime.now(UTC))
@@ -281,13 +294,17 @@ class PageService:
         if executor is not None:
             loop = asyncio.get_running_loop()
             try:
-                return await loop.run_in_executor(executor, _parse_job, ref, text, home)
+                store = str(self.parsed.directory) if self.parsed is not None else None
+                return await loop.run_in_executor(executor, _parse_job, ref, text, home, store)
             except Exception:  # noqa: BLE001 - a broken worker process: parse here instead
                 self._executor_failed = True
                 self._shutdown_executor()
         try:
             return await asyncio.wait_for(
-                asyncio.shield(in_daemon_thread(parse_page, ref, text, home)), self.parse_budget
+                asyncio.shield(
+                    in_daemon_thread(parse_with_store, self.parsed, ref, text, home, parse_page)
+                ),
+                self.parse_budget,
             )
         except TimeoutError:
             # A page built to be slow (100,000 links) must not keep the reader waiting: its

@@ -72,7 +72,7 @@ NARROW_BELOW = 100  # columns: below this one pane shows at a time
 PREFETCH_CONCURRENCY = 4
 LOADING_DELAY = 0.12  # seconds before a slow page shows the loading indicator
 RELATED_REFRESH = 0.4  # seconds between live updates of a related list during prefetch
-SEARCH_DEBOUNCE = 0.15  # seconds of no typing before the query runs
+SEARCH_DEBOUNCE = 0.3  # seconds: a query typed on while another ran, if that one never ends
 WARM_UP_AFTER = 0.3  # seconds after start-up: the worker process starts while idle
 PROGRESS_REFRESH = 0.25  # seconds between redraws of prefetch progress and marks
 
@@ -132,6 +132,7 @@ class BrowserScreen(Screen[None]):
         self._related_timer: Timer | None = None
         self._related_dirty = False
         self._search_timer: Timer | None = None
+        self._search_busy = False  # a search query is running
         self._syncing = False
         self.sync_status = ""
         self._progress_timer: Timer | None = None
@@ -303,6 +304,7 @@ class BrowserScreen(Screen[None]):
         self.place = place
         self.list_page = None
         self.list_error = None
+        self._search_busy = False  # a query still running answers a request now stale
         self.entries.set_filter(restore.filter if restore else "")
         self._update_crumbs()
         if place.kind.from_library:
@@ -488,7 +490,11 @@ class BrowserScreen(Screen[None]):
 
     @on(RowsLoaded)
     def _rows_loaded(self, message: RowsLoaded) -> None:
-        if not self._current("list", message.request) or message.place != self.place:
+        if not self._current("list", message.request):
+            return
+        if message.place.kind is PlaceKind.SEARCH:
+            self._search_busy = False  # the query running has answered
+        if message.place != self.place:
             return
         rows, restore = message.rows, message.restore
         count = sum(1 for r in rows if r.openable)
@@ -504,6 +510,8 @@ class BrowserScreen(Screen[None]):
             keep = next((i for i, r in enumerate(shown) if r.ref == current.ref), None)
             restore = Visit(self.place, keep, entries.scroll_y, entries.filter_query)
         self._fill(rows, restore)
+        if self.place.kind is PlaceKind.SEARCH and self.entries.filter_query != self.place.tag:
+            self._search_now()  # typed on while this query ran
 
     def _learn_index(self, index: Index) -> None:
         """Remember the index's entries and fetch its articles in the background."""
@@ -749,17 +757,27 @@ class BrowserScreen(Screen[None]):
     @on(EntryList.FilterChanged, "#entries")
     def _filter_changed(self, event: EntryList.FilterChanged) -> None:
         if self.place.kind is PlaceKind.SEARCH:
-            # Results follow the typing, once it pauses: a query per key would queue.
+            # Results follow the typing: the query runs at once when none is running (a
+            # pause to wait for more keys would be latency on the last one); while one
+            # runs, the newest text runs when it ends, so queries never queue. The timer
+            # is only a safety net should an answer never come.
             if self._search_timer is not None:
                 self._search_timer.stop()
-            self._search_timer = self.set_timer(SEARCH_DEBOUNCE, self._search_now)
+                self._search_timer = None
+            if not self._search_busy:
+                self._search_now()
+            else:
+                self._search_timer = self.set_timer(SEARCH_DEBOUNCE, self._search_now)
             return
         self._fill(self.rows, None)
 
     def _search_now(self) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
         self._search_timer = None
         query = self.entries.filter_query
         if self.place.kind is PlaceKind.SEARCH and query != self.place.tag:
+            self._search_busy = True
             self.place = search_place(query)
             self._update_crumbs()
             self._show_related(self._next("list"), None)

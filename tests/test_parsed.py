@@ -1,0 +1,144 @@
+"""The parsed-model store: models read back exactly, misses on any change, never breaks."""
+
+from __future__ import annotations
+
+import json
+import pickle
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+import tui.core.pages as pages_module
+from tests.corpus import CorpusPage, pages
+from tui.core import parsed as parsed_module
+from tui.core.cache import CacheUnavailable
+from tui.core.library import Library
+from tui.core.mirror import SAMPLE_HOME, sample_mirror
+from tui.core.models import Article, Index
+from tui.core.pages import PageService
+from tui.core.parse import parse_page, to_json
+from tui.core.parsed import ParsedStore, decode, encode, parse_with_store
+from tui.core.urls import DEFAULT_HOME, PageRef
+
+SAMPLE_ARTICLE = PageRef("goodnews-sample", "goodnews", "master", "pages/nsc422/n14200030.md")
+
+
+def sample_text(ref: PageRef) -> str:
+    root = sample_mirror().source.root  # type: ignore[attr-defined]
+    return (root / ref.raw_path).read_text("utf-8")
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("page", pages(), ids=lambda p: p.ref.path)
+def test_every_corpus_page_reads_back_as_parsed(page: CorpusPage) -> None:
+    """Through JSON and back, the model is the one the parser made: same fields, same
+    ``dump --json``."""
+    model = parse_page(page.ref, page.text(), DEFAULT_HOME)
+    back = decode(json.loads(json.dumps(encode(model))))
+    assert back == model
+    assert to_json(back, DEFAULT_HOME) == to_json(model, DEFAULT_HOME)
+
+
+def test_long_sample_article_and_big_index_read_back() -> None:
+    article = parse_page(SAMPLE_ARTICLE, sample_text(SAMPLE_ARTICLE), SAMPLE_HOME)
+    assert isinstance(article, Article) and len(article.blocks) > 1000
+    assert decode(json.loads(json.dumps(encode(article)))) == article
+    lines = [f"#### [标题 {i}](../pages/nsc413/n{13500000 + i}.md?t=1) " for i in range(3000)]
+    index_ref = DEFAULT_HOME.with_path("indexes/E大陆新闻.md")
+    index = parse_page(index_ref, "\n\n".join(lines) + "\n", DEFAULT_HOME)
+    assert isinstance(index, Index) and len(index.entries) == 3000
+    back = decode(json.loads(json.dumps(encode(index))))
+    assert back == index
+    assert [e.url for e in back.entries[:3]] == [e.url for e in index.entries[:3]]
+
+
+def test_store_hit_then_miss_on_changed_text(tmp_path: Path) -> None:
+    store = ParsedStore(tmp_path / "parsed")
+    text = sample_text(SAMPLE_ARTICLE)
+    assert store.get(SAMPLE_ARTICLE, SAMPLE_HOME, text) is None
+    first = parse_with_store(store, SAMPLE_ARTICLE, text, SAMPLE_HOME)
+    again = ParsedStore(tmp_path / "parsed")  # another process, say
+    assert again.get(SAMPLE_ARTICLE, SAMPLE_HOME, text) == first
+    assert again.hits == 1
+    changed = text.replace("。", "．", 1)
+    assert changed != text
+    assert again.get(SAMPLE_ARTICLE, SAMPLE_HOME, changed) is None
+    # Another home prints links differently: not the same model.
+    assert again.get(SAMPLE_ARTICLE, DEFAULT_HOME, text) is None
+
+
+def test_a_parser_change_misses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = ParsedStore(tmp_path / "parsed")
+    text = sample_text(SAMPLE_ARTICLE)
+    parse_with_store(store, SAMPLE_ARTICLE, text, SAMPLE_HOME)
+    assert store.get(SAMPLE_ARTICLE, SAMPLE_HOME, text) is not None
+    monkeypatch.setattr(parsed_module, "_version", "another-parser")
+    assert store.get(SAMPLE_ARTICLE, SAMPLE_HOME, text) is None
+
+
+def test_parser_version_follows_the_parser_source() -> None:
+    version = parsed_module.parser_version()
+    assert len(version) == 16 and version == parsed_module.parser_version()
+
+
+def test_damaged_and_planted_values_are_misses(tmp_path: Path) -> None:
+    store = ParsedStore(tmp_path / "parsed")
+    text = sample_text(SAMPLE_ARTICLE)
+    key = parsed_module.model_key(SAMPLE_ARTICLE, SAMPLE_HOME, text)
+    parse_with_store(store, SAMPLE_ARTICLE, text, SAMPLE_HOME)
+    cache = store._open()
+    cache.set(key, ["article", ["..", "x", "y", "z"]])  # not a model
+    assert store.get(SAMPLE_ARTICLE, SAMPLE_HOME, text) is None
+    assert key not in cache  # dropped, so the next parse stores a good one
+    # A pickle planted in the database is refused, not loaded.
+    db_key, raw = cache._disk.put(key)
+    store.close()
+    db = sqlite3.connect(tmp_path / "parsed" / "cache.db")
+    db.execute(
+        "INSERT INTO Cache (key, raw, store_time, expire_time, access_time, access_count,"
+        " tag, size, mode, filename, value) VALUES (?, ?, 0, NULL, 0, 0, NULL, 0, 4, NULL, ?)",
+        (db_key, raw, pickle.dumps(["article"])),
+    )
+    db.commit()
+    db.close()
+    reopened = ParsedStore(tmp_path / "parsed")
+    with pytest.raises(CacheUnavailable):  # what the store's get catches
+        reopened._open().get(key, retry=False)
+    assert reopened.get(SAMPLE_ARTICLE, SAMPLE_HOME, text) is None
+    # and parsing still works through it
+    assert parse_with_store(reopened, SAMPLE_ARTICLE, text, SAMPLE_HOME).title
+
+
+def test_an_unusable_directory_is_only_misses(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    store = ParsedStore(blocker / "parsed")
+    text = sample_text(SAMPLE_ARTICLE)
+    page = parse_with_store(store, SAMPLE_ARTICLE, text, SAMPLE_HOME)
+    assert isinstance(page, Article)
+    assert store.get(SAMPLE_ARTICLE, SAMPLE_HOME, text) is None
+
+
+async def test_page_service_parses_a_page_once_across_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second run (a new service, nothing in memory) reads the model back instead of
+    parsing the page again."""
+    calls: list[str] = []
+    real = pages_module.parse_page
+
+    def counting(ref: PageRef, text: str, home: PageRef | None = None, names: object = None):
+        calls.append(ref.path)
+        return real(ref, text, home)
+
+    monkeypatch.setattr(pages_module, "parse_page", counting)
+    loaded = []
+    for _ in range(2):
+        service = PageService(
+            sample_mirror(None), Library(None), parsed=ParsedStore(tmp_path / "parsed")
+        )
+        loaded.append(await service.get(SAMPLE_ARTICLE))
+        await service.aclose()
+    assert calls == [SAMPLE_ARTICLE.path]
+    assert loaded[0].page == loaded[1].page

@@ -1,0 +1,384 @@
+"""Parsed pages kept beside the page text: a page parsed once is not parsed again.
+
+Parsing costs milliseconds an article and tens of milliseconds for a long one or a
+15,000-entry index (bench/parse.py); reading back a model it produced costs a fraction of
+that. So the model of every page parsed off the event loop is stored in a diskcache store
+next to the page cache (``parsed/``), keyed by what the model depends on: the parser's own
+source (``parser_version``: any change to the parsing code makes every stored model a miss,
+so nothing stale survives an upgrade), the page's identity, the mirror's home (links print
+relative to it) and the hash of the page's text (a changed page is parsed again).
+
+Values are JSON (compact lists, not pickles: the store is data on disk like the page cache,
+and a planted pickle must never be loaded). Every failure of the store is a miss: a model
+that cannot be read back is parsed again, never shown half-built.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import re
+import threading
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from tui.core.models import (
+    Article,
+    Block,
+    BlockType,
+    Category,
+    Document,
+    Entry,
+    Home,
+    Index,
+    LeadImage,
+    Link,
+    Page,
+    Section,
+    Span,
+    SpanKind,
+    Tag,
+)
+from tui.core.urls import LinkKind, PageRef
+
+PARSED_DIR = "parsed"
+PARSED_SIZE = 256 * 1024 * 1024  # bytes: models of the whole mirror (15,000 pages) fit
+TIMEOUT = 0.25  # seconds a read or write may wait for another process's lock
+CODEC = "1"  # bump when the encoding below changes
+
+_version: str | None = None
+_version_lock = threading.Lock()
+
+
+def parser_version() -> str:
+    """A digest of the code that turns text into models (the parser, the models, the text
+    cleaning and link resolution), so a change to any of it invalidates every stored model
+    without anyone having to remember to bump a number."""
+    global _version
+    if _version is None:
+        with _version_lock:
+            if _version is None:
+                core = Path(__file__).resolve().parent
+                files = sorted((core / "parse").glob("*.py"))
+                files += [core / name for name in ("models.py", "text.py", "urls.py", "kinds.py")]
+                digest = hashlib.sha1(CODEC.encode())
+                for path in files:
+                    digest.update(path.name.encode())
+                    try:
+                        digest.update(path.read_bytes())
+                    except OSError:
+                        digest.update(b"?")
+                _version = digest.hexdigest()[:16]
+    return _version
+
+
+def model_key(ref: PageRef, home: PageRef, text: str) -> str:
+    text_hash = hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
+    return f"{parser_version()}|{home.key}|{ref.key}|{text_hash}"
+
+
+# -- the codec: models as nested lists (small, and quick to read back) ------------------------
+
+
+def _ref(ref: PageRef | None) -> list[str] | None:
+    return list(ref) if ref is not None else None
+
+
+def _unref(data: Any) -> PageRef | None:
+    if data is None:
+        return None
+    owner, repo, ref, path = data
+    found = PageRef.checked(owner, repo, ref, path)
+    if found is None:
+        raise ValueError("a stored reference is not a mirror page")
+    return found
+
+
+def _spans(spans: list[Span]) -> list[Any]:
+    return [[s.text, s.kind.value, s.link] for s in spans]
+
+
+def _unspans(data: list[Any]) -> list[Span]:
+    return [Span(str(text), SpanKind(kind), link) for text, kind, link in data]
+
+
+def _blocks(blocks: list[Block]) -> list[Any]:
+    return [[b.type.value, _spans(b.spans), b.level, b.src] for b in blocks]
+
+
+def _unblocks(data: list[Any]) -> list[Block]:
+    return [Block(BlockType(kind), _unspans(spans), level, src) for kind, spans, level, src in data]
+
+
+def _links(links: list[Link]) -> list[Any]:
+    return [[k.n, k.text, k.kind.value, k.target, k.url, _ref(k.ref), k.anchor] for k in links]
+
+
+def _unlinks(data: list[Any]) -> list[Link]:
+    return [
+        Link(n, text, LinkKind(kind), target, url, _unref(ref), anchor)
+        for n, text, kind, target, url, ref, anchor in data
+    ]
+
+
+def _entries(entries: list[Entry]) -> tuple[list[list[str]], list[Any]]:
+    """An index's entries with each repository written once (a 15,000-entry index names
+    one or two), and a target left out where it is the entry's path."""
+    repos: dict[tuple[str, str, str], int] = {}
+    out: list[Any] = []
+    for e in entries:
+        ref = e.ref
+        if ref is None:
+            out.append([e.title, e.target, e._url, None, None])
+            continue
+        triple = (ref.owner, ref.repo, ref.ref)
+        n = repos.setdefault(triple, len(repos))
+        target = None if e.target == ref.path else e.target
+        out.append([e.title, target, e._url, n, ref.path])
+    return [list(t) for t in repos], out
+
+
+# What ``check_segments`` refuses in a path, for many paths at once (one per line).
+_BAD_PATHS = re.compile(r"(?:^|/)\.{0,2}(?:/|$)|\x00", re.M)
+
+
+def _unentries(repos: list[Any], data: list[Any]) -> list[Entry]:
+    """Entries back, every reference checked as ``PageRef`` checks it, in bulk: one check
+    per repository and one pass over all paths instead of 15,000 separate checks."""
+    triples = []
+    for owner, repo, ref in repos:
+        if _unref([owner, repo, ref, "x"]) is None:  # raises on a bad repository
+            raise ValueError("a stored reference is not a mirror page")
+        triples.append((owner, repo, ref))
+    paths = [row[4] for row in data if row[4] is not None]
+    if not all(isinstance(p, str) and p for p in paths):
+        raise ValueError("a stored path is not a path")
+    joined = "\n".join(paths)
+    if paths and (joined.count("\n") != len(paths) - 1 or _BAD_PATHS.search(joined)):
+        raise ValueError("a stored path is not a mirror path")
+    make = tuple.__new__
+    entries = []
+    for title, target, url, n, path in data:
+        if path is None:
+            entries.append(Entry(title, target, url, None))
+        else:
+            owner, repo, ref = triples[n]
+            page_ref = make(PageRef, (owner, repo, ref, path))
+            entries.append(Entry(title, path if target is None else target, url, page_ref))
+    return entries
+
+
+def encode(page: Page) -> list[Any]:
+    """The model as JSON-ready lists (``decode`` reverses it exactly)."""
+    if isinstance(page, Article):
+        category = [page.category.title, _ref(page.category.ref)] if page.category else None
+        image = page.lead_image
+        return [
+            "article",
+            _ref(page.ref),
+            page.title,
+            page.source,
+            page.published.isoformat() if page.published else None,
+            category,
+            [image.src, image.caption, image.alt] if image else None,
+            _blocks(page.blocks),
+            [[t.name, t.url] for t in page.tags],
+            _links(page.links),
+            page.original_url,
+            page.editor,
+            list(page.warnings),
+        ]
+    if isinstance(page, Index):
+        repos, entries = _entries(page.entries)
+        return ["index", _ref(page.ref), page.title, page.family, repos, entries, page.warnings]
+    if isinstance(page, Home):
+        sections = [
+            [s.title, [[c.title, _ref(c.ref)] for c in s.categories]] for s in page.sections
+        ]
+        return ["home", _ref(page.ref), sections, _links(page.links), list(page.warnings)]
+    return [
+        "document",
+        _ref(page.ref),
+        page.title,
+        _blocks(page.blocks),
+        _links(page.links),
+        list(page.warnings),
+    ]
+
+
+def _must(ref: PageRef | None) -> PageRef:
+    if ref is None:
+        raise ValueError("a stored page has no reference")
+    return ref
+
+
+def decode(data: Any) -> Page:
+    """A model from ``encode``'s form; raises ``ValueError``/``TypeError`` on anything else."""
+    kind = data[0]
+    if kind == "article":
+        (_, ref, title, source, published, category, image, blocks, tags, links) = data[:10]
+        original_url, editor, warnings = data[10:13]
+        return Article(
+            ref=_must(_unref(ref)),
+            title=title,
+            source=source,
+            published=date.fromisoformat(published) if published else None,
+            category=Category(category[0], _must(_unref(category[1]))) if category else None,
+            lead_image=LeadImage(*image) if image else None,
+            blocks=_unblocks(blocks),
+            tags=[Tag(name, url) for name, url in tags],
+            links=_unlinks(links),
+            original_url=original_url,
+            editor=editor,
+            warnings=list(warnings),
+        )
+    if kind == "index":
+        _, ref, title, family, repos, entries, warnings = data
+        return Index(
+            ref=_must(_unref(ref)),
+            title=title,
+            family=family,
+            entries=_unentries(repos, entries),
+            warnings=list(warnings),
+        )
+    if kind == "home":
+        _, ref, sections, links, warnings = data
+        return Home(
+            ref=_must(_unref(ref)),
+            sections=[
+                Section(title, [Category(t, _must(_unref(r))) for t, r in categories])
+                for title, categories in sections
+            ],
+            links=_unlinks(links),
+            warnings=list(warnings),
+        )
+    if kind == "document":
+        _, ref, title, blocks, links, warnings = data
+        return Document(
+            ref=_must(_unref(ref)),
+            title=title,
+            blocks=_unblocks(blocks),
+            links=_unlinks(links),
+            warnings=list(warnings),
+        )
+    raise ValueError(f"not a stored page: {kind!r}")
+
+
+# -- the store ------------------------------------------------------------------------------
+
+
+class ParsedStore:
+    """Models by (parser, home, page, text hash), in ``<cache root>/parsed``.
+
+    Opened on first use (off the event loop: the first use is in a parse thread or the
+    worker process), shared safely by several processes (diskcache, SQLite WAL). Any error
+    makes it a miss; after one that breaks the store itself, the store is left alone for
+    the rest of the run.
+    """
+
+    def __init__(self, directory: Path, *, size_limit: int = PARSED_SIZE) -> None:
+        self.directory = Path(directory)
+        self.size_limit = size_limit
+        self._cache: Any = None
+        self._broken = False
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def _open(self) -> Any:
+        if self._cache is None and not self._broken:
+            with self._lock:
+                if self._cache is None and not self._broken:
+                    try:
+                        import diskcache
+
+                        from tui.core.cache import _JSONOnlyDisk, make_private_dir
+
+                        make_private_dir(self.directory.parent)
+                        self._cache = diskcache.Cache(
+                            str(self.directory),
+                            timeout=TIMEOUT,
+                            disk=_JSONOnlyDisk,
+                            size_limit=self.size_limit,
+                            eviction_policy="least-recently-stored",
+                            cull_limit=10,
+                        )
+                    except Exception:  # noqa: BLE001 - no store: every page is parsed
+                        self._broken = True
+        return self._cache
+
+    def get(self, ref: PageRef, home: PageRef, text: str) -> Page | None:
+        """The stored model of this text of this page, or None."""
+        cache = self._open()
+        if cache is None:
+            return None
+        key = model_key(ref, home, text)
+        try:
+            data = cache.get(key, default=None, retry=False)
+        except Exception:  # noqa: BLE001 - a damaged or locked store: parse instead
+            data = None
+        if data is None:
+            self.misses += 1
+            return None
+        try:
+            page = decode(data)
+        except (ValueError, TypeError, KeyError, IndexError):
+            self.misses += 1
+            self._drop(key)
+            return None
+        if page.ref != ref:
+            self.misses += 1
+            return None
+        self.hits += 1
+        return page
+
+    def put(self, ref: PageRef, home: PageRef, text: str, page: Page) -> None:
+        """Keep ``page`` as the model of ``text``; silently nothing when the store fails."""
+        cache = self._open()
+        if cache is None:
+            return
+        # A full or read-only disk, a lock held elsewhere: parsed again next time.
+        with contextlib.suppress(Exception):
+            cache.set(model_key(ref, home, text), encode(page), retry=False)
+
+    def _drop(self, key: str) -> None:
+        with contextlib.suppress(Exception):
+            self._cache.delete(key, retry=False)
+
+    def close(self) -> None:
+        if self._cache is not None:
+            with contextlib.suppress(Exception):
+                self._cache.close()
+            self._cache = None
+
+
+def parse_with_store(
+    store: ParsedStore | None,
+    ref: PageRef,
+    text: str,
+    home: PageRef,
+    parse: Callable[[PageRef, str, PageRef], Page] | None = None,
+) -> Page:
+    """The page's model: from the store when this text was parsed before, else parsed by
+    ``parse`` (default ``parse_page``) and stored. Blocking: run it where parsing runs (a
+    thread or the worker process)."""
+    if store is not None:
+        page = store.get(ref, home, text)
+        if page is not None:
+            return page
+    if parse is None:
+        from tui.core.parse import parse_page
+
+        page = parse_page(ref, text, home)
+    else:
+        page = parse(ref, text, home)
+    if store is not None and not _plain(page):
+        store.put(ref, home, text, page)
+    return page
+
+
+def _plain(page: Page) -> bool:
+    """A page shown as plain text because parsing failed is not worth keeping."""
+    return isinstance(page, Document) and page.title is None and not page.blocks
