@@ -410,23 +410,18 @@ def _tail(
     return _cut(line, len(text) - cut)
 
 
-def _breakable(
-    chars: Sequence[tuple[str, str]], c: int, numbers: Sequence[tuple[int, int]]
-) -> bool:
-    """Whether a line may break before ``chars[c]`` ((character, role) pairs): the kinsoku
-    rules, never inside a link number or between it and the text it numbers, and only
-    where CJK text breaks (Latin words break at spaces, which the greedy pass used)."""
-    ch, before = chars[c][0], chars[c - 1][0]
+def _breakable(text: str, c: int, numbers: Sequence[tuple[int, int, bool]]) -> bool:
+    """Whether a line may break before ``text[c]``: the kinsoku rules, never inside a link
+    number or between it and the text it numbers (``numbers``: spans, and whether each is
+    the reader's, which follows its text), and only where CJK text breaks (Latin words
+    break at spaces, which the greedy pass used)."""
+    ch, before = text[c], text[c - 1]
     if ch in NO_LINE_START or before in NO_LINE_END or ch == " " or before == " ":
         return False
-    if ch == "[" and c + 1 < len(chars) and chars[c + 1][0].isdigit():
+    if ch == "[" and c + 1 < len(text) and text[c + 1].isdigit():
         return False  # a page's own footnote marker stays with the text before it
-    for s, e in numbers:
-        if s < c < e:
-            return False
-        if c == s and chars[s][1] == "marker":  # the reader's number follows its text
-            return False
-        if c == e and chars[s][1] != "marker":  # dump's number precedes it
+    for s, e, follows in numbers:
+        if s < c < e or (c == s and follows) or (c == e and not follows):
             return False
     return is_wide(ch) or is_wide(before)
 
@@ -440,23 +435,33 @@ def _pull_down(lines: list[Line], width: int, floors: tuple[int, int]) -> None:
     """
     prev_floor, last_floor = floors
     last = lines[-1]
+    if len(last) == last_floor + 1:
+        last_text = last[-1][0]
+        if len(last_text) > 2 and "{" not in last_text:
+            return  # nearly every paragraph: one run, long enough
     last_text = "".join(run[0] for run in last[last_floor:] if run[1] != "marker")
     if len(last_text) > 2 and "{" not in last_text:
-        return  # nearly every paragraph
+        return
     short = len(_NUMBER.sub("", last_text).strip())
     if not 0 < short <= 2:
         return
     prev = list(lines[-2])
-    chars = [(ch, run[1]) for run in prev[prev_floor:] for ch in run[0]]
-    text = "".join(ch for ch, _role in chars)
-    numbers = [m.span() for m in _NUMBER.finditer(text)] if "{" in text else []
+    text = "".join(run[0] for run in prev[prev_floor:])
+    numbers: list[tuple[int, int, bool]] = []
+    if "{" in text:
+        for m in _NUMBER.finditer(text):
+            numbers.append((m.start(), m.end(), _starts_marker(prev[prev_floor:], m.start())))
     last_width = sum(cell_width(run[0]) for run in last)
     half = (width + 1) // 2
+    kept = cell_width(text)  # the width of text[:c], kept up to date as c goes down
+    moved = 0  # characters of text[c:] outside link numbers
     for c in range(len(text) - 1, max(0, len(text) - 10), -1):
-        moved = _NUMBER.sub("", text[c:])
-        if short + len(moved) < 3 or not _breakable(chars, c, numbers):
+        kept -= char_width(text[c])
+        if not any(s <= c < e for s, e, _follows in numbers):
+            moved += 1
+        if short + moved < 3 or not _breakable(text, c, numbers):
             continue
-        if cell_width(text[:c]) < half or last_width + cell_width(text[c:]) > width:
+        if kept < half or last_width + cell_width(text[c:]) > width:
             return
         down = _cut(prev, len(text) - c)
         lines[-2] = tuple(prev)
