@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from tests.corpus import pages
 from tui.core import library
+from tui.core.fold import fold
 from tui.core.library import (
     BATCH,
     LIBRARY_FILE,
@@ -649,7 +650,9 @@ def test_corpus_index_titles_holding_corpus_tags(tmp_path: Path) -> None:
     for probe in sorted(p for p in tags | pieces if p.strip()):
         related = lib.related(probe, home.repo_id)
         tagged = {k.ref.key for k in related if k.parsed}
-        expected = {k for k, t in titles.items() if ascii_fold(probe) in ascii_fold(t)}
+        # Either script names the same thing (issue 12): titles and probes folded alike.
+        want = ascii_fold(fold(probe))
+        expected = {k for k, t in titles.items() if want in ascii_fold(fold(t))}
         assert {k.ref.key for k in related if not k.parsed} == expected - tagged, probe
         matched += bool(expected - tagged)
     assert matched > 50

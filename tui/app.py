@@ -11,6 +11,7 @@ import gc
 import sys
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from textual.app import App, SystemCommand
@@ -41,6 +42,9 @@ class GoodnewsApp(App[int]):
     CSS_PATH = [styles_dir() / "app.tcss"]
     COMMANDS = App.COMMANDS | {CommandsProvider}
     BINDINGS = bindings_for("app")
+    # Where w and W write (None: the downloads folder) and what w writes: from settings.
+    save_dir: Path | None = None
+    save_format: str = "markdown"
 
     def __init__(
         self,
@@ -56,6 +60,8 @@ class GoodnewsApp(App[int]):
         notices: list[str] | None = None,
         file_theme: str | None = None,
         reader_width: int | None = MAX_TEXT_WIDTH,
+        script: str = "original",
+        file_script: str = "original",
         parsed: ParsedStore | None = None,
     ) -> None:
         super().__init__()
@@ -75,6 +81,8 @@ class GoodnewsApp(App[int]):
         )
         self.prefetch_enabled = prefetch
         self.reader_width = reader_width
+        self.script = script
+        self.file_script = file_script  # the settings file's script: a key press beats it
         self.notices = list(notices or [])
         self.file_theme = file_theme  # the settings file's theme: a palette choice beats it
         self.keymap = dict(keymap or {})
@@ -92,9 +100,20 @@ class GoodnewsApp(App[int]):
                 yield command
 
     def get_default_screen(self) -> BrowserScreen:
+        from tui.core.script import Script
+
         return BrowserScreen(
-            self.service, prefetch=self.prefetch_enabled, reader_width=self.reader_width
+            self.service,
+            prefetch=self.prefetch_enabled,
+            reader_width=self.reader_width,
+            script=Script(self.script) if self.script in tuple(Script) else Script.ORIGINAL,
         )
+
+    def remember_script(self, script: str) -> None:
+        """A script chosen with the key is kept for the next start (as the theme is)."""
+        from tui.ui_state import remember_script
+
+        remember_script(self.service.mirror.state_dir, script, self.file_script)
 
     @property
     def browser(self) -> BrowserScreen:
@@ -195,7 +214,15 @@ def make_app(options: Options, mirror: Mirror, library: Library) -> GoodnewsApp:
     theme = options.theme
     if settings.source_of("theme").source is not ValueSource.FLAG:
         theme = remembered_theme(mirror.state_dir, file_theme) or theme
-    return GoodnewsApp(
+    file_script = (
+        settings.script if settings.source_of("script").source is ValueSource.FILE else "original"
+    )
+    script = options.script
+    if settings.source_of("script").source is not ValueSource.FLAG:
+        from tui.ui_state import remembered_script
+
+        script = remembered_script(mirror.state_dir, file_script) or script
+    app = GoodnewsApp(
         mirror,
         library=library,
         prefetch=options.prefetch,
@@ -204,6 +231,8 @@ def make_app(options: Options, mirror: Mirror, library: Library) -> GoodnewsApp:
         notices=settings.notices,
         theme=theme,
         file_theme=file_theme,
+        script=script,
+        file_script=file_script,
         # The settings' width; none given there: the reader's comfortable default.
         reader_width=options.reader_width
         if settings.source_of("reader_width").source is not ValueSource.DEFAULT
@@ -211,6 +240,8 @@ def make_app(options: Options, mirror: Mirror, library: Library) -> GoodnewsApp:
         # Models of pages parsed before, beside the page cache (opened on first use).
         parsed=ParsedStore(cache_root(options.cache_dir) / PARSED_DIR),
     )
+    app.save_dir, app.save_format = options.save_dir, settings.save_format
+    return app
 
 
 def run_app(options: object) -> int:

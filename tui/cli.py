@@ -102,6 +102,13 @@ def _add_source_args(parser: argparse.ArgumentParser, *, suppress: bool) -> None
         default=default(None),
         help="proxy URL: http://, https://, socks5:// or socks5h:// (default: from environment)",
     )
+    parser.add_argument(
+        "--script",
+        metavar="SCRIPT",
+        default=default(None),
+        help="show pages in their original script (default), or converted: "
+        "simplified, traditional, taiwan",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -119,7 +126,13 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     dump = commands.add_parser("dump", help="print one page and exit")
     _add_source_args(dump, suppress=True)
-    dump.add_argument("--json", dest="as_json", action="store_true", help="print JSON")
+    dump.add_argument("--json", dest="as_json", action="store_true", help="= --format json")
+    dump.add_argument(
+        "--format",
+        choices=("text", "markdown", "json"),
+        default=None,
+        help="text (lynx -dump style, the default), markdown (as the browser saves), or json",
+    )
     dump.add_argument("--width", type=int, default=None, help="wrap width (default: terminal)")
     dump.add_argument(
         "page",
@@ -161,6 +174,7 @@ def options_from(args: argparse.Namespace, settings: Settings | None = None) -> 
         if not args.sample:
             parse_mirror_spec(args.mirror)
         check_proxy(args.proxy)
+        script = _script_flag(getattr(args, "script", None))
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     settings = merge_flags(
@@ -169,6 +183,7 @@ def options_from(args: argparse.Namespace, settings: Settings | None = None) -> 
         theme=getattr(args, "theme", None),
         prefetch=getattr(args, "prefetch", None),
         cache_size=args.cache_size,
+        script=script,
         ambiguous_width=getattr(args, "ambiguous_width", None),
     )
     return Options(
@@ -183,9 +198,19 @@ def options_from(args: argparse.Namespace, settings: Settings | None = None) -> 
         mirrors=settings.mirrors,
         prefetch_jobs=settings.prefetch_jobs,
         reader_width=settings.reader_width,
+        script=settings.script,
+        save_dir=settings.save_dir,
         ambiguous_width=settings.ambiguous_width,
         settings=settings,
     )
+
+
+def _script_flag(value: str | None) -> str | None:
+    if value is None:
+        return None
+    from tui.core.script import parse_script  # light: OpenCC loads only to convert
+
+    return str(parse_script(value))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -277,6 +302,7 @@ async def _dump(args: argparse.Namespace, options: Options) -> int:
     from tui.core.library import Library
     from tui.core.pages import PageService
 
+    fmt = _dump_format(args)
     mirror = open_mirror(options)
     # The page service the browser uses, with a library of its own: dump changes nothing.
     service = PageService(mirror, Library(None))
@@ -304,10 +330,20 @@ async def _dump(args: argparse.Namespace, options: Options) -> int:
     if width <= 0:
         raise UsageError("--width must be positive")
     from tui.core.dump import render_dump
+    from tui.core.script import convert_page, parse_script
 
-    out = render_dump(loaded.page, mirror.home, as_json=args.as_json, width=width)
-    _write(out if args.as_json else terminal_safe(out))
+    shown = convert_page(loaded.page, parse_script(options.script))  # texts only, never URLs
+    out = render_dump(shown, mirror.home, format=fmt, width=width)
+    _write(out if fmt == "json" else terminal_safe(out))
     return EXIT_OK
+
+
+def _dump_format(args: argparse.Namespace) -> str:
+    # --json is kept as the alias it always was; with a different --format it is a mistake.
+    fmt = getattr(args, "format", None)
+    if args.as_json and fmt not in (None, "json"):
+        raise UsageError(f"--json and --format {fmt} disagree; give one")
+    return "json" if args.as_json else fmt or "text"
 
 
 def _write(text: str) -> None:

@@ -176,6 +176,13 @@ COMMANDS: tuple[Command, ...] = (
         key_display="/",
     ),
     Command(
+        "cycle_script",
+        "c",
+        "cycle_script",
+        "Script",
+        "Script: original → simplified → traditional → Taiwan",
+    ),
+    Command(
         "reload",
         "r",
         "reload",
@@ -207,6 +214,11 @@ COMMANDS: tuple[Command, ...] = (
         footer=True,
     ),
     Command("all_articles", "A", "all_articles", "All articles", "List every known article"),
+    Command("links", "L", "links", "Links", "List every link and tag of the article"),
+    Command("save", "w", "save", "Save", "Save the article as Markdown or text (save_dir)"),
+    Command(
+        "export", "W", "export", "Export list", "Export the list's cached articles: Markdown, EPUB"
+    ),
     Command(
         "sync",
         "S",

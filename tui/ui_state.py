@@ -32,6 +32,27 @@ def remember_theme(state_dir: Path | None, theme: str, file_theme: str | None) -
         tmp.replace(path)
 
 
+def remembered_script(state_dir: Path | None, file_script: str) -> str | None:
+    """The script last chosen with the key, unless the settings file changed its script
+    since (the theme's rule: the newer wish wins)."""
+    data = _read(state_dir)
+    script = data.get("script")
+    if not isinstance(script, str) or data.get("file_script") != file_script:
+        return None
+    return script
+
+
+def remember_script(state_dir: Path | None, script: str, file_script: str) -> None:
+    if state_dir is None:
+        return
+    path = state_dir / UI_STATE_FILE
+    data = {**_read(state_dir), "script": script, "file_script": file_script}
+    with contextlib.suppress(OSError):
+        tmp = path.with_name(f".{path.name}.{os.getpid()}")
+        tmp.write_text(json.dumps(data), "utf-8")
+        tmp.replace(path)
+
+
 def _read(state_dir: Path | None) -> dict[str, object]:
     if state_dir is None:
         return {}

@@ -86,6 +86,15 @@ async def at_tag_picker(pilot: Pilot) -> None:
     await pilot.pause()
 
 
+async def at_links_view(pilot: Pilot) -> None:
+    await home_ready(pilot)
+    await open_article(pilot, "云溪市图书馆新馆开放")
+    await pilot.press("L")
+    await pilot.pause()
+    await pilot.press("j")
+    await pilot.pause()
+
+
 async def at_help(pilot: Pilot) -> None:
     await home_ready(pilot)
     await pilot.press("question_mark")
@@ -127,6 +136,7 @@ CASES: dict[str, tuple[Steps, tuple[int, int], bool]] = {
     "link_selected": (at_link_selected, WIDE, False),
     "related_list": (at_related, WIDE, True),
     "tag_picker": (at_tag_picker, WIDE, False),
+    "links_view": (at_links_view, WIDE, False),
     "help": (at_help, WIDE, False),
     "filter": (at_filter, WIDE, False),
     "missing_page": (at_missing, WIDE, False),
@@ -149,6 +159,18 @@ def test_ansi_theme(snap_compare: Callable[..., bool]) -> None:
     app = sample_app()
     app.theme = "ansi-dark"
     assert snap_compare(app, run_before=at_link_selected, terminal_size=WIDE)
+
+
+def test_traditional_article(snap_compare: Callable[..., bool]) -> None:
+    """An article converted to traditional with c (issue 12): text, tags, list and header."""
+    app = sample_app()
+
+    async def converted(pilot: Pilot) -> None:
+        await at_article(pilot)
+        await pilot.press("c", "c")  # original -> simplified -> traditional
+        await wait_for(pilot, lambda: app.browser.shown_script == "traditional")
+
+    assert snap_compare(app, run_before=converted, terminal_size=WIDE)
 
 
 def test_offline_notice(snap_compare: Callable[..., bool], tmp_path: Path) -> None:

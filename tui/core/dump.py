@@ -15,7 +15,7 @@ from tui.core.parse.jsonout import to_json
 from tui.core.text import cell_width, link_number, sanitise, wrap_runs
 from tui.core.urls import PageRef
 
-__all__ = ["dump_json", "dump_text", "render_dump"]
+__all__ = ["DUMP_FORMATS", "dump_json", "dump_text", "render_dump"]
 
 
 def _para(text: str, width: int, first: str = "", rest: str | None = None) -> list[str]:
@@ -131,8 +131,26 @@ def dump_json(page: Page, home: PageRef | None = None) -> str:
     return json.dumps(to_json(page, home), ensure_ascii=False, indent=2) + "\n"
 
 
-def render_dump(page: Page, home: PageRef | None, *, as_json: bool, width: int = 80) -> str:
+DUMP_FORMATS = ("text", "markdown", "json")
+
+
+def render_dump(
+    page: Page,
+    home: PageRef | None,
+    *,
+    as_json: bool = False,
+    width: int = 80,
+    format: str | None = None,
+) -> str:
     """What ``goodnews-tui dump`` prints for one parsed page: the one place its output is
-    made, as wrapped text (``width`` cells) or as JSON; ``home`` lets page targets print
-    relative to the mirror."""
-    return dump_json(page, home) if as_json else dump_text(page, home, width)
+    made, as wrapped text (``width`` cells), JSON, or the Markdown that ``w`` saves;
+    ``home`` lets page targets print relative to the mirror. ``as_json`` is the old
+    spelling of ``format="json"``."""
+    chosen = format or ("json" if as_json else "text")
+    if chosen == "json":
+        return dump_json(page, home)
+    if chosen == "markdown":
+        from tui.core.export import page_markdown
+
+        return page_markdown(page, home)
+    return dump_text(page, home, width)

@@ -108,7 +108,7 @@ LIBRARY_FILE = "library.sqlite3"
 # The title index. Bump TITLE_INDEX_VERSION whenever fts_text or the tokenizer changes: a
 # library built by another version is then rebuilt on open.
 TITLE_INDEX = "entry_titles"
-TITLE_INDEX_VERSION = "1"
+TITLE_INDEX_VERSION = "2"  # 2: titles folded to simplified (tui.core.fold)
 TITLE_INDEX_DAMAGED = "damaged"
 TOKENIZER = "unicode61 remove_diacritics 2"
 _CREATE_TITLE_INDEX = (
@@ -161,10 +161,12 @@ _ARTICLES_WITH_TAG = (
     " WHERE t.tag = ? AND a.repo = ? AND a.key != ?"
     " ORDER BY a.published IS NULL, a.published DESC, a.title"
 )
+# The phrase holds folded tokens, so the exact substring check is made in Python on folded
+# titles (``LIKE`` on the stored titles would miss the other script's).
 _ENTRIES_MATCHING = (
     "SELECT e.key, e.title FROM entries e"
     f" WHERE e.rowid IN (SELECT rowid FROM {TITLE_INDEX} WHERE {TITLE_INDEX} MATCH ?)"
-    " AND e.repo = ? AND e.title LIKE ? ESCAPE '\\'"
+    " AND e.repo = ?"
     " ORDER BY e.seen DESC, e.title"
 )
 _SOURCES = (
@@ -183,9 +185,12 @@ _ALL_ARTICLES_ORDER = (
     " ORDER BY g.n DESC, g.s, a.published IS NULL, a.published DESC, a.title LIMIT ? OFFSET ?"
 )
 _ENTRIES_LIKE = (
-    "SELECT key, title FROM entries WHERE repo = ? AND title LIKE ? ESCAPE '\\'"
+    "SELECT key, title FROM entries WHERE repo = ? AND gn_fold(title) LIKE ? ESCAPE '\\'"
     " ORDER BY seen DESC, title"
 )
+# Tags are stored folded (one tag in either script is one tag); this meta row says with
+# which folding, so a library written before (or with another OpenCC) is refolded once.
+TAGS_FOLD = "tags_fold"
 
 
 class Known(NamedTuple):
@@ -227,6 +232,16 @@ def fts_phrase(text: str) -> str | None:
     if last.isalnum() and not _CJK.match(last):
         phrase += "*"
     return phrase
+
+
+def _fold(text: str) -> str:
+    from tui.core.fold import fold
+
+    return fold(text)
+
+
+def _sql_fold(text: str | None) -> str | None:
+    return _fold(text) if isinstance(text, str) else text
 
 
 def _like_pattern(text: str) -> str:
@@ -337,6 +352,7 @@ class Library:
         self._titles_indexed = self._prepare_title_index()
         self._search_ready = self._prepare_search_index()
         self._fold_checked = False
+        self._tags_checked = False
         self._reads: frozenset[str] = self._load_reads()
 
     # -- opening ------------------------------------------------------------------------
@@ -371,6 +387,8 @@ class Library:
         db = sqlite3.connect(
             where, timeout=BUSY_TIMEOUT, check_same_thread=False, isolation_level=None
         )
+        # Folding in SQL, for the title scan without an index; OpenCC loads on first call.
+        db.create_function("gn_fold", 1, _sql_fold, deterministic=True)
         try:
             if where != ":memory:":
                 db.execute("PRAGMA journal_mode=WAL")
@@ -469,7 +487,7 @@ class Library:
             db.executemany(
                 f"INSERT INTO {TITLE_INDEX} (rowid, title) VALUES (?, ?)",
                 [
-                    (rowid, fts_text(title))
+                    (rowid, fts_text(_fold(title)))
                     for rowid, title in db.execute(
                         "SELECT rowid, title FROM entries ORDER BY rowid"
                     ).fetchall()
@@ -665,7 +683,10 @@ class Library:
         self._check_fold()
         now = time.time()
         rows = [(r.key, r.repo, r.title, r.published, r.category, now) for r in latest.values()]
-        tags = [(key, tag, pos) for key, r in latest.items() for pos, tag in enumerate(r.tags)]
+        self._check_tags_fold()
+        tags = [
+            (key, _fold(tag), pos) for key, r in latest.items() for pos, tag in enumerate(r.tags)
+        ]
         try:
             with self._locked() as db, self._transaction(db):
                 db.executemany("INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?)", rows)
@@ -979,7 +1000,7 @@ class Library:
             rows.sort()
             db.executemany(
                 f"INSERT OR REPLACE INTO {TITLE_INDEX} (rowid, title) VALUES (?, ?)",
-                [(rowid, fts_text(title)) for rowid, title in rows],
+                [(rowid, fts_text(_fold(title))) for rowid, title in rows],
             )
             db.execute("RELEASE titles")
         except sqlite3.Error as exc:
@@ -995,9 +1016,11 @@ class Library:
         skip = exclude.key if exclude else ""
         seen: set[str] = {skip}
         out: list[Known] = []
+        self._check_tags_fold()
+        folded = _fold(tag)  # either script names the same tag
         try:
             with self._locked() as db:
-                rows = db.execute(_ARTICLES_WITH_TAG, (tag, repo_id, skip)).fetchall()
+                rows = db.execute(_ARTICLES_WITH_TAG, (folded, repo_id, skip)).fetchall()
         except (sqlite3.Error, UnicodeError) as exc:
             self._warn(f"Could not read the library: {exc}")
             rows = []
@@ -1014,26 +1037,58 @@ class Library:
                 self._warn(f"Could not read the library: {exc}")
                 entries = []
             # SQL strings end at a NUL, so LIKE alone would let such a tag match anything.
-            needle = tag.translate(_ASCII_LOWER)
+            needle = folded.translate(_ASCII_LOWER)
             for key, title in entries:
                 ref = parse_ref(key)
-                if ref is None or key in seen or needle not in title.translate(_ASCII_LOWER):
+                if ref is None or key in seen or needle not in _fold(title).translate(_ASCII_LOWER):
                     continue
                 seen.add(key)
                 out.append(Known(ref, title, parsed=False))
         return out
 
     def _entries_holding(self, tag: str, repo_id: str) -> list[tuple[str, str]]:
-        pattern = _like_pattern(tag)
-        phrase = fts_phrase(tag)
+        folded = _fold(tag)
+        pattern = _like_pattern(folded)
+        phrase = fts_phrase(folded)
         with self._locked() as db:
             if self._titles_indexed and phrase is not None:
                 try:
-                    return db.execute(_ENTRIES_MATCHING, (phrase, repo_id, pattern)).fetchall()
+                    return db.execute(_ENTRIES_MATCHING, (phrase, repo_id)).fetchall()
                 except sqlite3.Error as exc:
                     self._title_index_failed(db, exc)
             # No token to look up (a tag made of punctuation) or no index: the full scan.
             return db.execute(_ENTRIES_LIKE, (repo_id, pattern)).fetchall()
+
+    def _check_tags_fold(self) -> None:
+        """Refold the stored tags once if they were stored unfolded or with another folding.
+
+        Checked at the first related list or write, not on open: the folding's version
+        needs OpenCC, which the browser must not load at start.
+        """
+        if self._tags_checked:
+            return
+        from tui.core.fold import fold_version
+
+        self._tags_checked = True
+        wanted = fold_version()
+        try:
+            with self._locked() as db:
+                state = db.execute("SELECT value FROM meta WHERE name = ?", (TAGS_FOLD,)).fetchone()
+                if state is not None and state[0] == wanted:
+                    return
+                if db.execute("SELECT 1 FROM tags LIMIT 1").fetchone() is None:
+                    db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (TAGS_FOLD, wanted))
+                    return  # nothing to refold (a new library): no transaction either
+                with self._transaction(db):
+                    rows = db.execute("SELECT key, tag, pos FROM tags").fetchall()
+                    db.execute("DELETE FROM tags")
+                    db.executemany(
+                        "INSERT OR IGNORE INTO tags VALUES (?, ?, ?)",
+                        [(key, _fold(tag), pos) for key, tag, pos in rows],
+                    )
+                    db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (TAGS_FOLD, wanted))
+        except (sqlite3.Error, UnicodeError) as exc:
+            self._warn(f"Could not update the library's tags: {exc}")
 
     # -- read state ---------------------------------------------------------------------
 

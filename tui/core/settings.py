@@ -130,6 +130,9 @@ KEYS = (
     "prefetch",
     "prefetch_jobs",
     "cache_size",
+    "script",
+    "save_dir",
+    "save_format",
     "ambiguous_width",
 )
 
@@ -153,6 +156,9 @@ class Settings:
     prefetch: bool = True
     prefetch_jobs: int = DEFAULT_PREFETCH_JOBS
     cache_size: int = DEFAULT_CACHE_MIB
+    script: str = "original"  # a tui.core.script.Script value
+    save_dir: Path | None = None  # None: the user's downloads (else documents, else home)
+    save_format: str = "markdown"
     ambiguous_width: int = 1
     keymap: dict[str, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
@@ -353,6 +359,28 @@ def _check_bool(value: Any) -> bool:
     return value
 
 
+def _check_script(value: Any) -> str:
+    from tui.core.script import parse_script
+
+    if not isinstance(value, str):
+        raise ValueError('must be a string: "original", "simplified", "traditional" or "taiwan"')
+    return str(parse_script(value))
+
+
+def _check_save_dir(value: Any) -> Path | None:
+    if not isinstance(value, str):
+        raise ValueError('must be a folder path string, like "~/Downloads"')
+    if "\x00" in value:
+        raise ValueError("must not contain NUL")
+    return Path(value.strip()).expanduser() if value.strip() else None
+
+
+def _check_save_format(value: Any) -> str:
+    if value not in ("markdown", "text"):
+        raise ValueError('must be "markdown" or "text"')
+    return str(value)
+
+
 _CHECKS = {
     "mirrors": _check_mirrors,
     "proxy": _check_proxy,
@@ -361,6 +389,9 @@ _CHECKS = {
     "prefetch": _check_bool,
     "prefetch_jobs": _int_in(*PREFETCH_JOBS_RANGE),
     "cache_size": _int_in(1, 1024 * 1024),
+    "script": _check_script,
+    "save_dir": _check_save_dir,
+    "save_format": _check_save_format,
     "ambiguous_width": _int_in(1, 2),
 }
 
@@ -479,6 +510,7 @@ def merge_flags(
     cache_size: int | None = None,
     ambiguous_width: int | None = None,
     environ: Mapping[str, str] | None = None,
+    script: str | None = None,
 ) -> Settings:
     """Command-line flags over the file; the environment's proxy noted where it applies."""
     if proxy is not None and proxy.strip():
@@ -497,6 +529,8 @@ def merge_flags(
         settings.override("prefetch", prefetch, ValueSource.FLAG, "--no-prefetch")
     if cache_size is not None:
         settings.override("cache_size", cache_size, ValueSource.FLAG, "--cache-size")
+    if script is not None:
+        settings.override("script", script, ValueSource.FLAG, "--script")
     if ambiguous_width is not None:
         flag = "--ambiguous-width"
         settings.override("ambiguous_width", ambiguous_width, ValueSource.FLAG, flag)
@@ -556,6 +590,9 @@ def render_settings(settings: Settings, default_mirrors: tuple[str, ...]) -> str
         "prefetch": settings.prefetch,
         "prefetch_jobs": settings.prefetch_jobs,
         "cache_size": settings.cache_size,
+        "script": settings.script,
+        "save_dir": str(settings.save_dir) if settings.save_dir else "",
+        "save_format": settings.save_format,
         "ambiguous_width": settings.ambiguous_width,
     }
     for key in KEYS:
@@ -611,6 +648,14 @@ prefetch_jobs = 4
 
 # The page cache's size limit in MiB.
 cache_size = 500
+
+# The script pages are shown in: "original" (as the mirror has them), "simplified",
+# "traditional" or "taiwan" (traditional with Taiwan's phrasing). The c key cycles them.
+script = "original"
+# Where w saves an article and W exports a list; empty: the downloads folder (else
+# documents, else home). w saves "markdown" or "text".
+save_dir = ""
+save_format = "markdown"
 
 # Cells your terminal draws East Asian ambiguous-width characters (“ ” ‘ ’ … — · ⏎) in:
 # 1, or 2 for a terminal set to draw them double-width, so that text stays aligned.

@@ -40,6 +40,9 @@ from tui.core.layout import (
 from tui.core.mirror import Mirror
 from tui.core.models import Article, Document, Entry, Home, Index, Link, Page
 from tui.core.pages import Loaded, PageService, stale_note
+from tui.core.script import LABELS, ModelCache, Script, converter, converter_ready, next_script
+from tui.core.script import convert_text as _convert_text
+from tui.core.script import rows_in as _rows_in
 from tui.core.urls import PageRef
 from tui.messages import PageFailed, PageLoaded, PrefetchProgress, RowsLoaded, SyncProgress
 from tui.nav.history import History
@@ -66,7 +69,10 @@ from tui.widgets.keybar import KeyBar
 from tui.widgets.reader import MAX_TEXT_WIDTH, ReaderState, ReaderView
 
 if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
+
     from tui.core.fallback import FallbackMirror
+    from tui.screens.saving import ExportProgress
 
 NARROW_BELOW = 100  # columns: below this one pane shows at a time
 PREFETCH_CONCURRENCY = 4
@@ -108,9 +114,14 @@ class BrowserScreen(Screen[None]):
         prefetch: bool = True,
         clock: Callable[[], datetime] | None = None,
         reader_width: int | None = MAX_TEXT_WIDTH,
+        script: Script = Script.ORIGINAL,
     ) -> None:
         super().__init__()
         self.reader_width = reader_width
+        self.script = script  # wanted; shown once its converter is loaded (shown_script)
+        self._converted = ModelCache()
+        self._list_title: tuple[str, str] = ("", "")
+        self._stale = False
         self.service = service
         self.library = service.library
         self.prefetch_enabled = prefetch
@@ -135,6 +146,7 @@ class BrowserScreen(Screen[None]):
         self._search_busy = False  # a search query is running
         self._syncing = False
         self.sync_status = ""
+        self.export_status = ""  # "export 10/200" while W runs
         self._progress_timer: Timer | None = None
         self._problems_shown = 0
         self._reader_focus = False
@@ -213,6 +225,9 @@ class BrowserScreen(Screen[None]):
             self.open_place(self.place)
         if self.prefetch_enabled:
             self.set_timer(WARM_UP_AFTER, self.service.warm_up)
+        if not converter_ready(self.script):
+            # OpenCC loads after the first frame: until then pages show as they are.
+            self.call_after_refresh(self._load_script, self.script, False)
 
     def on_resize(self) -> None:
         self.apply_width(self.app.size.width)
@@ -239,7 +254,10 @@ class BrowserScreen(Screen[None]):
 
     def _update_source(self, stale: bool = False) -> None:
         mirror = self.service.mirror
+        self._stale = stale
         label = mirror.label + (" · offline copy" if stale else "")
+        if self.shown_script is not Script.ORIGINAL:
+            label += f" · {LABELS[self.shown_script]}"
         self.crumbs.set_source(label, "" if self.narrow else mirror.where)
 
     def _update_crumbs(self) -> None:
@@ -249,7 +267,7 @@ class BrowserScreen(Screen[None]):
         page = self.reader_loaded.page if self.reader_loaded else None
         if isinstance(page, Article | Document) and self.reader_ref is not None:
             parts.append(page.title or page.ref.name)
-        self.crumbs.set_path(parts)
+        self.crumbs.set_path([self._in_script(part) for part in parts])
 
     def _update_status(self) -> None:
         bits = []
@@ -259,6 +277,8 @@ class BrowserScreen(Screen[None]):
             bits.append(f"prefetch {self.progress[0]}/{self.progress[1]}")
         if self.sync_status:
             bits.append(self.sync_status)
+        if self.export_status:
+            bits.append(self.export_status)
         self.keybar.status = "  ·  ".join(bits)
 
     # -- requests -----------------------------------------------------------------------
@@ -404,7 +424,8 @@ class BrowserScreen(Screen[None]):
             )
 
     def _set_list_title(self, title: str, detail: str = "") -> None:
-        self.entries.set_title(title, detail)
+        self._list_title = (title, detail)
+        self.entries.set_title(self._in_script(title), detail)
 
     def _marks(self, rows: Sequence[Row]) -> dict[str, Marks]:
         """Read and cached marks of the rows being drawn: a set lookup each, and one batched
@@ -423,6 +444,7 @@ class BrowserScreen(Screen[None]):
 
     def _fill(self, rows: Sequence[Row], restore: Visit | None, default: int | None = None) -> None:
         entries = self.entries
+        rows = _rows_in(rows, self.shown_script)  # titles and notes as shown; refs as they are
         self.rows = rows
         self._filled = self.place
         # In search results the line typed into is the query, not a filter of titles.
@@ -636,13 +658,14 @@ class BrowserScreen(Screen[None]):
         notes = loaded.notes
         finder = self._match_finder()
         self.reader.set_matches(finder)
-        if isinstance(page, Article):
-            article = page
+        shown = self._converted.get(page, self.shown_script)  # texts only: links stay
+        if isinstance(shown, Article):
+            article = shown
             self.reader.show(lambda w: layout_article(article, w, notes), state)
             self.library.mark_read(ref)
             self.entries.refresh_marks()
-        elif isinstance(page, Document):
-            document = page
+        elif isinstance(shown, Document):
+            document = shown
             self.reader.show(lambda w: layout_document(document, w, notes), state)
         if finder is not None and state is None:
             self.call_after_refresh(self.reader.action_next_match)
@@ -883,8 +906,10 @@ class BrowserScreen(Screen[None]):
             return True if self.history.can_forward else None
         if action == "tags":
             return True if isinstance(page, Article) and page.tags else None
-        if action in ("copy_url", "open_link"):
+        if action in ("copy_url", "open_link", "links", "save"):
             return True if page is not None else None
+        if action == "export":
+            return True if self.entries.items and not self.export_status else None
         if action in ("prev_article", "next_article"):
             # Asked for every key bar draw: no walk over the rows (an index may have 15,000).
             return True if self.reader_ref is not None or self.entries.items else None
@@ -930,13 +955,17 @@ class BrowserScreen(Screen[None]):
             self.app.notify("This article has no tags.", severity="warning")
             return
 
+        # Shown in the script of the page; the tag opened is the page's own name for it.
+        names = {self._in_script(t.name): t.name for t in reversed(page.tags)}
+
         def chosen(tag: str | None) -> None:
             if tag:
-                self.open_tag(tag)
+                self.open_tag(names.get(tag, tag))
 
         from tui.screens.tags import TagPicker  # only when asked: keeps start-up short
 
-        self.app.push_screen(TagPicker(page.title, [t.name for t in page.tags]), chosen)
+        shown = [self._in_script(t.name) for t in page.tags]
+        self.app.push_screen(TagPicker(self._in_script(page.title), shown), chosen)
 
     def action_reload(self) -> None:
         """``r``: in the reader, its page past the cache; in the list, the list (and a page
@@ -989,6 +1018,10 @@ class BrowserScreen(Screen[None]):
         if url is None:
             self.app.notify("Select a link first: n and p move between links.", severity="warning")
             return
+        self.open_in_browser(url)
+
+    def open_in_browser(self, url: str) -> None:
+        """Hand ``url`` to the local browser; copy it where there is none (SSH, no display)."""
         if os.environ.get("SSH_CONNECTION") or not (
             sys.platform == "darwin"
             or os.environ.get("DISPLAY")
@@ -1036,6 +1069,106 @@ class BrowserScreen(Screen[None]):
     def action_filter(self) -> None:
         self.show_pane("list")
         self.entries.start_filter()
+
+    # -- script ---------------------------------------------------------------------------
+
+    @property
+    def shown_script(self) -> Script:
+        """The script pages are shown in: the one wanted, once its converter is loaded."""
+        return self.script if converter_ready(self.script) else Script.ORIGINAL
+
+    def _in_script(self, text: str) -> str:
+        script = self.shown_script
+        return _convert_text(text, script) if script is not Script.ORIGINAL else text
+
+    def action_cycle_script(self) -> None:
+        """``c``: original -> simplified -> traditional -> Taiwan -> original."""
+        self.script = next_script(self.script)
+        remember = getattr(self.app, "remember_script", None)
+        if remember is not None:
+            remember(str(self.script))
+        if converter_ready(self.script):
+            self._script_shown(True)
+        else:
+            self._load_script(self.script, True)
+
+    @work(group="script", exclusive=True, exit_on_error=False, description="script")
+    async def _load_script(self, script: Script, announce: bool) -> None:
+        """Load OpenCC and the converter off the event loop (20-40 ms), then redraw."""
+        ready = await asyncio.to_thread(converter, script)
+        if script is self.script:
+            if ready is None and script is not Script.ORIGINAL:
+                self.app.notify(
+                    "Script conversion needs OpenCC (the opencc package), which is missing.",
+                    severity="warning",
+                )
+                return
+            self._script_shown(announce)
+
+    def _script_shown(self, announce: bool) -> None:
+        """Redraw what shows page text in the script now shown: rows (selection and scroll
+        kept), the list title, the reader (position kept), the header."""
+        entries = self.entries
+        if self._filled == self.place and self.rows:
+            keep = Visit(self.place, entries.highlighted, entries.scroll_y, entries.filter_query)
+            self._fill(self.rows, keep)
+        self._set_list_title(*self._list_title)
+        if self.reader_loaded is not None and self._reader_page() is not None:
+            assert self.reader_ref is not None
+            self._display(self.reader_ref, self.reader_loaded, self.reader.state)
+        self._update_source(self._stale)
+        self._update_crumbs()
+        if announce:
+            self.app.notify(f"Showing pages in: {LABELS[self.shown_script]}", timeout=3)
+
+    # -- links view, save, export (tui.screens.saving) -------------------------------------
+
+    def action_links(self) -> None:
+        page = self._reader_page()
+        if page is None:
+            self.app.notify("Open an article first: L lists its links.", severity="warning")
+            return
+        from tui.screens.saving import show_links
+
+        show_links(self, page)
+
+    def action_save(self) -> None:
+        page = self._reader_page()
+        if page is None:
+            self.app.notify("Open an article first: w saves it.", severity="warning")
+            return
+        from tui.screens.saving import save_page
+
+        self.run_worker(save_page(self, page), group="save", exit_on_error=False)
+
+    def action_export(self) -> None:
+        if self.export_status:
+            self.app.notify("An export is already running.", timeout=3)
+            return
+        refs = [row.ref for row in self.entries.items if row.readable and row.ref is not None]
+        if not refs:
+            self.app.notify("This list has no articles to export.", severity="warning")
+            return
+        from tui.screens.saving import export_rows, save_dir
+
+        title = self.place.title or self.place.crumb or "goodnews"
+        self.export_status = f"export 0/{len(refs)}"
+        self._update_status()
+        job = export_rows(self, title, refs, save_dir(self))
+        self.run_worker(job, group="export", exclusive=True, exit_on_error=False)
+
+    def on_export_progress(self, message: ExportProgress) -> None:
+        from tui.screens.saving import export_report
+
+        if message.finished:
+            self.export_status = ""
+            error = message.error is not None
+            severity: SeverityLevel = "error" if error else "information"
+            self.app.notify(export_report(message), severity=severity, markup=False, timeout=10)
+        else:
+            self.export_status = f"export {message.done}/{message.total}"
+        self._update_status()
+        self.refresh_bindings()
 
     # -- prefetch -------------------------------------------------------------------------
 
