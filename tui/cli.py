@@ -89,6 +89,14 @@ def _add_source_args(parser: argparse.ArgumentParser, *, suppress: bool) -> None
         help="settings file (default: $GOODNEWS_TUI_CONFIG, else the user config directory)",
     )
     parser.add_argument(
+        "--ambiguous-width",
+        metavar="CELLS",
+        type=int,
+        choices=(1, 2),
+        default=default(None),
+        help="cells the terminal draws “ ” … — · in: 1 (default) or 2 (double-width)",
+    )
+    parser.add_argument(
         "--proxy",
         metavar="URL",
         default=default(None),
@@ -176,6 +184,7 @@ def options_from(args: argparse.Namespace, settings: Settings | None = None) -> 
         prefetch=getattr(args, "prefetch", None),
         cache_size=args.cache_size,
         script=script,
+        ambiguous_width=getattr(args, "ambiguous_width", None),
     )
     return Options(
         mirror=args.mirror,
@@ -191,6 +200,7 @@ def options_from(args: argparse.Namespace, settings: Settings | None = None) -> 
         reader_width=settings.reader_width,
         script=settings.script,
         save_dir=settings.save_dir,
+        ambiguous_width=settings.ambiguous_width,
         settings=settings,
     )
 
@@ -208,6 +218,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         options = options_from(args)
+        if options.ambiguous_width != 1:
+            from tui.core.text import set_ambiguous_width
+
+            set_ambiguous_width(options.ambiguous_width)  # dump's and the app's widths alike
         if args.command in ("doctor", "config", "keys"):
             gc.enable()
             return _run_setup_command(args, options)
@@ -277,6 +291,10 @@ def _run_app(options: Options) -> int:
             raise
         _error("the browser is not available in this build; try 'goodnews-tui dump PAGE'")
         return EXIT_FAILURE
+    if options.ambiguous_width == 2:
+        from tui.widgets.ambiguous import widen_ambiguous
+
+        widen_ambiguous()  # Rich (so Textual) measures as the core does
     return int(run_app(options) or 0)
 
 

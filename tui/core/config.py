@@ -45,6 +45,7 @@ class Options:
     reader_width: int | None = None
     script: str = "original"  # a tui.core.script.Script value (flag over settings file)
     save_dir: Path | None = None  # None: the platform's downloads folder (tui.core.export)
+    ambiguous_width: int = 1  # cells of an East Asian ambiguous-width character (1 or 2)
     settings: Settings = field(default_factory=Settings)
 
 

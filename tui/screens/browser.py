@@ -40,7 +40,13 @@ from tui.core.errors import (
     RedirectRefused,
     TooLarge,
 )
-from tui.core.layout import anchor_block, layout_article, layout_document, layout_message
+from tui.core.layout import (
+    anchor_block,
+    followed_notice,
+    layout_article,
+    layout_document,
+    layout_message,
+)
 from tui.core.mirror import Mirror
 from tui.core.models import Article, Document, Entry, Home, Index, Link, Page
 from tui.core.pages import Loaded, PageService, stale_note
@@ -896,6 +902,8 @@ class BrowserScreen(DailyReading, Screen[None]):
         if link is None:
             self.app.notify(f"There is no link {event.n} on this page.", severity="warning")
             return
+        if event.typed:
+            self.app.notify(followed_notice(link), markup=False)
         self.go(self.router.link(link, self.reader_ref))
 
     def _reader_page(self) -> Article | Document | None:

@@ -74,11 +74,13 @@ class ReaderView(RoleStyles, ScrollView, can_focus=True):
     selected_link: reactive[int | None] = reactive(None, init=False, repaint=False)
 
     class FollowLink(Message):
-        """The user asked to follow link number ``n``."""
+        """The user asked to follow link number ``n`` (``typed``: by its digits, which
+        may have meant a footnote of the page: the screen then says what it followed)."""
 
-        def __init__(self, n: int) -> None:
+        def __init__(self, n: int, typed: bool = False) -> None:
             super().__init__()
             self.n = n
+            self.typed = typed
 
     class NumberTyped(Message):
         """Digits typed so far (empty when cleared), for the status line."""
@@ -450,7 +452,7 @@ class ReaderView(RoleStyles, ScrollView, can_focus=True):
             self.post_message(self.NumberTyped(""))
             if n in self._layout.link_lines:
                 self._select(n)
-                self.post_message(self.FollowLink(n))
+                self.post_message(self.FollowLink(n, typed=True))
             else:
                 self.notify(f"There is no link {n} on this page.", severity="warning")
             return
