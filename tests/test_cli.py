@@ -186,11 +186,11 @@ def test_keys_lists_every_binding_id_with_the_effective_keys(tmp_path, capsys):
     from tui.core.settings import known_bindings
 
     config = tmp_path / "config.toml"
-    config.write_text('[keymap]\n"screen.back" = "backspace,h"\n')
+    config.write_text('[keymap]\n"screen.back" = "backspace,ctrl+o"\n')
     assert main(["keys", "--config", str(config)]) == 0
     rows = {line.split()[0]: line.split()[1] for line in capsys.readouterr().out.splitlines()[1:]}
     assert set(rows) == set(known_bindings())
-    assert rows["screen.back"] == "backspace,h" and rows["app.quit"] == "q"
+    assert rows["screen.back"] == "backspace,ctrl+o" and rows["app.quit"] == "q"
 
 
 def test_config_option_is_accepted_before_and_after_each_subcommand(tmp_path, capsys):

@@ -37,7 +37,7 @@ def test_values_are_read_with_their_line(tmp_path):
         'mirrors = ["https://ghfast.top/https://raw.githubusercontent.com"]\n'
         'proxy = "socks5h://127.0.0.1:1080"\ntheme = "nord"\nreader_width = 72\n'
         "prefetch = false\nprefetch_jobs = 2\ncache_size = 64\n"
-        '[keymap]\n"screen.back" = "backspace, h"\n',
+        '[keymap]\n"screen.back" = "backspace, ctrl+o"\n',
     )
     settings = load_settings(path)
     assert settings.problems == []
@@ -45,7 +45,7 @@ def test_values_are_read_with_their_line(tmp_path):
     assert settings.proxy == "socks5h://127.0.0.1:1080"
     assert (settings.theme, settings.reader_width, settings.prefetch) == ("nord", 72, False)
     assert (settings.prefetch_jobs, settings.cache_bytes) == (2, 64 * 1024 * 1024)
-    assert settings.keymap == {"screen.back": "backspace,h"}
+    assert settings.keymap == {"screen.back": "backspace,ctrl+o"}
     assert settings.source_of("theme").source is ValueSource.FILE
     assert settings.source_of("theme").detail == f"{path}:3"
     assert settings.source_of("keymap.screen.back").detail == f"{path}:9"

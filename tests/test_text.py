@@ -165,9 +165,17 @@ def test_wrap_is_the_run_engine_with_one_run() -> None:
 
 def test_strict_wrap_moves_a_character_down_with_closing_punctuation() -> None:
     # Width 10 holds five ideographs: "。" would start line two; "书" comes down with it.
-    assert wrap("云溪市图书。馆", 10) == ["云溪市图", "书。馆"]
+    assert wrap("云溪市图书。馆开放", 10) == ["云溪市图", "书。馆开放"]
     # The reader's hang mode keeps the line and lets the mark hang past the edge instead.
-    assert plain(wrap_runs([("云溪市图书。馆", "body", None)], 10)) == ["云溪市图书。", "馆"]
+    assert plain(wrap_runs([("云溪市图书。馆开放", "body", None)], 10)) == [
+        "云溪市图书。",
+        "馆开放",
+    ]
+    # One mark at most: a second closing mark is pushed down with the character before.
+    assert plain(wrap_runs([("云溪市图书。」馆开", "body", None)], 10)) == [
+        "云溪市图",
+        "书。」馆开",
+    ]
     # A run of closing marks moves as one, with the character before it.
     assert wrap("云溪市图书。」馆", 10) == ["云溪市图", "书。」馆"]
     # ASCII stops count too: "..." is not left alone at a line start.
@@ -190,14 +198,14 @@ def test_strict_wrap_keeps_opening_marks_off_line_ends() -> None:
 
 
 def test_strict_wrap_keeps_a_link_marker_with_its_text() -> None:
-    text = "前文前文前文[12]云溪市后文"
+    text = "前文前文前文{12}云溪市后文"
     for width in range(8, 24):
         lines = wrap(text, width)
         assert "".join(lines) == text
-        assert not any(line.endswith("]") for line in lines[:-1]), (width, lines)
-    # The reader (hang mode) does not glue: its markers follow their text.
-    assert plain(wrap_runs([("前文前[1]云溪", "body", None)], 10)) == ["前文前[1]", "云溪"]
-    assert wrap("前文前[1]云溪", 10) == ["前文前", "[1]云溪"]
+        assert not any(line.endswith("}") for line in lines[:-1]), (width, lines)
+    # In one plain run (hang mode, no glue) the mark is a word like any other.
+    assert plain(wrap_runs([("前文前{1}云溪市", "body", None)], 10)) == ["前文前{1}", "云溪市"]
+    assert wrap("前文前{1}云溪市", 10) == ["前文前", "{1}云溪市"]
 
 
 def test_indent_and_rest() -> None:

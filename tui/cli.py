@@ -124,6 +124,14 @@ def _add_source_args(parser: argparse.ArgumentParser, *, suppress: bool) -> None
         ),
     )
     parser.add_argument(
+        "--ambiguous-width",
+        metavar="CELLS",
+        type=int,
+        choices=(1, 2),
+        default=default(None),
+        help=_("cells the terminal draws “ ” … — · in: 1 (default) or 2 (double-width)"),
+    )
+    parser.add_argument(
         "--proxy",
         metavar="URL",
         default=default(None),
@@ -220,6 +228,7 @@ def options_from(args: argparse.Namespace, settings: Settings | None = None) -> 
         cache_size=args.cache_size,
         lang=getattr(args, "lang", None),
         script=script,
+        ambiguous_width=getattr(args, "ambiguous_width", None),
     )
     set_language(settings.lang)
     return Options(
@@ -237,6 +246,7 @@ def options_from(args: argparse.Namespace, settings: Settings | None = None) -> 
         lang=settings.lang,
         script=settings.script,
         save_dir=settings.save_dir,
+        ambiguous_width=settings.ambiguous_width,
         settings=settings,
     )
 
@@ -257,6 +267,10 @@ def main(argv: list[str] | None = None) -> int:
         options = options_from(args)
         # Worker processes are spawned, not forked: they read the language from here.
         os.environ[LANG_ENV] = get_language()
+        if options.ambiguous_width != 1:
+            from tui.core.text import set_ambiguous_width
+
+            set_ambiguous_width(options.ambiguous_width)  # dump's and the app's widths alike
         if args.command in ("doctor", "config", "keys"):
             gc.enable()
             return _run_setup_command(args, options)
@@ -342,6 +356,10 @@ def _run_app(options: Options) -> int:
             raise
         _error(_("the browser is not available in this build; try 'goodnews-tui dump PAGE'"))
         return EXIT_FAILURE
+    if options.ambiguous_width == 2:
+        from tui.widgets.ambiguous import widen_ambiguous
+
+        widen_ambiguous()  # Rich (so Textual) measures as the core does
     return int(run_app(options) or 0)
 
 

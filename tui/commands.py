@@ -30,7 +30,13 @@ class Command(NamedTuple):
 
 COMMANDS: tuple[Command, ...] = (
     Command(
-        "open", "enter", "select", "Open", "Open the highlighted entry", "list", key_display="⏎"
+        "open",
+        "enter,l,right",
+        "select",
+        "Open",
+        "Open the highlighted entry",
+        "list",
+        key_display="⏎",
     ),
     Command(
         "list_down",
@@ -64,7 +70,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("list_last", "end", "last", "Last", "Go to the last entry", "list", palette=False),
     Command(
         "follow",
-        "enter",
+        "enter,l,right",
         "follow",
         "Follow",
         "Follow the selected link, or link N after typing its digits",
@@ -140,6 +146,24 @@ COMMANDS: tuple[Command, ...] = (
         "Go back to the previous place",
         footer=True,
         key_display="⌫",
+    ),
+    Command(
+        "up",
+        "escape,h,left",
+        "up",
+        "Up",
+        "Up a level: from the reader to the list, from a list to the place before "
+        "(Esc first clears a filter or a selected link)",
+        key_display="Esc",
+    ),
+    Command(
+        "to_list",
+        "q",
+        "to_list",
+        "List",
+        "On a narrow screen, from the reader back to the list (elsewhere q quits)",
+        footer=True,
+        palette=False,
     ),
     Command("forward", "alt+right", "forward", "Forward", "Go forward again after going back"),
     Command(
@@ -274,7 +298,25 @@ COMMANDS: tuple[Command, ...] = (
         key_display="?",
     ),
     Command("quit", "q", "quit", "Quit", "Quit goodnews-tui", "app", footer=True),
+    Command(
+        "quit_anywhere",
+        "Q",
+        "quit",
+        "Quit",
+        "Quit from anywhere, a dialog or the reader",
+        "app",
+        palette=False,  # the palette's Quit is the one above
+    ),
 )
+
+
+def dialog_bindings() -> list[BindingType]:
+    """What every dialog answers the same way: Esc and q close it, Q quits the app (app
+    bindings do not reach into a modal screen), j and k move."""
+    return [
+        Binding("escape,q", "close", "Close", show=True),
+        Binding("Q", "app.quit", "Quit", show=False),
+    ]
 
 
 def bindings_for(scope: Scope) -> list[BindingType]:
@@ -309,6 +351,8 @@ _KEY_NAMES = {
     "end": "End",
     "down": "↓",
     "up": "↑",
+    "left": "←",
+    "right": "→",
     "tab": "Tab",
     "escape": "Esc",
     "full_stop": ".",

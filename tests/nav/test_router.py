@@ -5,7 +5,7 @@ from __future__ import annotations
 from tui.core.models import Link
 from tui.core.urls import LinkKind, PageRef
 from tui.nav.places import PlaceKind, Row, RowKind
-from tui.nav.router import Pane, Router
+from tui.nav.router import Pane, Route, Router
 
 HOME = PageRef("begood0513", "goodnews", "master", "README.md")
 ARTICLE = HOME.with_path("pages/nsc423/n13573222.md")
@@ -21,7 +21,7 @@ def test_pages_route_by_their_kind() -> None:
     route = router.page(INDEX, "专栏文集")
     assert route.pane is Pane.LIST and route.place is not None
     assert route.place.kind is PlaceKind.INDEX and route.place.title == "专栏文集"
-    assert router.page(ARTICLE) == (Pane.READER, None, ARTICLE, None, None)
+    assert router.page(ARTICLE) == Route(Pane.READER, ref=ARTICLE)
     # Another repository's README is read in the reader (its text may still make it a list).
     assert router.page(BASIC).pane is Pane.READER
 
@@ -40,7 +40,7 @@ def test_links_tags_and_rows() -> None:
     page = Link(2, "x", LinkKind.PAGE, INDEX.path, INDEX.blob_url, INDEX)
     assert router.link(page, ARTICLE).pane is Pane.LIST
     out = Link(3, "cnn", LinkKind.EXTERNAL, "https://cnn.com/", "https://cnn.com/")
-    assert router.link(out, ARTICLE) == (Pane.EXTERNAL, None, None, "https://cnn.com/", None)
+    assert router.link(out, ARTICLE) == Route(Pane.EXTERNAL, url="https://cnn.com/")
     assert router.row(Row(RowKind.EXTERNAL, "v", url="http://1.2.3.4/")).url == "http://1.2.3.4/"
     assert router.row(Row(RowKind.ARTICLE, "a", ARTICLE)).ref == ARTICLE
     assert router.row(Row(RowKind.INDEX, "头条", INDEX)).place.kind is PlaceKind.INDEX  # type: ignore[union-attr]

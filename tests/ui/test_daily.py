@@ -283,7 +283,7 @@ async def test_history_from_the_home_row_and_R_lists_what_was_read_newest_first(
         await pilot.press("enter")
         await wait_for(pilot, lambda: state(app).place.kind == "history" and bool(state(app).rows))
         assert [r.ref for r in state(app).rows] == [second, first]
-        assert all(r.note for r in state(app).rows)  # when each was read
+        assert all(r.date for r in state(app).rows)  # when each was read, in the date column
         await pilot.press("H")
         await home_ready(pilot)
         await pilot.press("R")

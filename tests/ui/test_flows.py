@@ -294,11 +294,11 @@ async def test_prefetch_fills_an_open_related_list(
         progress = state(app).progress
         assert progress is not None and progress[0] < progress[1]
         assert "prefetch " in str(app.browser.keybar.render())  # the key bar shows progress
-        parsed_at_open = {item.ref for item in state(app).rows if item.note}
+        parsed_at_open = {item.ref for item in state(app).rows if item.date}
         assert not others <= parsed_at_open
         await wait_for(pilot, lambda: state(app).progress is None, timeout=20)
         await pilot.pause()
-        parsed_now = {item.ref for item in state(app).rows if item.note}
+        parsed_now = {item.ref for item in state(app).rows if item.date}
         assert others <= parsed_now
         assert opened not in {item.ref for item in state(app).rows}
         assert state(app).place.kind == "related"
@@ -330,10 +330,9 @@ async def test_offline_with_an_empty_cache_opens_the_sample(tmp_path: Path) -> N
 
 async def test_help_and_palette_come_from_the_command_table() -> None:
     from textual.command import CommandPalette
-    from textual.widgets import Static
 
     from tui.commands import COMMANDS
-    from tui.screens.help import HelpScreen
+    from tui.screens.help import HelpScreen, HelpText
 
     app = sample_app()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -341,7 +340,7 @@ async def test_help_and_palette_come_from_the_command_table() -> None:
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
-        text = str(app.screen.query_one("#help-text", Static).render())
+        text = str(app.screen.query_one("#help-text", HelpText).rows)
         for command in COMMANDS:
             assert command.help in text
         await pilot.press("escape")

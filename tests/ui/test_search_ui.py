@@ -14,6 +14,7 @@ from tests.ui.helpers import (
     titles,
     wait_for,
 )
+from tui.widgets.reader import TOP
 
 
 async def test_search_as_you_type_then_open_a_result_and_come_back() -> None:
@@ -38,7 +39,7 @@ async def test_search_as_you_type_then_open_a_result_and_come_back() -> None:
         reader = app.browser.reader
         matches = reader.match_lines()
         assert matches and all("图书馆" in reader.text_lines()[i] for i in matches)
-        y = matches[0] - int(reader.scroll_y)
+        y = matches[0] - int(reader.scroll_y) + TOP  # under the reader's title line
         if 0 <= y < reader.size.height:
             hit = [seg for seg in reader.render_line(y)._segments if seg.text == "图书馆"]
             assert hit and hit[0].style is not None and hit[0].style.bold

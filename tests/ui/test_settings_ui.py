@@ -13,9 +13,7 @@ from tui.core.settings import ValueSource
 
 
 async def test_a_keymap_rebinds_a_command_everywhere_it_is_shown() -> None:
-    from textual.widgets import Static
-
-    from tui.screens.help import HelpScreen
+    from tui.screens.help import HelpScreen, HelpText
 
     app = GoodnewsApp(
         sample_mirror(), library=Library(None), prefetch=False, keymap={"screen.home": "ctrl+g"}
@@ -30,7 +28,7 @@ async def test_a_keymap_rebinds_a_command_everywhere_it_is_shown() -> None:
         await home_ready(pilot)
         await pilot.press("question_mark")
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
-        text = str(app.screen.query_one("#help-text", Static).render())
+        text = str(app.screen.query_one("#help-text", HelpText).rows)
         assert "ctrl+g" in text and "Go to the mirror's home page" in text
 
 

@@ -148,6 +148,7 @@ CASES: dict[str, tuple[Steps, tuple[int, int], bool]] = {
     "index_80x24": (at_index, NARROW, False),
     "article_80x24": (at_article, NARROW, False),
     "related_80x24": (at_related, NARROW, True),
+    "help_80x24": (at_help, NARROW, False),
 }
 
 

@@ -47,6 +47,7 @@ class Options:
     lang: str | None = None  # the interface language (tui.i18n); None: leave it as it is
     script: str = "original"  # a tui.core.script.Script value (flag over settings file)
     save_dir: Path | None = None  # None: the platform's downloads folder (tui.core.export)
+    ambiguous_width: int = 1  # cells of an East Asian ambiguous-width character (1 or 2)
     settings: Settings = field(default_factory=Settings)
 
 

@@ -1,7 +1,7 @@
 """Plain-text and JSON renderings of a parsed page, for ``goodnews-tui dump`` and pipes.
 
 The text form follows ``lynx -dump``: the page reads top to bottom in a pager, links are
-marked ``[n]`` where they occur and listed with their targets at the end, so a reader can
+marked ``{n}`` where they occur and listed with their targets at the end, so a reader can
 grep, diff or translate a page without the UI. Widths are terminal cells (CJK aware).
 """
 
@@ -12,7 +12,7 @@ import json
 from tui.core.layout import PLAIN, Layout, layout_body, layout_head, tag_numbers
 from tui.core.models import Article, Document, Home, Index, Link, Page
 from tui.core.parse.jsonout import to_json
-from tui.core.text import cell_width, sanitise, wrap_runs
+from tui.core.text import cell_width, link_number, sanitise, wrap_runs
 from tui.core.urls import PageRef
 
 __all__ = ["DUMP_FORMATS", "dump_json", "dump_text", "render_dump"]
@@ -64,7 +64,8 @@ def _article(page: Article, width: int) -> list[str]:
         numbers = tag_numbers(page)
         for tag in page.tags:
             n = numbers.get(tag.url)
-            out.extend(_para(f"{tag.name}" + (f" [{n}]" if n else ""), width, "   # ", "     "))
+            chip = f"{tag.name}" + (f" {link_number(n)}" if n else "")
+            out.extend(_para(chip, width, "   # ", "     "))
     extra = []
     if page.editor:
         extra.append(f"Editor: {page.editor}")

@@ -13,8 +13,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
 
-from tui.core.models import Article, Block, BlockType, Document, Span, SpanKind
-from tui.core.text import NO_LINE_END, NO_LINE_START, Line, Run, cell_width, wrap_runs
+from tui.core.models import Article, Block, BlockType, Document, Link, Span, SpanKind
+from tui.core.text import (
+    NO_LINE_END,
+    NO_LINE_START,
+    Line,
+    Run,
+    cell_width,
+    link_number,
+    wrap_runs,
+)
 
 __all__ = [
     "NO_LINE_END",
@@ -31,7 +39,9 @@ __all__ = [
     "layout_document",
     "layout_head",
     "layout_message",
+    "followed_notice",
     "stale_note",
+    "tag_chips",
     "tag_numbers",
     "wrap_runs",
 ]
@@ -47,7 +57,7 @@ class Marks(NamedTuple):
     image: tuple[str, str]  # prefix of a caption's first line, and of the lines after it
     quote: tuple[str, str]
     item: tuple[str, str]
-    marker_first: bool  # ``[n]`` before a link's text (lynx) rather than after it
+    marker_first: bool  # ``{n}`` before a link's text (lynx) rather than after it
     hang: bool  # closing punctuation may hang past the width (the reader keeps a margin)
     src_fallback: bool  # an image without a caption shows its address
     rule: str  # the character that underlines headings ("" for none)
@@ -104,7 +114,12 @@ ROLE_BY_SPAN = {
 
 
 def _span_runs(spans: Sequence[Span], base: str, marks: Marks) -> list[Run]:
-    """Runs of a block's spans with ``[n]`` once per link: before its text or after it."""
+    """Runs of a block's spans with ``{n}`` once per link: before its text or after it.
+
+    The app's numbers are written in braces (``text.link_number``) and, in the reader, in
+    their own ``marker`` role, so a page's own footnote markers (``[5]``, body text) never
+    pass for one: typing 5 then Enter follows the link marked ``{5}``.
+    """
     if len(spans) == 1 and spans[0].link is None:  # most paragraphs: one plain run
         role = ROLE_BY_SPAN.get(spans[0].kind, "body")
         if role in ("body", "emph") and base != "body":
@@ -121,12 +136,12 @@ def _span_runs(spans: Sequence[Span], base: str, marks: Marks) -> list[Run]:
             runs.append((span.text, role, None))
         elif marks.marker_first:
             # One run, so that the marker wraps with the first characters of its text.
-            text = span.text if link == last else f"[{link}]{span.text}"
+            text = span.text if link == last else f"{link_number(link)}{span.text}"
             runs.append((text, role, link))
         else:
             runs.append((span.text, role, link))
             if i + 1 == len(spans) or spans[i + 1].link != link:
-                runs.append((f"[{link}]", "marker", link))
+                runs.append((link_number(link), "marker", link))
         last = link
     return runs
 
@@ -158,6 +173,17 @@ def _block_lines(block: Block, width: int, marks: Marks) -> list[Line]:
 def tag_numbers(article: Article) -> dict[str, int]:
     """The link number of each tag, by URL: tags are listed apart from where they occur."""
     return {link.url: link.n for link in article.links if link.kind == "tag"}
+
+
+def followed_notice(link: Link, limit: int = 40) -> str:
+    """What the reader says on following a link by its typed number: the number in the
+    page's own form and the link's text, since a page's footnote ``[5]`` is not link 5."""
+    text = " ".join(link.text[: limit * 2].split()) or link.target[: limit * 2]
+    if cell_width(text) > limit:
+        while cell_width(text) > limit - 1:
+            text = text[:-1]
+        text += "…"
+    return f"Following link {link_number(link.n)}: {text}"
 
 
 def _age(when: datetime, now: datetime) -> str:
@@ -210,16 +236,12 @@ def layout_article(article: Article, width: int, notes: Sequence[str] = ()) -> L
     out.extend(layout_body(article, width))
     if article.tags:
         out.blank()
-        runs: list[Run] = [("标签 ", "meta", None)]
         numbers = tag_numbers(article)
-        for i, tag in enumerate(article.tags):
+        chips: list[tuple[Run, int | None]] = []
+        for tag in article.tags:
             n = numbers.get(tag.url)
-            if i:
-                runs.append(("  ", "meta", None))
-            runs.append((f" {tag.name} ", "tag", n))
-            if n is not None:
-                runs.append((f"[{n}]", "marker", n))
-        out.add(wrap_runs(runs, width))
+            chips.append(((f" {tag.name} ", "tag", n), n))
+        out.add(tag_chips(chips, width))
     tail = []
     if article.editor and not any("责任编辑" in b.text for b in article.blocks[-3:]):
         tail.append(f"责任编辑：{article.editor}")
@@ -230,6 +252,45 @@ def layout_article(article: Article, width: int, notes: Sequence[str] = ()) -> L
         for line in tail:
             out.add(wrap_runs([(line, "meta", None)], width))
     return out
+
+
+def tag_chips(
+    chips: Sequence[tuple[Run, int | None]], width: int, label: str = "标签 "
+) -> list[Line]:
+    """Tag chips (a tag's run and its link number) packed into lines, never split.
+
+    A chip goes to the next line whole when it does not fit (lines after the first are
+    indented under the label); only a chip wider than a whole line is wrapped, on its own.
+    """
+    indent = " " * cell_width(label)
+    lines: list[Line] = []
+    current: list[Run] = [(label, "meta", None)]
+    used = cell_width(label)
+    bare = True  # nothing but the label or indent on the current line yet
+    for run, n in chips:
+        chip = [run] if n is None else [run, (link_number(n), "marker", n)]
+        size = sum(cell_width(part[0]) for part in chip)
+        gap = 0 if bare else 2
+        if not bare and used + gap + size > width:
+            lines.append(tuple(current))
+            current, used, bare, gap = [(indent, "meta", None)], len(indent), True, 0
+        if bare and used + size > width:
+            # Too wide for any line: wrapped, its padding dropped so that the number
+            # stays with the tag's last character.
+            chip[0] = (run[0].rstrip(), run[1], run[2])
+            wrapped = wrap_runs(chip, width, current[0][0], indent_role="meta", rest=indent)
+            lines.extend(wrapped[:-1])
+            current = list(wrapped[-1])
+            used = sum(cell_width(part[0]) for part in current)
+            bare = False
+            continue
+        if gap:
+            current.append(("  ", "meta", None))
+        current.extend(chip)
+        used += gap + size
+        bare = False
+    lines.append(tuple(current))
+    return lines
 
 
 def layout_document(doc: Document, width: int, notes: Sequence[str] = ()) -> Layout:

@@ -180,8 +180,8 @@ _TOKEN_RUNS = re.compile(f"[{_CJK_RANGES}]|[^{_CJK_RANGES}]+")
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 _ARTICLES_WITH_TAG = (
-    "SELECT a.key, a.title, a.published, a.category FROM tags t"
-    " JOIN articles a ON a.key = t.key"
+    "SELECT a.key, a.title, a.published, a.category, x.source FROM tags t"
+    " JOIN articles a ON a.key = t.key LEFT JOIN texts x ON x.key = a.key"
     " WHERE t.tag = ? AND a.repo = ? AND a.key != ?"
     " ORDER BY a.published IS NULL, a.published DESC, a.title"
 )
@@ -1066,12 +1066,12 @@ class Library:
         except (sqlite3.Error, UnicodeError) as exc:
             self._warn(f"Could not read the library: {exc}")
             rows = []
-        for key, title, published, category in rows:
+        for key, title, published, category, source in rows:
             ref = parse_ref(key)
             if ref is None or key in seen:
                 continue
             seen.add(key)
-            out.append(Known(ref, title, _date(published), category))
+            out.append(Known(ref, title, _date(published), category, source=source or None))
         if tag:
             try:
                 entries = self._entries_holding(tag, repo_id)

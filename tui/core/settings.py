@@ -136,6 +136,7 @@ KEYS = (
     "script",
     "save_dir",
     "save_format",
+    "ambiguous_width",
 )
 
 
@@ -162,6 +163,7 @@ class Settings:
     script: str = "original"  # a tui.core.script.Script value
     save_dir: Path | None = None  # None: the user's downloads (else documents, else home)
     save_format: str = "markdown"
+    ambiguous_width: int = 1
     keymap: dict[str, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     sources: dict[str, Provenance] = field(default_factory=dict)
@@ -448,6 +450,7 @@ _CHECKS = {
     "script": _check_script,
     "save_dir": _check_save_dir,
     "save_format": _check_save_format,
+    "ambiguous_width": _int_in(1, 2),
 }
 
 
@@ -570,6 +573,7 @@ def merge_flags(
     theme: str | None = None,
     prefetch: bool | None = None,
     cache_size: int | None = None,
+    ambiguous_width: int | None = None,
     environ: Mapping[str, str] | None = None,
     lang: str | None = None,
     script: str | None = None,
@@ -594,6 +598,9 @@ def merge_flags(
     _merge_lang(settings, lang, os.environ if environ is None else environ)
     if script is not None:
         settings.override("script", script, ValueSource.FLAG, "--script")
+    if ambiguous_width is not None:
+        flag = "--ambiguous-width"
+        settings.override("ambiguous_width", ambiguous_width, ValueSource.FLAG, flag)
     return settings
 
 
@@ -670,6 +677,7 @@ def render_settings(settings: Settings, default_mirrors: tuple[str, ...]) -> str
         "script": settings.script,
         "save_dir": str(settings.save_dir) if settings.save_dir else "",
         "save_format": settings.save_format,
+        "ambiguous_width": settings.ambiguous_width,
     }
     for key in KEYS:
         lines.append(f"{key} = {_toml_value(shown[key])}  # {settings.source_of(key)}")
@@ -738,10 +746,14 @@ script = "original"
 save_dir = ""
 save_format = "markdown"
 
+# Cells your terminal draws East Asian ambiguous-width characters (“ ” ‘ ’ … — · ⏎) in:
+# 1, or 2 for a terminal set to draw them double-width, so that text stays aligned.
+ambiguous_width = 1
+
 # Keys: binding id = comma-separated Textual key names. `goodnews-tui keys` lists the ids
 # and their keys. Examples:
 [keymap]
-# "screen.back" = "backspace,h"
+# "screen.back" = "backspace,ctrl+o"
 # "reader.next_link" = "n,tab"
 # "app.quit" = "q,ctrl+q"
 """

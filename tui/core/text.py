@@ -18,18 +18,24 @@ from collections.abc import Sequence
 from functools import cache
 
 __all__ = [
+    "ambiguous_characters",
+    "ambiguous_width",
     "cell_width",
     "char_width",
+    "is_link_number",
     "is_wide",
     "join_soft_breaks",
     "join_whitespace",
+    "link_number",
     "normalise_space",
     "NO_LINE_END",
     "NO_LINE_START",
+    "NUMBER_FORM",
     "Line",
     "Run",
     "one_line",
     "sanitise",
+    "set_ambiguous_width",
     "wrap",
     "wrap_runs",
 ]
@@ -53,8 +59,29 @@ _CJK_PUNCT = frozenset("“”‘’·…—―‧・•")
 
 # The one line-breaking table (kinsoku) for the reader and ``dump``: closing brackets, stops
 # and marks that may not begin a line, and opening brackets and quotes that may not end one.
-NO_LINE_START = frozenset("，。、；：？！）》」』】〕〉”’…·・％—,.;:?!)]}%")
-NO_LINE_END = frozenset("（《「『【〔〈“‘([{")
+NO_LINE_START = frozenset(
+    "，。、；：？！）》」』】〕〗〙〛〉］｝｣”’〞…‥·・％—‐〜‼⁇⁈⁉,.;:?!)]}%"
+    "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿーゝゞヽヾ々"
+)
+NO_LINE_END = frozenset("（《「『【〔〖〘〚〈［｛｢“‘〝([{")
+
+# How the app writes its own link numbers: in braces, so that a page's own footnote
+# markers (``[5]``, which the sources print in square brackets) never look like one.
+NUMBER_FORM = "{{{}}}"
+_NUMBER = re.compile(r"\{\d+\}")
+# A run of the sources' own footnote markers (``[5][21]``): glued to the text before it.
+_FOOTNOTES = re.compile(r"(?:\[\d+\])+[,.;:)\]]*")
+
+
+def link_number(n: int) -> str:
+    """The mark the app writes beside link ``n`` (the reader and ``dump`` alike)."""
+    return NUMBER_FORM.format(n)
+
+
+def is_link_number(text: str) -> bool:
+    """Whether ``text`` is exactly one of the app's link marks (``{7}``)."""
+    return _NUMBER.fullmatch(text) is not None
+
 
 # A styled run of one line: (text, role, link number or None); a line is a tuple of runs.
 Run = tuple[str, str, int | None]
@@ -97,8 +124,53 @@ def _cjkish(ch: str) -> bool:
     return is_wide(ch) or ch in _CJK_PUNCT
 
 
+# Blocks whose East Asian ambiguous-width characters text uses and some terminals (a CJK
+# locale, "ambiguous characters are double-width") draw two cells wide: Latin-1 signs,
+# Greek and Cyrillic, general punctuation (“ ” ‘ ’ … — ‥ ※ •), letterlike signs, arrows,
+# maths, enclosed numbers. Box drawing, blocks and shapes (U+2500-U+25FF) are left out:
+# the interface draws its frames with them, as one cell, whatever the terminal does.
+_AMBIGUOUS_BLOCKS = (
+    (0x00A1, 0x00FF),
+    (0x0391, 0x0451),
+    (0x2010, 0x2044),
+    (0x2100, 0x23FF),
+    (0x2460, 0x24FF),
+)
+
+
+@cache
+def ambiguous_characters() -> frozenset[str]:
+    """The characters that ``ambiguous_width = 2`` counts as two cells (plus ⏎, which
+    Unicode calls neutral but the same terminals draw wide)."""
+    found = {
+        chr(o)
+        for start, end in _AMBIGUOUS_BLOCKS
+        for o in range(start, end + 1)
+        if unicodedata.east_asian_width(chr(o)) == "A" and not unicodedata.combining(chr(o))
+    }
+    return frozenset(found | {"⏎"})
+
+
+class _Widths:
+    """Which characters count two cells besides the wide ones: one terminal per process,
+    so one setting (``set_ambiguous_width``) that every width here follows."""
+
+    ambiguous: frozenset[str] = frozenset()
+
+
+def set_ambiguous_width(cells: int) -> None:
+    """Count East Asian ambiguous-width characters as ``cells`` (1, the default, or 2)."""
+    _Widths.ambiguous = ambiguous_characters() if cells == 2 else frozenset()
+
+
+def ambiguous_width() -> int:
+    """The cells an ambiguous-width character counts now (1 or 2)."""
+    return 2 if _Widths.ambiguous else 1
+
+
 def char_width(ch: str) -> int:
-    """Cells taken by one character: 0 for combining marks and controls, 2 for wide ones."""
+    """Cells taken by one character: 0 for combining marks and controls, 2 for wide ones
+    (and for ambiguous-width ones under ``set_ambiguous_width(2)``)."""
     o = ord(ch)
     if 0x20 <= o < 0x7F:
         return 1
@@ -106,6 +178,8 @@ def char_width(ch: str) -> int:
         return 2  # the common case in this mirror: ideographs, CJK and fullwidth punctuation
     if o < 0x20 or 0x7F <= o < 0xA0:
         return 0
+    if ch in _Widths.ambiguous:
+        return 2
     if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me", "Cf"):
         return 0
     return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
@@ -221,15 +295,15 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.P
     """(tokens, glued tokens, wide start, rare), compiled on first use: they cost 4 ms.
 
     Break opportunities: a space, a run of wide characters (CJK text breaks between any two
-    of them), or a word of anything else. In glued tokens a link marker ``[n]`` also sticks
-    to what follows it, so that ``dump``'s ``[n]`` never ends a line apart from its link.
+    of them), or a word of anything else. In glued tokens a link number ``{n}`` also sticks
+    to what follows it, so that ``dump``'s ``{n}`` never ends a line apart from its link.
     "Rare" finds characters that may be wide without being in ``_WIDE`` (emoji, Hangul
     jamo…): text without them needs no second look at its words.
     """
     words = rf"[ \t]|[{_WIDE}]+|[^ \t{_WIDE}]+"
     return (
         re.compile(words),
-        re.compile(rf"\[\d+\](?:[^ \t{_WIDE}]+|[^ \t])|{words}"),
+        re.compile(rf"\{{\d+\}}[ \t]?(?:[^ \t{_WIDE}]+|[^ \t])|{words}"),
         re.compile(f"[{_WIDE}]"),
         re.compile(f"[^\x00-\u10ff\u2000-\u2064\u2066-\u206f{_WIDE}]"),
     )
@@ -243,7 +317,7 @@ def _tokens(text: str, glue: bool) -> list[str]:
         return tokens  # the common case: every wide character is in a run of its own
     out: list[str] = []
     for token in tokens:
-        if token.isascii() or wide_re.match(token) or (glue and token[0] == "["):
+        if token.isascii() or wide_re.match(token) or (glue and token[0] == "{"):
             out.append(token)
             continue
         # A word with rarer wide characters (emoji…): each of those is its own token.
@@ -261,31 +335,9 @@ def _tokens(text: str, glue: bool) -> list[str]:
     return out
 
 
-def _tail(line: list[Run], floor: int, nxt: str, room: int) -> list[Run]:
-    """Cut off the end of ``line`` that must move down to the next line with ``nxt``.
-
-    Kinsoku both ways: the character before a closing mark moves down with it, so that the
-    mark does not start the next line, and an opening bracket or quote never ends a line.
-    Nothing moves when it would leave the line empty or not fit in ``room`` cells beside
-    ``nxt``. The first ``floor`` runs are the line's indent and never move.
-    """
-    text = "".join(run[0] for run in line[floor:])
-    cut = len(text)
-    if nxt[:1] in NO_LINE_START:
-        j = cut
-        while j > 0 and text[j - 1] in NO_LINE_START:
-            j -= 1
-        if j > 1 and is_wide(text[j - 1]):
-            cut = j - 1
-    k = cut
-    while k > 0 and text[k - 1] in NO_LINE_END:
-        k -= 1
-    if 0 < k < cut:
-        cut = k
-    if cut == len(text) or cut == 0 or cell_width(text[cut:]) + cell_width(nxt) > room:
-        return []
+def _cut(line: list[Run], left: int) -> list[Run]:
+    """Pop the last ``left`` characters off ``line`` as runs of their own, roles kept."""
     moved: list[Run] = []
-    left = len(text) - cut
     while left:
         run_text, role, link = line.pop()
         if len(run_text) > left:
@@ -295,6 +347,126 @@ def _tail(line: list[Run], floor: int, nxt: str, room: int) -> list[Run]:
         left -= len(run_text)
     moved.reverse()
     return moved
+
+
+def _starts_marker(runs: Sequence[Run], offset: int) -> bool:
+    """Whether the character at ``offset`` of ``runs``' text begins a ``marker`` run."""
+    at = 0
+    for text, role, _link in runs:
+        if at == offset:
+            return role == "marker"
+        at += len(text)
+        if at > offset:
+            return False
+    return False
+
+
+def _tail(
+    line: list[Run], floor: int, nxt: str, room: int, back: bool, piece: bool = False
+) -> list[Run]:
+    """Cut off the end of ``line`` that must move down to the next line with ``nxt``.
+
+    Kinsoku both ways: when ``nxt`` may not begin a line (``back``: closing punctuation, a
+    link number, a page's own ``[5]`` footnotes) the character before it moves down with it
+    (a Latin word moves whole), and an opening bracket or quote never ends a line. Nothing
+    moves when it would leave the line empty or not fit in ``room`` cells beside ``nxt``:
+    that bound is what keeps every line within the width. The first ``floor`` runs are the
+    line's indent and never move. ``piece``: ``nxt`` continues a word cut by characters
+    (a long URL), of which only the last character moves.
+    """
+    text = "".join(run[0] for run in line[floor:])
+    cut = len(text)
+    if back:
+        runs = line[floor:]
+        j = len(text.rstrip(" \t"))  # a tag chip's text ends in a space before its number
+        while j > 1:
+            while j > 0 and text[j - 1] in NO_LINE_START:
+                j -= 1
+            if j <= 1:
+                break
+            if piece or is_wide(text[j - 1]):
+                k = j - 1
+            else:  # a Latin word moves whole; one cut by characters, its last character
+                k = j - 1
+                while k > 0 and text[k - 1] not in " \t" and not is_wide(text[k - 1]):
+                    k -= 1
+                k = k or j - 1
+            cut = k
+            # What moves may itself begin with a closing mark or the reader's number
+            # (``之中。”[11]{19}``, ``旨》{4}``): then the character before it goes too.
+            if text[k] not in NO_LINE_START and not _starts_marker(runs, k):
+                break
+            j = k
+    k = cut
+    while k > 0 and text[k - 1] in " \t":
+        k -= 1  # an opening quote the author put a space after (``说：“ 这些``) still counts
+    m = k
+    while m > 0 and text[m - 1] in NO_LINE_END:
+        m -= 1
+    if 0 < m < k:
+        cut = m
+    if cut == len(text) or cut == 0 or cell_width(text[cut:]) + cell_width(nxt) > room:
+        return []
+    return _cut(line, len(text) - cut)
+
+
+def _breakable(text: str, c: int, numbers: Sequence[tuple[int, int, bool]]) -> bool:
+    """Whether a line may break before ``text[c]``: the kinsoku rules, never inside a link
+    number or between it and the text it numbers (``numbers``: spans, and whether each is
+    the reader's, which follows its text), and only where CJK text breaks (Latin words
+    break at spaces, which the greedy pass used)."""
+    ch, before = text[c], text[c - 1]
+    if ch in NO_LINE_START or before in NO_LINE_END or ch == " " or before == " ":
+        return False
+    if ch == "[" and c + 1 < len(text) and text[c + 1].isdigit():
+        return False  # a page's own footnote marker stays with the text before it
+    for s, e, follows in numbers:
+        if s < c < e or (c == s and follows) or (c == e and not follows):
+            return False
+    return is_wide(ch) or is_wide(before)
+
+
+def _pull_down(lines: list[Line], width: int, floors: tuple[int, int]) -> None:
+    """Give a paragraph's one- or two-character last line company from the line above.
+
+    Characters come down from the end of the line before (at a place the kinsoku rules
+    allow) until the last line holds three; the line above keeps at least half the width
+    and the last line never grows past it. When no such place exists nothing changes.
+    """
+    prev_floor, last_floor = floors
+    last = lines[-1]
+    if len(last) == last_floor + 1:
+        last_text = last[-1][0]
+        if len(last_text) > 2 and "{" not in last_text:
+            return  # nearly every paragraph: one run, long enough
+    last_text = "".join(run[0] for run in last[last_floor:] if run[1] != "marker")
+    if len(last_text) > 2 and "{" not in last_text:
+        return
+    short = len(_NUMBER.sub("", last_text).strip())
+    if not 0 < short <= 2:
+        return
+    prev = list(lines[-2])
+    text = "".join(run[0] for run in prev[prev_floor:])
+    numbers: list[tuple[int, int, bool]] = []
+    if "{" in text:
+        for m in _NUMBER.finditer(text):
+            numbers.append((m.start(), m.end(), _starts_marker(prev[prev_floor:], m.start())))
+    last_width = sum(cell_width(run[0]) for run in last)
+    half = (width + 1) // 2
+    kept = cell_width(text)  # the width of text[:c], kept up to date as c goes down
+    moved = 0  # characters of text[c:] outside link numbers
+    for c in range(len(text) - 1, max(0, len(text) - 10), -1):
+        kept -= char_width(text[c])
+        if not any(s <= c < e for s, e, _follows in numbers):
+            moved += 1
+        if short + moved < 3 or not _breakable(text, c, numbers):
+            continue
+        if kept < half or last_width + cell_width(text[c:]) > width:
+            return
+        down = _cut(prev, len(text) - c)
+        lines[-2] = tuple(prev)
+        lines[-1] = (*last[:last_floor], *down, *last[last_floor:])
+        return
 
 
 def wrap_runs(
@@ -309,14 +481,18 @@ def wrap_runs(
     """Greedy wrap of styled runs into lines of at most ``width`` cells: the one wrap engine.
 
     CJK text breaks between any two characters, Latin text at spaces (a word longer than a
-    line is cut), and ``NO_LINE_START``/``NO_LINE_END`` keep punctuation on the right side of
-    a break. With ``hang`` (the reader, which keeps a margin) closing punctuation may hang one
-    character past the edge and nothing moves; without it (``dump``, whose width is a hard
-    limit) characters move down instead: the one before a closing mark, and opening marks,
-    and a marker ``[n]`` stays with the text after it. ``indent`` starts the first line and
-    ``rest`` (default: as many spaces) the others, in ``indent_role``. Runs of wide
-    characters are placed a line's worth at a time rather than character by character: this
-    is the reader's hot path for long articles.
+    line is cut). Kinsoku (``NO_LINE_START``/``NO_LINE_END``): closing punctuation never
+    starts a line and opening brackets and quotes never end one; a link number (a run in
+    the ``marker`` role, or dump's ``{n}`` before its text) and a page's own ``[5]``
+    footnotes never start or end a line apart from the text they belong to. Where a rule
+    bites, characters are pushed down to the next line, a bounded number: never so many that
+    the next line would overflow. With ``hang`` (the reader, which keeps a two-cell margin)
+    one closing mark may instead hang past the edge, the rest are pushed. A paragraph whose
+    last line would hold only one or two characters takes a few down from the line above
+    (``_pull_down``). ``indent`` starts the first line and ``rest`` (default: as many
+    spaces) the others, in ``indent_role``. Runs of wide characters are placed a line's
+    worth at a time rather than character by character: this is the reader's hot path for
+    long articles.
     """
     width = max(width, 2)
     wide_start = _patterns()[2].match
@@ -335,17 +511,18 @@ def wrap_runs(
     pending_style: tuple[str, int | None] = ("body", None)
     # Only these are shared with the closures below: the loop's own names stay fast locals.
     room, room_ci = width - ci, ci
-    strict = not hang
 
     def flush() -> None:
         if parts:
             current.append(("".join(parts), pending_style[0], pending_style[1]))
             parts.clear()
 
-    def newline(nxt: str = "") -> None:
+    def newline(nxt: str = "", back: bool = False, piece: bool = False) -> None:
         nonlocal current, used, floor
         flush()
-        moved = _tail(current, floor, nxt, room) if nxt and strict else None
+        moved = None
+        if nxt and (back or current and current[-1][0].rstrip(" \t")[-1:] in NO_LINE_END):
+            moved = _tail(current, floor, nxt, room, back, piece)
         # Trailing spaces are dropped so lines end cleanly.
         while current and current[-1][0].endswith(" ") and len(current) > floor:
             text, role, link = current[-1]
@@ -374,7 +551,7 @@ def wrap_runs(
                 if used == ci and lines:
                     continue  # no leading space on a continuation line
                 if used + 1 > width:
-                    newline()
+                    newline(" ")
                     continue
                 parts.append(" ")
                 used += 1
@@ -390,13 +567,13 @@ def wrap_runs(
                         i += take
                         continue
                     ch = token[i]
-                    if hang and ch in NO_LINE_START and used > ci:
-                        pass  # hang closing punctuation rather than start a line with it
+                    if hang and ch in NO_LINE_START and ci < used <= width:
+                        pass  # hang one closing mark rather than start a line with it
                     elif width - ci < 2:
                         if used + 2 > width:
                             newline()
                     elif used > ci:
-                        newline(ch)
+                        newline(ch, ch in NO_LINE_START)
                     parts.append(ch)
                     used += 2
                     i += 1
@@ -406,26 +583,38 @@ def wrap_runs(
                 parts.append(token)
                 used += w
                 continue
-            if hang and w <= 2 and token in NO_LINE_START and used > ci:
-                parts.append(token)  # hang closing punctuation
+            back = role == "marker" or token[0] in NO_LINE_START or token[0] == "["
+            if back and token[0] == "[":
+                back = _FOOTNOTES.fullmatch(token) is not None
+            if hang and w <= 2 and token in NO_LINE_START and ci < used <= width:
+                parts.append(token)  # hang one closing mark
                 used += w
                 continue
             if w > width - ci:
                 # A word longer than a line: break it by characters.
-                for ch in token:
+                number = _NUMBER.match(token)  # dump's ``{n}`` before a long URL
+                after = number.end() if number else -1
+                for at, ch in enumerate(token):
                     cw = char_width(ch)
                     if used + cw > width:
-                        newline()
+                        if at == after:  # the number alone so far: it goes down
+                            newline(ch, True)
+                        else:
+                            newline(ch, ch in NO_LINE_START, True)
                     parts.append(ch)
                     used += cw
                 continue
             if used > ci:
-                newline(token)
+                newline(token, back)
             parts.append(token)
             used += w
     flush()
     if current and any(run[0].strip() for run in current):
         newline()
+    if len(lines) > 1:
+        first = 1 if indent else 0
+        later = 1 if rest else 0
+        _pull_down(lines, width, (first if len(lines) == 2 else later, later))
     return lines
 
 

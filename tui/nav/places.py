@@ -124,7 +124,9 @@ class Row(NamedTuple):
     title: str
     ref: PageRef | None = None
     url: str | None = None
-    note: str | None = None  # e.g. a date in related lists
+    note: str | None = None  # a few words after the title
+    date: str | None = None  # YYYY-MM-DD, drawn in a column of its own when there is room
+    source: str | None = None  # the news source (大纪元, 看中国), in a column beside the date
 
     @property
     def openable(self) -> bool:
@@ -222,26 +224,37 @@ class IndexRows(Sequence[Row]):
             yield self[i]
 
 
+def unique_entries(entries: Sequence[Entry]) -> Sequence[Entry]:
+    """Each page once, where it first appears: some indexes list an article twice (看官场
+    lists ten articles in fifteen lines). ``entries`` itself when nothing repeats."""
+    seen: set[str] = set()
+    out: list[Entry] = []
+    for entry in entries:
+        if entry.target not in seen:
+            seen.add(entry.target)
+            out.append(entry)
+    return entries if len(out) == len(entries) else out
+
+
 def index_rows(index: Index) -> Sequence[Row]:
-    return IndexRows(index.entries)
+    return IndexRows(unique_entries(index.entries))
+
+
+def _iso(published: date | None) -> str | None:
+    return published.isoformat() if published else None
 
 
 def related_rows(known: Iterable[Known]) -> list[Row]:
+    """Newest first; source and date tell apart articles of the same title."""
     return [
-        Row(RowKind.ARTICLE, k.title, k.ref, note=k.published.isoformat() if k.published else None)
-        for k in known
+        Row(RowKind.ARTICLE, k.title, k.ref, date=_iso(k.published), source=k.source) for k in known
     ]
 
 
-def _note(source: str | None, published: date | None) -> str | None:
-    bits = [b for b in (source, published.isoformat() if published else None) if b]
-    return " · ".join(bits) or None
-
-
 def search_rows(results: Iterable[SearchResult]) -> list[Row]:
-    """Results best first; the note says where and when, to tell same titles apart."""
+    """Results best first, with where and when, to tell same titles apart."""
     return [
-        Row(RowKind.ARTICLE, r.title.text, r.ref, note=_note(r.source, r.published))
+        Row(RowKind.ARTICLE, r.title.text, r.ref, date=_iso(r.published), source=r.source)
         for r in results
     ]
 
@@ -254,17 +267,32 @@ def all_rows(known: Iterable[Known]) -> list[Row]:
         if k.source != current:
             current = k.source
             rows.append(Row(RowKind.SECTION, k.source or "其他"))
-        rows.append(Row(RowKind.ARTICLE, k.title, k.ref, note=_note(None, k.published)))
+        rows.append(Row(RowKind.ARTICLE, k.title, k.ref, date=_iso(k.published)))
     return rows
 
 
 def marked_rows(marked: Iterable[Marked], note: Callable[[Marked], str | None]) -> list[Row]:
-    """Starred or History rows in the library's order; ``note`` says when (and where)."""
-    return [Row(RowKind.ARTICLE, m.title, m.ref, note=note(m)) for m in marked]
+    """Starred or History rows in the library's order, with source and date in columns as
+    in related lists; where ``note`` says when (History: when it was read), that takes the
+    date's column, which stays in view when a long title is cut."""
+    rows = []
+    for m in marked:
+        when = note(m)
+        rows.append(
+            Row(
+                RowKind.ARTICLE,
+                m.title,
+                m.ref,
+                date=when if when is not None else _iso(m.published),
+                source=m.source,
+            )
+        )
+    return rows
 
 
 def starred_note(m: Marked) -> str | None:
-    return _note(m.source, m.published)
+    """Nothing beyond the columns: when it was starred is the list's order."""
+    return None
 
 
 def filter_rows(rows: Sequence[Row], query: str) -> Sequence[Row]:

@@ -41,6 +41,7 @@ class Route(NamedTuple):
     ref: PageRef | None = None  # for the reader
     url: str | None = None  # external
     anchor: str | None = None  # in-page: the link text or fragment to find
+    title: str = ""  # the text of the link or row it was opened from (for untitled pages)
 
 
 class Router:
@@ -57,7 +58,7 @@ class Router:
             return Route(Pane.LIST, index_place(ref, title))
         if current is not None and ref == current:
             return Route(Pane.IN_PAGE, ref=ref, anchor=title)
-        return Route(Pane.READER, ref=ref)
+        return Route(Pane.READER, ref=ref, title=title)
 
     def tag(self, name: str) -> Route:
         return Route(Pane.LIST, related_place(name))

@@ -16,12 +16,13 @@ import asyncio
 import os
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple
 
-from textual import on, work
+from textual import events, on, work
+from textual.actions import SkipAction
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.timer import Timer
@@ -29,14 +30,30 @@ from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
 from tui.commands import Command, bindings_for
-from tui.core.errors import MirrorError, NotFound, OutsideMirror
-from tui.core.layout import anchor_block, layout_article, layout_document, layout_message
+from tui.core.errors import (
+    BadContent,
+    ErrorPage,
+    MirrorError,
+    NotFound,
+    OfflineMiss,
+    OutsideMirror,
+    RedirectRefused,
+    TooLarge,
+)
+from tui.core.layout import (
+    anchor_block,
+    followed_notice,
+    layout_article,
+    layout_document,
+    layout_message,
+)
 from tui.core.mirror import Mirror
 from tui.core.models import Article, Document, Entry, Home, Index, Link, Page
 from tui.core.pages import Loaded, PageService, stale_note
 from tui.core.script import LABELS, ModelCache, Script, converter, converter_ready, next_script
 from tui.core.script import convert_text as _convert_text
 from tui.core.script import rows_in as _rows_in
+from tui.core.share import without_cache_buster
 from tui.core.urls import PageRef
 from tui.messages import PageFailed, PageLoaded, PrefetchProgress, RowsLoaded, SyncProgress
 from tui.nav.history import History
@@ -97,7 +114,7 @@ class BrowserScreen(DailyReading, Screen[None]):
     """The main screen: crumbs, the list pane, the reader and the key bar."""
 
     AUTO_FOCUS = "#entries"
-    BINDINGS = [*bindings_for("screen"), Binding("escape", "escape", show=False)]
+    BINDINGS = bindings_for("screen")
     # Moving the focus repaints what the focus changes (the widgets restyle themselves),
     # not the whole screen: over a slow SSH link that is a screenful of bytes a key.
     focused: Reactive[Widget | None] = Reactive(None, repaint=False)
@@ -148,6 +165,9 @@ class BrowserScreen(DailyReading, Screen[None]):
         self._arrived: list[str] = []  # keys prefetch stored since progress was last shown
         self._filled: Place | None = None  # the place whose rows the list shows
         self._daily_init()
+        # Link texts of pages opened from a link or row: a page without a title of its own
+        # (another repository's README.md) is called by the words that led to it.
+        self._link_titles: dict[str, str] = {}
 
     # -- layout -------------------------------------------------------------------------
 
@@ -376,11 +396,12 @@ class BrowserScreen(DailyReading, Screen[None]):
             self.list_page = page
             if self.place.title != page.title:
                 self.place = self.place._replace(title=page.title)
-            detail = f"{len(page.entries)} entries"
+            rows = index_rows(page)  # each page once
+            detail = f"{len(rows)} entries"
             if loaded.stale:
                 detail += " · " + stale_note(loaded.fetched_at, self.clock())
             self._set_list_title(page.title, detail)
-            self._fill(index_rows(page), message.restore)
+            self._fill(rows, message.restore)
             self._learn_index(page)
         else:
             # The text said it is not a list (a README of another repository): read it.
@@ -670,6 +691,9 @@ class BrowserScreen(DailyReading, Screen[None]):
 
     def _display(self, ref: PageRef, loaded: Loaded, state: ReaderState | None) -> None:
         page = loaded.page
+        if isinstance(page, Document) and not page.title and ref.key in self._link_titles:
+            page = replace(page, title=self._link_titles[ref.key])
+            loaded = loaded._replace(page=page)
         self.reader_loaded = loaded
         notes = loaded.notes
         finder = self._match_finder()
@@ -767,6 +791,8 @@ class BrowserScreen(DailyReading, Screen[None]):
                 return
             if route.ref != self.reader_ref:
                 self._push()
+            if route.title.strip():
+                self._link_titles[route.ref.key] = route.title.strip()
             self.open_page(route.ref)
             return
         assert route.place is not None
@@ -861,6 +887,7 @@ class BrowserScreen(DailyReading, Screen[None]):
             self._syncing = False
 
     def _external(self, url: str) -> None:
+        url = without_cache_buster(url)
         self.app.copy_to_clipboard(url)
         self.app.notify(f"External link, not opened here. Copied: {url}", markup=False, timeout=6)
 
@@ -875,6 +902,8 @@ class BrowserScreen(DailyReading, Screen[None]):
         if link is None:
             self.app.notify(f"There is no link {event.n} on this page.", severity="warning")
             return
+        if event.typed:
+            self.app.notify(followed_notice(link), markup=False)
         self.go(self.router.link(link, self.reader_ref))
 
     def _reader_page(self) -> Article | Document | None:
@@ -914,6 +943,9 @@ class BrowserScreen(DailyReading, Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Commands that cannot run now show greyed out (None) instead of failing later."""
         page = self._reader_page()
+        if action == "to_list":
+            # Elsewhere q is the app's: False lets the key reach it (and its key-bar entry).
+            return self.narrow and self.has_class("show-reader")
         if action == "back":
             return True if self.history.can_back else None
         if action == "forward":
@@ -928,6 +960,28 @@ class BrowserScreen(DailyReading, Screen[None]):
             # Asked for every key bar draw: no walk over the rows (an index may have 15,000).
             return True if self.reader_ref is not None or self.entries.items else None
         return True
+
+    # Said when the key of a greyed command is pressed: a key that does nothing and says
+    # nothing looks broken.
+    _NOT_NOW = {
+        "tags": "Open an article first: t lists its tags.",
+        "copy_url": "Open an article first: y copies its URL.",
+        "open_link": "Open an article first, then select a link with n or p.",
+        "prev_article": "This list has no articles to step through.",
+        "next_article": "This list has no articles to step through.",
+    }
+
+    def on_key(self, event: events.Key) -> None:
+        """A key no binding took: if it is a greyed command's, say why it cannot run."""
+        for binding in self._bindings.key_to_bindings.get(event.key, ()):
+            if self.check_action(binding.action, ()) is None:
+                event.stop()
+                reason = self._NOT_NOW.get(binding.action)
+                if reason is None:
+                    self.app.bell()  # back or forward with nowhere to go
+                else:
+                    self.app.notify(reason, severity="warning", timeout=3)
+                return
 
     def run_command(self, command: Command) -> None:
         """Run a palette command on the node that owns it."""
@@ -948,7 +1002,11 @@ class BrowserScreen(DailyReading, Screen[None]):
             return
         self.show_pane("list" if self.reader.has_focus else "reader")
 
-    def action_escape(self) -> None:
+    def action_up(self) -> None:
+        """Esc, h, Left: up a level, as in a text browser. A kept filter goes first; then
+        the reader gives way to its list; then the list to the place before it."""
+        if self.entries.editing:
+            raise SkipAction()  # Left while typing a filter: the line's, not a command
         if self.entries.filter_query:
             self.entries.set_filter("")
             if self.place.kind is PlaceKind.SEARCH:
@@ -959,13 +1017,38 @@ class BrowserScreen(DailyReading, Screen[None]):
             else:
                 self._fill(self.rows, None)
             self.entries.focus()
+            return
+        if self.reader.has_focus:
+            self.show_pane("list")
+            return
+        self._previous_place()
+
+    def _previous_place(self) -> None:
+        """Back past the visits of this same place (an article read beside the list) to the
+        place before it; with no history, home; at home, a bell."""
+        visit = self.history.back(self.capture())
+        while visit is not None and visit.place == self.place and self.history.can_back:
+            visit = self.history.back(visit)
+        if visit is not None:
+            self.restore(visit)
+        elif self.place.kind is not PlaceKind.HOME:
+            self.action_go_home()
+        else:
+            self.app.bell()
+
+    def action_to_list(self) -> None:
+        """q in the reader of a narrow screen: back to the list, not out of the app."""
+        self.show_pane("list")
 
     def action_go_home(self) -> None:
         self.go(self.router.page(self.service.home))
 
     def action_tags(self) -> None:
         page = self._reader_page()
-        if not isinstance(page, Article) or not page.tags:
+        if not isinstance(page, Article):
+            self.app.notify("Open an article first: t lists its tags.", severity="warning")
+            return
+        if not page.tags:
             self.app.notify("This article has no tags.", severity="warning")
             return
 
@@ -1014,7 +1097,7 @@ class BrowserScreen(DailyReading, Screen[None]):
     def _page_url(self) -> str | None:
         page = self._reader_page()
         if isinstance(page, Article) and page.original_url:
-            return page.original_url
+            return without_cache_buster(page.original_url)
         return page.ref.blob_url if page is not None else None
 
     def action_copy_url(self) -> None:
@@ -1028,7 +1111,7 @@ class BrowserScreen(DailyReading, Screen[None]):
     def action_open_link(self) -> None:
         n = self.reader.selected_link
         link = self._link(n) if n is not None else None
-        url = link.url if link is not None else self._page_url()
+        url = without_cache_buster(link.url) if link is not None else self._page_url()
         if url is None:
             self.app.notify("Select a link first: n and p move between links.", severity="warning")
             return
@@ -1270,9 +1353,19 @@ class BrowserScreen(DailyReading, Screen[None]):
             self._show_related(self._requests["list"], None, live=True)
 
 
+def retry_helps(error: MirrorError) -> bool:
+    """Whether asking again can end differently: not for a page that does not exist, a link
+    that leaves the mirror folder, a page too large, a redirect refused, bytes that are not
+    a page, or a page offline mode does not hold (an error page may be a captive portal's)."""
+    if isinstance(error, ErrorPage):
+        return True
+    return not isinstance(
+        error, NotFound | OutsideMirror | TooLarge | RedirectRefused | BadContent | OfflineMiss
+    )
+
+
 def _with_retry(error: MirrorError) -> str:
-    """The failure in one sentence, and "Press r to retry." only when retrying can help:
-    not for a page that does not exist or a link that leaves the mirror folder."""
-    if isinstance(error, NotFound | OutsideMirror):
+    """The failure in one sentence, and "Press r to retry." only when retrying can help."""
+    if not retry_helps(error):
         return str(error)
     return f"{error}\nPress r to retry."

@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from tui.commands import dialog_bindings
 from tui.i18n import _
 from tui.resources import styles_dir
 
@@ -20,9 +21,7 @@ class TagPicker(ModalScreen[str | None]):
     CSS_PATH = [styles_dir() / "dialogs.tcss"]
     AUTO_FOCUS = "#tags-list"
     BINDINGS = [
-        # Translated at import: this module is imported on the first ``t``, long after
-        # the language is chosen.
-        Binding("escape,q", "cancel", _("Close"), show=True),
+        *dialog_bindings(),
         Binding("j", "cursor_down", show=False),
         Binding("k", "cursor_up", show=False),
     ]
@@ -54,5 +53,5 @@ class TagPicker(ModalScreen[str | None]):
     def action_cursor_up(self) -> None:
         self.query_one(OptionList).action_cursor_up()
 
-    def action_cancel(self) -> None:
+    def action_close(self) -> None:
         self.dismiss(None)

@@ -53,6 +53,9 @@ ELLIPSIS = "…"
 FILTER_CURSOR = "▏"
 MAX_FILTER = 200  # characters: a filter is a few words
 NEAR_EDGE = 2  # rows past the edge that count as a step (a heading may be skipped)
+DATE_CELLS = 10  # YYYY-MM-DD
+SOURCE_CELLS = 8  # the longest source name, 希望之声
+MIN_TITLE = 28  # cells a title keeps before the columns give way
 
 
 class Marks(NamedTuple):
@@ -74,6 +77,29 @@ MarkLookup = Callable[[Sequence[Row]], dict[str, Marks]]
 
 def _no_marks(rows: Sequence[Row]) -> dict[str, Marks]:
     return {}
+
+
+def _pad_left(text: str, cells: int) -> str:
+    return " " * max(0, cells - cell_width(text)) + text
+
+
+def _columns(item: Row, room: int) -> str:
+    """The date and source columns of a row, as wide as ``room`` allows: both when the title
+    keeps ``MIN_TITLE`` cells, else the date alone, else none. Every row of a list gets the
+    same widths, so the columns line up."""
+    if not (item.date or item.source):
+        return ""
+    date = _pad_left(one_line(item.date or ""), DATE_CELLS)
+    source = one_line(item.source or "")
+    if cell_width(source) > SOURCE_CELLS:
+        source = source[: SOURCE_CELLS // 2]  # CJK names: two cells a character
+    both = f"  {_pad_left(source, SOURCE_CELLS)}  {date} "
+    if item.source and room - cell_width(both) >= MIN_TITLE:
+        return both
+    alone = f"  {date} "
+    if item.date and room - cell_width(alone) >= MIN_TITLE:
+        return alone
+    return ""
 
 
 class EntryList(RoleStyles, ScrollView, can_focus=True):
@@ -530,6 +556,14 @@ class EntryList(RoleStyles, ScrollView, can_focus=True):
                 parts.append((f"  {marks.unread}", self._style("count")))
             if item.note:
                 parts.append((f"  {one_line(item.note)}", self._style("note")))
+            columns = _columns(item, width - cell_width(parts[0][0]))
+            if columns:
+                # Title cut to the room the columns leave; source and date right-aligned.
+                room = width - cell_width(columns)
+                strip = Strip([Segment(text, base + style) for text, style in parts])
+                strip = self._fit(strip, room, base)
+                column = Segment(columns, base + self._style("note"))
+                return Strip([*strip, column]).simplify()
         strip = Strip([Segment(text, base + style) for text, style in parts])
         return self._fit(strip, width, base)
 

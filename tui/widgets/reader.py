@@ -13,6 +13,7 @@ from typing import NamedTuple
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
+from textual.actions import SkipAction
 from textual.binding import Binding
 from textual.content import Content
 from textual.geometry import Size
@@ -30,6 +31,7 @@ from tui.widgets.roles import RoleStyles
 MAX_TEXT_WIDTH = 88
 ROLES = (
     "title",
+    "position",
     "meta",
     "body",
     "heading",
@@ -47,6 +49,7 @@ ROLES = (
     "match",
 )
 FOCUS_BAR = "▎"  # drawn down the left margin while the reader has the focus
+TOP = 1  # the title line above the page's lines: where you are in it, in percent
 
 Composer = Callable[[int], Layout]
 MatchFinder = Callable[[str], tuple[tuple[int, int], ...]]
@@ -71,11 +74,13 @@ class ReaderView(RoleStyles, ScrollView, can_focus=True):
     selected_link: reactive[int | None] = reactive(None, init=False, repaint=False)
 
     class FollowLink(Message):
-        """The user asked to follow link number ``n``."""
+        """The user asked to follow link number ``n`` (``typed``: by its digits, which
+        may have meant a footnote of the page: the screen then says what it followed)."""
 
-        def __init__(self, n: int) -> None:
+        def __init__(self, n: int, typed: bool = False) -> None:
             super().__init__()
             self.n = n
+            self.typed = typed
 
     class NumberTyped(Message):
         """Digits typed so far (empty when cleared), for the status line."""
@@ -180,7 +185,7 @@ class ReaderView(RoleStyles, ScrollView, can_focus=True):
             return
         width = self.layout_width
         self._layout = self._composer(width)
-        self.virtual_size = Size(width, len(self._layout.lines))
+        self.virtual_size = Size(width, len(self._layout.lines) + TOP)
 
     def on_resize(self, event: events.Resize) -> None:
         if self._composer is None or self.scrollable_content_region.width <= 0:
@@ -218,10 +223,45 @@ class ReaderView(RoleStyles, ScrollView, can_focus=True):
     def on_blur(self) -> None:
         self.refresh()
 
+    def position(self) -> int | None:
+        """How far through the page the screen's last line is, in percent (None: no page)."""
+        total = len(self._layout.lines)
+        if self._composer is None or not total:
+            return None
+        seen = int(self.scroll_y) + max(1, self.scrollable_content_region.height - TOP)
+        return max(0, min(100, round(100 * seen / total)))
+
+    def _heading(self) -> str:
+        """The page's title, from its first lines (the layout starts with them)."""
+        words: list[str] = []
+        for line in self._layout.lines:
+            if not line or line[0][1] != "title":
+                break
+            words.append("".join(run[0] for run in line))
+        return one_line(" ".join(words))
+
+    def _title_strip(self, width: int, base: Style) -> Strip:
+        """The reader's own title line, like the list's: the title once it has scrolled
+        away, and the position on the right."""
+        percent = self.position()
+        if percent is None:
+            return Strip.blank(width, base)
+        style = base + self._style("position")
+        right = f" {percent}% "
+        title = self._heading() if int(self.scroll_y) > 0 else ""
+        room = max(0, width - cell_width(right) - 2)
+        left = Strip([Segment("  ", style), Segment(title, style)])
+        if left.cell_length > room:
+            left = Strip([*left.crop(0, max(0, room - 1)), Segment("…", style)])
+        left = left.adjust_cell_length(room, style)
+        return Strip([*left, Segment("  ", style), Segment(right, style)]).simplify()
+
     def _line(self, y: int) -> Strip:
-        index = int(self.scroll_y) + y
+        index = int(self.scroll_y) + y - TOP
         width = self.scrollable_content_region.width
         base = self.base_style
+        if y < TOP:
+            return self._title_strip(width, base)
         if index >= len(self._layout.lines):
             if self._composer is None and 0 <= y - 1 < len(self._hint):
                 text, role = self._hint[y - 1]
@@ -313,7 +353,9 @@ class ReaderView(RoleStyles, ScrollView, can_focus=True):
 
     def link_at(self, x: int, y: int) -> int | None:
         """The number of the link drawn at ``(x, y)`` of the widget, if any."""
-        index = int(self.scroll_y) + y
+        index = int(self.scroll_y) + y - TOP
+        if y < TOP:
+            return None
         if self._composer is None or not 0 <= index < len(self._layout.lines):
             return None
         cell = max(1, (self.scrollable_content_region.width - self._layout.width) // 2)
@@ -336,10 +378,10 @@ class ReaderView(RoleStyles, ScrollView, can_focus=True):
         """Redraw only the lines on screen that draw the old or the new link (``n``/``p``
         change two links' colours, not the pane); a scroll to the link redraws the rest."""
         first = int(self.scroll_y)
-        shown = self._layout.lines[first : first + self.scrollable_content_region.height]
+        shown = self._layout.lines[first : first + self.scrollable_content_region.height - TOP]
         for y, line in enumerate(shown, first):
             if any(run[2] is not None and run[2] in (old, new) for run in line):
-                self.refresh_line(y)
+                self.refresh_line(y + TOP)
 
     # -- links --------------------------------------------------------------------------
 
@@ -350,7 +392,7 @@ class ReaderView(RoleStyles, ScrollView, can_focus=True):
             self.scroll_to_region_line(line)
 
     def scroll_to_region_line(self, line: int) -> None:
-        height = self.scrollable_content_region.height
+        height = self.scrollable_content_region.height - TOP
         if not (self.scroll_y <= line < self.scroll_y + height):
             self.scroll_to(0, max(0, line - height // 3), animate=False)
 
@@ -390,11 +432,15 @@ class ReaderView(RoleStyles, ScrollView, can_focus=True):
                 return
             self._select(order[i])
             return
-        bottom = self.scroll_y + self.scrollable_content_region.height
+        bottom = self.scroll_y + self.scrollable_content_region.height - TOP
         above = [n for n in order if self._layout.link_lines[n] < bottom]
         self._select(above[-1] if above else order[0])
 
     def action_clear_link(self) -> None:
+        """Esc drops typed digits or the selected link; with neither, it goes up a level
+        (the screen's binding), so one Esc never does two things."""
+        if not self._digits and self.selected_link is None:
+            raise SkipAction()
         self._digits = ""
         self.post_message(self.NumberTyped(""))
         self.selected_link = None
@@ -406,7 +452,7 @@ class ReaderView(RoleStyles, ScrollView, can_focus=True):
             self.post_message(self.NumberTyped(""))
             if n in self._layout.link_lines:
                 self._select(n)
-                self.post_message(self.FollowLink(n))
+                self.post_message(self.FollowLink(n, typed=True))
             else:
                 self.notify(f"There is no link {n} on this page.", severity="warning")
             return
