@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import NamedTuple
 
 from tui.core.models import Article, Block, BlockType, Document, Link, Span, SpanKind
@@ -23,7 +22,7 @@ from tui.core.text import (
     link_number,
     wrap_runs,
 )
-from tui.i18n import N_, _, ngettext
+from tui.i18n import N_, _
 
 __all__ = [
     "NO_LINE_END",
@@ -42,7 +41,6 @@ __all__ = [
     "layout_message",
     "followed_notice",
     "link_kind_label",
-    "stale_note",
     "tag_chips",
     "tag_numbers",
     "wrap_runs",
@@ -205,24 +203,6 @@ def followed_notice(link: Link, limit: int = 40) -> str:
             text = text[:-1]
         text += "…"
     return _("Following link {number}: {text}").format(number=link_number(link.n), text=text)
-
-
-def _age(when: datetime, now: datetime) -> str:
-    seconds = max(0, int((now - when).total_seconds()))
-    if seconds < 90:
-        return _("just now")
-    if seconds < 90 * 60:
-        return _("{count} min ago").format(count=seconds // 60)
-    if seconds < 36 * 3600:
-        return _("{count} h ago").format(count=seconds // 3600)
-    days = seconds // 86400
-    return ngettext("{count} day ago", "{count} days ago", days).format(count=days)
-
-
-def stale_note(fetched_at: datetime, now: datetime) -> str:
-    return _("Offline: showing a copy saved {age}. Press r to retry.").format(
-        age=_age(fetched_at, now)
-    )
 
 
 def layout_head(article: Article, width: int, marks: Marks = READER) -> Layout:
