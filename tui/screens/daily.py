@@ -81,6 +81,7 @@ class DailyReading:
         def reader(self) -> ReaderView: ...
 
         post_message: Callable[[Message], bool]
+        call_after_refresh: Callable[..., bool]
         open_page: Callable[..., None]
         go: Callable[[Route], None]
         _reader_page: Callable[[], Article | Document | None]
