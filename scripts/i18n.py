@@ -39,17 +39,8 @@ PENDING = frozenset(
         "tui/widgets/keybar.py",
         "tui/screens/help.py",
         "tui/providers.py",
-        "tui/core/layout.py",
-        "tui/core/text.py",
-        "tui/core/dump.py",
         "tui/nav/places.py",
-        "tui/core/library.py",
         # Landed from the parallel work of issue 12 during phase 1:
-        "tui/core/export.py",
-        "tui/core/script.py",
-        "tui/screens/daily.py",
-        "tui/screens/links.py",
-        "tui/screens/saving.py",
     }
 )
 

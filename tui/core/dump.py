@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 
-from tui.core.layout import PLAIN, Layout, layout_body, layout_head, tag_numbers
+from tui.core.layout import PLAIN, Layout, layout_body, layout_head, link_kind_label, tag_numbers
 from tui.core.models import Article, Document, Home, Index, Link, Page
 from tui.core.parse.jsonout import to_json
 from tui.core.text import cell_width, link_number, sanitise, wrap_runs
 from tui.core.urls import PageRef
+from tui.i18n import _
 
 __all__ = ["DUMP_FORMATS", "dump_json", "dump_text", "render_dump"]
 
@@ -30,11 +31,12 @@ def _para(text: str, width: int, first: str = "", rest: str | None = None) -> li
 def _links(links: list[Link], width: int) -> list[str]:
     if not links:
         return []
-    out = ["", "Links:"]
+    out = ["", _("Links:")]
     for link in links:
         label = f"{link.n:>4}. "
         target = link.target + (f"#{link.anchor}" if link.anchor else "")
-        text = f"[{link.kind.value}] {link.text} <{target}>" if link.text else f"<{target}>"
+        kind = link_kind_label(link.kind.value)
+        text = f"[{kind}] {link.text} <{target}>" if link.text else f"<{target}>"
         out.extend(_para(text, width, label, " " * len(label)))
     return out
 
@@ -42,7 +44,7 @@ def _links(links: list[Link], width: int) -> list[str]:
 def _warnings(warnings: list[str]) -> list[str]:
     if not warnings:
         return []
-    return ["", "Warnings:", *(f"  ! {w}" for w in warnings)]
+    return ["", _("Warnings:"), *(f"  ! {w}" for w in warnings)]
 
 
 def _ruled(head: list[str], width: int) -> list[str]:
@@ -60,7 +62,7 @@ def _article(page: Article, width: int) -> list[str]:
     out = _ruled(layout_head(page, width, PLAIN).text(), width)
     out += _body(page, width)
     if page.tags:
-        out += ["", "Tags:"]
+        out += ["", _("Tags:")]
         numbers = tag_numbers(page)
         for tag in page.tags:
             n = numbers.get(tag.url)
@@ -68,9 +70,9 @@ def _article(page: Article, width: int) -> list[str]:
             out.extend(_para(chip, width, "   # ", "     "))
     extra = []
     if page.editor:
-        extra.append(f"Editor: {page.editor}")
+        extra.append(_("Editor: {value}").format(value=page.editor))
     if page.original_url:
-        extra.append(f"Original: {page.original_url}")
+        extra.append(_("Original: {value}").format(value=page.original_url))
     if extra:
         out.append("")
         for line in extra:
@@ -85,7 +87,7 @@ def _index(page: Index, width: int) -> list[str]:
     for i, entry in enumerate(page.entries, 1):
         label = f"{i:>4}. "
         out.extend(_para(entry.title, width, label, " " * len(label)))
-        mark = "external: " if entry.external else ""
+        mark = _("external: ") if entry.external else ""
         out.extend(_para(mark + entry.target, width, " " * len(label)))
     return out + _warnings(page.warnings)
 

@@ -30,6 +30,7 @@ from xml.sax.saxutils import quoteattr
 from tui.core.models import Article, Block, BlockType, Document, Home, Index, Link, Page, SpanKind
 from tui.core.text import sanitise
 from tui.core.urls import PageRef
+from tui.i18n import N_, _, ngettext
 
 __all__ = [
     "MAX_NAME_BYTES",
@@ -143,7 +144,9 @@ def write_new(directory: Path, title: str, extension: str, data: bytes) -> Path:
         if os.path.lexists(path):
             continue  # taken, maybe by a symbolic link: never written through
         if path.parent != root or path.resolve().parent != root:
-            raise OutsideDirectory(f"{name!r} would not be in {root}")
+            raise OutsideDirectory(
+                _("{name} would not be in {folder}").format(name=repr(name), folder=root)
+            )
         try:
             fd = os.open(path, flags, 0o644)
         except FileExistsError:
@@ -151,7 +154,11 @@ def write_new(directory: Path, title: str, extension: str, data: bytes) -> Path:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
         return path
-    raise FileExistsError(f"too many files named like {safe_name(title, extension)} in {root}")
+    raise FileExistsError(
+        _("too many files named like {name} in {folder}").format(
+            name=safe_name(title, extension), folder=root
+        )
+    )
 
 
 # ----------------------------------------------------------------------- Markdown
@@ -265,15 +272,16 @@ def _md_blocks(blocks: Iterable[Block], refs: _Refs, top: int, article: bool) ->
 
 
 def _meta(article: Article) -> list[str]:
+    """The metadata list, labelled in the interface language of the moment of export."""
     rows = [
-        ("Source", article.source),
-        ("Date", article.published.isoformat() if article.published else None),
-        ("Category", article.category.title if article.category else None),
-        ("Editor", article.editor),
+        (N_("Source: {value}"), article.source),
+        (N_("Date: {value}"), article.published.isoformat() if article.published else None),
+        (N_("Category: {value}"), article.category.title if article.category else None),
+        (N_("Editor: {value}"), article.editor),
     ]
-    out = [f"- {name}: {md_escape(value)}" for name, value in rows if value]
+    out = ["- " + _(label).format(value=md_escape(value)) for label, value in rows if value]
     if article.original_url:
-        out.append(f"- Original: <{md_url(article.original_url)}>")
+        out.append("- " + _("Original: {value}").format(value=f"<{md_url(article.original_url)}>"))
     return out
 
 
@@ -288,7 +296,7 @@ def article_markdown(
     parts = [f"{'#' * top} {md_escape(title)}"]
     article = isinstance(page, Article)
     meta = _meta(page) if isinstance(page, Article) else []
-    meta.append(f"- Mirror: <{md_url(page.ref.blob_url)}>")
+    meta.append("- " + _("Mirror: {value}").format(value=f"<{md_url(page.ref.blob_url)}>"))
     parts.append("\n".join(meta))
     if isinstance(page, Article):
         lead = page.lead_image
@@ -305,7 +313,7 @@ def article_markdown(
             n = by_url.get(tag.url)
             name = md_escape(tag.name)
             chips.append(f"[{name}][{refs.label(n)}]" if n in refs.links else name)
-        parts.append("Tags: " + " · ".join(chips))
+        parts.append(_("Tags: {tags}").format(tags=" · ".join(chips)))
     definitions = refs.definitions()
     if definitions:
         parts.append("\n".join(definitions))
@@ -355,9 +363,16 @@ def list_markdown(
 ) -> str:
     """A list's articles in one Markdown file: a contents list, then each article."""
     when = (now or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
-    head = [f"# {md_escape(title)}", f"{len(pages)} articles, exported {when}."]
+    exported = ngettext(
+        "{count} article, exported {when}.", "{count} articles, exported {when}.", len(pages)
+    )
+    head = [f"# {md_escape(title)}", exported.format(count=len(pages), when=when)]
     if missing:
-        head[-1] += f" {missing} not saved: they were not in the cache."
+        head[-1] += " " + ngettext(
+            "{count} not saved: it was not in the cache.",
+            "{count} not saved: they were not in the cache.",
+            missing,
+        ).format(count=missing)
     contents = [f"{i}. {md_escape(p.title or p.ref.name)}" for i, p in enumerate(pages, 1)]
     if contents:
         head.append("\n".join(contents))
@@ -367,6 +382,7 @@ def list_markdown(
 
 # ----------------------------------------------------------------------- EPUB
 
+# i18n: not shown (EPUB markup)
 _CONTAINER = """<?xml version="1.0" encoding="UTF-8"?>
 <container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">
   <rootfiles>
@@ -395,6 +411,7 @@ def _xa(text: str) -> str:
 
 def _xhtml(title: str, body: str) -> str:
     return (
+        # i18n: not shown (EPUB markup)
         '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE html>\n'
         '<html xmlns="http://www.w3.org/1999/xhtml" '
         'xmlns:epub="http://www.idpf.org/2007/ops" lang="zh" xml:lang="zh">\n'
@@ -452,13 +469,14 @@ def _chapter(page: Article | Document) -> str:
             body.append(f"<p>{text}</p>")
     if isinstance(page, Article):
         if page.tags:
-            body.append(f'<p class="tags">Tags: {_x(" · ".join(t.name for t in page.tags))}</p>')
+            tags = _("Tags: {tags}").format(tags=_x(" · ".join(t.name for t in page.tags)))
+            body.append(f'<p class="tags">{tags}</p>')
         extra = []
         if page.editor:
-            extra.append(f"Editor: {_x(page.editor)}")
+            extra.append(_("Editor: {value}").format(value=_x(page.editor)))
         if page.original_url:
             url = page.original_url
-            extra.append(f"Original: <a href={_xa(url)}>{_x(url)}</a>")
+            extra.append(_("Original: {value}").format(value=f"<a href={_xa(url)}>{_x(url)}</a>"))
         if extra:
             body.append(f'<p class="meta">{"<br/>".join(extra)}</p>')
     return _xhtml(title, "\n".join(body))
@@ -478,17 +496,23 @@ def list_epub(
     book_id = identifier or f"urn:uuid:{uuid.uuid4()}"
     chapters = [(f"c{i:04d}.xhtml", p) for i, p in enumerate(pages, 1)]
     manifest = [
+        # i18n: not shown (EPUB markup)
         '<item id="nav" href="nav.xhtml" media-type="application/xhtml+xml" properties="nav"/>',
+        # i18n: not shown (EPUB markup)
         '<item id="css" href="style.css" media-type="text/css"/>',
         *(
+            # i18n: not shown (EPUB markup)
             f'<item id="c{i}" href="{name}" media-type="application/xhtml+xml"/>'
             for i, (name, _p) in enumerate(chapters, 1)
         ),
     ]
+    # i18n: not shown (EPUB markup)
     spine = [f'<itemref idref="c{i}"/>' for i in range(1, len(chapters) + 1)]
     if not spine:
+        # i18n: not shown (EPUB markup)
         spine = ['<itemref idref="nav"/>']
     opf = (
+        # i18n: not shown (EPUB markup)
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<package xmlns="http://www.idpf.org/2007/opf" version="3.0" '
         'unique-identifier="book-id" xml:lang="zh">\n'
@@ -503,6 +527,7 @@ def list_epub(
         f"<li><a href={_xa(name)}>{_x(p.title or p.ref.name)}</a></li>" for name, p in chapters
     )
     nav_list = f"<ol>\n{toc}\n</ol>" if toc else '<ol><li><a href="nav.xhtml">—</a></li></ol>'
+    # i18n: not shown (EPUB markup)
     nav = _xhtml(title, f'<nav epub:type="toc" id="toc"><h1>{_x(title)}</h1>\n{nav_list}\n</nav>')
     buffer = BytesIO()
     with zipfile.ZipFile(buffer, "w") as book:

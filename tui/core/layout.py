@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import NamedTuple
 
 from tui.core.models import Article, Block, BlockType, Document, Link, Span, SpanKind
@@ -23,6 +22,7 @@ from tui.core.text import (
     link_number,
     wrap_runs,
 )
+from tui.i18n import N_, _
 
 __all__ = [
     "NO_LINE_END",
@@ -40,7 +40,7 @@ __all__ = [
     "layout_head",
     "layout_message",
     "followed_notice",
-    "stale_note",
+    "link_kind_label",
     "tag_chips",
     "tag_numbers",
     "wrap_runs",
@@ -175,6 +175,25 @@ def tag_numbers(article: Article) -> dict[str, int]:
     return {link.url: link.n for link in article.links if link.kind == "tag"}
 
 
+#: How a link's kind is named to a reader (the links view, ``dump``); ``dump --json`` and
+#: the links filter keep the English value.
+LINK_KINDS = {
+    "tag": N_("tag"),
+    "article": N_("article"),
+    "index": N_("index"),
+    "page": N_("page"),
+    "in-page": N_("in-page"),
+    "external": N_("external"),
+    "image": N_("image"),
+}
+
+
+def link_kind_label(kind: str) -> str:
+    """The kind in the interface language (an unknown kind as it is)."""
+    label = LINK_KINDS.get(kind)
+    return _(label) if label else kind
+
+
 def followed_notice(link: Link, limit: int = 40) -> str:
     """What the reader says on following a link by its typed number: the number in the
     page's own form and the link's text, since a page's footnote ``[5]`` is not link 5."""
@@ -183,28 +202,13 @@ def followed_notice(link: Link, limit: int = 40) -> str:
         while cell_width(text) > limit - 1:
             text = text[:-1]
         text += "…"
-    return f"Following link {link_number(link.n)}: {text}"
-
-
-def _age(when: datetime, now: datetime) -> str:
-    seconds = max(0, int((now - when).total_seconds()))
-    if seconds < 90:
-        return "just now"
-    if seconds < 90 * 60:
-        return f"{seconds // 60} min ago"
-    if seconds < 36 * 3600:
-        return f"{seconds // 3600} h ago"
-    return f"{seconds // 86400} days ago"
-
-
-def stale_note(fetched_at: datetime, now: datetime) -> str:
-    return f"Offline: showing a copy saved {_age(fetched_at, now)}. Press r to retry."
+    return _("Following link {number}: {text}").format(number=link_number(link.n), text=text)
 
 
 def layout_head(article: Article, width: int, marks: Marks = READER) -> Layout:
     """Title and metadata line (source · date · category)."""
     out = Layout(width)
-    out.add(wrap_runs([(article.title or "(untitled)", "title", None)], width, hang=marks.hang))
+    out.add(wrap_runs([(article.title or _("(untitled)"), "title", None)], width, hang=marks.hang))
     meta = [part for part in (article.source, _date(article), _category(article)) if part]
     if meta:
         out.add(wrap_runs([(" · ".join(meta), "meta", None)], width, hang=marks.hang))

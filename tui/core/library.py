@@ -56,6 +56,7 @@ from typing import NamedTuple
 
 from tui.core.models import Article, Entry
 from tui.core.urls import PageRef, parse_ref
+from tui.i18n import _
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -402,20 +403,26 @@ class Library:
         except sqlite3.OperationalError as exc:
             # Locked by another process, unreadable, read-only: the file may be fine, so it
             # is left where it is.
-            self._warn(f"The library cannot be opened ({exc}); read state lasts this session.")
+            self._warn(
+                _("The library cannot be opened ({error}); read state lasts this session.").format(
+                    error=exc
+                )
+            )
             return self._connect(":memory:")
         except sqlite3.DatabaseError as exc:
             aside = path.with_name(f"{path.name}.corrupt-{int(time.time())}")
             try:
                 path.rename(aside)
                 db = self._connect(str(path))
-                self._warn(f"The library was damaged ({exc}); started a new one.")
+                self._warn(
+                    _("The library was damaged ({error}); started a new one.").format(error=exc)
+                )
                 return db
             except (OSError, sqlite3.Error):
                 pass
         except OSError:
             pass
-        self._warn("The library cannot be saved here; read state lasts this session only.")
+        self._warn(_("The library cannot be saved here; read state lasts this session only."))
         return self._connect(":memory:")
 
     @staticmethod
@@ -455,10 +462,18 @@ class Library:
         try:
             self._rebuild_index(TITLE_INDEX, self._rebuild_title_index)
             if damage is not None:
-                self._warn(f"The title index was damaged ({damage}); it has been rebuilt.")
+                self._warn(
+                    _("The title index was damaged ({problem}); it has been rebuilt.").format(
+                        problem=damage
+                    )
+                )
             return True
         except (sqlite3.Error, UnicodeError) as exc:
-            self._warn(f"The title index is not available ({exc}); related lists will be slower.")
+            self._warn(
+                _(
+                    "The title index is not available ({error}); related lists will be slower."
+                ).format(error=exc)
+            )
             return False
 
     @staticmethod
@@ -536,7 +551,11 @@ class Library:
     def _title_index_failed(self, db: sqlite3.Connection, exc: Exception) -> None:
         """Stop using the title index this session and have the next start rebuild it."""
         self._titles_indexed = False
-        self._warn(f"The title index is damaged ({exc}); it will be rebuilt on the next start.")
+        self._warn(
+            _("The title index is damaged ({error}); it will be rebuilt on the next start.").format(
+                error=exc
+            )
+        )
         # Best effort: without it the next start trusts the index and fails over again.
         with suppress(sqlite3.Error):
             db.execute(
@@ -562,10 +581,16 @@ class Library:
         try:
             self._rebuild_index(SEARCH_INDEX, self._rebuild_search_index)
             if damage is not None:
-                self._warn(f"The search index was damaged ({damage}); it has been rebuilt.")
+                self._warn(
+                    _("The search index was damaged ({problem}); it has been rebuilt.").format(
+                        problem=damage
+                    )
+                )
             return True
         except (sqlite3.Error, UnicodeError) as exc:
-            self._warn(f"The search index is not available ({exc}); search is off.")
+            self._warn(
+                _("The search index is not available ({error}); search is off.").format(error=exc)
+            )
             return False
 
     @staticmethod
@@ -575,13 +600,13 @@ class Library:
         db.execute(_CREATE_SEARCH_INDEX)
         state = db.execute("SELECT value FROM meta WHERE name = ?", (SEARCH_INDEX,)).fetchone()
         if state is not None and state[0] == TITLE_INDEX_DAMAGED:
-            return "found damaged in an earlier session"
+            return _("found damaged in an earlier session")
         if state is None or state[0].partition("/")[0] != SEARCH_INDEX_VERSION:
             return None
         ours = db.execute("SELECT count(*), max(id) FROM texts").fetchone()
         theirs = db.execute(f"SELECT count(*), max(id) FROM {SEARCH_INDEX}_docsize").fetchone()
         if ours != theirs:
-            return "it does not cover the library's articles"
+            return _("it does not cover the library's articles")
         db.execute(f"SELECT count(*) FROM {SEARCH_INDEX}_data").fetchone()
         return ""
 
@@ -634,7 +659,11 @@ class Library:
     def _search_failed(self, db: sqlite3.Connection, exc: Exception) -> None:
         """Stop using the search index this session and have the next start rebuild it."""
         self._search_ready = False
-        self._warn(f"The search index is damaged ({exc}); it will be rebuilt on the next start.")
+        self._warn(
+            _(
+                "The search index is damaged ({error}); it will be rebuilt on the next start."
+            ).format(error=exc)
+        )
         with suppress(sqlite3.Error):
             db.execute(
                 "INSERT OR REPLACE INTO meta VALUES (?, ?)", (SEARCH_INDEX, TITLE_INDEX_DAMAGED)
@@ -647,7 +676,7 @@ class Library:
             self._search_ready = True
             return True
         except (sqlite3.Error, UnicodeError) as exc:
-            self._warn(f"The search index could not be rebuilt: {exc}")
+            self._warn(_("The search index could not be rebuilt: {error}").format(error=exc))
             return False
 
     @property
@@ -663,7 +692,7 @@ class Library:
             with self._locked() as db:
                 return frozenset(str(row[0]) for row in db.execute(sql))
         except sqlite3.Error as exc:
-            self._warn(f"Could not read the library: {exc}")
+            self._warn(_("Could not read the library: {error}").format(error=exc))
             return frozenset()
 
     # -- plumbing -----------------------------------------------------------------------
@@ -675,7 +704,7 @@ class Library:
     @contextmanager
     def _locked(self) -> Iterator[sqlite3.Connection]:
         if not self._lock.acquire(timeout=LOCK_TIMEOUT):
-            raise LibraryBusy("the library is busy")
+            raise LibraryBusy(_("the library is busy"))
         try:
             yield self._db
         finally:
@@ -733,7 +762,7 @@ class Library:
                 db.executemany("INSERT OR IGNORE INTO tags VALUES (?, ?, ?)", tags)
                 self._store_texts(db, latest)
         except (sqlite3.Error, UnicodeError) as exc:
-            self._warn(f"Could not save to the library: {exc}")
+            self._warn(_("Could not save to the library: {error}").format(error=exc))
 
     def _store_texts(self, db: sqlite3.Connection, latest: dict[str, ArticleRecord]) -> None:
         old: dict[str, tuple[int, str, str, str, str | None, str | None]] = {}
@@ -892,7 +921,7 @@ class Library:
                 with suppress(LibraryBusy), self._locked() as db:
                     self._search_failed(db, exc)
             else:
-                self._warn(f"Could not search the library: {exc}")
+                self._warn(_("Could not search the library: {error}").format(error=exc))
             return []
         return [
             SearchRow(
@@ -918,7 +947,7 @@ class Library:
                     (ref.key,),
                 ).fetchone()
         except (sqlite3.Error, UnicodeError) as exc:
-            self._warn(f"Could not read the library: {exc}")
+            self._warn(_("Could not read the library: {error}").format(error=exc))
             return None
         return None if row is None else str(row[0])
 
@@ -928,7 +957,7 @@ class Library:
             with self._locked() as db:
                 rows = db.execute(_SOURCES, (repo_id,)).fetchall()
         except (sqlite3.Error, UnicodeError) as exc:
-            self._warn(f"Could not read the library: {exc}")
+            self._warn(_("Could not read the library: {error}").format(error=exc))
             return []
         return [(source, int(n)) for source, n in rows]
 
@@ -950,7 +979,7 @@ class Library:
             with self._locked() as db:
                 rows = db.execute(sql, args).fetchall()
         except (sqlite3.Error, UnicodeError) as exc:
-            self._warn(f"Could not read the library: {exc}")
+            self._warn(_("Could not read the library: {error}").format(error=exc))
             return []
         out: list[Known] = []
         for key, title, published, category, src in rows:
@@ -973,7 +1002,7 @@ class Library:
                     ).fetchall()
                 found.update(str(row[0]) for row in rows)
         except (sqlite3.Error, UnicodeError) as exc:
-            self._warn(f"Could not read the library: {exc}")
+            self._warn(_("Could not read the library: {error}").format(error=exc))
         return found
 
     # -- index entries ------------------------------------------------------------------
@@ -1010,7 +1039,7 @@ class Library:
                     if self._titles_indexed:
                         self._index_titles(db, changed)
         except (sqlite3.Error, UnicodeError) as exc:
-            self._warn(f"Could not save to the library: {exc}")
+            self._warn(_("Could not save to the library: {error}").format(error=exc))
 
     @staticmethod
     def _titles_of(db: sqlite3.Connection, keys: list[str]) -> dict[str, str]:
@@ -1064,7 +1093,7 @@ class Library:
             with self._locked() as db:
                 rows = db.execute(_ARTICLES_WITH_TAG, (folded, repo_id, skip)).fetchall()
         except (sqlite3.Error, UnicodeError) as exc:
-            self._warn(f"Could not read the library: {exc}")
+            self._warn(_("Could not read the library: {error}").format(error=exc))
             rows = []
         for key, title, published, category, source in rows:
             ref = parse_ref(key)
@@ -1076,7 +1105,7 @@ class Library:
             try:
                 entries = self._entries_holding(tag, repo_id)
             except (sqlite3.Error, UnicodeError) as exc:
-                self._warn(f"Could not read the library: {exc}")
+                self._warn(_("Could not read the library: {error}").format(error=exc))
                 entries = []
             # SQL strings end at a NUL, so LIKE alone would let such a tag match anything.
             needle = folded.translate(_ASCII_LOWER)
@@ -1130,7 +1159,7 @@ class Library:
                     )
                     db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (TAGS_FOLD, wanted))
         except (sqlite3.Error, UnicodeError) as exc:
-            self._warn(f"Could not update the library's tags: {exc}")
+            self._warn(_("Could not update the library's tags: {error}").format(error=exc))
 
     # -- read state ---------------------------------------------------------------------
 
@@ -1153,7 +1182,7 @@ class Library:
             with self._locked() as db:
                 db.execute(sql, args)
         except (sqlite3.Error, UnicodeError) as exc:
-            self._warn(f"Could not save to the library: {exc}")
+            self._warn(_("Could not save to the library: {error}").format(error=exc))
 
     def read_keys(self) -> frozenset[str]:
         """Keys of read articles: a snapshot that later marks do not change, at no cost."""
@@ -1176,7 +1205,7 @@ class Library:
                     (ref.key, ref.repo_id, title, now),
                 )
         except (sqlite3.Error, UnicodeError) as exc:
-            self._warn(f"Could not save to the library: {exc}")
+            self._warn(_("Could not save to the library: {error}").format(error=exc))
 
     def mark_all_read(self, keys: Iterable[str]) -> list[str]:
         """Mark every key read in one statement (a list may hold 15,000); returns the keys
@@ -1247,7 +1276,7 @@ class Library:
             with self._locked() as db:
                 rows = db.execute(sql, args).fetchall()
         except (sqlite3.Error, UnicodeError) as exc:
-            self._warn(f"Could not read the library: {exc}")
+            self._warn(_("Could not read the library: {error}").format(error=exc))
             return []
         out: list[Marked] = []
         for key, title, at, published, source in rows:
@@ -1280,7 +1309,7 @@ class Library:
                         (index.key, json.dumps(sorted(now - before))),
                     )
         except (sqlite3.Error, UnicodeError) as exc:
-            self._warn(f"Could not save to the library: {exc}")
+            self._warn(_("Could not save to the library: {error}").format(error=exc))
 
     def unread_counts(self) -> dict[str, int]:
         """Unread articles per index key, for every index whose entries are known: one
@@ -1292,7 +1321,7 @@ class Library:
                     " LEFT JOIN reads r ON r.key = l.key GROUP BY l.list"
                 ).fetchall()
         except (sqlite3.Error, UnicodeError) as exc:
-            self._warn(f"Could not read the library: {exc}")
+            self._warn(_("Could not read the library: {error}").format(error=exc))
             return {}
         return {str(key): int(n) for key, n in rows}
 
@@ -1303,7 +1332,7 @@ class Library:
                 row = db.execute("SELECT at FROM visits WHERE place = ?", (place,)).fetchone()
                 db.execute("INSERT OR REPLACE INTO visits VALUES (?, ?)", (place, self.clock()))
         except (sqlite3.Error, UnicodeError) as exc:
-            self._warn(f"Could not save to the library: {exc}")
+            self._warn(_("Could not save to the library: {error}").format(error=exc))
             return None
         return None if row is None else float(row[0])
 
@@ -1317,7 +1346,7 @@ class Library:
                     (since, index.key),
                 ).fetchall()
         except (sqlite3.Error, UnicodeError) as exc:
-            self._warn(f"Could not read the library: {exc}")
+            self._warn(_("Could not read the library: {error}").format(error=exc))
             return frozenset()
         return frozenset(str(row[0]) for row in rows)
 

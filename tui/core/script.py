@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from enum import StrEnum
 from typing import Any, TypeVar, overload
@@ -35,6 +35,7 @@ from tui.core.models import (
     Span,
     Tag,
 )
+from tui.i18n import N_, _
 
 
 class Script(StrEnum):
@@ -53,13 +54,33 @@ CONFIGS: dict[Script, str] = {
     Script.TRADITIONAL: "s2t",
     Script.TAIWAN: "s2twp",
 }
+
+
+class _Labels(Mapping[Script, str]):
+    """Script names translated on each lookup: the language may change after import."""
+
+    def __init__(self, names: dict[Script, str]) -> None:
+        self._names = names
+
+    def __getitem__(self, script: Script) -> str:
+        return _(self._names[script])
+
+    def __iter__(self) -> Iterator[Script]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+
 #: How each script is named in notices and the header (short: the header is one line).
-LABELS: dict[Script, str] = {
-    Script.ORIGINAL: "original script",
-    Script.SIMPLIFIED: "simplified",
-    Script.TRADITIONAL: "traditional",
-    Script.TAIWAN: "traditional (Taiwan)",
-}
+LABELS: Mapping[Script, str] = _Labels(
+    {
+        Script.ORIGINAL: N_("original script"),
+        Script.SIMPLIFIED: N_("simplified"),
+        Script.TRADITIONAL: N_("traditional"),
+        Script.TAIWAN: N_("traditional (Taiwan)"),
+    }
+)
 # Joins texts converted in one call: OpenCC's phrases never span a line break.
 _SEPARATOR = "\n"
 
@@ -75,7 +96,11 @@ def parse_script(value: str) -> Script:
         return Script(value.strip().lower())
     except ValueError:
         choices = ", ".join(SCRIPTS)
-        raise ValueError(f"unknown script {value!r}; choose one of: {choices}") from None
+        raise ValueError(
+            _("unknown script {value}; choose one of: {choices}").format(
+                value=repr(value), choices=choices
+            )
+        ) from None
 
 
 def next_script(script: Script) -> Script:

@@ -22,6 +22,7 @@ from textual.message import Message
 from tui.core.daily import IndexVisit, pin_starred, toggle_star, unpin, visit_index, when
 from tui.core.models import Article, Index
 from tui.core.urls import PageRef
+from tui.i18n import _, ngettext
 from tui.nav.places import (
     PlaceKind,
     Row,
@@ -183,7 +184,7 @@ class DailyReading:
         found = self._unread_from(start, step)
         if found is None:
             self.app.bell()
-            self.app.notify("No more unread articles in this list.", timeout=3)
+            self.app.notify(_("No more unread articles in this list."), timeout=3)
             return
         entries.highlighted = found
         if self.reader.has_focus:
@@ -202,27 +203,29 @@ class DailyReading:
     def action_toggle_read(self) -> None:
         target = self._daily_target()
         if target is None:
-            self.app.notify("Highlight or open an article first.", severity="warning", timeout=3)
+            self.app.notify(_("Highlight or open an article first."), severity="warning", timeout=3)
             return
         ref, title = target
         if ref.key in self.library.read_keys():
             self.library.mark_unread(ref)
-            self.app.notify(f"Marked unread: {title}", markup=False, timeout=3)
+            self.app.notify(
+                _("Marked unread: {title}").format(title=title), markup=False, timeout=3
+            )
         else:
             self.library.mark_read(ref)
-            self.app.notify(f"Marked read: {title}", markup=False, timeout=3)
+            self.app.notify(_("Marked read: {title}").format(title=title), markup=False, timeout=3)
         self.entries.refresh_marks()
 
     def action_mark_all_read(self) -> None:
         rows = self.entries.items
         if not rows:
-            self.app.notify("This list has no articles.", timeout=3)
+            self.app.notify(_("This list has no articles."), timeout=3)
             return
         now = time.monotonic()
         if now - self._confirm_all > CONFIRM_SECONDS:
             self._confirm_all = now
             self.app.notify(
-                "Press M again to mark every article of this list read.",
+                _("Press M again to mark every article of this list read."),
                 markup=False,
                 timeout=CONFIRM_SECONDS,
             )
@@ -230,6 +233,7 @@ class DailyReading:
         self._confirm_all = 0.0
         self._mark_all(rows, self.place.crumb or self.place.title)
 
+    # i18n: not shown (a worker's name)
     @work(group="daily-mark", exclusive=False, exit_on_error=False, description="mark all")
     async def _mark_all(self, rows: Sequence[Row], title: str) -> None:
         def keys() -> list[str]:
@@ -242,7 +246,13 @@ class DailyReading:
         self.post_message(AllMarked(title, count))
 
     def on_all_marked(self, message: AllMarked) -> None:
-        self.app.notify(f"Marked {message.count} articles read.", markup=False, timeout=4)
+        self.app.notify(
+            ngettext(
+                "Marked {count} article read.", "Marked {count} articles read.", message.count
+            ).format(count=message.count),
+            markup=False,
+            timeout=4,
+        )
         self.entries.refresh_marks()
 
     # -- stars, the Starred and History places -------------------------------------------
@@ -250,14 +260,14 @@ class DailyReading:
     def action_star(self) -> None:
         target = self._daily_target()
         if target is None:
-            self.app.notify("Highlight or open an article first.", severity="warning", timeout=3)
+            self.app.notify(_("Highlight or open an article first."), severity="warning", timeout=3)
             return
         ref, title = target
         if toggle_star(self.library, ref, title):
-            self.app.notify(f"Starred: {title}", markup=False, timeout=3)
+            self.app.notify(_("Starred: {title}").format(title=title), markup=False, timeout=3)
             self._keep_starred(ref)
         else:
-            self.app.notify(f"Unstarred: {title}", markup=False, timeout=3)
+            self.app.notify(_("Unstarred: {title}").format(title=title), markup=False, timeout=3)
             self._release_starred(ref)
         self._copies.pop(ref.key, None)
         self.entries.refresh_marks()

@@ -23,7 +23,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from tui.core.layout import link_kind_label
 from tui.core.text import cell_width, one_line
+from tui.i18n import N_, _
 from tui.nav.links import LinkRow, filter_link_rows
 from tui.resources import styles_dir
 
@@ -38,6 +40,7 @@ KIND_STYLES = {
 }
 
 
+KIND_COLUMN = 9  # cells: "external" and a space; three Chinese characters fit too
 TEXT_COLUMN_MAX = 36  # cells: longer link texts push their target right, shorter align
 
 
@@ -49,11 +52,12 @@ def shown_target(target: str) -> str:
 def row_content(row: LinkRow, number_width: int, text_width: int) -> Content:
     """One row: number, kind, text, target; every piece a plain string, styled by role."""
     number = f"{row.n}" if row.n is not None else "·"
+    kind = link_kind_label(row.kind)
     text = one_line(row.text) or "—"
     pad = " " * max(0, text_width - cell_width(text))
     return Content.assemble(
         (f"{number:>{number_width}} ", "bold"),
-        (f"{row.kind:<8} ", KIND_STYLES.get(row.kind, "")),
+        (f"{kind}{' ' * max(1, KIND_COLUMN - cell_width(kind))}", KIND_STYLES.get(row.kind, "")),
         (text + pad, ""),
         (f"  {shown_target(row.target)}", "$text-muted"),
     )
@@ -65,12 +69,12 @@ class LinksView(ModalScreen[LinkRow | None]):
     CSS_PATH = [styles_dir() / "dialogs.tcss"]
     AUTO_FOCUS = "#links-list"
     BINDINGS = [
-        Binding("escape,q", "close", "Close", show=True),
+        Binding("escape,q", "close", N_("Close"), show=True),
         Binding("j", "cursor_down", show=False),
         Binding("k", "cursor_up", show=False),
-        Binding("slash", "filter", "Filter", show=True, key_display="/"),
-        Binding("y", "copy", "Copy", show=True),
-        Binding("o", "open", "Open in browser", show=True),
+        Binding("slash", "filter", N_("Filter"), show=True, key_display="/"),
+        Binding("y", "copy", N_("Copy"), show=True),
+        Binding("o", "open", N_("Open in browser"), show=True),
     ]
 
     def __init__(
@@ -94,18 +98,28 @@ class LinksView(ModalScreen[LinkRow | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="links-body"):
             yield Static(self._heading(), id="links-title")
-            yield Input(placeholder="filter: words of the text, kind or target", id="links-filter")
+            yield Input(
+                placeholder=_("filter: words of the text, kind or target"), id="links-filter"
+            )
             yield OptionList(id="links-list", markup=False)
             yield Static(
-                Content("Enter follow · y copy · o open in browser · / filter · Esc close"),
+                Content(_("Enter follow · y copy · o open in browser · / filter · Esc close")),
                 id="links-help",
             )
 
     def _heading(self) -> Content:
         count = len(self.shown)
-        total = f"{count}" if count == len(self.rows) else f"{count} of {len(self.rows)}"
+        total = (
+            f"{count}"
+            if count == len(self.rows)
+            else _("{count} of {total}").format(count=count, total=len(self.rows))
+        )
+        before, _title, after = _("Links of {title}").partition("{title}")
         return Content.assemble(
-            ("Links of ", ""), (one_line(self._title), "bold"), (f"  ({total})", "$text-muted")
+            (before, ""),
+            (one_line(self._title), "bold"),
+            (after, ""),
+            (f"  ({total})", "$text-muted"),
         )
 
     def on_mount(self) -> None:

@@ -20,6 +20,7 @@ from textual.message import Message
 from tui.core.errors import MirrorError
 from tui.core.models import Article, Document
 from tui.core.urls import PageRef
+from tui.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from tui.nav.links import LinkRow
@@ -64,12 +65,12 @@ def show_links(screen: BrowserScreen, page: Article | Document) -> None:
 
     rows = link_rows(page, screen.service.home)
     if not rows:
-        screen.app.notify("This page has no links or tags.", severity="information")
+        screen.app.notify(_("This page has no links or tags."), severity="information")
         return
 
     def copy(url: str) -> None:
         screen.app.copy_to_clipboard(url)
-        screen.app.notify(f"Copied {url}", markup=False)
+        screen.app.notify(_("Copied {url}").format(url=url), markup=False)
 
     def chosen(row: LinkRow | None) -> None:
         if row is None:
@@ -103,10 +104,13 @@ async def save_page(screen: BrowserScreen, page: Article | Document) -> None:
     except OSError as error:
         reason = error.strerror or str(error)
         screen.app.notify(
-            f"Could not save in {directory}: {reason}", severity="error", markup=False, timeout=8
+            _("Could not save in {folder}: {reason}").format(folder=directory, reason=reason),
+            severity="error",
+            markup=False,
+            timeout=8,
         )
         return
-    screen.app.notify(f"Saved to {path}", markup=False, timeout=8)
+    screen.app.notify(_("Saved to {path}").format(path=path), markup=False, timeout=8)
 
 
 # ----------------------------------------------------------------------- export
@@ -123,7 +127,9 @@ async def export_rows(
     try:
         await _export(screen, title, refs, directory)
     except Exception as error:  # noqa: BLE001 - reported, never a traceback
-        reason = f"Export failed ({type(error).__name__}: {error})"
+        reason = _("Export failed ({error}: {detail})").format(
+            error=type(error).__name__, detail=error
+        )
         screen.post_message(ExportProgress(0, 0, error=reason, finished=True))
 
 
@@ -164,7 +170,14 @@ async def _export(
     except OSError as error:
         reason = error.strerror or str(error)
         post(
-            ExportProgress(0, 0, error=f"Could not export to {directory}: {reason}", finished=True)
+            ExportProgress(
+                0,
+                0,
+                error=_("Could not export to {folder}: {reason}").format(
+                    folder=directory, reason=reason
+                ),
+                finished=True,
+            )
         )
         return
     post(ExportProgress(len(at_hand), len(at_hand), paths, len(pages), missing, finished=True))
@@ -174,8 +187,18 @@ def export_report(message: ExportProgress) -> str:
     """The sentence an export ends with: what was written where, and what was left out."""
     if message.error is not None:
         return message.error
-    where = " and ".join(str(p) for p in message.paths)
-    text = f"Exported {message.written} articles to {where}"
+    where = _(" and ").join(str(p) for p in message.paths)
+    count = message.written
     if message.missing:
-        text += f"; {message.missing} not in the cache (open or sync them first)"
-    return text + "."
+        text = ngettext(
+            "Exported {count} article to {where}; {missing} not in the cache"
+            " (open or sync them first).",
+            "Exported {count} articles to {where}; {missing} not in the cache"
+            " (open or sync them first).",
+            count,
+        )
+    else:
+        text = ngettext(
+            "Exported {count} article to {where}.", "Exported {count} articles to {where}.", count
+        )
+    return text.format(count=count, where=where, missing=message.missing)
