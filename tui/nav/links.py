@@ -32,8 +32,12 @@ class LinkRow(NamedTuple):
 
     @property
     def haystack(self) -> str:
+        from tui.core.layout import link_kind_label
+
         number = str(self.n) if self.n is not None else ""
-        return f"{number} {self.text} {self.kind} {self.target}".casefold()
+        # The kind as shown (标签 in Chinese) and as named (tag): either finds it.
+        kind = f"{self.kind} {link_kind_label(self.kind)}"
+        return f"{number} {self.text} {kind} {self.target}".casefold()
 
 
 def link_kind(link: Link, current: PageRef | None, home: PageRef | None) -> str:
