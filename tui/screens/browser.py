@@ -1394,7 +1394,7 @@ def _with_retry(error: MirrorError) -> str:
     """The failure in one sentence, and "Press r to retry." only when retrying can help."""
     if not retry_helps(error):
         return str(error)
-    return _("{error}\nPress r to retry.").format(error=error)
+    return f"{error}\n{_('Press r to retry.')}"
 
 
 def _count_detail(kind: PlaceKind, count: int) -> str:
