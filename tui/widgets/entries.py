@@ -544,7 +544,7 @@ class EntryList(RoleStyles, ScrollView, can_focus=True):
             text = one_line(item.title)
             if item.kind is RowKind.EXTERNAL:
                 parts = [("↗ ", self._style("external")), (text, title)]
-                parts.append(("  (external)", self._style("external-note")))
+                parts.append(("  " + _("(external)"), self._style("external-note")))
             elif marks.starred:
                 parts = [(STAR, self._style("star")), (text, title)]
             elif marks.new and not marks.read:
