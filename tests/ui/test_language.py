@@ -133,7 +133,9 @@ async def test_the_palette_speaks_the_language(language: str) -> None:
         assert prompt == _("Search for commands…") and speaks(prompt, language)
         options = palette.query_one("CommandList").options  # type: ignore[attr-defined]
         shown = [str(option.prompt) for option in options]
-        names = {s.split("  (")[0].split("\n")[0].strip() for s in shown}
+        listed = [s.split("  (")[0].split("\n")[0].strip() for s in shown]
+        names = set(listed)
+        assert len(listed) == len(names), listed  # two commands never read the same
         ours = {_(c.title) for c in COMMANDS if c.palette}
         assert ours | {_("Theme")} == names
         assert all(speaks(name, language) for name in names)
