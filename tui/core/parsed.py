@@ -16,7 +16,6 @@ that cannot be read back is parsed again, never shown half-built.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import re
 import threading
 from collections.abc import Callable
@@ -60,6 +59,8 @@ def parser_version() -> str:
     if _version is None:
         with _version_lock:
             if _version is None:
+                import hashlib  # on first use: not a cost of start-up
+
                 core = Path(__file__).resolve().parent
                 files = sorted((core / "parse").glob("*.py"))
                 files += [core / name for name in ("models.py", "text.py", "urls.py", "kinds.py")]
@@ -75,6 +76,8 @@ def parser_version() -> str:
 
 
 def model_key(ref: PageRef, home: PageRef, text: str) -> str:
+    import hashlib
+
     text_hash = hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
     return f"{parser_version()}|{home.key}|{ref.key}|{text_hash}"
 

@@ -80,6 +80,7 @@ class DailyReading:
         def reader(self) -> ReaderView: ...
 
         post_message: Callable[[Message], bool]
+        call_after_refresh: Callable[..., bool]
         open_page: Callable[..., None]
         go: Callable[[Route], None]
         _reader_page: Callable[[], Article | Document | None]
@@ -116,7 +117,8 @@ class DailyReading:
     def daily_filled(self) -> None:
         """A list was shown: the home list asks for fresh unread counts."""
         if self.place.kind is PlaceKind.HOME:
-            self._count_unread()
+            # After the frame: the counts must not compete with the first paint.
+            self.call_after_refresh(self._count_unread)
 
     def daily_index_loaded(self, index: Index) -> None:
         if self._visit is not None and self._visit.ref != index.ref:
