@@ -32,14 +32,6 @@ PLURAL_FORMS = {"zh_Hans": "nplurals=1; plural=0;", "zh_Hant": "nplurals=1; plur
 #: a file off this list, wrap its strings, run ``extract``, translate, run ``hant``).
 PENDING = frozenset(
     {
-        "tui/screens/browser.py",
-        "tui/commands.py",
-        "tui/widgets/entries.py",
-        "tui/widgets/reader.py",
-        "tui/widgets/keybar.py",
-        "tui/screens/help.py",
-        "tui/providers.py",
-        "tui/nav/places.py",
         # Landed from the parallel work of issue 12 during phase 1:
     }
 )
@@ -388,8 +380,15 @@ HANT_FIXES: dict[str, str] = {
     "頭部": "標頭",  # HTTP headers
     "獲取": "取得",
     "演示": "示範",
-    "返回": "傳回",
+    # A server "answered" (傳回); 返回 alone is the interface's Back, as in Taiwan.
+    "返回 HTTP": "傳回 HTTP",
+    "返回了": "傳回了",
+    "返回“": "傳回“",
     "解壓": "解壓縮",
+    "後臺": "背景",  # in the background
+    "窄屏": "窄螢幕",
+    "選中": "選取",  # the selected link or entry
+    "當前": "目前",
     "“": "「",
     "”": "」",
 }

@@ -97,8 +97,25 @@ class GoodnewsApp(App[int]):
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Of Textual's own palette entries only the theme: ours cover the rest (quit, keys)."""
         for command in super().get_system_commands(screen):
-            if command.title == "Theme":
-                yield command
+            if command.title == "Theme":  # i18n: not shown (Textual's name, matched)
+                yield command._replace(title=_("Theme"), help=_("Change the current theme"))
+
+    def action_command_palette(self) -> None:
+        """Textual's palette with its prompt in the interface language."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not self.screen.has_class("--textual-command-palette"):
+            placeholder = _("Search for commands…")
+            self.push_screen(CommandPalette(placeholder=placeholder, id="--command-palette"))
+
+    def search_themes(self) -> None:
+        """The theme list of the palette's Theme entry, its prompt in the interface language."""
+        from textual.command import CommandPalette
+        from textual.theme import ThemeProvider
+
+        self.push_screen(
+            CommandPalette(providers=[ThemeProvider], placeholder=_("Search for themes…"))
+        )
 
     def get_default_screen(self) -> BrowserScreen:
         from tui.core.script import Script

@@ -12,6 +12,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
 from tui.commands import COMMANDS, Command, keys_label
+from tui.i18n import _
 
 
 class CommandsProvider(Provider):
@@ -32,9 +33,14 @@ class CommandsProvider(Provider):
         from tui.screens.browser import BrowserScreen
 
         browser = self._browser()
-        name = f"{command.title}  ({keys_label(command, getattr(self.app, 'keymap', None))})"
+        keys = keys_label(command, getattr(self.app, "keymap", None))
+        name = f"{_(command.title)}  ({keys})"
         enabled = not isinstance(browser, BrowserScreen) or browser.can_run(command)
-        text = Content(name) if enabled else Content.styled(f"{name}  (not now)", "dim")
+        text = (
+            Content(name)
+            if enabled
+            else Content.styled(_("{name}  (not now)").format(name=name), "dim")
+        )
 
         def run() -> None:
             if isinstance(browser, BrowserScreen):
@@ -45,12 +51,18 @@ class CommandsProvider(Provider):
     async def discover(self) -> Hits:
         for command in self._commands():
             text, run = self._entry(command)
-            yield DiscoveryHit(text, run, help=command.help)
+            yield DiscoveryHit(text, run, help=_(command.help))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for command in self._commands():
             text, run = self._entry(command)
-            score = matcher.match(f"{text.plain} {command.help}")
+            # Matched in the language shown, and in English too: the command's name
+            # as the README and other programs write it still finds it.
+            help_text = _(command.help)
+            score = max(
+                matcher.match(f"{text.plain} {help_text}"),
+                matcher.match(f"{command.title} {command.help}"),
+            )
             if score > 0:
-                yield Hit(score, matcher.highlight(text.plain), run, help=command.help)
+                yield Hit(score, matcher.highlight(text.plain), run, help=help_text)

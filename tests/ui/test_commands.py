@@ -131,7 +131,7 @@ async def test_r_says_what_it_reloads(size: tuple[int, int]) -> None:
         await home_ready(pilot)
         await pilot.press("r")
         await wait_for(pilot, lambda: bool(app.shown))
-        assert app.shown[-1] == "Reloading 首页"
+        assert app.shown[-1] == "Reloading Home"
         await open_index(pilot, "头条")
         await open_article(pilot, "倒春寒来袭")
         await wait_for(pilot, lambda: state(app).focus == "reader")

@@ -582,23 +582,23 @@ async def test_the_header_and_the_reader_always_describe_the_same_place() -> Non
         await open_index(pilot, "头条")
         await open_article(pilot, "倒春寒来袭")
         crumbs = str(app.browser.crumbs.path)
-        assert crumbs.startswith("首页 › 头条 › 倒春寒来袭")
+        assert crumbs.startswith("Home › 头条 › 倒春寒来袭")
         # Home from an article: a new list, a clear reader, crumbs of the home page only.
         await pilot.press("H")
         await home_ready(pilot)
         assert state(app).reader is None and state(app).reader_page is None
-        assert str(app.browser.crumbs.path) == "首页"
+        assert str(app.browser.crumbs.path) == "Home"
         # Another index from there: its crumbs, and no article of another list beside it.
         await open_index(pilot, "专栏")
         assert state(app).reader is None
-        assert str(app.browser.crumbs.path) == "首页 › 专栏"
+        assert str(app.browser.crumbs.path) == "Home › 专栏"
         # Back brings the article back with its list and crumbs.
         await pilot.press("backspace")
         await home_ready(pilot)
         await pilot.press("backspace")
         await wait_for(pilot, lambda: state(app).reader_page is not None)
         assert state(app).place.title == "头条"
-        assert str(app.browser.crumbs.path).startswith("首页 › 头条 › 倒春寒来袭")
+        assert str(app.browser.crumbs.path).startswith("Home › 头条 › 倒春寒来袭")
 
 
 async def test_the_focused_pane_is_visible_in_every_theme() -> None:
@@ -735,4 +735,4 @@ async def test_escape_in_search_clears_the_query_and_its_results() -> None:
         await pilot.press("enter", "escape")
         await pilot.pause()
         assert state(app).place.tag == "" and not state(app).rows
-        assert str(app.browser.crumbs.path).endswith("搜索")
+        assert str(app.browser.crumbs.path).endswith("Search")

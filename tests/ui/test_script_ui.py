@@ -24,6 +24,7 @@ from tui.core.mirror import sample_mirror
 from tui.core.models import Article
 from tui.core.script import LABELS, Script
 from tui.core.settings import ValueSource
+from tui.i18n import set_language
 
 S2T = opencc.OpenCC("s2t")
 S2TWP = opencc.OpenCC("s2twp")
@@ -125,6 +126,7 @@ async def test_a_converted_tag_opens_the_same_related_list() -> None:
 
 
 async def test_script_option_and_memory(tmp_path: Path) -> None:
+    set_language("zh-Hans")  # the crumbs' 首页 is shown in the script of the pages too
     state_dir = tmp_path / "state"
     state_dir.mkdir()
     flagged = Options(sample=True, cache_dir=tmp_path, script="traditional")

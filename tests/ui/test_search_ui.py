@@ -30,7 +30,7 @@ async def test_search_as_you_type_then_open_a_result_and_come_back() -> None:
         await wait_for(pilot, lambda: state(app).place.tag == "图书馆" and bool(state(app).rows))
         found = titles(app)
         assert any("图书馆" in t for t in found)
-        assert "搜索 图书馆" in str(app.browser.crumbs.path)
+        assert "Search 图书馆" in str(app.browser.crumbs.path)
         await pilot.press("enter")  # keeps the query, leaves the line
         await pilot.press("enter")  # opens the first result
         first = state(app).rows[0].ref
@@ -67,7 +67,7 @@ async def test_all_articles_lists_what_the_app_knows_by_source() -> None:
     app = sample_app(prefetch=True)
     async with app.run_test(size=(120, 40)) as pilot:
         await home_ready(pilot)
-        assert titles(app)[:2] == ["本机", "全部文章"]
+        assert titles(app)[:2] == ["This device", "All articles"]
         await open_index(pilot, "头条")
         await wait_for(pilot, lambda: prefetch_done(app))
         await pilot.press("A")

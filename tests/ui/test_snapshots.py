@@ -191,17 +191,28 @@ def test_offline_notice(snap_compare: Callable[..., bool], tmp_path: Path) -> No
 
 
 def test_home_in_simplified_chinese(snap_compare: Callable[..., bool]) -> None:
-    """The home screen in zh-Hans, the default language (the other snapshots are in English).
-
-    Phase 1 of the Chinese interface: only the strings of the files converted so far (the
-    source label, settings notices, CLI and core messages) are Chinese here; the list rows,
-    key bar and titles of tui/screens/browser.py, tui/commands.py and the widgets convert in
-    phase 2, and this snapshot changes with them.
-    """
+    """The home screen in zh-Hans, the default language (the other snapshots are in English):
+    crumbs, the list's title and count, its own places, the key bar and the source label."""
     from tui.i18n import set_language
 
     set_language("zh-Hans")
     assert snap_compare(sample_app(), run_before=at_home, terminal_size=WIDE)
+
+
+def test_article_in_simplified_chinese(snap_compare: Callable[..., bool]) -> None:
+    """An article beside its index in zh-Hans: the reader's key bar and the entries count."""
+    from tui.i18n import set_language
+
+    set_language("zh-Hans")
+    assert snap_compare(sample_app(), run_before=at_article, terminal_size=WIDE)
+
+
+def test_help_in_simplified_chinese(snap_compare: Callable[..., bool]) -> None:
+    """Help in zh-Hans on a small screen: Chinese help text wraps under its own column."""
+    from tui.i18n import set_language
+
+    set_language("zh-Hans")
+    assert snap_compare(sample_app(), run_before=at_help, terminal_size=NARROW)
 
 
 def daily_app() -> GoodnewsApp:

@@ -16,6 +16,7 @@ from tui.core.kinds import PageKind, kind_by_path
 from tui.core.library import Known, Marked
 from tui.core.models import Entry, Home, Index
 from tui.core.urls import PageRef
+from tui.i18n import _
 
 if TYPE_CHECKING:
     from tui.core.search import SearchResult
@@ -53,14 +54,14 @@ class Place(NamedTuple):
     @property
     def crumb(self) -> str:
         if self.kind is PlaceKind.RELATED:
-            return f"标签 {self.tag}"
+            return _("Tag {tag}").format(tag=self.tag)
         if self.kind is PlaceKind.SEARCH:
-            return f"搜索 {self.tag}" if self.tag else "搜索"
+            return _("Search {query}").format(query=self.tag) if self.tag else _("Search")
         return self.title or (self.ref.name if self.ref else "")
 
 
 def home_place(ref: PageRef) -> Place:
-    return Place(PlaceKind.HOME, ref, title="首页")
+    return Place(PlaceKind.HOME, ref, title=_("Home"))
 
 
 def index_place(ref: PageRef, title: str = "") -> Place:
@@ -68,23 +69,23 @@ def index_place(ref: PageRef, title: str = "") -> Place:
 
 
 def related_place(tag: str) -> Place:
-    return Place(PlaceKind.RELATED, tag=tag, title=f"标签 {tag}")
+    return Place(PlaceKind.RELATED, tag=tag, title=_("Tag {tag}").format(tag=tag))
 
 
 def search_place(query: str = "") -> Place:
-    return Place(PlaceKind.SEARCH, tag=query, title="搜索")
+    return Place(PlaceKind.SEARCH, tag=query, title=_("Search"))
 
 
 def all_place() -> Place:
-    return Place(PlaceKind.ALL, title="全部文章")
+    return Place(PlaceKind.ALL, title=_("All articles"))
 
 
 def starred_place() -> Place:
-    return Place(PlaceKind.STARRED, title="Starred")
+    return Place(PlaceKind.STARRED, title=_("Starred"))
 
 
 def history_place() -> Place:
-    return Place(PlaceKind.HISTORY, title="History")
+    return Place(PlaceKind.HISTORY, title=_("History"))
 
 
 _OWN_PLACES = {
@@ -166,7 +167,7 @@ def home_rows(home: Home) -> list[Row]:
     """The app's own places first (all articles), then the sections with their categories,
     then the other pages and sites the home page links."""
     rows: list[Row] = [
-        Row(RowKind.SECTION, "本机"),
+        Row(RowKind.SECTION, _("This device")),
         place_row(all_place()),
         place_row(starred_place()),
         place_row(history_place()),
@@ -176,7 +177,7 @@ def home_rows(home: Home) -> list[Row]:
         rows.extend(_row_for(c.ref, c.title) for c in section.categories)
     others = [link for link in home.links if link.kind in ("page", "external")]
     if others:
-        rows.append(Row(RowKind.SECTION, "其他"))
+        rows.append(Row(RowKind.SECTION, _("Other")))
         for link in others:
             if link.kind == "page" and link.ref is not None:
                 rows.append(Row(RowKind.PAGE, link.text, link.ref))
@@ -266,7 +267,7 @@ def all_rows(known: Iterable[Known]) -> list[Row]:
     for k in known:
         if k.source != current:
             current = k.source
-            rows.append(Row(RowKind.SECTION, k.source or "其他"))
+            rows.append(Row(RowKind.SECTION, k.source or _("Other")))
         rows.append(Row(RowKind.ARTICLE, k.title, k.ref, date=_iso(k.published)))
     return rows
 

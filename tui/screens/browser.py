@@ -55,6 +55,7 @@ from tui.core.script import convert_text as _convert_text
 from tui.core.script import rows_in as _rows_in
 from tui.core.share import without_cache_buster
 from tui.core.urls import PageRef
+from tui.i18n import N_, _, ngettext
 from tui.messages import PageFailed, PageLoaded, PrefetchProgress, RowsLoaded, SyncProgress
 from tui.nav.history import History
 from tui.nav.places import (
@@ -271,13 +272,13 @@ class BrowserScreen(DailyReading, Screen[None]):
     def _update_source(self, stale: bool = False) -> None:
         mirror = self.service.mirror
         self._stale = stale
-        label = mirror.label + (" · offline copy" if stale else "")
+        label = mirror.label + (_(" · offline copy") if stale else "")
         if self.shown_script is not Script.ORIGINAL:
-            label += f" · {LABELS[self.shown_script]}"
+            label += f" · {_(LABELS[self.shown_script])}"
         self.crumbs.set_source(label, "" if self.narrow else mirror.where)
 
     def _update_crumbs(self) -> None:
-        parts = ["首页"]
+        parts = [_("Home")]
         if self.place.kind is not PlaceKind.HOME:
             parts.append(self.place.crumb)
         page = self.reader_loaded.page if self.reader_loaded else None
@@ -288,9 +289,10 @@ class BrowserScreen(DailyReading, Screen[None]):
     def _update_status(self) -> None:
         bits = []
         if self.digits:
-            bits.append(f"link {self.digits}_  (Enter to follow)")
+            bits.append(_("link {digits}_  (Enter to follow)").format(digits=self.digits))
         if self.progress is not None:
-            bits.append(f"prefetch {self.progress[0]}/{self.progress[1]}")
+            done, total = self.progress
+            bits.append(_("prefetch {done}/{total}").format(done=done, total=total))
         if self.sync_status:
             bits.append(self.sync_status)
         if self.export_status:
@@ -322,7 +324,7 @@ class BrowserScreen(DailyReading, Screen[None]):
                     self.show_pane("reader")  # a slow page: show where it will come
                 self.reader.loading = True
             else:
-                self._set_list_title(self.place.title or "…", "loading…")
+                self._set_list_title(self.place.title or "…", _("loading…"))
 
         self._pending[target] = self.set_timer(LOADING_DELAY, show)
 
@@ -390,14 +392,16 @@ class BrowserScreen(DailyReading, Screen[None]):
         self._update_source(stale=loaded.stale)
         if isinstance(page, Home):
             self.list_page = page
-            self._set_list_title("首页", f"{category_count(page)} categories")
+            count = category_count(page)
+            categories = ngettext("{count} category", "{count} categories", count)
+            self._set_list_title(_("Home"), categories.format(count=count))
             self._fill(home_rows(page), message.restore)
         elif isinstance(page, Index):
             self.list_page = page
             if self.place.title != page.title:
                 self.place = self.place._replace(title=page.title)
             rows = index_rows(page)  # each page once
-            detail = f"{len(rows)} entries"
+            detail = ngettext("{count} entry", "{count} entries", len(rows)).format(count=len(rows))
             if loaded.stale:
                 detail += " · " + stale_note(loaded.fetched_at, self.clock())
             self._set_list_title(page.title, detail)
@@ -416,7 +420,7 @@ class BrowserScreen(DailyReading, Screen[None]):
         self._stop_pending("list")
         self.rows = []
         place = self.place
-        self._set_list_title(place.title or (place.ref.name if place.ref else ""), "failed")
+        self._set_list_title(place.title or (place.ref.name if place.ref else ""), _("failed"))
         self.entries.show_items([])
         self.list_error = _with_retry(message.error)
         self.entries.set_message(self.list_error)
@@ -433,8 +437,10 @@ class BrowserScreen(DailyReading, Screen[None]):
         self.show_welcome(reason)
         if reason is not None:
             self.app.notify(
-                "No network and no saved copy: showing the bundled sample mirror. "
-                "Press r to retry; `goodnews-tui doctor` finds what blocks the mirror.",
+                _(
+                    "No network and no saved copy: showing the bundled sample mirror. "
+                    "Press r to retry; `goodnews-tui doctor` finds what blocks the mirror."
+                ),
                 severity="warning",
                 markup=False,
                 timeout=10,
@@ -483,27 +489,29 @@ class BrowserScreen(DailyReading, Screen[None]):
             message = self.list_error  # the failure (and whether r helps) stays in view
         elif searching:
             message = (
-                "Type words to search every article the app knows (sync brings the whole "
-                'mirror): several words must all match, "quotes" make a phrase, and '
-                "tag: source: before: after: narrow it."
+                _(
+                    "Type words to search every article the app knows (sync brings the whole "
+                    'mirror): several words must all match, "quotes" make a phrase, and '
+                    "tag: source: before: after: narrow it."
+                )
                 if not entries.filter_query.strip()
-                else "Nothing found."
+                else _("Nothing found.")
             )
         elif self.place.kind is PlaceKind.ALL:
-            message = "The app knows no article yet: open an index, or sync the mirror."
+            message = _("The app knows no article yet: open an index, or sync the mirror.")
         elif self.place.kind is PlaceKind.STARRED:
-            message = "No starred article yet: f stars the article or the highlighted entry."
+            message = _("No starred article yet: f stars the article or the highlighted entry.")
         elif self.place.kind is PlaceKind.HISTORY:
-            message = "No article read yet: articles opened in the reader are listed here."
+            message = _("No article read yet: articles opened in the reader are listed here.")
         elif entries.filter_query:
-            message = "Nothing matches the filter. Escape clears it."
+            message = _("Nothing matches the filter. Escape clears it.")
         elif self.place.kind is PlaceKind.RELATED:
-            message = (
+            message = _(
                 "No other article known to the app carries this tag yet. "
                 "Articles are learned as indexes are opened and prefetched."
             )
         else:
-            message = "This list is empty."
+            message = _("This list is empty.")
         entries.set_message(message)
         self.daily_filled()
 
@@ -551,13 +559,7 @@ class BrowserScreen(DailyReading, Screen[None]):
             return
         rows, restore = message.rows, message.restore
         count = sum(1 for r in rows if r.openable)
-        unit = {
-            PlaceKind.SEARCH: "found",
-            PlaceKind.ALL: "articles",
-            PlaceKind.STARRED: "starred",
-            PlaceKind.HISTORY: "read",
-        }.get(self.place.kind)
-        self._set_list_title(self.place.title, f"{count} {unit or 'related'}")
+        self._set_list_title(self.place.title, _count_detail(self.place.kind, count))
         entries = self.entries
         live = message.live and self._filled == self.place
         if live and entries.current is not None:
@@ -596,23 +598,26 @@ class BrowserScreen(DailyReading, Screen[None]):
         self._next("reader")
         if getattr(self.mirror, "fallen", False):
             lines = [
-                "There is no network and no saved copy of the live mirror, so this is the "
-                "bundled sample mirror: invented articles that show how the browser works.",
-                *([f"Reason: {reason}"] if reason else []),
-                "Press r on the home list to retry the live mirror. To find which link of "
-                "the chain fails and what to set (a proxy, a mirror), run "
-                "`goodnews-tui doctor` in a shell.",
+                _(
+                    "There is no network and no saved copy of the live mirror, so this is the "
+                    "bundled sample mirror: invented articles that show how the browser works."
+                ),
+                *([_("Reason: {reason}").format(reason=reason)] if reason else []),
+                _(
+                    "Press r on the home list to retry the live mirror. To find which link of "
+                    "the chain fails and what to set (a proxy, a mirror), run "
+                    "`goodnews-tui doctor` in a shell."
+                ),
             ]
-            self.reader.show(
-                lambda w: layout_message("Offline: showing the sample mirror", lines, w, "notice")
-            )
+            title = _("Offline: showing the sample mirror")
+            self.reader.show(lambda w: layout_message(title, lines, w, "notice"))
         else:
             self.reader.clear(
                 [
                     ("goodnews-tui", "notice"),
                     ("", "body"),
-                    ("Choose a category, press Enter, then an article.", "body"),
-                    ("Tab moves between list and reader; ? shows all keys.", "body"),
+                    (_("Choose a category, press Enter, then an article."), "body"),
+                    (_("Tab moves between list and reader; ? shows all keys."), "body"),
                 ]
             )
         self._update_crumbs()
@@ -675,7 +680,8 @@ class BrowserScreen(DailyReading, Screen[None]):
         self.reader_loaded = None
         lines = _with_retry(message.error).split("\n")
         path = message.ref.path
-        self.reader.show(lambda w: layout_message(f"Could not open {path}", lines, w))
+        title = _("Could not open {path}").format(path=path)
+        self.reader.show(lambda w: layout_message(title, lines, w))
         self._update_crumbs()
         self.refresh_bindings()  # what check_action answers has changed
 
@@ -765,12 +771,15 @@ class BrowserScreen(DailyReading, Screen[None]):
         if event.state is not WorkerState.ERROR:
             return
         error = event.worker.error
-        message = f"Something went wrong ({type(error).__name__}: {error}). Press r to retry."
+        message = _("Something went wrong ({error}). Press r to retry.").format(
+            error=f"{type(error).__name__}: {error}"
+        )
         self.app.notify(message, severity="error", markup=False, timeout=10)
         group = event.worker.group
         self._stop_pending(group)
         if group == "reader":
-            self.reader.show(lambda w: layout_message("Could not show this page", [message], w))
+            title = _("Could not show this page")
+            self.reader.show(lambda w: layout_message(title, [message], w))
         elif group == "list":
             self.entries.set_message(message)
 
@@ -859,15 +868,15 @@ class BrowserScreen(DailyReading, Screen[None]):
 
     def action_sync(self) -> None:
         if self._syncing:
-            self.app.notify("A sync is already running.", timeout=3)
+            self.app.notify(_("A sync is already running."), timeout=3)
             return
         mirror = self.service.mirror
         live = getattr(mirror, "live", mirror)
         if getattr(mirror, "fallen", False) or not isinstance(live, Mirror):
-            self.app.notify("No mirror to sync: the sample is shown.", severity="warning")
+            self.app.notify(_("No mirror to sync: the sample is shown."), severity="warning")
             return
         self._syncing = True
-        self.app.notify("Syncing the mirror in the background; keep reading.", timeout=4)
+        self.app.notify(_("Syncing the mirror in the background; keep reading."), timeout=4)
         self._sync(live)
 
     @work(group="sync", exclusive=True, exit_on_error=False, description="sync")
@@ -889,7 +898,11 @@ class BrowserScreen(DailyReading, Screen[None]):
     def _external(self, url: str) -> None:
         url = without_cache_buster(url)
         self.app.copy_to_clipboard(url)
-        self.app.notify(f"External link, not opened here. Copied: {url}", markup=False, timeout=6)
+        self.app.notify(
+            _("External link, not opened here. Copied: {url}").format(url=url),
+            markup=False,
+            timeout=6,
+        )
 
     @on(ReaderView.NumberTyped)
     def _number_typed(self, event: ReaderView.NumberTyped) -> None:
@@ -900,7 +913,9 @@ class BrowserScreen(DailyReading, Screen[None]):
     def _follow(self, event: ReaderView.FollowLink) -> None:
         link = self._link(event.n)
         if link is None:
-            self.app.notify(f"There is no link {event.n} on this page.", severity="warning")
+            self.app.notify(
+                _("There is no link {n} on this page.").format(n=event.n), severity="warning"
+            )
             return
         if event.typed:
             self.app.notify(followed_notice(link), markup=False)
@@ -922,7 +937,8 @@ class BrowserScreen(DailyReading, Screen[None]):
         index = anchor_block(page.blocks, text) if page is not None else None
         if index is None:
             self.app.notify(
-                "That link points into this page, to a place it no longer marks.", markup=False
+                _("That link points into this page, to a place it no longer marks."),
+                markup=False,
             )
             return
         self._push()
@@ -964,11 +980,11 @@ class BrowserScreen(DailyReading, Screen[None]):
     # Said when the key of a greyed command is pressed: a key that does nothing and says
     # nothing looks broken.
     _NOT_NOW = {
-        "tags": "Open an article first: t lists its tags.",
-        "copy_url": "Open an article first: y copies its URL.",
-        "open_link": "Open an article first, then select a link with n or p.",
-        "prev_article": "This list has no articles to step through.",
-        "next_article": "This list has no articles to step through.",
+        "tags": N_("Open an article first: t lists its tags."),
+        "copy_url": N_("Open an article first: y copies its URL."),
+        "open_link": N_("Open an article first, then select a link with n or p."),
+        "prev_article": N_("This list has no articles to step through."),
+        "next_article": N_("This list has no articles to step through."),
     }
 
     def on_key(self, event: events.Key) -> None:
@@ -980,7 +996,7 @@ class BrowserScreen(DailyReading, Screen[None]):
                 if reason is None:
                     self.app.bell()  # back or forward with nowhere to go
                 else:
-                    self.app.notify(reason, severity="warning", timeout=3)
+                    self.app.notify(_(reason), severity="warning", timeout=3)
                 return
 
     def run_command(self, command: Command) -> None:
@@ -1046,10 +1062,10 @@ class BrowserScreen(DailyReading, Screen[None]):
     def action_tags(self) -> None:
         page = self._reader_page()
         if not isinstance(page, Article):
-            self.app.notify("Open an article first: t lists its tags.", severity="warning")
+            self.app.notify(_("Open an article first: t lists its tags."), severity="warning")
             return
         if not page.tags:
-            self.app.notify("This article has no tags.", severity="warning")
+            self.app.notify(_("This article has no tags."), severity="warning")
             return
 
         # Shown in the script of the page; the tag opened is the page's own name for it.
@@ -1069,13 +1085,14 @@ class BrowserScreen(DailyReading, Screen[None]):
         that failed beside it). Says what it does: a reload of a cached page is quick and
         would otherwise look like nothing happened."""
         if getattr(self.mirror, "fallen", False) and not self.reader.has_focus:
-            self.app.notify("Trying the live mirror again…", timeout=3)
+            self.app.notify(_("Trying the live mirror again…"), timeout=3)
             self.retry_live()
             return
         reader_failed = self.reader_ref is not None and self.reader_loaded is None
         if self.reader_ref is not None and (self.reader.has_focus or reader_failed):
             page = self._reader_page()
-            self.app.notify(f"Reloading {page.title if page else self.reader_ref.path}", timeout=2)
+            what = page.title if page else self.reader_ref.path
+            self.app.notify(_("Reloading {what}").format(what=what), timeout=2)
             self.service.forget(self.reader_ref)
             self.open_page(
                 self.reader_ref,
@@ -1086,7 +1103,7 @@ class BrowserScreen(DailyReading, Screen[None]):
             if self.reader.has_focus:
                 return
         place = self.place
-        self.app.notify(f"Reloading {place.crumb or '首页'}", timeout=2)
+        self.app.notify(_("Reloading {what}").format(what=place.crumb or _("Home")), timeout=2)
         if place.kind is PlaceKind.RELATED:
             self._show_related(self._next("list"), None)
             return
@@ -1103,17 +1120,19 @@ class BrowserScreen(DailyReading, Screen[None]):
     def action_copy_url(self) -> None:
         url = self._page_url()
         if url is None:
-            self.app.notify("Open an article first.", severity="warning")
+            self.app.notify(_("Open an article first."), severity="warning")
             return
         self.app.copy_to_clipboard(url)
-        self.app.notify(f"Copied {url}", markup=False)
+        self.app.notify(_("Copied {url}").format(url=url), markup=False)
 
     def action_open_link(self) -> None:
         n = self.reader.selected_link
         link = self._link(n) if n is not None else None
         url = without_cache_buster(link.url) if link is not None else self._page_url()
         if url is None:
-            self.app.notify("Select a link first: n and p move between links.", severity="warning")
+            self.app.notify(
+                _("Select a link first: n and p move between links."), severity="warning"
+            )
             return
         self.open_in_browser(url)
 
@@ -1125,10 +1144,10 @@ class BrowserScreen(DailyReading, Screen[None]):
             or os.environ.get("WAYLAND_DISPLAY")
         ):
             self.app.copy_to_clipboard(url)
-            self.app.notify(f"No local browser here; copied {url}", markup=False)
+            self.app.notify(_("No local browser here; copied {url}").format(url=url), markup=False)
             return
         self.app.open_url(url)
-        self.app.notify(f"Opened {url}", markup=False)
+        self.app.notify(_("Opened {url}").format(url=url), markup=False)
 
     def _neighbour(self, step: int) -> None:
         if self._filled != self.place:
@@ -1150,7 +1169,7 @@ class BrowserScreen(DailyReading, Screen[None]):
             i += step
         if not (0 <= i < len(items)):
             self.app.bell()
-            self.app.notify("No more articles in this list.", severity="information")
+            self.app.notify(_("No more articles in this list."), severity="information")
             return
         entries.highlighted = i
         ref = items[i].ref
@@ -1196,7 +1215,7 @@ class BrowserScreen(DailyReading, Screen[None]):
         if script is self.script:
             if ready is None and script is not Script.ORIGINAL:
                 self.app.notify(
-                    "Script conversion needs OpenCC (the opencc package), which is missing.",
+                    _("Script conversion needs OpenCC (the opencc package), which is missing."),
                     severity="warning",
                 )
                 return
@@ -1216,14 +1235,15 @@ class BrowserScreen(DailyReading, Screen[None]):
         self._update_source(self._stale)
         self._update_crumbs()
         if announce:
-            self.app.notify(f"Showing pages in: {LABELS[self.shown_script]}", timeout=3)
+            label = _(LABELS[self.shown_script])
+            self.app.notify(_("Showing pages in: {script}").format(script=label), timeout=3)
 
     # -- links view, save, export (tui.screens.saving) -------------------------------------
 
     def action_links(self) -> None:
         page = self._reader_page()
         if page is None:
-            self.app.notify("Open an article first: L lists its links.", severity="warning")
+            self.app.notify(_("Open an article first: L lists its links."), severity="warning")
             return
         from tui.screens.saving import show_links
 
@@ -1232,7 +1252,7 @@ class BrowserScreen(DailyReading, Screen[None]):
     def action_save(self) -> None:
         page = self._reader_page()
         if page is None:
-            self.app.notify("Open an article first: w saves it.", severity="warning")
+            self.app.notify(_("Open an article first: w saves it."), severity="warning")
             return
         from tui.screens.saving import save_page
 
@@ -1240,16 +1260,16 @@ class BrowserScreen(DailyReading, Screen[None]):
 
     def action_export(self) -> None:
         if self.export_status:
-            self.app.notify("An export is already running.", timeout=3)
+            self.app.notify(_("An export is already running."), timeout=3)
             return
         refs = [row.ref for row in self.entries.items if row.readable and row.ref is not None]
         if not refs:
-            self.app.notify("This list has no articles to export.", severity="warning")
+            self.app.notify(_("This list has no articles to export."), severity="warning")
             return
         from tui.screens.saving import export_rows, save_dir
 
         title = self.place.title or self.place.crumb or "goodnews"
-        self.export_status = f"export 0/{len(refs)}"
+        self.export_status = _("export {done}/{total}").format(done=0, total=len(refs))
         self._update_status()
         job = export_rows(self, title, refs, save_dir(self))
         self.run_worker(job, group="export", exclusive=True, exit_on_error=False)
@@ -1263,7 +1283,9 @@ class BrowserScreen(DailyReading, Screen[None]):
             severity: SeverityLevel = "error" if error else "information"
             self.app.notify(export_report(message), severity=severity, markup=False, timeout=10)
         else:
-            self.export_status = f"export {message.done}/{message.total}"
+            self.export_status = _("export {done}/{total}").format(
+                done=message.done, total=message.total
+            )
         self._update_status()
         self.refresh_bindings()
 
@@ -1298,14 +1320,18 @@ class BrowserScreen(DailyReading, Screen[None]):
         p = message.progress
         if p is None:
             self.sync_status = ""
-            self.app.notify(message.summary or "Sync finished.", timeout=8, markup=False)
+            self.app.notify(message.summary or _("Sync finished."), timeout=8, markup=False)
             if self.place.kind.from_library:
                 self._show_related(self._requests["list"], None, live=True)
         else:
             total = getattr(p, "total", None)
             done = getattr(p, "done", 0)
             phase = getattr(p, "phase", "")
-            self.sync_status = f"sync {phase} {done}/{total}" if total else f"sync {phase} {done}"
+            self.sync_status = (
+                _("sync {phase} {done}/{total}").format(phase=_phase(phase), done=done, total=total)
+                if total
+                else _("sync {phase} {done}").format(phase=_phase(phase), done=done)
+            )
         self._update_status()
 
     @on(PrefetchProgress)
@@ -1368,4 +1394,33 @@ def _with_retry(error: MirrorError) -> str:
     """The failure in one sentence, and "Press r to retry." only when retrying can help."""
     if not retry_helps(error):
         return str(error)
-    return f"{error}\nPress r to retry."
+    return f"{error}\n{_('Press r to retry.')}"
+
+
+def _count_detail(kind: PlaceKind, count: int) -> str:
+    """The list title's count for a place the library answers, in the interface language."""
+    if kind is PlaceKind.SEARCH:
+        text = ngettext("{count} found", "{count} found", count)
+    elif kind is PlaceKind.ALL:
+        text = ngettext("{count} article", "{count} articles", count)
+    elif kind is PlaceKind.STARRED:
+        text = ngettext("{count} starred", "{count} starred", count)
+    elif kind is PlaceKind.HISTORY:
+        text = ngettext("{count} read", "{count} read", count)
+    else:
+        text = ngettext("{count} related", "{count} related", count)
+    return text.format(count=count)
+
+
+#: The sync's phases (``tui.core.sync.Phase``: tokens) as the key bar names them.
+_SYNC_PHASES = {
+    "home": N_("home page"),
+    "indexes": N_("indexes"),
+    "articles": N_("articles"),
+    "retry": N_("retrying"),
+    "done": N_("done"),
+}
+
+
+def _phase(phase: str) -> str:
+    return _(_SYNC_PHASES[phase]) if phase in _SYNC_PHASES else phase

@@ -20,18 +20,19 @@ from textual.widget import Widget
 
 from tui.commands import COMMANDS, dialog_bindings, keys_label
 from tui.core.text import cell_width, wrap
+from tui.i18n import N_, _
 from tui.resources import styles_dir
 
 SCOPE_TITLES = {
-    "screen": "Everywhere",
+    "screen": N_("Everywhere"),
     "app": "",
-    "list": "In the list",
-    "reader": "In the reader",
+    "list": N_("In the list"),
+    "reader": N_("In the reader"),
 }
 INDENT = 2  # cells before the keys
 GAP = 2  # cells between the keys and their help
 MAX_KEYS = 24  # a keys column wider than this would starve the help text
-CLOSE_HINT = "Esc, q or ? closes · j k Space b g G scroll"
+CLOSE_HINT = N_("Esc, q or ? closes · j k Space b g G scroll")
 
 #: (keys, help) rows; a row with no keys is a heading, an empty one a blank line.
 HelpRow = tuple[str, str]
@@ -44,16 +45,16 @@ def help_rows(keymap: Mapping[str, str] | None = None) -> list[HelpRow]:
         if title:  # the app's few commands go on under "Everywhere"
             if rows:
                 rows.append(("", ""))
-            rows.append(("", title))
+            rows.append(("", _(title)))
         for command in COMMANDS:
             if command.scope == scope:
-                rows.append((keys_label(command, keymap), command.help))
+                rows.append((keys_label(command, keymap), _(command.help)))
     rows += [
         ("", ""),
-        ("", "More"),
-        ("digits then Enter", "Follow link N in the reader"),
-        ("Ctrl+P", "Command palette: every command, and the theme"),
-        ("Mouse", "Click an entry, a link or a key in the bottom line; the wheel scrolls"),
+        ("", _("More")),
+        (_("digits then Enter"), _("Follow link N in the reader")),
+        ("Ctrl+P", _("Command palette: every command, and the theme")),
+        (_("Mouse"), _("Click an entry, a link or a key in the bottom line; the wheel scrolls")),
     ]
     return rows
 
@@ -87,7 +88,7 @@ def help_lines(rows: list[HelpRow], width: int) -> list[Content]:
 class HelpText(Widget):
     """The rows of help, wrapped for the width the dialog gives them."""
 
-    DEFAULT_CSS = "HelpText { height: auto; }"
+    DEFAULT_CSS = "HelpText { height: auto; }"  # i18n: not shown
 
     def __init__(self, rows: list[HelpRow], *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -115,7 +116,7 @@ class HelpScreen(ModalScreen[None]):
     AUTO_FOCUS = "#help-body"
     BINDINGS = [
         *dialog_bindings(),
-        Binding("question_mark", "close", "Close", show=False),
+        Binding("question_mark", "close", N_("Close"), show=False),
         Binding("j", "scroll('down')", show=False),
         Binding("k", "scroll('up')", show=False),
         Binding("space", "scroll('page_down')", show=False),
@@ -126,8 +127,8 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body") as body:
-            body.border_title = "Keys"
-            body.border_subtitle = CLOSE_HINT
+            body.border_title = _("Keys")
+            body.border_subtitle = _(CLOSE_HINT)
             yield HelpText(help_rows(getattr(self.app, "keymap", None)), id="help-text")
 
     def action_scroll(self, how: str) -> None:

@@ -26,6 +26,7 @@ from textual.strip import Strip
 
 from tui.commands import bindings_for
 from tui.core.text import cell_width, one_line, sanitise, wrap
+from tui.i18n import _
 from tui.nav.places import Row, RowKind
 from tui.widgets.roles import RoleStyles
 
@@ -242,10 +243,10 @@ class EntryList(RoleStyles, ScrollView, can_focus=True):
         if not self.editing:
             return None
         return [
-            ("enter", "⏎", "Keep filter"),
-            ("escape", "esc", "Clear filter"),
-            ("down", "↓↑", "Move"),
-            ("ctrl+u", "^u", "Erase"),
+            ("enter", "⏎", _("Keep filter")),
+            ("escape", "esc", _("Clear filter")),
+            ("down", "↓↑", _("Move")),
+            ("ctrl+u", "^u", _("Erase")),
         ]
 
     def check_consume_key(self, key: str, character: str | None) -> bool:
@@ -515,7 +516,7 @@ class EntryList(RoleStyles, ScrollView, can_focus=True):
         if self.editing:
             segments.append(Segment(FILTER_CURSOR, style))
         shown = sum(1 for item in self.items if item.openable)
-        segments.append(Segment(f"  {shown} shown", muted))
+        segments.append(Segment("  " + _("{count} shown").format(count=shown), muted))
         strip = Strip(segments)
         if strip.cell_length > width:  # keep the end of a long filter, where one types
             strip = strip.crop(strip.cell_length - width, strip.cell_length)
@@ -543,7 +544,7 @@ class EntryList(RoleStyles, ScrollView, can_focus=True):
             text = one_line(item.title)
             if item.kind is RowKind.EXTERNAL:
                 parts = [("↗ ", self._style("external")), (text, title)]
-                parts.append(("  (external)", self._style("external-note")))
+                parts.append(("  " + _("(external)"), self._style("external-note")))
             elif marks.starred:
                 parts = [(STAR, self._style("star")), (text, title)]
             elif marks.new and not marks.read:

@@ -20,6 +20,7 @@ from textual.widget import Widget
 
 from tui.commands import display_key
 from tui.core.text import one_line
+from tui.i18n import _
 
 SEPARATOR = "  ·  "
 
@@ -78,11 +79,14 @@ class KeyBar(Widget, can_focus=False):
             if not binding.show or binding.action in seen:
                 continue
             seen.add(binding.action)
-            hints.append(KeyHint(binding.key, _display(binding), binding.description, enabled))
+            # Descriptions are the command table's English msgids (built at import): translated
+            # here, as drawn, in the language in effect now.
+            label = _(binding.description)
+            hints.append(KeyHint(binding.key, _display(binding), label, enabled))
         palette: KeyHint | None = None
         if app.ENABLE_COMMAND_PALETTE and app.COMMAND_PALETTE_BINDING in active:
             _node, binding, enabled, _tooltip = active[app.COMMAND_PALETTE_BINDING]
-            palette = KeyHint(binding.key, _display(binding), "palette", enabled)
+            palette = KeyHint(binding.key, _display(binding), _("palette"), enabled)
         return hints, palette
 
     @staticmethod

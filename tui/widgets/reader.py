@@ -26,6 +26,7 @@ from textual.widget import Widget
 from tui.commands import bindings_for
 from tui.core.layout import Layout, Line
 from tui.core.text import cell_width, one_line
+from tui.i18n import _
 from tui.widgets.roles import RoleStyles
 
 MAX_TEXT_WIDTH = 88
@@ -213,7 +214,7 @@ class ReaderView(RoleStyles, ScrollView, can_focus=True):
         many times a second: kilobytes a second over an SSH link while a page loads."""
         from textual.widgets import Static  # only when a page is slow to come
 
-        loading = Static(Content("Loading…"))
+        loading = Static(Content(_("Loading…")))
         loading.styles.padding = (1, 2)
         return loading
 
@@ -454,12 +455,12 @@ class ReaderView(RoleStyles, ScrollView, can_focus=True):
                 self._select(n)
                 self.post_message(self.FollowLink(n, typed=True))
             else:
-                self.notify(f"There is no link {n} on this page.", severity="warning")
+                self.notify(_("There is no link {n} on this page.").format(n=n), severity="warning")
             return
         if self.selected_link is not None:
             self.post_message(self.FollowLink(self.selected_link))
         else:
-            self.notify("Select a link first: n and p move between links.", severity="warning")
+            self.notify(_("Select a link first: n and p move between links."), severity="warning")
 
     def on_key(self, event: events.Key) -> None:
         if event.character is not None and event.character.isdigit() and event.is_printable:
