@@ -56,7 +56,7 @@ from textual import events  # noqa: E402
 
 from bench import synth  # noqa: E402
 from bench.server import MirrorServer  # noqa: E402
-from bench.ui import Report, Row, ms, painted, run_in_terminal  # noqa: E402
+from bench.ui import BENCH_LANG, Report, Row, ms, painted, run_in_terminal  # noqa: E402
 from tui.app import GoodnewsApp  # noqa: E402
 from tui.core.config import Options  # noqa: E402
 from tui.core.library import LIBRARY_FILE, Library  # noqa: E402
@@ -589,7 +589,12 @@ def home_markers(plan: synth.Plan) -> list[str]:
     home = parse_page(HOME, synth.home_text(plan), HOME)
     assert isinstance(home, Home)
     rows = [t for s in home.sections for t in (s.title, *(c.title for c in s.categories))]
-    return ["首页", rows[0], rows[min(29, len(rows) - 1)], "q Quit"]
+    # The child apps speak BENCH_LANG (bench/ui.py's environment): so do the markers.
+    from tui.i18n import _ as translate
+    from tui.i18n import set_language
+
+    set_language(BENCH_LANG)
+    return [translate("Home"), rows[0], rows[min(29, len(rows) - 1)], f"q {translate('Quit')}"]
 
 
 def measure_paint(b: Bench, report: Report) -> None:

@@ -12,12 +12,12 @@ from tests.corpus import pages
 from tui.core.dump import dump_text
 from tui.core.layout import (
     NO_LINE_START,
-    PLAIN,
-    READER,
     Layout,
     layout_article,
     layout_body,
     layout_document,
+    plain_marks,
+    reader_marks,
     wrap_runs,
 )
 from tui.core.models import Article, Block, BlockType, Document, Link, Span, SpanKind, Tag
@@ -25,6 +25,10 @@ from tui.core.parse import parse_page
 from tui.core.text import NO_LINE_START as TEXT_NO_LINE_START
 from tui.core.text import cell_width
 from tui.core.urls import LinkKind, PageRef
+from tui.i18n import _
+
+PLAIN = plain_marks()  # in the suite's language (English)
+READER = reader_marks()
 
 ALPHABET = st.sampled_from(
     list("云溪市图书馆开放，。、：“”（）abc xyz 1234-.,!?") + ["🔥", "ｶ", "\u3000"]
@@ -83,7 +87,7 @@ def test_article_layout_numbers_links_and_records_their_lines() -> None:
     texts = [line_text(line) for line in layout.lines]
     assert texts[0] == "标题" and texts[1] == "大纪元"
     assert "云溪市{1}" in texts[layout.link_lines[1]]
-    assert any(t.startswith("标签") and "云溪市" in t for t in texts)
+    assert any(t.startswith(_("Tags")) and "云溪市" in t for t in texts)
 
 
 def test_in_page_links_of_corpus_pages_find_their_headings() -> None:
@@ -159,11 +163,11 @@ def test_plain_marks_write_what_colour_shows() -> None:
     text = plain.text()
     assert text[:2] == ["小标题", "------"]  # headings are underlined, as wide as they are
     joined = "\n".join(text)
-    assert "[图片]" in joined and "https://example.org/a.jpg" not in joined  # in Links:
+    assert PLAIN.image[0].strip() in joined and "https://example.org/a.jpg" not in joined  # in Links:
     quote = [line for line in text if line.startswith("  > ")]
     assert len(quote) >= 2 and all(cell_width(line) <= 40 for line in quote)
     reader = [line_text(line) for line in layout_body(article, 40, READER).lines]
-    assert "[图]" in reader and "小标题" in reader and "------" not in reader
+    assert READER.image[0].strip() in reader and "小标题" in reader and "------" not in reader
     first = next(i for i, line in enumerate(reader) if line.startswith("│ "))
     assert len(reader) - first == 4 and all(line.startswith("  ") for line in reader[first + 1 :])
     # Block and link lines point at the same lines in both.
@@ -193,7 +197,7 @@ def test_extend_keeps_link_and_block_lines() -> None:
 
 def bare(text: str) -> str:
     """Text without the marks either layout adds, whitespace or link numbers."""
-    for mark in ("[图片]", "[图]", "│", ">", "-"):
+    for mark in (PLAIN.image[0].strip(), READER.image[0].strip(), "│", ">", "-"):
         text = text.replace(mark, "")
     return MARKER.sub("", "".join(text.split()))
 

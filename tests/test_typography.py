@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from tests.corpus import ROOT, pages
 from tui.core.dump import dump_text
-from tui.core.layout import PLAIN, READER, _block_lines, followed_notice, tag_chips
+from tui.core.layout import _block_lines, followed_notice, plain_marks, reader_marks, tag_chips
 from tui.core.models import Article, Block, BlockType, Document, Link, Span, SpanKind, Tag
 from tui.core.parse import parse_page
 from tui.core.text import (
@@ -36,6 +36,10 @@ from tui.core.text import (
     wrap_runs,
 )
 from tui.core.urls import LinkKind, PageRef
+from tui.i18n import _
+
+READER = reader_marks()
+PLAIN = plain_marks()
 
 NUMBER = re.compile(r"\{\d+\}")
 REF = PageRef("o", "r", "main", "pages/a/1.md")
@@ -238,7 +242,7 @@ def test_tag_chips_never_split() -> None:
             holder = [t for t in joined if f" {name} {{{n}}}" in t]
             assert len(holder) == 1, (width, joined)
         assert all(cell_width(t) <= width for t in joined), (width, joined)
-        assert joined[0].startswith("标签 ")
+        assert joined[0].startswith(_("Tags") + " ")
         assert all(t.startswith(" " * 5) for t in joined[1:]), joined
     # On a line too narrow for a chip, it is wrapped, its number with its last character.
     narrow = [text_of(line) for line in tag_chips(chips, 12)]

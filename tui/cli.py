@@ -338,7 +338,7 @@ def _run_keys(options: Options) -> int:
     for command in COMMANDS:
         binding_id = f"{command.scope}.{command.id}"
         keys = options.settings.keymap.get(binding_id, command.keys)
-        rows.append((binding_id, keys, command.help))
+        rows.append((binding_id, keys, _(command.help)))
     width = max(len(r[0]) for r in rows)
     keys_width = max(len(r[1]) for r in rows)
     head = (_("binding id"), _("keys"), _("what it does"))

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 import json
 
-from tui.core.layout import PLAIN, Layout, layout_body, layout_head, link_kind_label, tag_numbers
+from tui.core.layout import (
+    Layout,
+    layout_body,
+    layout_head,
+    link_kind_label,
+    plain_marks,
+    tag_numbers,
+)
 from tui.core.models import Article, Document, Home, Index, Link, Page
 from tui.core.parse.jsonout import to_json
 from tui.core.text import cell_width, link_number, sanitise, wrap_runs
@@ -53,13 +60,13 @@ def _ruled(head: list[str], width: int) -> list[str]:
 
 
 def _body(page: Article | Document, width: int) -> list[str]:
-    """The reader's own layout of the body (``PLAIN`` marks), as plain lines."""
-    body: Layout = layout_body(page, width, PLAIN)
+    """The reader's own layout of the body (``plain_marks``), as plain lines."""
+    body: Layout = layout_body(page, width, plain_marks())
     return ["", *body.text()] if body.lines else []
 
 
 def _article(page: Article, width: int) -> list[str]:
-    out = _ruled(layout_head(page, width, PLAIN).text(), width)
+    out = _ruled(layout_head(page, width, plain_marks()).text(), width)
     out += _body(page, width)
     if page.tags:
         out += ["", _("Tags:")]
@@ -93,7 +100,8 @@ def _index(page: Index, width: int) -> list[str]:
 
 
 def _home(page: Home, width: int, home: PageRef | None) -> list[str]:
-    out = [page.title, "=" * cell_width(page.title)]
+    title = _("Home")  # the model's title is the mirror's own word, kept in --format json
+    out = [title, "=" * cell_width(title)]
     n = 0
     for section in page.sections:
         out += ["", section.title]

@@ -27,8 +27,8 @@ from tui.i18n import N_, _
 __all__ = [
     "NO_LINE_END",
     "NO_LINE_START",
-    "PLAIN",
-    "READER",
+    "plain_marks",
+    "reader_marks",
     "Layout",
     "Line",
     "Marks",
@@ -63,8 +63,24 @@ class Marks(NamedTuple):
     rule: str  # the character that underlines headings ("" for none)
 
 
-READER = Marks(("[图] ", ""), ("│ ", "  "), ("• ", "  "), False, True, False, "")
-PLAIN = Marks(("[图片] ", "       "), ("  > ", "  > "), ("  * ", "    "), True, False, False, "-")
+def reader_marks() -> Marks:
+    """The reader's marks, in the interface language (asked for at each layout: the
+    language may change while the app runs)."""
+    return Marks((_("[img] "), ""), ("│ ", "  "), ("• ", "  "), False, True, False, "")
+
+
+def plain_marks() -> Marks:
+    """``dump``'s marks: captions hang under their label, whatever its width."""
+    label = _("[image] ")
+    return Marks(
+        (label, " " * cell_width(label)),
+        ("  > ", "  > "),
+        ("  * ", "    "),
+        True,
+        False,
+        False,
+        "-",
+    )
 
 
 @dataclass(slots=True)
@@ -205,8 +221,9 @@ def followed_notice(link: Link, limit: int = 40) -> str:
     return _("Following link {number}: {text}").format(number=link_number(link.n), text=text)
 
 
-def layout_head(article: Article, width: int, marks: Marks = READER) -> Layout:
+def layout_head(article: Article, width: int, marks: Marks | None = None) -> Layout:
     """Title and metadata line (source · date · category)."""
+    marks = marks or reader_marks()
     out = Layout(width)
     out.add(wrap_runs([(article.title or _("(untitled)"), "title", None)], width, hang=marks.hang))
     meta = [part for part in (article.source, _date(article), _category(article)) if part]
@@ -215,8 +232,9 @@ def layout_head(article: Article, width: int, marks: Marks = READER) -> Layout:
     return out
 
 
-def layout_body(page: Article | Document, width: int, marks: Marks = READER) -> Layout:
+def layout_body(page: Article | Document, width: int, marks: Marks | None = None) -> Layout:
     """The lead image's caption (articles) and the body blocks, numbered and wrapped."""
+    marks = marks or reader_marks()
     out = Layout(width)
     lead = page.lead_image if isinstance(page, Article) else None
     if lead is not None:
@@ -248,9 +266,9 @@ def layout_article(article: Article, width: int, notes: Sequence[str] = ()) -> L
         out.add(tag_chips(chips, width))
     tail = []
     if article.editor and not any("责任编辑" in b.text for b in article.blocks[-3:]):
-        tail.append(f"责任编辑：{article.editor}")
+        tail.append(_("Editor: {editor}").format(editor=article.editor))
     if article.original_url:
-        tail.append(f"原文：{article.original_url}")
+        tail.append(_("Original: {url}").format(url=article.original_url))
     if tail:
         out.blank()
         for line in tail:
@@ -259,13 +277,15 @@ def layout_article(article: Article, width: int, notes: Sequence[str] = ()) -> L
 
 
 def tag_chips(
-    chips: Sequence[tuple[Run, int | None]], width: int, label: str = "标签 "
+    chips: Sequence[tuple[Run, int | None]], width: int, label: str | None = None
 ) -> list[Line]:
     """Tag chips (a tag's run and its link number) packed into lines, never split.
 
     A chip goes to the next line whole when it does not fit (lines after the first are
     indented under the label); only a chip wider than a whole line is wrapped, on its own.
     """
+    if label is None:
+        label = _("Tags") + " "
     indent = " " * cell_width(label)
     lines: list[Line] = []
     current: list[Run] = [(label, "meta", None)]
