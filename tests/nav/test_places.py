@@ -51,6 +51,28 @@ def test_filter_keeps_matching_openable_rows() -> None:
     assert filter_rows(rows, "没有这种标题zzz") == []
 
 
+def test_filter_matches_either_script() -> None:
+    """A title in one script is found by a query in the other, as search finds it."""
+    import opencc
+    import pytest
+
+    from tui.core.fold import fold
+
+    if fold("臺灣") != "台湾":
+        pytest.skip("OpenCC's table is not available here")
+    to_traditional = opencc.OpenCC("s2t").convert
+    index = _page("indexes/E头条.md")
+    assert isinstance(index, Index)
+    rows = index_rows(index)
+    title = next(r.title for r in rows if len(r.title) >= 4)
+    traditional = to_traditional(title)
+    assert traditional != title  # the query really is in the other script
+    assert [r.title for r in filter_rows(rows, traditional[:4])] == [
+        r.title for r in filter_rows(rows, title[:4])
+    ]
+    assert title in [r.title for r in filter_rows(rows, traditional[:4])]
+
+
 def test_index_rows_are_made_only_when_asked_for() -> None:
     from tui.core.models import Entry
     from tui.nav.places import IndexRows

@@ -298,10 +298,18 @@ def starred_note(m: Marked) -> str | None:
 
 def filter_rows(rows: Sequence[Row], query: str) -> Sequence[Row]:
     """Rows whose title contains ``query`` (case-folded); headings go when filtering.
-    Without a query, ``rows`` themselves (not a copy)."""
+    Without a query, ``rows`` themselves (not a copy).
+
+    A query with Chinese characters matches in either script (臺灣 finds 台湾 and the
+    reverse), as search does: both sides folded to simplified, character by character."""
     needle = query.strip().casefold()
     if not needle:
         return rows
+    if any(ord(c) >= 0x2E80 for c in needle):
+        from tui.core.fold import fold  # only for such a query: its table loads on first use
+
+        needle = fold(needle)
+        return [r for r in rows if r.openable and needle in fold(r.title).casefold()]
     return [r for r in rows if r.openable and needle in r.title.casefold()]
 
 

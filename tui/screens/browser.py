@@ -1185,6 +1185,9 @@ class BrowserScreen(DailyReading, Screen[None]):
     def action_filter(self) -> None:
         self.show_pane("list")
         self.entries.start_filter()
+        # A Chinese query matches in either script: the folding table (about 50 ms to
+        # build) is made in a thread while the first characters are typed.
+        self.run_worker(_warm_fold, thread=True, group="fold", exit_on_error=False)
 
     # -- script ---------------------------------------------------------------------------
 
@@ -1424,3 +1427,9 @@ _SYNC_PHASES = {
 
 def _phase(phase: str) -> str:
     return _(_SYNC_PHASES[phase]) if phase in _SYNC_PHASES else phase
+
+
+def _warm_fold() -> None:
+    from tui.core.fold import fold
+
+    fold("")
