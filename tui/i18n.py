@@ -122,33 +122,39 @@ def read_po(text: str) -> dict[str, list[str]]:
     entry: dict[str, str] = {}
     field = ""
     fuzzy = False
+    has_str = False  # the entry has a msgstr: a new msgid or comment starts the next one
 
     def finish() -> None:
-        nonlocal entry, fuzzy
+        nonlocal entry, fuzzy, has_str
         msgid = entry.get("msgid", "")
         forms = [entry[k] for k in sorted(entry) if k.startswith("msgstr")]
         if msgid and not fuzzy and forms and all(forms):
             out[msgid] = forms
-        entry, fuzzy = {}, False
+        entry, fuzzy, has_str = {}, False, False
 
+    # Read at the first lookup, which is on the way to the first frame: one pass, no
+    # per-line scans of the entry.
     for raw in text.splitlines():
         line = raw.strip()
         if not line:
             continue
-        if line.startswith("#"):
-            if any(k.startswith("msgstr") for k in entry):
+        first = line[0]
+        if first == "#":
+            if has_str:
                 finish()
             if line.startswith("#,") and "fuzzy" in line:
                 fuzzy = True
             continue
-        if line.startswith('"'):
+        if first == '"':
             if field:
                 entry[field] += _unquote(line)
             continue
         keyword, _space, rest = line.partition(" ")
-        if keyword in ("msgctxt", "msgid") and any(k.startswith("msgstr") for k in entry):
+        if has_str and (keyword == "msgid" or keyword == "msgctxt"):
             finish()
-        field = keyword.replace("[", "_").replace("]", "") if keyword != "msgstr" else "msgstr_0"
+        field = "msgstr_0" if keyword == "msgstr" else keyword.replace("[", "_").replace("]", "")
+        if field.startswith("msgstr"):
+            has_str = True
         entry[field] = _unquote(rest)
     if entry:
         finish()
