@@ -180,3 +180,30 @@ async def test_the_pane_separator_shows_in_every_theme(theme: str) -> None:
             fg, bg = color.get_truecolor(), background.get_truecolor()
             contrast = sum(abs(a - b) for a, b in zip(fg, bg, strict=True))
             assert contrast >= 90, (fg, bg)
+
+
+async def test_index_rows_show_what_the_library_knows_of_their_articles() -> None:
+    """An index page gives titles only: once the library knows an article (here: prefetch
+    parsed it), its row shows its date and source like a related row."""
+    app = sample_app(prefetch=True)
+    async with app.run_test(size=(220, 40)) as pilot:
+        await home_ready(pilot)
+        await open_index(pilot, "头条")
+        await wait_for(pilot, lambda: prefetch_done(app))
+        app.browser.entries.refresh_marks()
+        await pilot.pause()
+        entries = app.browser.entries
+        known = app.library.dates_and_sources(
+            [r.ref.key for r in entries.items if r.ref is not None]
+        )
+        assert any(date and source for date, source in known.values())
+        shown = 0
+        for row, text in row_lines(entries):
+            item = entries.items[row]
+            assert item.date is None and item.source is None  # the index row itself says none
+            date, source = known.get(item.ref.key, (None, None)) if item.ref else (None, None)
+            if date and source:
+                body = text.rstrip()
+                assert body.endswith(date) and body[: -len(date)].rstrip().endswith(source)
+                shown += 1
+        assert shown

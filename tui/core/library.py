@@ -48,7 +48,7 @@ import re
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from datetime import date
 from pathlib import Path
@@ -987,6 +987,24 @@ class Library:
             if ref is not None:
                 out.append(Known(ref, title, _date(published), category, source=src))
         return out
+
+    def dates_and_sources(self, keys: Sequence[str]) -> dict[str, tuple[str | None, str | None]]:
+        """Publication date (ISO) and source of the known articles among ``keys``: what an
+        index page does not say, for the rows being drawn (a screenful: one query)."""
+        wanted = list(dict.fromkeys(keys))[:BATCH]
+        if not wanted:
+            return {}
+        try:
+            with self._locked() as db:
+                rows = db.execute(
+                    "SELECT a.key, a.published, t.source FROM articles a"
+                    " LEFT JOIN texts t ON t.key = a.key"
+                    f" WHERE a.key IN ({_marks(len(wanted))})",
+                    wanted,
+                ).fetchall()
+        except (sqlite3.Error, UnicodeError, LibraryBusy):
+            return {}
+        return {str(k): (str(d) if d else None, str(src) if src else None) for k, d, src in rows}
 
     def known_keys(self, keys: Iterable[str]) -> set[str]:
         """Which of ``keys`` are articles already parsed and recorded (for prefetch's to-do)."""

@@ -62,6 +62,7 @@ from tui.nav.places import (
     Place,
     PlaceKind,
     Row,
+    RowKind,
     Visit,
     all_rows,
     category_count,
@@ -461,11 +462,20 @@ class BrowserScreen(DailyReading, Screen[None]):
         if unknown:
             present = mirror.copies(unknown)
             self._copies.update((ref.key, ref.key in present) for ref in unknown)
+        # Index entries carry only titles: the library says date and source of those it
+        # knows, in one query for the rows being drawn.
+        bare = [
+            r.ref.key
+            for r in rows
+            if r.ref is not None and r.kind is RowKind.ARTICLE and not (r.date or r.source)
+        ]
+        known = self.library.dates_and_sources(bare) if bare else {}
         return {
             r.ref.key: Marks(
                 r.ref.key in read,
                 cached and self._copies[r.ref.key],
                 *self.daily_marks(r, r.ref.key),
+                *known.get(r.ref.key, (None, None)),
             )
             for r in rows
             if r.ref is not None

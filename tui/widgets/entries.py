@@ -68,6 +68,8 @@ class Marks(NamedTuple):
     starred: bool = False
     new: bool = False
     unread: int | None = None
+    date: str | None = None  # what the library knows of an index entry (the page says none)
+    source: str | None = None
 
 
 NO_MARKS = Marks()
@@ -557,7 +559,10 @@ class EntryList(RoleStyles, ScrollView, can_focus=True):
                 parts.append((f"  {marks.unread}", self._style("count")))
             if item.note:
                 parts.append((f"  {one_line(item.note)}", self._style("note")))
-            columns = _columns(item, width - cell_width(parts[0][0]))
+            shown = item
+            if not (item.date or item.source) and (marks.date or marks.source):
+                shown = item._replace(date=marks.date, source=marks.source)
+            columns = _columns(shown, width - cell_width(parts[0][0]))
             if columns:
                 # Title cut to the room the columns leave; source and date right-aligned.
                 room = width - cell_width(columns)
