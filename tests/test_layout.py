@@ -163,7 +163,9 @@ def test_plain_marks_write_what_colour_shows() -> None:
     text = plain.text()
     assert text[:2] == ["小标题", "------"]  # headings are underlined, as wide as they are
     joined = "\n".join(text)
-    assert PLAIN.image[0].strip() in joined and "https://example.org/a.jpg" not in joined  # in Links:
+    assert (
+        PLAIN.image[0].strip() in joined and "https://example.org/a.jpg" not in joined
+    )  # in Links:
     quote = [line for line in text if line.startswith("  > ")]
     assert len(quote) >= 2 and all(cell_width(line) <= 40 for line in quote)
     reader = [line_text(line) for line in layout_body(article, 40, READER).lines]
