@@ -367,3 +367,29 @@ def test_entries_survive_json_round_trip():
     assert CachedPage.from_json(data) == page
     assert CachedPage.from_json({"v": 99}) is None
     assert CachedPage.from_json({"v": 1, "text": 3}) is None
+
+
+def test_pages_are_stored_as_utf8_json_and_older_escaped_entries_still_read(tmp_path):
+    """Chinese text is written as UTF-8 (half the bytes of ASCII escapes to inflate and
+    read back); an entry an earlier version wrote with escapes, and a text with a lone
+    surrogate (written escaped), both read back as stored."""
+    import zlib
+
+    cache = PageCache(tmp_path)
+    now = datetime.now(UTC)
+    text = "【大纪元】新闻正文" * 200
+    ref, odd, old = (HOME.with_path(f"pages/x/{n}.md") for n in ("a", "b", "c"))
+    cache.store(ref, CachedPage(text, now, now))
+    cache.store(odd, CachedPage("半个\ud800字", now, now))
+    raw = zlib.decompress(cache._cache._disk.store(CachedPage(text, now, now).to_json(), False)[3])
+    assert text.encode() in raw and b"\\u" not in raw
+    import diskcache  # as an earlier version wrote: JSONDisk's ASCII escapes
+
+    legacy = diskcache.Cache(cache._cache.directory, disk=diskcache.JSONDisk)
+    legacy.set(old.key, CachedPage("旧的", now, now).to_json())
+    assert b"\\u" in zlib.decompress(legacy._disk.store({"t": "旧"}, False)[3])
+    legacy.close()
+    assert cache.load(ref).text == text
+    assert cache.load(odd).text == "半个\ud800字"
+    assert cache.load(old).text == "旧的"
+    cache.close()

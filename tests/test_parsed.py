@@ -15,7 +15,7 @@ from tui.core import parsed as parsed_module
 from tui.core.cache import CacheUnavailable
 from tui.core.library import Library
 from tui.core.mirror import SAMPLE_HOME, sample_mirror
-from tui.core.models import Article, Index
+from tui.core.models import Article, Entry, Index
 from tui.core.pages import PageService
 from tui.core.parse import parse_page, to_json
 from tui.core.parsed import ParsedStore, decode, encode, parse_with_store
@@ -51,6 +51,49 @@ def test_long_sample_article_and_big_index_read_back() -> None:
     back = decode(json.loads(json.dumps(encode(index))))
     assert back == index
     assert [e.url for e in back.entries[:3]] == [e.url for e in index.entries[:3]]
+
+
+def test_index_columns_keep_every_kind_of_entry() -> None:
+    """External links, entries of other repositories, targets that are not the path and
+    URLs made on first use all come back; a title with a line break is never stored in
+    columns (the store is then skipped) and a column that does not add up is refused."""
+    other = PageRef("begood0513", "basic", "master", "README.md")
+    entries = [
+        Entry("本站", "pages/a/1.md", None, DEFAULT_HOME.with_path("pages/a/1.md")),
+        Entry("外链", "https://example.org/x", None, None),
+        Entry("他库", "../../basic/master/README.md", "https://u.example/r", other),
+        Entry("", "pages/a/2.md#p", None, DEFAULT_HOME.with_path("pages/a/2.md")),
+    ]
+    index = Index(DEFAULT_HOME.with_path("indexes/E大陆新闻.md"), "大陆", "E", entries, [])
+    data = json.loads(json.dumps(encode(index)))
+    back = decode(data)
+    assert back == index
+    assert [(e.target, e.ref, e._url) for e in back.entries] == [
+        (e.target, e.ref, e._url) for e in entries
+    ]
+    one_repo = Index(index.ref, "大陆", "E", [entries[0], entries[3]], [])
+    assert decode(json.loads(json.dumps(encode(one_repo)))) == one_repo
+    empty = Index(index.ref, "空", "E", [], [])
+    assert decode(json.loads(json.dumps(encode(empty)))) == empty
+    broken = Index(index.ref, "x", "E", [Entry("一\n二", "pages/a/1.md", None, entries[0].ref)], [])
+    with pytest.raises(ValueError):
+        encode(broken)
+    data[5]["n"] += 1
+    with pytest.raises(ValueError):
+        decode(data)
+    data[5]["n"] -= 1
+    data[5]["p"] = data[5]["p"].replace("pages/a/1.md", "pages/../1.md")
+    with pytest.raises(ValueError):
+        decode(data)
+
+
+def test_a_model_that_cannot_be_stored_is_parsed_again(tmp_path: Path) -> None:
+    store = ParsedStore(tmp_path / "parsed")
+    ref = DEFAULT_HOME.with_path("indexes/E大陆新闻.md")
+    entry = Entry("一\n二", "pages/a/1.md", None, DEFAULT_HOME.with_path("pages/a/1.md"))
+    page = Index(ref, "x", "E", [entry], [])
+    store.put(ref, DEFAULT_HOME, "text", page)
+    assert store.get(ref, DEFAULT_HOME, "text") is None
 
 
 def test_store_hit_then_miss_on_changed_text(tmp_path: Path) -> None:

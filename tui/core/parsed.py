@@ -23,6 +23,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from tui.core.gcpause import collector_paused
 from tui.core.models import (
     Article,
     Block,
@@ -45,7 +46,7 @@ from tui.core.urls import LinkKind, PageRef
 PARSED_DIR = "parsed"
 PARSED_SIZE = 256 * 1024 * 1024  # bytes: models of the whole mirror (15,000 pages) fit
 TIMEOUT = 0.25  # seconds a read or write may wait for another process's lock
-CODEC = "1"  # bump when the encoding below changes
+CODEC = "2"  # bump when the encoding below changes
 
 _version: str | None = None
 _version_lock = threading.Lock()
@@ -126,28 +127,59 @@ def _unlinks(data: list[Any]) -> list[Link]:
     ]
 
 
-def _entries(entries: list[Entry]) -> tuple[list[list[str]], list[Any]]:
-    """An index's entries with each repository written once (a 15,000-entry index names
-    one or two), and a target left out where it is the entry's path."""
+def _entries(entries: list[Entry]) -> tuple[list[list[str]], dict[str, Any]]:
+    """An index's entries in columns: titles and paths each as one string of lines (JSON
+    reads one long string many times faster than 15,000 small lists), each repository
+    written once, and the rare target that is not the path, or URL, apart by position."""
     repos: dict[tuple[str, str, str], int] = {}
-    out: list[Any] = []
-    for e in entries:
+    titles: list[str] = []
+    paths: list[str] = []
+    which: list[int] = []
+    targets: dict[str, str] = {}
+    urls: dict[str, str] = {}
+    for i, e in enumerate(entries):
         ref = e.ref
+        titles.append(e.title)
         if ref is None:
-            out.append([e.title, e.target, e._url, None, None])
-            continue
-        triple = (ref.owner, ref.repo, ref.ref)
-        n = repos.setdefault(triple, len(repos))
-        target = None if e.target == ref.path else e.target
-        out.append([e.title, target, e._url, n, ref.path])
-    return [list(t) for t in repos], out
+            paths.append("")
+            which.append(-1)
+            targets[str(i)] = e.target
+        else:
+            which.append(repos.setdefault((ref.owner, ref.repo, ref.ref), len(repos)))
+            paths.append(ref.path)
+            if e.target != ref.path:
+                targets[str(i)] = e.target
+        if e._url is not None:
+            urls[str(i)] = e._url
+    joined_titles, joined_paths = "\n".join(titles), "\n".join(paths)
+    breaks = max(0, len(entries) - 1)
+    if joined_titles.count("\n") != breaks or joined_paths.count("\n") != breaks:
+        raise ValueError("a title or path with a line break: not stored (parsed again)")
+    columns: dict[str, Any] = {
+        "n": len(entries),
+        "t": joined_titles,
+        "p": joined_paths,
+        "r": which[0] if which and which.count(which[0]) == len(which) else which,
+        "x": targets,
+        "u": urls,
+    }
+    return [list(t) for t in repos], columns
 
 
 # What ``check_segments`` refuses in a path, for many paths at once (one per line).
 _BAD_PATHS = re.compile(r"(?:^|/)\.{0,2}(?:/|$)|\x00", re.M)
 
 
-def _unentries(repos: list[Any], data: list[Any]) -> list[Entry]:
+def _lines(text: Any, n: int) -> list[str]:
+    if not isinstance(text, str):
+        raise TypeError("a stored column is not text")
+    lines = text.split("\n") if n else []
+    if len(lines) != n:  # a title or path with a line break in it is never written
+        raise ValueError("a stored column does not match its count")
+    return lines
+
+
+def _unentries(repos: list[Any], columns: dict[str, Any]) -> list[Entry]:
     """Entries back, every reference checked as ``PageRef`` checks it, in bulk: one check
     per repository and one pass over all paths instead of 15,000 separate checks."""
     triples = []
@@ -155,21 +187,33 @@ def _unentries(repos: list[Any], data: list[Any]) -> list[Entry]:
         if _unref([owner, repo, ref, "x"]) is None:  # raises on a bad repository
             raise ValueError("a stored reference is not a mirror page")
         triples.append((owner, repo, ref))
-    paths = [row[4] for row in data if row[4] is not None]
-    if not all(isinstance(p, str) and p for p in paths):
-        raise ValueError("a stored path is not a path")
-    joined = "\n".join(paths)
-    if paths and (joined.count("\n") != len(paths) - 1 or _BAD_PATHS.search(joined)):
+    n = columns["n"]
+    if not isinstance(n, int) or n < 0:
+        raise ValueError("a stored count is not a count")
+    titles = _lines(columns["t"], n)
+    paths = _lines(columns["p"], n)
+    which = columns["r"]
+    targets = {int(i): str(t) for i, t in columns["x"].items()}
+    urls = {int(i): str(u) for i, u in columns["u"].items()}
+    if isinstance(which, int):
+        which = [which] * n
+    elif not isinstance(which, list) or len(which) != n:
+        raise ValueError("a stored column does not match its count")
+    if _BAD_PATHS.search(columns["p"]) and any(
+        _BAD_PATHS.search(p) for p, w in zip(paths, which, strict=True) if w >= 0
+    ):
         raise ValueError("a stored path is not a mirror path")
     make = tuple.__new__
     entries = []
-    for title, target, url, n, path in data:
-        if path is None:
-            entries.append(Entry(title, target, url, None))
-        else:
-            owner, repo, ref = triples[n]
-            page_ref = make(PageRef, (owner, repo, ref, path))
-            entries.append(Entry(title, path if target is None else target, url, page_ref))
+    for i, (title, path, w) in enumerate(zip(titles, paths, which, strict=True)):
+        if w < 0:
+            entries.append(Entry(title, targets[i], urls.get(i), None))
+            continue
+        if not path:
+            raise ValueError("a stored path is not a path")
+        owner, repo, ref = triples[w]
+        page_ref = make(PageRef, (owner, repo, ref, path))
+        entries.append(Entry(title, targets.get(i, path), urls.get(i), page_ref))
     return entries
 
 
@@ -318,19 +362,20 @@ class ParsedStore:
         if cache is None:
             return None
         key = model_key(ref, home, text)
-        try:
-            data = cache.get(key, default=None, retry=False)
-        except Exception:  # noqa: BLE001 - a damaged or locked store: parse instead
-            data = None
-        if data is None:
-            self.misses += 1
-            return None
-        try:
-            page = decode(data)
-        except (ValueError, TypeError, KeyError, IndexError):
-            self.misses += 1
-            self._drop(key)
-            return None
+        with collector_paused():
+            try:
+                data = cache.get(key, default=None, retry=False)
+            except Exception:  # noqa: BLE001 - a damaged or locked store: parse instead
+                data = None
+            if data is None:
+                self.misses += 1
+                return None
+            try:
+                page = decode(data)
+            except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+                self.misses += 1
+                self._drop(key)
+                return None
         if page.ref != ref:
             self.misses += 1
             return None

@@ -6,10 +6,7 @@ caller gets the best model that could be built and a list of warnings to show.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
-
+from tui.core.gcpause import collector_paused
 from tui.core.kinds import PageKind, detect_kind
 from tui.core.models import Article, Document, Page
 from tui.core.parse.dirnames import DirectoryNames
@@ -39,24 +36,6 @@ def _prepare(text: str, warnings: list[str]) -> str:
     return text
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No cyclic GC while one page is parsed.
-
-    A page's tree is thousands of small objects linked both ways; the collector, triggered
-    every few hundred allocations, walks them again and again (a tenth of the parse time)
-    although none of them is garbage before the parse ends.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
 def parse_page(
     ref: PageRef,
     text: str,
@@ -69,7 +48,7 @@ def parse_page(
     and articles it has parsed, ``DirectoryNames.learn``); an article whose category is
     only a directory code gets the name instead.
     """
-    with _collector_paused():
+    with collector_paused():
         page = _parse_page(ref, text, home)
     if names is not None and isinstance(page, Article):
         names.name_category(page)
