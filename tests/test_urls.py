@@ -243,3 +243,43 @@ def test_pageref_accepts_only_safe_segments(owner: str, repo: str, ref: str, pat
     assert ".." not in path.split("/") and not path.startswith("/")
     _stays_under(made.raw_url, "/")
     assert made.raw_url.count("/") == 6 + path.count("/")  # https:// host owner repo ref
+
+
+KEY_PARTS = st.sampled_from(
+    [
+        "begood0513", "goodnews", "/", "@", ":", "master", "pages", "p2", "1.md", "..", ".",
+        "%2e", "%41", " ", "\t", "中文", "?", "#", "//", "a@b", "\x00", "-", "_",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(key=st.lists(KEY_PARTS, min_size=1, max_size=12).map("".join))
+def test_ref_of_key_is_parse_ref_for_any_key(key: str) -> None:
+    """The fast path for library keys answers as ``parse_ref`` does, for any text."""
+    from tui.core.urls import ref_of_key
+
+    assert ref_of_key(key) == parse_ref(key)
+
+
+def test_ref_of_key_reads_keys_back() -> None:
+    from tui.core.urls import ref_of_key
+
+    for ref in (HOME.with_path("pages/p2/1020149.md"), BASIC, HOME.with_path("indexes/E文集.md")):
+        assert ref_of_key(ref.key) == ref == parse_ref(ref.key)
+    for odd in ("begood0513/goodnews@master:pages/../x.md", "o/r@m:/x.md", "o/r@m:a%2Fb.md"):
+        assert ref_of_key(odd) == parse_ref(odd)
+
+
+SEGMENT = st.lists(KEY_PARTS, min_size=1, max_size=4).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(owner=SEGMENT, repo=SEGMENT, name=SEGMENT, path=st.lists(SEGMENT, max_size=4))
+def test_ref_of_key_is_parse_ref_for_key_shaped_text(
+    owner: str, repo: str, name: str, path: list[str]
+) -> None:
+    from tui.core.urls import ref_of_key
+
+    key = f"{owner}/{repo}@{name}:{'/'.join(path)}"
+    assert ref_of_key(key) == parse_ref(key)

@@ -55,7 +55,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from tui.core.models import Article, Entry
-from tui.core.urls import PageRef, parse_ref
+from tui.core.urls import PageRef, ref_of_key
 from tui.i18n import _
 
 SCHEMA = """
@@ -983,7 +983,7 @@ class Library:
             return []
         out: list[Known] = []
         for key, title, published, category, src in rows:
-            ref = parse_ref(key)
+            ref = ref_of_key(key)
             if ref is not None:
                 out.append(Known(ref, title, _date(published), category, source=src))
         return out
@@ -1114,7 +1114,7 @@ class Library:
             self._warn(_("Could not read the library: {error}").format(error=exc))
             rows = []
         for key, title, published, category, source in rows:
-            ref = parse_ref(key)
+            ref = ref_of_key(key)
             if ref is None or key in seen:
                 continue
             seen.add(key)
@@ -1128,7 +1128,7 @@ class Library:
             # SQL strings end at a NUL, so LIKE alone would let such a tag match anything.
             needle = folded.translate(_ASCII_LOWER)
             for key, title in entries:
-                ref = parse_ref(key)
+                ref = ref_of_key(key)
                 if ref is None or key in seen or needle not in _fold(title).translate(_ASCII_LOWER):
                     continue
                 seen.add(key)
@@ -1298,7 +1298,7 @@ class Library:
             return []
         out: list[Marked] = []
         for key, title, at, published, source in rows:
-            ref = parse_ref(key)
+            ref = ref_of_key(key)
             if ref is not None:
                 out.append(Marked(ref, title, float(at), _date(published), source))
         return out

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from tui.core.library import Library, fts_phrase
-from tui.core.urls import PageRef, parse_ref
+from tui.core.urls import PageRef, ref_of_key
 
 MAX_QUERY = 1_000  # characters of a query that are read; the rest is ignored
 MAX_TERMS = 16
@@ -259,7 +259,7 @@ def search(
     )
     out.warnings.extend(library.warnings[seen:])
     for row in rows:
-        ref = parse_ref(row.key)
+        ref = ref_of_key(row.key)
         if ref is None:
             continue
         out.total = row.total

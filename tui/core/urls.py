@@ -288,6 +288,35 @@ def parse_ref(text: str, home: PageRef = DEFAULT_HOME) -> PageRef | None:
     return PageRef.checked(home.owner, home.repo, home.ref, path) if path else None
 
 
+def ref_of_key(key: str) -> PageRef | None:
+    """``parse_ref(key)`` for a library or cache key (``owner/repo@ref:path``), fast.
+
+    The keys of a related list or of search results are thousands at a time and nearly all
+    in the same repository: its segments are checked once (``_repo_problem`` remembers),
+    and a path already in normal form (no escapes, no empty, ``.`` or ``..`` segments, which
+    ``_BAD_PATH`` finds) is taken as it is. Anything else goes through ``parse_ref``.
+    """
+    head, sep, path = key.partition(":")
+    owner, slash, rest = head.partition("/")
+    repo, at, ref = rest.partition("@")
+    if (
+        sep
+        and slash
+        and at
+        and owner
+        and repo
+        and ref
+        and path
+        and "/" not in repo
+        and "%" not in path
+        and _repo_problem(owner, repo, ref) is None
+        and not _BAD_PATH.search(path)
+        and key == key.strip()
+    ):
+        return tuple.__new__(PageRef, (owner, repo, ref, path))
+    return parse_ref(key)
+
+
 # A relative href to a Markdown file made only of URL-safe characters (an optional query of
 # the same, no fragment): the usual shape of links between mirror pages. ``_resolve_md``
 # resolves these without building and re-parsing the blob URL.
