@@ -90,3 +90,40 @@ async def test_a_reader_scroll_repaints_the_reader_only(frames: list[list[Region
         for region in dirty:
             assert not region.overlaps(header) and not region.overlaps(keys), region
             assert reader.region.contains_region(region), region
+
+
+async def test_a_focus_move_rebuilds_only_the_cursor_row_and_a_theme_switch_all() -> None:
+    """Textual restyles both panes on every focus move; only the cursor row and the title
+    line look different, so only the cursor row's strip is built again. A theme switch
+    changes every role: then every row is drawn anew, in the new colours."""
+    app = sample_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await index_ready(pilot)
+        entries = app.browser.entries
+        await pilot.pause()
+        kept = {key: entries._strips.get(key) for key in list(entries._strips.keys())}
+        cursor = [key for key in kept if key[1]]
+        others = [key for key in kept if not key[1]]
+        assert len(cursor) == 1 and len(others) >= 4
+        built: list[object] = []
+        original = entries._build
+
+        def counting(*args: object, **kwargs: object) -> object:
+            built.append(args[0])
+            return original(*args, **kwargs)  # type: ignore[arg-type]
+
+        entries._build = counting  # type: ignore[method-assign]
+        await pilot.press("tab")  # to the reader
+        await wait_for(pilot, lambda: not entries.has_focus)
+        await pilot.pause()
+        assert len(built) == 1  # the cursor row, now drawn as blurred
+        assert all(entries._strips.get(key) is kept[key] for key in others)
+        first_row = others[0]
+        old_style = kept[first_row]._segments[-1].style
+        app.theme = "textual-light" if app.theme != "textual-light" else "textual-dark"
+        await pilot.pause()
+        await pilot.pause()
+        assert len(built) > len(others) // 2
+        fresh = entries._strips.get(first_row)
+        assert fresh is not None and fresh is not kept[first_row]
+        assert fresh._segments[-1].style != old_style

@@ -116,6 +116,7 @@ class EntryList(RoleStyles, ScrollView, can_focus=True):
     ROLE_PREFIX = "entries"
     MUTED_ROLES = frozenset({"read", "note", "title-detail", "external", "external-note"})
     COMPONENT_CLASSES = {f"entries--{role}" for role in ROLES}
+    UNCACHED_ROLES = frozenset({"title", "title-detail", "filter", "message"})
 
     # No repaint of its own: the watcher redraws the two rows whose highlight changed.
     highlighted: reactive[int | None] = reactive(
@@ -574,13 +575,16 @@ class EntryList(RoleStyles, ScrollView, can_focus=True):
         return self._fit(strip, width, base)
 
     def on_focus(self) -> None:
-        # The cursor row and the title line change colour with the focus.
-        self._styles.clear()
-        self._strips.clear()
-        self.refresh()
+        self._focus_moved()
 
     def on_blur(self) -> None:
         self.editing = False
-        self._styles.clear()
-        self._strips.clear()
+        self._focus_moved()
+
+    def _focus_moved(self) -> None:
+        """The cursor row and the title line change colour with the focus; no other row
+        does, so theirs are the only strips dropped (the title line is never kept)."""
+        for key in list(self._strips.keys()):  # an LRUCache: keys() is its one view
+            if key[1]:
+                self._strips.discard(key)
         self.refresh()

@@ -70,6 +70,7 @@ class ReaderView(RoleStyles, ScrollView, can_focus=True):
     ROLE_PREFIX = "reader"
     MUTED_ROLES = frozenset({"meta", "caption", "quote", "marker"})
     COMPONENT_CLASSES = {f"reader--{role}" for role in ROLES}
+    UNCACHED_ROLES = frozenset({"position", "focus"})
 
     # No repaint of its own: the watcher redraws the lines that show the old or new link.
     selected_link: reactive[int | None] = reactive(None, init=False, repaint=False)

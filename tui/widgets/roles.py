@@ -1,8 +1,11 @@
 """Role styles for the Line-API widgets: ``<prefix>--<role>`` component classes in the tcss.
 
 The list and the reader both draw segments in named roles (title, link, cursor, ...). Each
-role's style is resolved from the stylesheet once and kept until the styles change (a theme
-switch), when the cached styles and the strips built with them are dropped together.
+role's style is resolved from the stylesheet once and kept until the styles change. Textual
+says "restyled" far more often than styles change (every focus move restyles both panes),
+so at the next frame the roles are resolved again and the strips built with them are
+dropped only if a role they use, or the widget's base style, really differs (a theme switch):
+moving the focus from the list to the reader no longer rebuilds every visible row.
 
 Why roles are resolved by hand: Textual's *partial* component style (the only kind that can
 be layered on a segment) drops a colour's alpha and its ``auto`` flag, so ``$text-muted``
@@ -41,21 +44,42 @@ class RoleStyles(_Base):
     #: Roles that must read dimmer than the body text in every theme (read rows, metadata,
     #: captions): the ansi themes get the dim attribute for them.
     MUTED_ROLES: ClassVar[frozenset[str]] = frozenset()
+    #: Roles drawn only in lines that are never kept in ``_strips`` (title lines): a change
+    #: of theirs alone (the list's title lights up with the focus) keeps the strips.
+    UNCACHED_ROLES: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, *, id: str | None = None, strips: int = 512) -> None:
         super().__init__(id=id)
         self._styles: dict[str, Style] = {}
         self._strips: LRUCache[tuple, Strip] = LRUCache(strips)
+        self._strips_base: Style | None = None  # the base style the kept strips were built on
+        self._restyled: dict[str, Style] | None = None  # the roles before a restyle
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._styles.clear()
-        self._strips.clear()
+        if self._restyled is None:
+            self._restyled = self._styles
+        self._styles = {}
+
+    def _check_restyle(self, base: Style) -> None:
+        """After a restyle: drop the kept strips if what they were drawn with has changed."""
+        before, self._restyled = self._restyled, None
+        if before is None:
+            return
+        skip = self.UNCACHED_ROLES
+        if base != self._strips_base or any(
+            self._style(role) != style for role, style in before.items() if role not in skip
+        ):
+            self._strips.clear()
 
     def render_lines(self, crop: Region) -> list[Strip]:
         # The widget's base style, once per frame: ``rich_style`` walks the DOM each time,
         # and asked per line it was a third of the cost of drawing a page (pyinstrument).
-        self._frame_base: Style | None = self.rich_style
+        base = self._frame_base = self.rich_style
+        self._check_restyle(base)
+        if base != self._strips_base:
+            self._strips.clear()
+            self._strips_base = base
         try:
             return super().render_lines(crop)
         finally:
@@ -64,7 +88,7 @@ class RoleStyles(_Base):
     @property
     def base_style(self) -> Style:
         """The widget's base style: the frame's while one is drawn."""
-        base = getattr(self, "_frame_base", None)
+        base: Style | None = getattr(self, "_frame_base", None)
         return base if base is not None else self.rich_style
 
     def _adjust_style(self, role: str, style: Style) -> Style:
