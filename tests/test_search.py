@@ -16,7 +16,7 @@ import sqlite3
 import subprocess
 import sys
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 from tests.corpus import pages
 from tui.core.fold import fold
-from tui.core.library import LIBRARY_FILE, SEARCH_INDEX, Library, article_body
+from tui.core.library import COMMON_MATCHES, LIBRARY_FILE, SEARCH_INDEX, Library, article_body
 from tui.core.mirror import sample_mirror
 from tui.core.models import Article
 from tui.core.parse import parse_page
@@ -236,6 +236,81 @@ def test_newer_articles_rank_first_at_equal_relevance(
     assert order.index("pages/rk/new.md") < order.index("pages/rk/old.md")
 
 
+def test_a_common_query_lists_its_newest_matches_and_counts_to_the_cap(
+    sample: tuple[Library, list[Article]],
+) -> None:
+    lib, articles = sample
+    # The character of the sample's titles that most articles hold: common at this scale.
+    chars = sorted({c for a in articles for c in a.title if "\u4e00" <= c <= "\u9fff"})
+    term = max(chars, key=lambda c: sum(holds(a, c) for a in articles))
+    holding = [a for a in articles if holds(a, term)]
+    assert len(holding) >= 5, term
+    exact = search(lib, term, limit=100)
+    assert not exact.total_capped and exact.total == len(holding)
+    # Up to the cap a query ranks and counts as always.
+    same = search(lib, term, limit=100, common=len(holding))
+    assert not same.total_capped and same.total == len(holding)
+    assert [(r.ref, r.score) for r in same.results] == [(r.ref, r.score) for r in exact.results]
+    # Past it: counted to the cap, newest first, page after page.
+    cap = len(holding) - 2
+    first = search(lib, term, limit=3, common=cap)
+    assert first.total_capped and first.total == cap and len(first.results) == 3
+    rest = search(lib, term, limit=100, offset=3, common=cap)
+    assert rest.total_capped and not keys(first) & keys(rest)
+    assert keys(first) | keys(rest) == {a.ref.key for a in holding}
+    listed = first.results + rest.results
+    dates = [r.published or date.min for r in listed]
+    assert dates == sorted(dates, reverse=True)
+    assert all(r.score == 0.0 for r in listed)
+    # The qualifiers count too: fewer matches than the cap after them rank as always.
+    dated = sorted(a.published for a in holding if a.published)
+    after = dated[-3]
+    narrowed = search(lib, f"{term} after:{after.isoformat()}", limit=100, common=cap)
+    newer = {a.ref.key for a in holding if a.published and a.published > after}
+    assert not narrowed.total_capped and narrowed.total == len(newer) and keys(narrowed) == newer
+
+
+COMMON_WORD = "泛见词"  # in no sample article: the copies below hold it
+
+
+@pytest.fixture(scope="module")
+def crowded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A library on disk (as the command line finds it) of COMMON_MATCHES + 1 articles
+    holding COMMON_WORD, one a day from 2016-01-01 (0.md) on: the newest is the last."""
+    cache = tmp_path_factory.mktemp("crowded")
+    (cache / "state").mkdir()
+    lib = Library(cache / "state" / LIBRARY_FILE)
+    home = sample_mirror().home
+    lib.record_many(
+        Article(
+            ref=home.with_path(f"pages/common/{i}.md"),
+            title=f"{COMMON_WORD}{i}",
+            published=date(2016, 1, 1) + timedelta(days=i),
+        )
+        for i in range(COMMON_MATCHES + 1)
+    )
+    lib.close()
+    return cache
+
+
+def test_a_word_in_more_than_1000_articles_comes_newest_first(
+    sample: tuple[Library, list[Article]], crowded: Path
+) -> None:
+    _, articles = sample
+    assert not any(holds(a, COMMON_WORD) for a in articles)
+    lib = Library(crowded / "state" / LIBRARY_FILE)
+    found = search(lib, COMMON_WORD, today=date(2020, 1, 1))
+    assert found.total_capped and found.total == COMMON_MATCHES
+    newest = [f"pages/common/{i}.md" for i in range(COMMON_MATCHES, COMMON_MATCHES - 20, -1)]
+    assert [r.ref.path for r in found.results] == newest
+    # The oldest left out: COMMON_MATCHES matches rank by relevance and recency again.
+    last = date(2016, 1, 1) + timedelta(days=COMMON_MATCHES)
+    ranked = search(lib, f"{COMMON_WORD} before:{last.isoformat()}", today=date(2020, 1, 1))
+    assert not ranked.total_capped and ranked.total == COMMON_MATCHES
+    assert ranked.results and all(r.score < 0 for r in ranked.results)
+    lib.close()
+
+
 HOSTILE = [
     "",
     " ",
@@ -398,6 +473,7 @@ def test_search_command_prints_results_and_json(tmp_path: Path) -> None:
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
     assert 0 < len(data["results"]) <= 3 and data["total"] >= len(data["results"])
+    assert data["total_capped"] is False
     first = data["results"][0]
     assert set(first) >= {"ref", "title", "source", "published", "snippet", "tags"}
     for start, end in first["title_highlights"]:
@@ -407,3 +483,17 @@ def test_search_command_prints_results_and_json(tmp_path: Path) -> None:
     assert run_cli("search", "--cache-dir", str(tmp_path), "--limit", "0", "x").returncode == 2
     nothing = run_cli("search", "--cache-dir", str(tmp_path / "none"), '"')
     assert nothing.returncode == 0 and "Traceback" not in nothing.stderr
+
+
+def test_search_command_says_a_common_query_is_counted_to_the_cap(crowded: Path) -> None:
+    out = run_cli("search", "--cache-dir", str(crowded), "--json", "--limit", "2", COMMON_WORD)
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["total"] == COMMON_MATCHES and data["total_capped"] is True
+    assert [r["ref"].rsplit("/", 1)[-1] for r in data["results"]] == [
+        f"{COMMON_MATCHES}.md",
+        f"{COMMON_MATCHES - 1}.md",
+    ]
+    text = run_cli("search", "--cache-dir", str(crowded), "--limit", "2", COMMON_WORD)
+    assert text.returncode == 0, text.stderr
+    assert f"more than {COMMON_MATCHES:,} matching, the newest 2 shown" in text.stdout

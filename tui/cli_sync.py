@@ -122,6 +122,7 @@ def _search(args: argparse.Namespace, options: Options, *, write: Write, warn: W
         payload = {
             "query": " ".join(args.query),
             "total": found.total,
+            "total_capped": found.total_capped,
             "results": [r.to_json() for r in found.results],
         }
         write(json.dumps(payload, ensure_ascii=False, indent=2))
@@ -144,9 +145,15 @@ def _search(args: argparse.Namespace, options: Options, *, write: Write, warn: W
         lines.append(f"     {meta}  {result.ref.key}")
         if result.snippet.text:
             lines.append(f"     {_marked(result.snippet.parts())}")
-    lines.append(
-        _("{total} matching, {results} shown").format(total=found.total, results=len(found.results))
-    )
+    if found.total_capped:  # a common query: counted up to the cap, newest first
+        summary = _("more than {total} matching, the newest {results} shown").format(
+            total=f"{found.total:,}", results=len(found.results)
+        )
+    else:
+        summary = _("{total} matching, {results} shown").format(
+            total=found.total, results=len(found.results)
+        )
+    lines.append(summary)
     write(terminal_safe("\n".join(lines)))
     return EXIT_OK
 

@@ -57,13 +57,15 @@ class PrefetchProgress(Message):
 class RowsLoaded(Message):
     """Rows of a place the library answers (a tag's related list, search results, all
     articles). ``live``: an update of the list shown (prefetch learned more articles),
-    which keeps its selection and scroll."""
+    which keeps its selection and scroll. ``detail``: the list title's count, when the
+    rows alone cannot say it (a common query's search results)."""
 
     request: int
     place: Place
     rows: list[Row]
     restore: Visit | None = None
     live: bool = False
+    detail: str | None = None
 
 
 @dataclass

@@ -114,3 +114,40 @@ async def test_sync_from_the_app_runs_in_the_background_and_fills_all_articles(
             assert len(known) >= len(served) - 2  # every article the indexes list
     finally:
         server.stop()
+
+
+async def test_a_common_query_says_its_newest_results_of_more_than_the_cap() -> None:
+    from datetime import date, timedelta
+
+    from tui.app import GoodnewsApp
+    from tui.core.library import COMMON_MATCHES, Library
+    from tui.core.mirror import sample_mirror
+    from tui.core.models import Article
+
+    mirror = sample_mirror(None)
+    library = Library(None)
+    word = "泛见词"  # a made-up word: the sample holds none, these articles all do
+    library.record_many(
+        Article(
+            ref=mirror.home.with_path(f"pages/common/{i}.md"),
+            title=f"{word}{i}",
+            published=date(2016, 1, 1) + timedelta(days=i),
+        )
+        for i in range(COMMON_MATCHES + 1)
+    )
+    app = GoodnewsApp(mirror, library=library, prefetch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await home_ready(pilot)
+        await pilot.press("s", *word)
+        await wait_for(pilot, lambda: state(app).place.tag == word and bool(state(app).rows))
+        assert titles(app)[:2] == [f"{word}{COMMON_MATCHES}", f"{word}{COMMON_MATCHES - 1}"]
+        line = lambda: "".join(seg.text for seg in app.browser.entries.render_line(0))  # noqa: E731
+        assert f"20 newest of {COMMON_MATCHES:,}+" in line(), line()
+        await pilot.press("enter")  # keeps the query, leaves the line
+        await pilot.pause()
+        assert f"20 newest of {COMMON_MATCHES:,}+" in line(), line()
+        await pilot.press("backspace")  # back home: an index's filter line counts its rows
+        await wait_for(pilot, lambda: state(app).place.kind != "search")
+        await pilot.press("slash", "a")
+        await pilot.pause()
+        assert "newest" not in line() and " shown" in line(), line()

@@ -148,6 +148,13 @@ SEARCH_INDEX_VERSION = "1"
 SEARCH_COLUMNS = ("title", "body", "tags", "source", "category")
 # bm25 weights per column: a word in the title or a tag says more than one in the body.
 SEARCH_WEIGHTS = (8.0, 1.0, 5.0, 3.0, 3.0)
+# A query matching more than this many articles is "common": a word nearly everywhere, whose
+# bm25 is flat (its weight falls to nothing as it nears every article) and whose ranking
+# and full count cost most. Its matches are listed newest first and counted up to this many
+# ("1,000+"): the count stops early and the date sort needs no bm25. Ranking costs about
+# 4 us a match on top of the match itself (15,000 articles: 4 ms for 1,000 matches, 50 to
+# 75 ms for all 15,000); fewer matches than this rank and count exactly as always.
+COMMON_MATCHES = 1_000
 # Recency: a match's bm25 score is divided by 1 + age / RECENCY_DAYS, so at equal relevance
 # the newer article wins and a year-old one needs about twice the relevance to rank level.
 RECENCY_DAYS = 365.0
@@ -319,7 +326,8 @@ class ArticleRecord(NamedTuple):
 
 
 class SearchRow(NamedTuple):
-    """One match of :meth:`Library.search_rows`, best first; ``total`` counts all matches."""
+    """One match of :meth:`Library.search_rows`, best first; ``total`` counts all matches,
+    or is the cap when ``capped`` (more matches than that: a common query, newest first)."""
 
     key: str
     title: str
@@ -330,6 +338,7 @@ class SearchRow(NamedTuple):
     body: str
     score: float
     total: int
+    capped: bool = False
 
 
 def article_body(article: Article) -> str:
@@ -849,12 +858,16 @@ class Library:
         limit: int = 20,
         offset: int = 0,
         today: date | None = None,
+        common: int = COMMON_MATCHES,
     ) -> list[SearchRow]:
         """Articles matching the FTS5 expression ``match`` (built by ``tui.core.search``),
         best first: bm25 over the weighted columns, divided by 1 + age / RECENCY_DAYS.
 
-        ``match=None`` lists the articles the other filters allow, newest first. Any SQLite
-        failure is a warning and no rows; a damaged index is rebuilt on the next start.
+        A common query, one matching more than ``common`` articles, is listed newest first
+        instead (score 0.0) and counted only that far: its rows say ``total=common``,
+        ``capped=True``. ``match=None`` lists the articles the other filters allow, newest
+        first. Any SQLite failure is a warning and no rows; a damaged index is rebuilt on
+        the next start.
         """
         self._check_fold()
         if match is not None and not self._search_ready:
@@ -864,6 +877,7 @@ class Library:
             where.append("t.published < :before")
         if after is not None:
             where.append("t.published > :after")
+        cap = max(1, common)
         params: dict[str, object] = {
             "repo": repo_id,
             "before": before.isoformat() if before else None,
@@ -872,39 +886,59 @@ class Library:
             "limit": max(0, limit),
             "offset": max(0, offset),
             "match": match,
+            "cap": cap + 1,
         }
         condition = " AND ".join(where)
         weights = ", ".join(str(w) for w in SEARCH_WEIGHTS)
+        newest = " ORDER BY t.published IS NULL, t.published DESC, t.id DESC"
+        page = " LIMIT :limit OFFSET :offset"  # i18n: not shown
+        columns = "t.id, t.key, t.title, t.source, t.category, t.published, t.tags"
+        common_sql = ""
         # The total is counted apart: a window count over the ranked rows cost a third more.
+        # With a match it is counted first, up to the cap: past it the query is common.
         if match is None:
-            sql = (
-                "SELECT t.id, t.key, t.title, t.source, t.category, t.published, t.tags, 0.0"
-                f" FROM texts t WHERE {condition}"
-                " ORDER BY t.published IS NULL, t.published DESC, t.id DESC"
-                " LIMIT :limit OFFSET :offset"
-            )
+            sql = f"SELECT {columns}, 0.0 FROM texts t WHERE {condition}{newest}{page}"
             count_sql = f"SELECT count(*) FROM texts t WHERE {condition}"
         else:
             sql = (
                 f"WITH hits AS (SELECT rowid AS id, bm25({SEARCH_INDEX}, {weights}) AS score"
                 f" FROM {SEARCH_INDEX} WHERE {SEARCH_INDEX} MATCH :match)"
-                " SELECT t.id, t.key, t.title, t.source, t.category, t.published, t.tags,"
+                f" SELECT {columns},"
                 " h.score / (1.0 + max(0.0, julianday(:today) - coalesce(julianday(t.published),"
                 f" julianday(:today) - {RECENCY_DAYS * 3})) / {RECENCY_DAYS}) AS ranked"
                 f" FROM hits h JOIN texts t ON t.id = h.id WHERE {condition}"
-                " ORDER BY ranked, t.published DESC, t.id DESC LIMIT :limit OFFSET :offset"
+                f" ORDER BY ranked, t.published DESC, t.id DESC{page}"
             )
+            # Matches sorted by date alone: no bm25, and the sort keeps only the page.
+            common_sql = (
+                f"SELECT {columns}, 0.0 FROM texts t WHERE t.id IN"
+                f" (SELECT rowid FROM {SEARCH_INDEX} WHERE {SEARCH_INDEX} MATCH :match)"
+                f" AND {condition}{newest}{page}"
+            )
+            # Only up to the cap: a common query stops there, long before its last match.
             if repo_id is None and before is None and after is None:
-                count_sql = f"SELECT count(*) FROM {SEARCH_INDEX} WHERE {SEARCH_INDEX} MATCH :match"
+                hits = f"{SEARCH_INDEX} WHERE {SEARCH_INDEX} MATCH :match"  # i18n: not shown
             else:
-                count_sql = (
-                    f"SELECT count(*) FROM {SEARCH_INDEX} h JOIN texts t ON t.id = h.rowid"
+                hits = (  # i18n: not shown
+                    f"{SEARCH_INDEX} h JOIN texts t ON t.id = h.rowid"
                     f" WHERE {SEARCH_INDEX} MATCH :match AND {condition}"
                 )
+            count_sql = f"SELECT count(*) FROM (SELECT 1 FROM {hits} LIMIT :cap)"
+        capped = False
         try:
             with self._locked() as db:
-                rows = db.execute(sql, params).fetchall()
-                total = int(db.execute(count_sql, params).fetchone()[0]) if rows else 0
+                if match is None:
+                    rows = db.execute(sql, params).fetchall()
+                    total = int(db.execute(count_sql, params).fetchone()[0]) if rows else 0
+                else:
+                    total = int(db.execute(count_sql, params).fetchone()[0])
+                    capped = total > cap
+                    rows = (
+                        db.execute(common_sql if capped else sql, params).fetchall()
+                        if total
+                        else []
+                    )
+                    total = min(total, cap)
                 ids = [row[0] for row in rows]
                 bodies = (
                     dict(
@@ -933,7 +967,8 @@ class Library:
                 _split_tags(tag_text),
                 bodies.get(rid, ""),
                 float(score),
-                int(total),
+                total,
+                capped,
             )
             for rid, key, title, source, category, published, tag_text, score in rows
         ]

@@ -12,6 +12,12 @@ search boxes share:
   ``before:DATE`` and ``after:DATE`` (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``) to dates,
   both exclusive (``after:2024`` is 2025 on).
 
+Results rank by relevance and recency (:meth:`tui.core.library.Library.search_rows`), except
+for a common query: one that matches more than :data:`~tui.core.library.COMMON_MATCHES`
+(1,000) articles lists them newest first, and its total says "more than 1,000"
+(``total_capped``). Such a word is in most articles, so relevance hardly tells them apart
+(bm25 weighs a word by its rarity), and ranking or counting them all would cost the most.
+
 Simplified and traditional characters fold together (:mod:`tui.core.fold`) in the query as in
 the index. Snippets are cut from the stored original text around the first match and carry
 the matches as character ranges, never as markup: the UI styles them, ``--json`` prints them.
@@ -24,7 +30,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from tui.core.library import Library, fts_phrase
+from tui.core.library import COMMON_MATCHES, Library, fts_phrase
 from tui.core.urls import PageRef, ref_of_key
 
 MAX_QUERY = 1_000  # characters of a query that are read; the rest is ignored
@@ -108,6 +114,8 @@ class SearchResults:
     query: Query
     results: list[SearchResult] = field(default_factory=list)
     total: int = 0
+    #: A common query: more than ``total`` articles match, listed newest first.
+    total_capped: bool = False
     warnings: list[str] = field(default_factory=list)
 
 
@@ -235,10 +243,12 @@ def search(
     limit: int = DEFAULT_LIMIT,
     offset: int = 0,
     today: date | None = None,
+    common: int = COMMON_MATCHES,
 ) -> SearchResults:
     """The articles matching ``text``, best first, with highlighted titles and snippets.
 
-    Never raises for any query; problems (no index, a damaged one) are ``warnings``.
+    When more than ``common`` articles match, they come newest first and ``total`` is
+    ``common`` with ``total_capped``. Never raises for any query; problems (no index, a damaged one) are ``warnings``.
     """
     query = parse_query(text)
     out = SearchResults(query)
@@ -256,13 +266,14 @@ def search(
         limit=limit,
         offset=offset,
         today=today,
+        common=common,
     )
     out.warnings.extend(library.warnings[seen:])
     for row in rows:
         ref = ref_of_key(row.key)
         if ref is None:
             continue
-        out.total = row.total
+        out.total, out.total_capped = row.total, row.capped
         out.results.append(
             SearchResult(
                 ref=ref,

@@ -481,7 +481,13 @@ class BrowserScreen(DailyReading, Screen[None]):
             if r.ref is not None
         }
 
-    def _fill(self, rows: Sequence[Row], restore: Visit | None, default: int | None = None) -> None:
+    def _fill(
+        self,
+        rows: Sequence[Row],
+        restore: Visit | None,
+        default: int | None = None,
+        count_note: str = "",
+    ) -> None:
         entries = self.entries
         rows = _rows_in(rows, self.shown_script)  # titles and notes as shown; refs as they are
         self.rows = rows
@@ -490,7 +496,7 @@ class BrowserScreen(DailyReading, Screen[None]):
         searching = self.place.kind is PlaceKind.SEARCH
         shown = rows if searching else filter_rows(rows, entries.filter_query)
         highlight = restore.selection if restore else default
-        entries.show_items(shown, highlight)
+        entries.show_items(shown, highlight, count_note)
         if restore is not None:
             entries.scroll_to(y=restore.scroll, animate=False)
         if shown:
@@ -541,16 +547,30 @@ class BrowserScreen(DailyReading, Screen[None]):
         live: bool,
     ) -> None:
         repo = self.service.home.repo_id
-        rows = await asyncio.to_thread(self._library_rows, place, origin, repo)
-        self.post_message(RowsLoaded(request, place, rows, restore, live))
+        if place.kind is PlaceKind.SEARCH:
+            rows, detail = await asyncio.to_thread(self._search_rows, place, repo)
+        else:
+            rows = await asyncio.to_thread(self._library_rows, place, origin, repo)
+            detail = None
+        self.post_message(RowsLoaded(request, place, rows, restore, live, detail))
+
+    def _search_rows(self, place: Place, repo: str) -> tuple[list[Row], str | None]:
+        """A query's results, and the list title's count when the query is common (more
+        matches than are counted: they come newest first)."""
+        if not (place.tag or "").strip():
+            return [], None
+        from tui.core.search import search  # only when asked: keeps start-up short
+
+        found = search(self.library, place.tag or "", repo_id=repo)
+        rows = search_rows(found.results)
+        if not found.total_capped:
+            return rows, None
+        detail = _("{count} newest of {total}+").format(
+            count=len(found.results), total=f"{found.total:,}"
+        )
+        return rows, detail
 
     def _library_rows(self, place: Place, origin: PageRef | None, repo: str) -> list[Row]:
-        if place.kind is PlaceKind.SEARCH:
-            if not (place.tag or "").strip():
-                return []
-            from tui.core.search import search  # only when asked: keeps start-up short
-
-            return search_rows(search(self.library, place.tag or "", repo_id=repo).results)
         if place.kind is PlaceKind.ALL:
             return all_rows(self.library.all_articles(repo))
         daily = self.daily_rows(place.kind, repo)
@@ -569,7 +589,8 @@ class BrowserScreen(DailyReading, Screen[None]):
             return
         rows, restore = message.rows, message.restore
         count = sum(1 for r in rows if r.openable)
-        self._set_list_title(self.place.title, _count_detail(self.place.kind, count))
+        detail = message.detail or _count_detail(self.place.kind, count)
+        self._set_list_title(self.place.title, detail)
         entries = self.entries
         live = message.live and self._filled == self.place
         if live and entries.current is not None:
@@ -579,7 +600,7 @@ class BrowserScreen(DailyReading, Screen[None]):
             shown = rows if searching else filter_rows(rows, entries.filter_query)
             keep = next((i for i, r in enumerate(shown) if r.ref == current.ref), None)
             restore = Visit(self.place, keep, entries.scroll_y, entries.filter_query)
-        self._fill(rows, restore)
+        self._fill(rows, restore, count_note=message.detail or "")
         if self.place.kind is PlaceKind.SEARCH and self.entries.filter_query != self.place.tag:
             self._search_now()  # typed on while this query ran
 

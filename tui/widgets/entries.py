@@ -158,6 +158,7 @@ class EntryList(RoleStyles, ScrollView, can_focus=True):
         self._title: tuple[str, str] = ("", "")
         self.filter_query = ""
         self.editing = False  # keys type into the filter line
+        self._count_note = ""  # the filter line's count of the rows, when "N shown" is not all
         self._message = ""
         self._message_lines: tuple[int, list[str]] = (0, [])
 
@@ -287,9 +288,15 @@ class EntryList(RoleStyles, ScrollView, can_focus=True):
             text = " ".join(sanitise(event.text).split())  # one line, no control characters
             self._change_filter(self.filter_query + text)
 
-    def show_items(self, items: Sequence[Row], highlight: int | None = None) -> None:
-        """Show ``items``; highlight row ``highlight`` or else the first openable row."""
+    def show_items(
+        self, items: Sequence[Row], highlight: int | None = None, count_note: str = ""
+    ) -> None:
+        """Show ``items``; highlight row ``highlight`` or else the first openable row.
+
+        ``count_note`` replaces the filter line's "N shown" when that is not all there is
+        to say (a common query's search results: the newest of more than were counted)."""
         self.items = items  # kept as given: a lazy sequence stays lazy
+        self._count_note = one_line(count_note)
         self._marks.clear()
         self._strips.clear()
         self._hover = None
@@ -519,7 +526,8 @@ class EntryList(RoleStyles, ScrollView, can_focus=True):
         if self.editing:
             segments.append(Segment(FILTER_CURSOR, style))
         shown = sum(1 for item in self.items if item.openable)
-        segments.append(Segment("  " + _("{count} shown").format(count=shown), muted))
+        note = self._count_note or _("{count} shown").format(count=shown)
+        segments.append(Segment(f"  {note}", muted))
         strip = Strip(segments)
         if strip.cell_length > width:  # keep the end of a long filter, where one types
             strip = strip.crop(strip.cell_length - width, strip.cell_length)
