@@ -50,6 +50,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
+from functools import cache
 from datetime import date
 from pathlib import Path
 from typing import NamedTuple
@@ -181,8 +182,17 @@ _CJK_RANGES = (
     "\u2e80-\ua4cf\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
     "\U00020000-\U0003ffff"
 )
-_CJK = re.compile(f"[{_CJK_RANGES}]")
-_TOKEN_RUNS = re.compile(f"[{_CJK_RANGES}]|[^{_CJK_RANGES}]+")
+
+
+@cache
+def _cjk_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """One CJK character, and the runs ``fts_text`` cuts text into; compiled on first use:
+    the two classes take about 10 ms to compile, on the way to the first frame otherwise."""
+    return (
+        re.compile(f"[{_CJK_RANGES}]"),
+        re.compile(f"[{_CJK_RANGES}]|[^{_CJK_RANGES}]+"),
+    )
+
 
 # LIKE's case folding (ASCII letters only), for the last word on what a title holds.
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
@@ -256,7 +266,7 @@ def fts_text(text: str) -> str:
     unicode61 keeps a run of Chinese as one token, so no query shorter than a whole run
     could match; one token per character makes any substring a phrase of tokens.
     """
-    return " ".join(_TOKEN_RUNS.findall(text))
+    return " ".join(_cjk_patterns()[1].findall(text))
 
 
 def fts_phrase(text: str) -> str | None:
@@ -271,7 +281,7 @@ def fts_phrase(text: str) -> str | None:
         return None
     phrase = '"' + fts_text(text).replace('"', '""') + '"'
     last = text.rstrip()[-1:]
-    if last.isalnum() and not _CJK.match(last):
+    if last.isalnum() and not _cjk_patterns()[0].match(last):
         phrase += "*"
     return phrase
 
