@@ -206,9 +206,9 @@ async def test_a_starred_article_reads_offline_after_the_cache_culled_it(
     corpus_server, fast_policy, tmp_path: Path
 ) -> None:
     article = pages("article")[0].ref
-    others = [p.ref for p in pages("article")[1:30]]
+    others = [p.ref for p in pages("article")[1:60]]
     options = Options(mirror=corpus_server.base_url, cache_dir=tmp_path / "cache")
-    options.cache_size = 256 * 1024
+    options.cache_size = 128 * 1024
     library = Library(tmp_path / "library.sqlite3")
     mirror = open_mirror(options, policy=fast_policy)
     service = PageService(mirror, library)

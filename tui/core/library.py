@@ -50,8 +50,8 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from functools import cache
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -404,6 +404,14 @@ class Library:
         self._lock = threading.RLock()
         self._reads_lock = threading.Lock()  # only ever held to swap the read set
         self._db = self._open(path)
+        # The event loop's short reads (the marks of the rows being drawn) go through a
+        # connection of their own, opened on first use, so that they never wait behind a
+        # thread's write on the main one (an index of 15,000 entries being recorded): with
+        # WAL, a reader sees the last committed state meanwhile. An in-memory library has
+        # one connection only: then they share the main one.
+        self._db_file: str | None = self._file_of(self._db)
+        self._reader: sqlite3.Connection | None = None
+        self._reader_lock = threading.Lock()
         self._titles_indexed = self._prepare_title_index()
         self._search_ready = self._prepare_search_index()
         self._fold_checked = False
@@ -719,6 +727,43 @@ class Library:
     def _warn(self, text: str) -> None:
         if len(self.warnings) < _MAX_WARNINGS and text not in self.warnings:
             self.warnings.append(text)
+
+    @staticmethod
+    def _file_of(db: sqlite3.Connection) -> str | None:
+        try:
+            row = db.execute("PRAGMA database_list").fetchone()
+        except sqlite3.Error:
+            return None
+        return str(row[2]) if row is not None and row[2] else None
+
+    @contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        """A connection for reads only: the reader connection where there is a file."""
+        if self._reader is None and self._db_file is not None:
+            with self._reader_lock:
+                if self._reader is None and self._db_file is not None:
+                    try:
+                        reader = sqlite3.connect(
+                            self._db_file,
+                            timeout=BUSY_TIMEOUT,
+                            check_same_thread=False,
+                            isolation_level=None,
+                        )
+                        reader.create_function("gn_fold", 1, _sql_fold, deterministic=True)
+                        reader.execute("PRAGMA query_only=ON")
+                        self._reader = reader
+                    except sqlite3.Error:
+                        self._db_file = None  # the main connection serves reads too
+        if self._reader is None:
+            with self._locked() as db:
+                yield db
+            return
+        if not self._reader_lock.acquire(timeout=LOCK_TIMEOUT):
+            raise LibraryBusy(_("the library is busy"))
+        try:
+            yield self._reader
+        finally:
+            self._reader_lock.release()
 
     @contextmanager
     def _locked(self) -> Iterator[sqlite3.Connection]:
@@ -1040,7 +1085,7 @@ class Library:
         if not wanted:
             return {}
         try:
-            with self._locked() as db:
+            with self._reading() as db:
                 rows = db.execute(
                     "SELECT a.key, a.published, t.source FROM articles a"
                     " LEFT JOIN texts t ON t.key = a.key"
@@ -1153,7 +1198,7 @@ class Library:
         self._check_tags_fold()
         folded = _fold(tag)  # either script names the same tag
         try:
-            with self._locked() as db:
+            with self._reading() as db:
                 rows = db.execute(_ARTICLES_WITH_TAG, (folded, repo_id, skip)).fetchall()
         except (sqlite3.Error, UnicodeError) as exc:
             self._warn(_("Could not read the library: {error}").format(error=exc))
@@ -1184,13 +1229,15 @@ class Library:
         folded = _fold(tag)
         pattern = _like_pattern(folded)
         phrase = fts_phrase(folded)
-        with self._locked() as db:
-            if self._titles_indexed and phrase is not None:
-                try:
+        if self._titles_indexed and phrase is not None:
+            try:
+                with self._reading() as db:
                     return db.execute(_ENTRIES_MATCHING, (phrase, repo_id)).fetchall()
-                except sqlite3.Error as exc:
+            except sqlite3.Error as exc:
+                with self._locked() as db:
                     self._title_index_failed(db, exc)
-            # No token to look up (a tag made of punctuation) or no index: the full scan.
+        # No token to look up (a tag made of punctuation) or no index: the full scan.
+        with self._reading() as db:
             return db.execute(_ENTRIES_LIKE, (repo_id, pattern)).fetchall()
 
     def _check_tags_fold(self) -> None:
@@ -1415,5 +1462,10 @@ class Library:
 
     def close(self) -> None:
         """Close the file; later calls only warn, and read marks then last in memory."""
+        with self._reader_lock:
+            reader, self._reader, self._db_file = self._reader, None, None
+        if reader is not None:
+            with suppress(sqlite3.Error):
+                reader.close()
         with suppress(sqlite3.Error), self._locked() as db:
             db.close()

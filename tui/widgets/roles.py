@@ -75,7 +75,8 @@ class RoleStyles(_Base):
     def render_lines(self, crop: Region) -> list[Strip]:
         # The widget's base style, once per frame: ``rich_style`` walks the DOM each time,
         # and asked per line it was a third of the cost of drawing a page (pyinstrument).
-        base = self._frame_base = self.rich_style
+        base = self.rich_style
+        self._frame_base: Style | None = base
         self._check_restyle(base)
         if base != self._strips_base:
             self._strips.clear()
