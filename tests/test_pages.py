@@ -234,8 +234,8 @@ async def test_a_slow_parse_runs_in_a_daemon_thread_that_never_holds_up_exit() -
     with pytest.raises(ZeroDivisionError):
         await in_daemon_thread(divmod, 1, 0)
     slow = in_daemon_thread(time.sleep, 5)
-    (thread,) = [t for t in threading.enumerate() if t.name == "parse"]
-    assert thread.daemon  # the interpreter does not wait for it at exit
+    threads = [t for t in threading.enumerate() if t.name == "parse"]
+    assert threads and all(t.daemon for t in threads)  # the interpreter waits for none
     slow.cancel()
 
 
@@ -324,3 +324,42 @@ async def test_a_page_too_slow_to_parse_is_shown_plainly_within_the_budget(
         assert "shown as plain text" in page.warnings[0]
     finally:
         await service.aclose()
+
+
+def test_parse_threads_are_reused_and_a_stuck_one_never_blocks_the_next() -> None:
+    """Jobs one after another run in one thread (its connection to the parsed-model store
+    is opened once); a job that never ends keeps only its own thread; idle threads end."""
+    import threading
+    import time
+
+    from tui.core.pages import DaemonThreads
+
+    pool = DaemonThreads(idle=0.3, name="test-parse")
+    done: list[str] = []
+    for n in range(5):
+        finished = threading.Event()
+        pool.submit(
+            lambda n=n, finished=finished: (
+                done.append(threading.current_thread().name + str(n)),
+                finished.set(),
+            )
+        )
+        assert finished.wait(5)
+        time.sleep(0.01)  # the thread is back waiting before the next job
+    assert pool.started == 1 and len(done) == 5
+    stuck, released = threading.Event(), threading.Event()
+    pool.submit(lambda: (stuck.set(), released.wait(10)))
+    assert stuck.wait(5)
+    after = threading.Event()
+    pool.submit(after.set)
+    assert after.wait(5)  # not behind the stuck job
+    assert pool.started == 2
+    released.set()
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and any(
+        t.name == "test-parse" for t in threading.enumerate()
+    ):
+        time.sleep(0.05)
+    assert not any(t.name == "test-parse" for t in threading.enumerate())  # idle ones ended
+    pool.submit(after.set)  # and a new job still runs
+    assert after.wait(5)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import queue
 import sys
 import threading
 from collections import OrderedDict
@@ -84,6 +85,50 @@ def stale_note(fetched_at: datetime, now: datetime) -> str:
 T = TypeVar("T")
 
 
+class DaemonThreads:
+    """Daemon threads that wait for the next job a while before they end.
+
+    A thread per parse cost a new SQLite connection to the parsed-model store each time
+    (diskcache keeps one per thread), a quarter of the parse in the prefetch worker. A job
+    finds an idle thread or starts one, so a parse that never ends (a hostile page) only
+    ever holds its own thread; daemons, none of them holds up quitting.
+    """
+
+    def __init__(self, idle: float = 30.0, name: str = "parse") -> None:
+        self.idle = idle  # seconds an unused thread waits before it ends
+        self.name = name
+        self._jobs: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._waiting = 0  # threads waiting for a job no one has claimed yet
+        self.started = 0  # threads started so far (tests look)
+
+    def submit(self, job: Callable[[], None]) -> None:
+        with self._lock:
+            self._jobs.put(job)
+            if self._waiting:
+                self._waiting -= 1
+                return
+            self.started += 1
+        threading.Thread(target=self._serve, name=self.name, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                job = self._jobs.get(timeout=self.idle)
+            except queue.Empty:
+                with self._lock:
+                    if self._jobs.empty():  # a job put meanwhile is taken, not left
+                        self._waiting -= 1
+                        return
+                continue
+            job()
+            with self._lock:
+                self._waiting += 1
+
+
+_THREADS = DaemonThreads()
+
+
 def in_daemon_thread(fn: Callable[..., T], *args: object) -> asyncio.Future[T]:
     """Run ``fn(*args)`` in a daemon thread: a hostile page that takes seconds to parse must
     not hold up quitting (``asyncio.to_thread``'s threads are waited for at exit)."""
@@ -108,7 +153,7 @@ def in_daemon_thread(fn: Callable[..., T], *args: object) -> asyncio.Future[T]:
         with contextlib.suppress(RuntimeError):  # the loop closed: nobody is waiting
             loop.call_soon_threadsafe(deliver, result, error)
 
-    threading.Thread(target=run, name="parse", daemon=True).start()
+    _THREADS.submit(run)
     return future
 
 
