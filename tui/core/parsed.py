@@ -356,12 +356,14 @@ class ParsedStore:
                         self._broken = True
         return self._cache
 
-    def get(self, ref: PageRef, home: PageRef, text: str) -> Page | None:
-        """The stored model of this text of this page, or None."""
+    def get(self, ref: PageRef, home: PageRef, text: str, key: str | None = None) -> Page | None:
+        """The stored model of this text of this page, or None (``key``: its
+        ``model_key``, when the caller has it already)."""
         cache = self._open()
         if cache is None:
             return None
-        key = model_key(ref, home, text)
+        if key is None:
+            key = model_key(ref, home, text)
         with collector_paused():
             try:
                 data = cache.get(key, default=None, retry=False)
@@ -382,14 +384,16 @@ class ParsedStore:
         self.hits += 1
         return page
 
-    def put(self, ref: PageRef, home: PageRef, text: str, page: Page) -> None:
+    def put(
+        self, ref: PageRef, home: PageRef, text: str, page: Page, key: str | None = None
+    ) -> None:
         """Keep ``page`` as the model of ``text``; silently nothing when the store fails."""
         cache = self._open()
         if cache is None:
             return
         # A full or read-only disk, a lock held elsewhere: parsed again next time.
         with contextlib.suppress(Exception):
-            cache.set(model_key(ref, home, text), encode(page), retry=False)
+            cache.set(key or model_key(ref, home, text), encode(page), retry=False)
 
     def _drop(self, key: str) -> None:
         with contextlib.suppress(Exception):
@@ -412,8 +416,9 @@ def parse_with_store(
     """The page's model: from the store when this text was parsed before, else parsed by
     ``parse`` (default ``parse_page``) and stored. Blocking: run it where parsing runs (a
     thread or the worker process)."""
+    key = model_key(ref, home, text) if store is not None else None
     if store is not None:
-        page = store.get(ref, home, text)
+        page = store.get(ref, home, text, key)
         if page is not None:
             return page
     if parse is None:
@@ -423,7 +428,7 @@ def parse_with_store(
     else:
         page = parse(ref, text, home)
     if store is not None and not _plain(page):
-        store.put(ref, home, text, page)
+        store.put(ref, home, text, page, key)
     return page
 
 
