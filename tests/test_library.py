@@ -781,3 +781,22 @@ def test_row_marks_and_related_lists_never_wait_behind_a_write(tmp_path: Path) -
     assert memory.dates_and_sources([article(3, 7).ref.key]) == {
         article(3, 7).ref.key: ("2024-03-07", None)
     }
+
+
+def test_a_read_racing_close_answers_nothing_instead_of_crashing(tmp_path: Path) -> None:
+    lib = Library(tmp_path / "lib.sqlite3")
+    lib.record(article(1, 5, "大选"))
+    key = article(1, 5).ref.key
+    assert lib.dates_and_sources([key])  # the reader connection is open
+    answers: list[object] = []
+    lib._reader_lock.acquire()  # close() is under way: it holds the reader's lock
+    reading = threading.Thread(target=lambda: answers.append(lib.dates_and_sources([key])))
+    reading.start()
+    time.sleep(0.1)  # the read now waits for the lock, its reader checked before
+    reader, lib._reader, lib._db_file = lib._reader, None, None
+    lib._reader_lock.release()
+    reading.join(10)
+    assert answers == [{}]
+    assert reader is not None
+    reader.close()
+    lib.close()

@@ -363,3 +363,31 @@ def test_parse_threads_are_reused_and_a_stuck_one_never_blocks_the_next() -> Non
     assert not any(t.name == "test-parse" for t in threading.enumerate())  # idle ones ended
     pool.submit(after.set)  # and a new job still runs
     assert after.wait(5)
+
+
+def test_a_parse_thread_that_cannot_start_leaves_nothing_behind(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import threading
+
+    from tui.core.pages import DaemonThreads
+
+    pool = DaemonThreads(idle=0.2, name="test-start")
+    real_start = threading.Thread.start
+    failures = [RuntimeError("can't start new thread")]
+
+    def start(self: threading.Thread) -> None:
+        if self.name == "test-start" and failures:
+            raise failures.pop()
+        real_start(self)
+
+    monkeypatch.setattr(threading.Thread, "start", start)
+    ran: list[str] = []
+    with pytest.raises(RuntimeError):
+        pool.submit(lambda: ran.append("lost"))
+    assert pool.started == 0
+    for name in ("a", "b", "c"):
+        finished = threading.Event()
+        pool.submit(lambda name=name, finished=finished: (ran.append(name), finished.set()))
+        assert finished.wait(5)
+    assert ran == ["a", "b", "c"]  # the failed one is the caller's error, not queued

@@ -761,7 +761,10 @@ class Library:
         if not self._reader_lock.acquire(timeout=LOCK_TIMEOUT):
             raise LibraryBusy(_("the library is busy"))
         try:
-            yield self._reader
+            reader = self._reader
+            if reader is None:  # closed meanwhile: what callers handle, not a crash
+                raise sqlite3.ProgrammingError("Cannot operate on a closed database.")
+            yield reader
         finally:
             self._reader_lock.release()
 
@@ -1233,6 +1236,8 @@ class Library:
             try:
                 with self._reading() as db:
                     return db.execute(_ENTRIES_MATCHING, (phrase, repo_id)).fetchall()
+            except LibraryBusy:
+                raise  # busy is not damaged
             except sqlite3.Error as exc:
                 with self._locked() as db:
                     self._title_index_failed(db, exc)
@@ -1250,26 +1255,35 @@ class Library:
             return
         from tui.core.fold import fold_version
 
-        self._tags_checked = True
         wanted = fold_version()
         try:
             with self._locked() as db:
-                state = db.execute("SELECT value FROM meta WHERE name = ?", (TAGS_FOLD,)).fetchone()
-                if state is not None and state[0] == wanted:
+                # Marked checked once done (under the lock): a related list asked meanwhile
+                # from another thread waits for the refolded tags instead of reading old ones.
+                if self._tags_checked:
                     return
-                if db.execute("SELECT 1 FROM tags LIMIT 1").fetchone() is None:
-                    db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (TAGS_FOLD, wanted))
-                    return  # nothing to refold (a new library): no transaction either
-                with self._transaction(db):
-                    rows = db.execute("SELECT key, tag, pos FROM tags").fetchall()
-                    db.execute("DELETE FROM tags")
-                    db.executemany(
-                        "INSERT OR IGNORE INTO tags VALUES (?, ?, ?)",
-                        [(key, _fold(tag), pos) for key, tag, pos in rows],
-                    )
-                    db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (TAGS_FOLD, wanted))
+                try:
+                    self._refold_tags(db, wanted)
+                finally:
+                    self._tags_checked = True
         except (sqlite3.Error, UnicodeError) as exc:
             self._warn(_("Could not update the library's tags: {error}").format(error=exc))
+
+    def _refold_tags(self, db: sqlite3.Connection, wanted: str) -> None:
+        state = db.execute("SELECT value FROM meta WHERE name = ?", (TAGS_FOLD,)).fetchone()
+        if state is not None and state[0] == wanted:
+            return
+        if db.execute("SELECT 1 FROM tags LIMIT 1").fetchone() is None:
+            db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (TAGS_FOLD, wanted))
+            return  # nothing to refold (a new library): no transaction either
+        with self._transaction(db):
+            rows = db.execute("SELECT key, tag, pos FROM tags").fetchall()
+            db.execute("DELETE FROM tags")
+            db.executemany(
+                "INSERT OR IGNORE INTO tags VALUES (?, ?, ?)",
+                [(key, _fold(tag), pos) for key, tag, pos in rows],
+            )
+            db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (TAGS_FOLD, wanted))
 
     # -- read state ---------------------------------------------------------------------
 

@@ -104,14 +104,24 @@ class DaemonThreads:
 
     def submit(self, job: Callable[[], None]) -> None:
         with self._lock:
-            self._jobs.put(job)
             if self._waiting:
+                self._jobs.put(job)
                 self._waiting -= 1
                 return
             self.started += 1
-        threading.Thread(target=self._serve, name=self.name, daemon=True).start()
+        # A new thread is handed its first job: if it cannot start, nothing is left queued
+        # for a thread that does not exist (the error goes to the caller).
+        try:
+            threading.Thread(target=self._serve, args=(job,), name=self.name, daemon=True).start()
+        except BaseException:
+            with self._lock:
+                self.started -= 1
+            raise
 
-    def _serve(self) -> None:
+    def _serve(self, job: Callable[[], None]) -> None:
+        job()
+        with self._lock:
+            self._waiting += 1
         while True:
             try:
                 job = self._jobs.get(timeout=self.idle)

@@ -61,7 +61,9 @@ class DirectoryNames:
         if not index.title:
             return
         # One regex over all paths, not a split per entry: 15,000 entries in 3 ms, not 12.
-        paths = "\n".join([e.ref.path for e in index.entries if e.ref is not None])
+        paths = "\n".join(
+            [e.ref.path for e in index.entries if e.ref is not None and "\n" not in e.ref.path]
+        )
         dirs = Counter(_DIRECTORY.findall(paths))
         if not dirs:
             return
