@@ -13,6 +13,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 from bs4 import BeautifulSoup, NavigableString, Tag
@@ -249,13 +250,8 @@ class _Walker:
             self.piece_type = self._block_type()
             self.has_text = True
         kind, idx = SpanKind.TEXT, None
-        if self.link_stack and not s.isspace():
+        if self.link_stack:
             kind, idx = self._current_link()
-        elif self.link_stack:
-            for ctx in reversed(self.link_stack):
-                if ctx.index is not None and ctx.index >= 0:
-                    kind, idx = ctx.kind, ctx.index
-                    break
         if kind is SpanKind.TEXT and self.emph:
             kind = SpanKind.EMPHASIS
         if not (self.emph or self.bare_ok):
@@ -279,7 +275,13 @@ class _Walker:
         pieces = self.pieces
         self.pieces = []
         self.has_text = False
-        full = "".join(p[0] for p in pieces)
+        if len(pieces) == 1:
+            full, kind0, idx0 = pieces[0]
+            if not full or full.isspace():
+                return []
+            chunk = _collapse(full)
+            return [Span(chunk, kind0, idx0 + 1 if idx0 is not None else None)] if chunk else []
+        full = "".join([p[0] for p in pieces])
         if not full or full.isspace():
             return []
         _, kind0, idx0 = pieces[0]
@@ -347,7 +349,7 @@ class _Walker:
         spans = self._spans()
         if not spans:
             return
-        text = "".join(s.text for s in spans)
+        text = spans[0].text if len(spans) == 1 else "".join([s.text for s in spans])
         if _NOISE_TEXT.search(text):
             # The rest of this container is the same appeal/footer: drop it all.
             if self.block_stack:
@@ -424,20 +426,30 @@ class _Walker:
     # ------------------------------------------------------------------ walk
 
     def walk(self, root: Tag, drop_link_headings: bool) -> None:
-        stack: list[tuple[bool, object]] = [(True, root)]
+        # Entries are nodes to enter, or (tag, href, caption) to leave: the exit reuses what
+        # the entry read from the attributes. Most tags carry none; their tests are skipped.
+        stack: list[Any] = [root]
+        pop = stack.pop
+        push = stack.append
+        text = self.text
         while stack:
-            entering, node = stack.pop()
-            if not entering:
-                self._exit(node)  # type: ignore[arg-type]
+            node = pop()
+            cls = node.__class__
+            if cls is NavigableString:
+                text(str(node))
                 continue
-            if isinstance(node, NavigableString):
-                if not isinstance(node, _SKIP_STRINGS):
-                    self.text(str(node))
+            if cls is tuple:
+                self._exit(*node)
                 continue
-            if not isinstance(node, Tag):
+            if cls is not Tag and not isinstance(node, Tag):
+                if isinstance(node, NavigableString) and not isinstance(node, _SKIP_STRINGS):
+                    text(str(node))
                 continue
             name = node.name
-            if name in _DROP_TAGS or _is_hidden(node):
+            if name in _DROP_TAGS:
+                continue
+            attrs = node.attrs
+            if attrs and _is_hidden(node):
                 continue
             if name == "br":
                 self.line_break()
@@ -448,20 +460,24 @@ class _Walker:
             if name == "hr":
                 self.flush()
                 continue
-            if MD_ATTR in node.attrs and (name in _HEADINGS or name == "p"):
-                only, count = _link_only(node)
-                if drop_link_headings:
-                    if (name != "p" and count) or (only and count >= 2):
-                        if count >= 2:
-                            self.nav_links.append(node)
-                        continue
-                elif only and count >= 2 and _NAV_WORDS.search(node.get_text()):
-                    continue  # a document's footer nav (its link lists are content)
-            media = node.attrs.get("data-url-h") or node.attrs.get("data-url-l")
-            if media:
-                self._media(str(media))
-            block = name in _BLOCK_TAGS
-            if block:
+            href = None
+            caption = name == "figcaption"
+            if attrs:
+                if MD_ATTR in attrs and (name in _HEADINGS or name == "p"):
+                    only, count = _link_only(node)
+                    if drop_link_headings:
+                        if (name != "p" and count) or (only and count >= 2):
+                            if count >= 2:
+                                self.nav_links.append(node)
+                            continue
+                    elif only and count >= 2 and _NAV_WORDS.search(node.get_text()):
+                        continue  # a document's footer nav (its link lists are content)
+                media = attrs.get("data-url-h") or attrs.get("data-url-l")
+                if media:
+                    self._media(str(media))
+                href = attrs.get("href")
+                caption = caption or _has_class(node, "caption")
+            if name in _BLOCK_TAGS:
                 self.flush()
                 self.block_stack.append(node)
                 level = _HEADINGS.get(name)
@@ -471,7 +487,7 @@ class _Walker:
                     self.quote += 1
                 elif name in ("li", "dd", "dt"):
                     self.items += 1
-            if name == "figcaption" or _has_class(node, "caption"):
+            if caption:
                 self.flush()
                 self.caption_depth += 1
                 last = self.blocks[-1] if self.blocks else None
@@ -480,17 +496,17 @@ class _Walker:
                     self.caption_until = node
             if name in _EMPHASIS:
                 self.emph += 1
-            href = node.attrs.get("href")
-            if name == "ok" and href is None:
-                self.bare_ok += 1
             if href is not None:
                 self.link_stack.append(_LinkCtx(sanitise(str(href))))
-            stack.append((False, node))
-            stack.extend([(True, child) for child in reversed(node.contents)])
+            elif name == "ok":
+                self.bare_ok += 1
+            push((node, href, caption))
+            contents = node.contents
+            if contents:
+                stack.extend(reversed(contents))
 
-    def _exit(self, node: Tag) -> None:
+    def _exit(self, node: Tag, href: object, caption: bool) -> None:
         name = node.name
-        href = node.attrs.get("href")
         if href is not None and self.link_stack:
             ctx = self.link_stack.pop()
             if ctx.index is not None and ctx.index >= 0:
@@ -502,7 +518,7 @@ class _Walker:
             self.emph -= 1
         elif name == "ok" and href is None:
             self.bare_ok -= 1
-        if name == "figcaption" or _has_class(node, "caption"):
+        if caption:
             self.flush()
             self.caption_depth -= 1
         if name in _BLOCK_TAGS:
@@ -583,39 +599,50 @@ def _self_reference(soup: BeautifulSoup, base: PageRef) -> Tag | None:
     """The share block's self-link or QR image of the page, if the page has one."""
     own = base.path
     name = own.rsplit("/", 1)[-1]
-    for el in soup.descendants:
-        if not isinstance(el, Tag) or el.name not in _SELF_LINK_TAGS:
-            continue
-        url = el.attrs.get("src") if el.name == "img" else el.attrs.get("href")
-        if not url:
-            continue
-        url = str(url).strip()
-        if name not in url and ("%" not in url or name not in unquote(url)):
-            continue  # cannot point at this page: skip resolving it (long pages have thousands)
-        if el.name == "img":
-            if not url.lower().endswith(".md.png"):
-                continue
-            try:
-                target = resolve(base, url)
-            except ValueError:
-                continue
-            if target is not None and target.ref is not None:
-                path = target.ref.path
-                if path[:-4] == own and target.ref.repo == base.repo:
-                    return el
-            continue
+    # Along the element chain (document order, as ``descendants`` goes, without its generator).
+    el: Any = soup.contents[0] if soup.contents else None
+    while el is not None:
+        cls = el.__class__
+        if (
+            (cls is Tag or (cls is not NavigableString and isinstance(el, Tag)))
+            and el.name in _SELF_LINK_TAGS
+            and _points_here(el, base, name)
+        ):
+            return el
+        el = el.next_element
+    return None
+
+
+def _points_here(el: Tag, base: PageRef, name: str) -> bool:
+    """Whether ``el`` links to page ``base`` (file name ``name``) or is its QR image."""
+    url = el.attrs.get("src") if el.name == "img" else el.attrs.get("href")
+    if not url:
+        return False
+    url = str(url).strip()
+    if name not in url and ("%" not in url or name not in unquote(url)):
+        return False  # cannot point at this page: skip resolving it (long pages have thousands)
+    if el.name == "img":
+        if not url.lower().endswith(".md.png"):
+            return False
         try:
             target = resolve(base, url)
         except ValueError:
-            continue
-        if (
-            target is not None
-            and target.ref == base
-            and target.anchor is None
-            and urlsplit(url).scheme in ("http", "https")
-        ):
-            return el
-    return None
+            return False
+        if target is not None and target.ref is not None:
+            path = target.ref.path
+            if path[:-4] == base.path and target.ref.repo == base.repo:
+                return True
+        return False
+    try:
+        target = resolve(base, url)
+    except ValueError:
+        return False
+    return (
+        target is not None
+        and target.ref == base
+        and target.anchor is None
+        and urlsplit(url).scheme in ("http", "https")
+    )
 
 
 def _cut_share_block(soup: BeautifulSoup, base: PageRef) -> str | None:
@@ -633,9 +660,11 @@ def _cut_share_block(soup: BeautifulSoup, base: PageRef) -> str | None:
         if start is None:
             return None
     texts: list[str] = []
-    for el in start.next_elements:
+    el: PageElement | None = start.next_element
+    while el is not None:
         if isinstance(el, NavigableString) and not isinstance(el, _SKIP_STRINGS):
             texts.append(str(el))
+        el = el.next_element
     text = sanitise(" ".join(texts))
     original = None
     m = _ORIGINAL.search(text)

@@ -60,12 +60,16 @@ def _href(dest: str) -> str | None:
 def _inline(src: str) -> str:
     if _INLINE_BAIL.search(src):
         raise _Bail
+    m = _INLINE_SPECIAL.search(src)
+    if m is None:
+        return escapeHtml(src)  # plain text (a link's, mostly): what the loop would give
     out: list[str] = []
     pending: list[str] = []
     pos = 0
     n = len(src)
     while True:
-        m = _INLINE_SPECIAL.search(src, pos)
+        if pos:
+            m = _INLINE_SPECIAL.search(src, pos)
         if m is None:
             pending.append(src[pos:])
             break
@@ -92,8 +96,9 @@ def _inline(src: str) -> str:
                 pending.append("&")
                 pos = i + 1
                 continue
-            out.append(escapeHtml("".join(pending)))
-            pending = []
+            if pending:
+                out.append(escapeHtml("".join(pending)))
+                pending = []
             if em.re is _NAMED:
                 out.append(escapeHtml(entities[em.group(1)]))
             else:
@@ -109,8 +114,9 @@ def _inline(src: str) -> str:
             href = _href(lm.group(2))
             if href is None:
                 raise _Bail
-            out.append(escapeHtml("".join(pending)))
-            pending = []
+            if pending:
+                out.append(escapeHtml("".join(pending)))
+                pending = []
             out.append(f'<a href="{escapeHtml(href)}">{_inline(lm.group(1))}</a>')
             pos = lm.end()
             continue
@@ -127,11 +133,13 @@ def _inline(src: str) -> str:
             pending.append("<")
             pos = i + 1
             continue
-        out.append(escapeHtml("".join(pending)))
-        pending = []
+        if pending:
+            out.append(escapeHtml("".join(pending)))
+            pending = []
         out.append(tm.group(0))
         pos = tm.end()
-    out.append(escapeHtml("".join(pending)))
+    if pending:
+        out.append(escapeHtml("".join(pending)))
     return "".join(out)
 
 
