@@ -539,7 +539,11 @@ class _Walker:
             self.caption_until = None
 
 
-_WS = re.compile(r"[ \t\n\r\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+# A run of whitespace. Written [c][c]* rather than [c]+: a pattern that opens with a character
+# class lets the regex engine skip to candidates; one that opens with a repeat tries a match
+# at every position, four times slower on Chinese text, where runs are few.
+_WS_CLASS = r"[ \t\n\r\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]"
+_WS = re.compile(_WS_CLASS + _WS_CLASS + "*")
 _WS_STR = " \t\n\r\f\v\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
 _WS_CHARS = frozenset(
     " \t\n\r\f\v\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"

@@ -33,7 +33,8 @@ _SETEXT = re.compile(r"[ ]{0,3}(?:=+|-+)[ \t]*\Z")
 _HTML_SPANNING = HTML_SEQUENCES[:5]  # end at a marker, not at a blank line
 _HTML_BLOCK = HTML_SEQUENCES[5][0]  # may interrupt a paragraph
 _HTML_LINE = HTML_SEQUENCES[6][0]  # may not
-_INLINE_BAIL = re.compile(r"[*_`\\]|!\[|<[!?]")
+# [*_`\\]|!\[|<[!?], opened by one character class so that the search skips to candidates
+_INLINE_BAIL = re.compile(r"[*_`\\!<](?:(?<=[*_`\\])|(?<=!)\[|(?<=<)[!?])")
 _INLINE_SPECIAL = re.compile(r"[<&\[\n]")
 _LINK = re.compile(r"\[([^\[\]\\\n<`]*)\]\(([^\s()<>\\]*)\)")
 _AUTOLINK = re.compile(r"<[a-zA-Z][a-zA-Z0-9+.\-]{1,31}:[^<>\x00-\x20]*>")
