@@ -54,7 +54,7 @@ _PROMO_HEAD = re.compile(
     r"|\s*[（(]?\s*点阅.{0,40}新书"
 )
 _PROMO_MAX = 200
-_PROMO_HINTS = ("订阅", "：", ":", "神韵", "关注", "点阅", "点击")
+_PROMO_HINTS = re.compile("订阅|：|:|神韵|关注|点阅|点击")
 _CREDIT_TAIL = re.compile(
     r"(?:来源|來源)\s*[:：].*$", re.S
 )  # a promotion line is short; a paragraph that quotes one is not dropped
@@ -75,7 +75,7 @@ def _is_promo(text: str) -> bool:
     # a cheap look for the letters every promotion pattern needs, before the regex
     return (
         len(text) <= _PROMO_MAX
-        and any(c in text for c in _PROMO_HINTS)
+        and _PROMO_HINTS.search(text) is not None
         and (_PROMO_HEAD.match(text) is not None or _PROMO.search(text) is not None)
     )
 

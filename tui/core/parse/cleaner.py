@@ -458,7 +458,8 @@ class _Walker:
                 self.image(node)
                 continue
             if name == "hr":
-                self.flush()
+                if self.pieces:
+                    self.flush()
                 continue
             href = None
             caption = name == "figcaption"
@@ -478,7 +479,8 @@ class _Walker:
                 href = attrs.get("href")
                 caption = caption or _has_class(node, "caption")
             if name in _BLOCK_TAGS:
-                self.flush()
+                if self.pieces:
+                    self.flush()
                 self.block_stack.append(node)
                 level = _HEADINGS.get(name)
                 if level is not None:
@@ -488,7 +490,8 @@ class _Walker:
                 elif name in ("li", "dd", "dt"):
                     self.items += 1
             if caption:
-                self.flush()
+                if self.pieces:
+                    self.flush()
                 self.caption_depth += 1
                 last = self.blocks[-1] if self.blocks else None
                 if last is not None and last.type is BlockType.IMAGE and not last.spans:
@@ -519,10 +522,12 @@ class _Walker:
         elif name == "ok" and href is None:
             self.bare_ok -= 1
         if caption:
-            self.flush()
+            if self.pieces:
+                self.flush()
             self.caption_depth -= 1
         if name in _BLOCK_TAGS:
-            self.flush()
+            if self.pieces:
+                self.flush()
             if self.block_stack and self.block_stack[-1] is node:
                 self.block_stack.pop()
             if name in _HEADINGS and self.heading:
@@ -534,7 +539,8 @@ class _Walker:
             if self.noise_until is node:
                 self.noise_until = None
         if self.caption_until is node:
-            self.flush()
+            if self.pieces:
+                self.flush()
             self.caption_for = None
             self.caption_until = None
 
@@ -649,18 +655,42 @@ def _points_here(el: Tag, base: PageRef, name: str) -> bool:
     )
 
 
+def _previous_hr(el: PageElement) -> Tag | None:
+    """``el.find_previous("hr")``, without bs4's filter machinery."""
+    node = el.previous_element
+    while node is not None:
+        if isinstance(node, Tag) and node.name == "hr":
+            return node
+        node = node.previous_element
+    return None
+
+
+def _anchors(el: Tag) -> list[Tag]:
+    """``el.find_all("a")`` (document order), without bs4's filter machinery."""
+    out: list[Tag] = []
+    stack: list[PageElement] = list(reversed(el.contents))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Tag):
+            if node.name == "a":
+                out.append(node)
+            if node.contents:
+                stack.extend(reversed(node.contents))
+    return out
+
+
 def _cut_share_block(soup: BeautifulSoup, base: PageRef) -> str | None:
     """Remove the share block and everything after it; return the original-site URL."""
     anchor = _self_reference(soup, base)
     start: Tag | None = None
     if anchor is not None:
-        hr = anchor.find_previous("hr")
+        hr = _previous_hr(anchor)
         start = hr if hr is not None else anchor
     else:
         marker = soup.find(string=_ORIGINAL)
         if marker is None:
             return None
-        start = marker.find_previous("hr") or marker.parent
+        start = _previous_hr(marker) or marker.parent
         if start is None:
             return None
     texts: list[str] = []
@@ -698,7 +728,7 @@ def _cut_share_block(soup: BeautifulSoup, base: PageRef) -> str | None:
 
 def _category(nav: list[Tag], base: PageRef, home: PageRef | None) -> Category | None:
     for heading in nav:
-        for a in heading.find_all("a"):
+        for a in _anchors(heading):
             href = str(a.attrs.get("href", "")).strip()
             try:
                 target = resolve(base, href)
