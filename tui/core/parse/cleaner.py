@@ -557,6 +557,7 @@ _WS_CHARS = frozenset(
 
 
 _SELF_LINK_TAGS = frozenset({"a", "img", "ok", "span"})
+_ASCII_ESCAPE = re.compile(r"%[0-7][0-9A-Fa-f]")  # an escape that unquote turns into ASCII
 
 
 def _edges(pieces: Sequence[str] | Sequence[tuple[str, SpanKind, int | None]]) -> list[int]:
@@ -629,7 +630,13 @@ def _points_here(el: Tag, base: PageRef, name: str) -> bool:
     if not url:
         return False
     url = str(url).strip()
-    if name not in url and ("%" not in url or name not in unquote(url)):
+    if name not in url and (
+        "%" not in url
+        # Escapes of non-ASCII bytes decode to non-ASCII characters only, so they cannot
+        # spell an ASCII name that the URL does not already hold: no decoding needed.
+        or (name.isascii() and _ASCII_ESCAPE.search(url) is None)
+        or name not in unquote(url)
+    ):
         return False  # cannot point at this page: skip resolving it (long pages have thousands)
     if el.name == "img":
         if not url.lower().endswith(".md.png"):

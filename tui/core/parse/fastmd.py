@@ -26,7 +26,11 @@ __all__ = ["render"]
 _MD = ' data-md="1"'
 # Block openers that this renderer leaves to markdown-it (at any indent: the parser runs
 # with indented code disabled, so indentation never stops a block from starting).
-_BAIL_LINE = re.compile(r"^[ \t]*(?:>|[-*+](?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$)|```|~~~)", re.M)
+_BAIL_OPENER = r"[ \t]*(?:>|[-*+](?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$)|```|~~~)"
+# Such a line first in the text, and one after a newline: the literal "\n" lets the regex
+# engine skip from line to line (a "^" under re.M is tried at every character).
+_BAIL_FIRST = re.compile(_BAIL_OPENER, re.M)
+_BAIL_LINE = re.compile("\n" + _BAIL_OPENER, re.M)
 _HR = re.compile(r"[ ]*([-*_])(?:[ \t]*\1){2,}[ \t]*\Z")
 _ATX = re.compile(r"[ ]*(#{1,6})(?:[ \t]|\Z)")
 _SETEXT = re.compile(r"[ ]{0,3}(?:=+|-+)[ \t]*\Z")
@@ -163,7 +167,7 @@ def _heading(line: str) -> str | None:
 
 def render(text: str) -> str | None:
     """markdown-it's HTML for ``text``, or None when markdown-it must render it."""
-    if "]:" in text or "\t" in text or _BAIL_LINE.search(text) and _needs_md(text):
+    if "]:" in text or "\t" in text or _needs_md(text):
         return None
     lines = text.split("\n")
     last_lf = lines[-1] == ""
@@ -177,9 +181,12 @@ def render(text: str) -> str | None:
 
 def _needs_md(text: str) -> bool:
     """A line that starts a list, quote or fence (an hr made of "- - -" does not)."""
-    for m in _BAIL_LINE.finditer(text):
-        end = text.find("\n", m.start())
-        line = text[m.start() : end if end >= 0 else len(text)]
+    starts = [m.start() + 1 for m in _BAIL_LINE.finditer(text)]
+    if _BAIL_FIRST.match(text):
+        starts.insert(0, 0)
+    for start in starts:
+        end = text.find("\n", start)
+        line = text[start : end if end >= 0 else len(text)]
         if not _HR.match(line):
             return True
     return False
