@@ -103,6 +103,9 @@ def _attr(el: Tag, name: str) -> str:
     return sanitise(str(value))
 
 
+_HIDING_KEYS = frozenset({"style", "hidden", "class", "id", "width", "height"})  # all it reads
+
+
 def _is_hidden(el: Tag) -> bool:
     attrs = el.attrs
     if not attrs:
@@ -240,11 +243,12 @@ class _Walker:
         if s.isspace():
             if self.pieces:
                 self.pieces.append((s, SpanKind.TEXT, None))
-            for ctx in reversed(self.link_stack):
-                if ctx.index is not None and ctx.index >= 0:
-                    # Whitespace between two parts of a link's text: part of its text.
-                    self.link_text[ctx.index].append(s)
-                    break
+            if self.link_stack:
+                for ctx in reversed(self.link_stack):
+                    if ctx.index is not None and ctx.index >= 0:
+                        # Whitespace between two parts of a link's text: part of its text.
+                        self.link_text[ctx.index].append(s)
+                        break
             return
         if not self.has_text:
             self.piece_type = self._block_type()
@@ -449,7 +453,7 @@ class _Walker:
             if name in _DROP_TAGS:
                 continue
             attrs = node.attrs
-            if attrs and _is_hidden(node):
+            if attrs and not _HIDING_KEYS.isdisjoint(attrs) and _is_hidden(node):
                 continue
             if name == "br":
                 self.line_break()
