@@ -103,6 +103,8 @@ def _attr(el: Tag, name: str) -> str:
     return sanitise(str(value))
 
 
+# Tags whose end the walk must see (besides links and captions): blocks, emphasis, bare <ok>.
+_EXIT_WORK = _BLOCK_TAGS | _EMPHASIS | {"ok"}
 _HIDING_KEYS = frozenset({"style", "hidden", "class", "id", "width", "height"})  # all it reads
 
 
@@ -507,7 +509,9 @@ class _Walker:
                 self.link_stack.append(_LinkCtx(sanitise(str(href))))
             elif name == "ok":
                 self.bare_ok += 1
-            push((node, href, caption))
+            if href is not None or caption or name in _EXIT_WORK:
+                # (the caption's end is always one of these: a caption or a block tag)
+                push((node, href, caption))
             contents = node.contents
             if contents:
                 stack.extend(reversed(contents))

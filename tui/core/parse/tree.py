@@ -131,11 +131,29 @@ class _Builder:
             last = s
 
         def flush() -> None:
+            # the pending text as a string: add(text, classes[-1]), written out (most nodes)
+            nonlocal last
             text = parts[0] if len(parts) == 1 else "".join(parts)
             parts.clear()
             if not preserve and text.isspace() and not text.translate(_STRIP_SPACES):
                 text = "\n" if "\n" in text else " "  # bs4's endData rule
-            add(text, classes[-1])
+            s = new_str(classes[-1], text)
+            siblings = current.contents
+            prev = siblings[-1] if siblings else None
+            s.__dict__ = {
+                "hidden": False,
+                "parent": current,
+                "previous_element": last,
+                "next_element": None,
+                "previous_sibling": prev,
+                "next_sibling": None,
+            }
+            if last is not None:
+                last.next_element = s
+            if prev is not None:
+                prev.next_sibling = s
+            siblings.append(s)
+            last = s
 
         def start(name: str, attrib: Any) -> None:
             nonlocal current, last, preserve
