@@ -189,12 +189,15 @@ class _Walker:
         href = href.strip()
         if not href:
             return None
-        try:
-            scheme = urlsplit(href).scheme.lower()
-        except ValueError:
-            return None
-        if scheme not in _SAFE_SCHEMES:
-            return None
+        if not href.startswith(("https://", "http://")):
+            # (an http(s) URL needs no look at its scheme; one that urlsplit rejects is
+            # rejected below as well, by is_tag_url and resolve)
+            try:
+                scheme = urlsplit(href).scheme.lower()
+            except ValueError:
+                return None
+            if scheme not in _SAFE_SCHEMES:
+                return None
         if is_tag_url(href):
             url = href
             if href.startswith("/") and not href.startswith("//") and self.origin:

@@ -55,11 +55,11 @@ class _Bail(Exception):
 
 
 @lru_cache(maxsize=4096)
-def _href(dest: str) -> str | None:
-    """markdown-it's normalised href, or None when it would refuse the link (cached: the nav
-    and promo lines of every page repeat the same few dozen)."""
+def _open_a(dest: str) -> str | None:
+    """markdown-it's ``<a href="…">`` for a link to ``dest``, or None when it would refuse the
+    link (cached: the nav and promo lines of every page repeat the same few dozen)."""
     href = normalizeLink(dest)
-    return href if validateLink(href) else None
+    return f'<a href="{escapeHtml(href)}">' if validateLink(href) else None
 
 
 def _inline(src: str) -> str:
@@ -116,13 +116,13 @@ def _inline(src: str) -> str:
             lm = _LINK.match(src, i)
             if lm is None:
                 raise _Bail
-            href = _href(lm.group(2))
-            if href is None:
+            opening = _open_a(lm.group(2))
+            if opening is None:
                 raise _Bail
             if pending:
                 out.append(escapeHtml("".join(pending)))
                 pending = []
-            out.append(f'<a href="{escapeHtml(href)}">{_inline(lm.group(1))}</a>')
+            out.append(f"{opening}{_inline(lm.group(1))}</a>")
             pos = lm.end()
             continue
         # "<"
