@@ -46,6 +46,11 @@ def _match(url: str) -> re.Match[str] | None:
         low = url.lower()
         if "gb/" not in low and "b5/" not in low:
             return None
+    return _match_split(url)
+
+
+def _match_split(url: str) -> re.Match[str] | None:
+    """``_match`` without its first look at the raw URL."""
     split = _split(url)
     if split is None:
         return None
