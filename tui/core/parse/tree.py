@@ -88,25 +88,30 @@ class _Builder:
         # the document itself out of the element chain), the text not yet made a string,
         # the string class in force, and the depth inside whitespace-keeping tags.
         stack: list[Any] = []
-        classes: list[type[NavigableString]] = []
         parts: list[str] = []
         current: Any = None
         last: Any = None
         preserve = 0
+        string_class: type[NavigableString] = NavigableString
+        # The open tags that change the string class or keep whitespace (rare), each with
+        # the class in force before it and whether it keeps whitespace.
+        special = set(containers) | set(keep_space)
+        specials: list[tuple[Tag, type[NavigableString], bool]] = []
 
         def begin(soup: BeautifulSoup) -> None:
-            nonlocal current, last, preserve
+            nonlocal current, last, preserve, string_class
             stack[:] = [soup]
-            classes[:] = [NavigableString]
+            specials.clear()
             parts.clear()
             current = soup
             last = None
             preserve = 0
+            string_class = NavigableString
 
         def release() -> None:
             nonlocal current, last
             stack.clear()
-            classes.clear()
+            specials.clear()
             current = last = None
 
         def add(text: str, cls: type[NavigableString]) -> None:
@@ -137,7 +142,7 @@ class _Builder:
             parts.clear()
             if not preserve and text.isspace() and not text.translate(_STRIP_SPACES):
                 text = "\n" if "\n" in text else " "  # bs4's endData rule
-            s = new_str(classes[-1], text)
+            s = new_str(string_class, text)
             siblings = current.contents
             prev = siblings[-1] if siblings else None
             s.__dict__ = {
@@ -156,10 +161,10 @@ class _Builder:
             last = s
 
         def start(name: str, attrib: Any) -> None:
-            nonlocal current, last, preserve
+            nonlocal current, last, preserve, string_class
             if parts:
                 flush()
-            own = containers.get(name)
+            own = containers.get(name) if name in special else None
             parent = current
             siblings = parent.contents
             prev = siblings[-1] if siblings else None
@@ -186,19 +191,24 @@ class _Builder:
             last = tag
             stack.append(tag)
             current = tag
-            classes.append(classes[-1] if own is None else own)
-            if name in keep_space:
-                preserve += 1
+            if name in special:
+                keeps = name in keep_space
+                specials.append((tag, string_class, keeps))
+                if own is not None:
+                    string_class = own
+                if keeps:
+                    preserve += 1
 
         def end(name: str) -> None:
-            nonlocal current, preserve
+            nonlocal current, preserve, string_class
             if parts:
                 flush()
             tag = stack.pop()
             current = stack[-1]
-            classes.pop()
-            if tag.name in keep_space:
-                preserve -= 1
+            if specials and specials[-1][0] is tag:
+                _, string_class, keeps = specials.pop()
+                if keeps:
+                    preserve -= 1
 
         def comment(text: str) -> None:
             if parts:
