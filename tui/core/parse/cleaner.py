@@ -445,7 +445,9 @@ class _Walker:
             node = pop()
             cls = node.__class__
             if cls is NavigableString:
-                text(str(node))
+                # (whitespace between blocks, outside links, adds nothing: text() skips it)
+                if self.pieces or self.link_stack or not node.isspace():
+                    text(str(node))
                 continue
             if cls is tuple:
                 self._exit(*node)
