@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from tui.core.parse import article, cleaner, fastmd, tags
 from tui.core.parse.tree import _empty_soup
 from tui.core.text import _WS_RUN
+from tui.core.urls import DEFAULT_HOME, PageRef, _resolve_url, resolve
 
 # The plain forms (as they were written before the shortcuts).
 WS = re.compile(r"[ \t\n\r\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
@@ -117,3 +118,22 @@ def test_empty_soup_is_bs4s() -> None:
             assert type(value) is type(theirs[key])
         else:
             assert value == theirs[key], key
+
+
+BASES = [
+    DEFAULT_HOME.with_path(p)
+    for p in ("README.md", "pages/nsc413/n13573222.md", "indexes/E专栏文集.md", "a/b/c/d.md")
+]
+ESCAPED_HREFS = pieces(
+    "../", "./", "/", "..", ".", "pages/", "indexes/", "E", "x", "%E4%B8%93", "%e6%a0%8f",
+    "%E4%B8", "%FF", "%C3%A9", "%41", "%2F", "%2E", "中", ".md", ".MD", "?n1", "?a=b&c",
+    "#top", "//", "~",
+)  # fmt: skip
+
+
+@settings(max_examples=4000, deadline=None)
+@given(ESCAPED_HREFS, st.sampled_from(BASES))
+def test_escaped_md_links_resolve_as_joined_urls(href: str, base: PageRef) -> None:
+    """A link with escaped (Chinese) file names resolves as the blob-URL join resolves it."""
+    if href.strip():
+        assert resolve(base, href) == _resolve_url(base, href.strip())
