@@ -3,8 +3,9 @@
 Runs on one core (the process is pinned where the OS allows it) and prints, each beside its
 target with PASS or FAIL (exit status 1 when one fails): articles/s over the corpus
 (target >= 500), the bundled sample's 2,000-paragraph article (median < 40 ms), a
-15,000-entry index (median < 60 ms), and for context the p50/p95 time per article and a
-2,000-entry index.
+15,000-entry index (median < 60 ms), and for context the p50/p95 time per article, a
+2,000-entry index, and the floors on the same articles' rendered HTML: lxml alone
+(``lxml.html.fromstring``) and BeautifulSoup's own tree build (``BeautifulSoup(html, "lxml")``).
 Usage: ``uv run python bench/parse.py [--rounds N] [--index-only]``.
 """
 
@@ -145,6 +146,40 @@ def bench_corpus(report: Report, rounds: int) -> None:
     report.add(Row("corpus articles", [rate], ARTICLES_PER_S, unit="/s", note=note))
     report.add(Row("  characters", [chars * rounds / total / 1e6], unit="Mchar/s"))
     report.add(Row("  per article", times, note="p50 and p95"))
+    bench_floors(report, docs, rounds)
+
+
+def bench_floors(report: Report, docs: list[tuple[PageRef, str]], rounds: int) -> None:
+    """For context, what the tree alone costs on the same articles' rendered HTML: libxml2
+    through lxml (no Python object per node), and BeautifulSoup's own lxml tree build (the
+    tree the parse makes, by bs4's generic builder). No targets: how near the floor the
+    parse is reads the same on any machine."""
+    import lxml.html
+    from bs4 import BeautifulSoup
+
+    from tui.core.parse import _prepare
+    from tui.core.parse.markdown import to_html
+
+    htmls = [to_html(_prepare(text, [])) for _, text in docs]
+    floors = (
+        ("  floor: lxml.html.fromstring", lxml.html.fromstring, "rendered HTML, per article"),
+        (
+            '  floor: BeautifulSoup(html, "lxml")',
+            lambda html: BeautifulSoup(html, "lxml"),
+            "bs4's own tree build, per article",
+        ),
+    )
+    for name, build, note in floors:
+        for html in htmls[:5]:  # warm
+            build(html)
+        times: list[float] = []
+        gc.collect()
+        for _ in range(rounds):
+            for html in htmls:
+                t0 = time.perf_counter()
+                build(html)
+                times.append((time.perf_counter() - t0) * 1e3)
+        report.add(Row(name, times, note=note))
 
 
 if __name__ == "__main__":

@@ -50,7 +50,7 @@ class Row:
         if self.unit == "x":
             return f"{value:.2f}x"
         if self.unit == "ms":
-            return f"{value:.1f} ms"
+            return f"{value:.2f} ms" if value < 1 else f"{value:.1f} ms"  # floors are sub-ms
         number = f"{value:,.0f}" if abs(value) >= 100 else f"{value:.2f}"
         return f"{number} {self.unit.lstrip()}"
 

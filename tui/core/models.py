@@ -48,7 +48,7 @@ class Block:
 
     @property
     def text(self) -> str:
-        return "".join(span.text for span in self.spans)
+        return "".join([span.text for span in self.spans])
 
 
 @dataclass(slots=True)

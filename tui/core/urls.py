@@ -321,6 +321,11 @@ def ref_of_key(key: str) -> PageRef | None:
 # the same, no fragment): the usual shape of links between mirror pages. ``_resolve_md``
 # resolves these without building and re-parsing the blob URL.
 _PLAIN_MD_HREF = re.compile(r"(?![/])([A-Za-z0-9_.~/\-]*\.[mM][dD])(?:\?[A-Za-z0-9_.~/\-=&+,]*)?\Z")
+# The same with escapes of non-ASCII bytes in the path (%E4%B8%AD, a Chinese file name).
+_ESCAPED_MD_HREF = re.compile(
+    r"(?![/])((?:[A-Za-z0-9_.~/\-]|%[89A-Fa-f][0-9A-Fa-f])*\.[mM][dD])"
+    r"(?:\?[A-Za-z0-9_.~/\-=&+,]*)?\Z"
+)
 _PLAIN_ID = re.compile(r"[A-Za-z0-9_\-][A-Za-z0-9_.\-]*\Z")
 # A path that ``quote(path, safe="/")`` leaves as it is.
 _PLAIN_PATH = re.compile(r"[A-Za-z0-9_.\-~/]*\Z")
@@ -429,6 +434,36 @@ def resolve(base: PageRef, href: str) -> Target | None:
         target = _resolve_md(base, m.group(1))
         if target is not None:
             return target
+    elif "%" in href:
+        m = _ESCAPED_MD_HREF.match(href)
+        if m is not None:
+            target = _resolve_escaped_md(base, m.group(1))
+            if target is not None:
+                return target
+    return _resolve_url(base, href)
+
+
+def _resolve_escaped_md(base: PageRef, path: str) -> Target | None:
+    """``_resolve_md`` for a path whose escapes are all of non-ASCII bytes (the mirror's
+    Chinese file names), inside the base's repository; None leaves it to the general path.
+
+    Such escapes decode to non-ASCII characters only, never to ``/``, ``.``, ``%``, ``?`` or
+    ``#``: the path has the same segments before and after decoding, and decoding before
+    the join gives what decoding the joined URL path gives.
+    """
+    if not _plain_repo(base.owner, base.repo, base.ref):
+        return None
+    inside = within_repo(base.path, unquote(path))
+    if inside is None:
+        return None
+    ref = PageRef.checked(base.owner, base.repo, base.ref, inside)
+    if ref is None:
+        return None
+    return Target(LinkKind.PAGE, ref.blob_url, ref, None)
+
+
+def _resolve_url(base: PageRef, href: str) -> Target | None:
+    """``resolve`` the general way: join to the blob URL, then read the result."""
     try:
         absolute = urljoin(base.blob_url, href)
         parts = urlsplit(absolute)

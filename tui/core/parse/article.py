@@ -39,16 +39,22 @@ _EDITOR = re.compile(
 )
 # What is left of an editor's line once the name is taken: brackets, end marks, separators.
 _EDITOR_REST = re.compile(r"^[\s()（）\[\]【】#＃◇/／|｜·•.。,，]*$")
-# Appeals and promotion lines that close N pages (subscribe, Shen Yun, series, new book).
+# Appeals and promotion lines that close N pages (subscribe, Shen Yun, series, new book):
+# those found anywhere in the line, and those that open it. Every pattern of the first opens
+# with a literal, which lets the regex engine skip to candidates (a leading optional group or
+# anchor would have it try every position of the line).
 _PROMO = re.compile(
-    r"(?:欢迎)?订阅\s*(?:我们的)?\s*(?:YouTube|Youtube|youtube|Telegram|telegram|油管)"
+    r"订阅\s*(?:我们的)?\s*(?:YouTube|Youtube|youtube|Telegram|telegram|油管)"
     r"\s*(?:频道|群组|群)?\s*[：:]"
-    r"|^\s*(?:干净世界|乾淨世界|IG|脸书|臉書|推特|Instagram|Facebook)\s*[：:]"
     r"|欢迎您?(?:现场)?观看神韵演出|欢迎欣赏更多\s*神韵作品|神韵晚会，每年一套全新节目"
-    r"|请关注我们\s*Facebook\s*主页|^\s*[（(]?\s*点阅.{0,40}新书|点击这里查看.{0,40}系列文章"
+    r"|请关注我们\s*Facebook\s*主页|点击这里查看.{0,40}系列文章"
+)
+_PROMO_HEAD = re.compile(
+    r"\s*(?:干净世界|乾淨世界|IG|脸书|臉書|推特|Instagram|Facebook)\s*[：:]"
+    r"|\s*[（(]?\s*点阅.{0,40}新书"
 )
 _PROMO_MAX = 200
-_PROMO_HINTS = ("订阅", "：", ":", "神韵", "关注", "点阅", "点击")
+_PROMO_HINTS = re.compile("订阅|：|:|神韵|关注|点阅|点击")
 _CREDIT_TAIL = re.compile(
     r"(?:来源|來源)\s*[:：].*$", re.S
 )  # a promotion line is short; a paragraph that quotes one is not dropped
@@ -69,8 +75,8 @@ def _is_promo(text: str) -> bool:
     # a cheap look for the letters every promotion pattern needs, before the regex
     return (
         len(text) <= _PROMO_MAX
-        and any(c in text for c in _PROMO_HINTS)
-        and _PROMO.search(text) is not None
+        and _PROMO_HINTS.search(text) is not None
+        and (_PROMO_HEAD.match(text) is not None or _PROMO.search(text) is not None)
     )
 
 

@@ -13,6 +13,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 from bs4 import BeautifulSoup, NavigableString, Tag
@@ -102,6 +103,11 @@ def _attr(el: Tag, name: str) -> str:
     return sanitise(str(value))
 
 
+# Tags whose end the walk must see (besides links and captions): blocks, emphasis, bare <ok>.
+_EXIT_WORK = _BLOCK_TAGS | _EMPHASIS | {"ok"}
+_HIDING_KEYS = frozenset({"style", "hidden", "class", "id", "width", "height"})  # all it reads
+
+
 def _is_hidden(el: Tag) -> bool:
     attrs = el.attrs
     if not attrs:
@@ -183,12 +189,15 @@ class _Walker:
         href = href.strip()
         if not href:
             return None
-        try:
-            scheme = urlsplit(href).scheme.lower()
-        except ValueError:
-            return None
-        if scheme not in _SAFE_SCHEMES:
-            return None
+        if not href.startswith(("https://", "http://")):
+            # (an http(s) URL needs no look at its scheme; one that urlsplit rejects is
+            # rejected below as well, by is_tag_url and resolve)
+            try:
+                scheme = urlsplit(href).scheme.lower()
+            except ValueError:
+                return None
+            if scheme not in _SAFE_SCHEMES:
+                return None
         if is_tag_url(href):
             url = href
             if href.startswith("/") and not href.startswith("//") and self.origin:
@@ -239,23 +248,19 @@ class _Walker:
         if s.isspace():
             if self.pieces:
                 self.pieces.append((s, SpanKind.TEXT, None))
-            for ctx in reversed(self.link_stack):
-                if ctx.index is not None and ctx.index >= 0:
-                    # Whitespace between two parts of a link's text: part of its text.
-                    self.link_text[ctx.index].append(s)
-                    break
+            if self.link_stack:
+                for ctx in reversed(self.link_stack):
+                    if ctx.index is not None and ctx.index >= 0:
+                        # Whitespace between two parts of a link's text: part of its text.
+                        self.link_text[ctx.index].append(s)
+                        break
             return
         if not self.has_text:
             self.piece_type = self._block_type()
             self.has_text = True
         kind, idx = SpanKind.TEXT, None
-        if self.link_stack and not s.isspace():
+        if self.link_stack:
             kind, idx = self._current_link()
-        elif self.link_stack:
-            for ctx in reversed(self.link_stack):
-                if ctx.index is not None and ctx.index >= 0:
-                    kind, idx = ctx.kind, ctx.index
-                    break
         if kind is SpanKind.TEXT and self.emph:
             kind = SpanKind.EMPHASIS
         if not (self.emph or self.bare_ok):
@@ -279,7 +284,13 @@ class _Walker:
         pieces = self.pieces
         self.pieces = []
         self.has_text = False
-        full = "".join(p[0] for p in pieces)
+        if len(pieces) == 1:
+            full, kind0, idx0 = pieces[0]
+            if not full or full.isspace():
+                return []
+            chunk = _collapse(full)
+            return [Span(chunk, kind0, idx0 + 1 if idx0 is not None else None)] if chunk else []
+        full = "".join([p[0] for p in pieces])
         if not full or full.isspace():
             return []
         _, kind0, idx0 = pieces[0]
@@ -347,7 +358,7 @@ class _Walker:
         spans = self._spans()
         if not spans:
             return
-        text = "".join(s.text for s in spans)
+        text = spans[0].text if len(spans) == 1 else "".join([s.text for s in spans])
         if _NOISE_TEXT.search(text):
             # The rest of this container is the same appeal/footer: drop it all.
             if self.block_stack:
@@ -424,20 +435,32 @@ class _Walker:
     # ------------------------------------------------------------------ walk
 
     def walk(self, root: Tag, drop_link_headings: bool) -> None:
-        stack: list[tuple[bool, object]] = [(True, root)]
+        # Entries are nodes to enter, or (tag, href, caption) to leave: the exit reuses what
+        # the entry read from the attributes. Most tags carry none; their tests are skipped.
+        stack: list[Any] = [root]
+        pop = stack.pop
+        push = stack.append
+        text = self.text
         while stack:
-            entering, node = stack.pop()
-            if not entering:
-                self._exit(node)  # type: ignore[arg-type]
+            node = pop()
+            cls = node.__class__
+            if cls is NavigableString:
+                # (whitespace between blocks, outside links, adds nothing: text() skips it)
+                if self.pieces or self.link_stack or not node.isspace():
+                    text(str(node))
                 continue
-            if isinstance(node, NavigableString):
-                if not isinstance(node, _SKIP_STRINGS):
-                    self.text(str(node))
+            if cls is tuple:
+                self._exit(*node)
                 continue
-            if not isinstance(node, Tag):
+            if cls is not Tag and not isinstance(node, Tag):
+                if isinstance(node, NavigableString) and not isinstance(node, _SKIP_STRINGS):
+                    text(str(node))
                 continue
             name = node.name
-            if name in _DROP_TAGS or _is_hidden(node):
+            if name in _DROP_TAGS:
+                continue
+            attrs = node.attrs
+            if attrs and not _HIDING_KEYS.isdisjoint(attrs) and _is_hidden(node):
                 continue
             if name == "br":
                 self.line_break()
@@ -446,23 +469,29 @@ class _Walker:
                 self.image(node)
                 continue
             if name == "hr":
-                self.flush()
+                if self.pieces:
+                    self.flush()
                 continue
-            if MD_ATTR in node.attrs and (name in _HEADINGS or name == "p"):
-                only, count = _link_only(node)
-                if drop_link_headings:
-                    if (name != "p" and count) or (only and count >= 2):
-                        if count >= 2:
-                            self.nav_links.append(node)
-                        continue
-                elif only and count >= 2 and _NAV_WORDS.search(node.get_text()):
-                    continue  # a document's footer nav (its link lists are content)
-            media = node.attrs.get("data-url-h") or node.attrs.get("data-url-l")
-            if media:
-                self._media(str(media))
-            block = name in _BLOCK_TAGS
-            if block:
-                self.flush()
+            href = None
+            caption = name == "figcaption"
+            if attrs:
+                if MD_ATTR in attrs and (name in _HEADINGS or name == "p"):
+                    only, count = _link_only(node)
+                    if drop_link_headings:
+                        if (name != "p" and count) or (only and count >= 2):
+                            if count >= 2:
+                                self.nav_links.append(node)
+                            continue
+                    elif only and count >= 2 and _NAV_WORDS.search(node.get_text()):
+                        continue  # a document's footer nav (its link lists are content)
+                media = attrs.get("data-url-h") or attrs.get("data-url-l")
+                if media:
+                    self._media(str(media))
+                href = attrs.get("href")
+                caption = caption or _has_class(node, "caption")
+            if name in _BLOCK_TAGS:
+                if self.pieces:
+                    self.flush()
                 self.block_stack.append(node)
                 level = _HEADINGS.get(name)
                 if level is not None:
@@ -471,8 +500,9 @@ class _Walker:
                     self.quote += 1
                 elif name in ("li", "dd", "dt"):
                     self.items += 1
-            if name == "figcaption" or _has_class(node, "caption"):
-                self.flush()
+            if caption:
+                if self.pieces:
+                    self.flush()
                 self.caption_depth += 1
                 last = self.blocks[-1] if self.blocks else None
                 if last is not None and last.type is BlockType.IMAGE and not last.spans:
@@ -480,17 +510,19 @@ class _Walker:
                     self.caption_until = node
             if name in _EMPHASIS:
                 self.emph += 1
-            href = node.attrs.get("href")
-            if name == "ok" and href is None:
-                self.bare_ok += 1
             if href is not None:
                 self.link_stack.append(_LinkCtx(sanitise(str(href))))
-            stack.append((False, node))
-            stack.extend([(True, child) for child in reversed(node.contents)])
+            elif name == "ok":
+                self.bare_ok += 1
+            if href is not None or caption or name in _EXIT_WORK:
+                # (the caption's end is always one of these: a caption or a block tag)
+                push((node, href, caption))
+            contents = node.contents
+            if contents:
+                stack.extend(reversed(contents))
 
-    def _exit(self, node: Tag) -> None:
+    def _exit(self, node: Tag, href: object, caption: bool) -> None:
         name = node.name
-        href = node.attrs.get("href")
         if href is not None and self.link_stack:
             ctx = self.link_stack.pop()
             if ctx.index is not None and ctx.index >= 0:
@@ -502,11 +534,13 @@ class _Walker:
             self.emph -= 1
         elif name == "ok" and href is None:
             self.bare_ok -= 1
-        if name == "figcaption" or _has_class(node, "caption"):
-            self.flush()
+        if caption:
+            if self.pieces:
+                self.flush()
             self.caption_depth -= 1
         if name in _BLOCK_TAGS:
-            self.flush()
+            if self.pieces:
+                self.flush()
             if self.block_stack and self.block_stack[-1] is node:
                 self.block_stack.pop()
             if name in _HEADINGS and self.heading:
@@ -518,12 +552,17 @@ class _Walker:
             if self.noise_until is node:
                 self.noise_until = None
         if self.caption_until is node:
-            self.flush()
+            if self.pieces:
+                self.flush()
             self.caption_for = None
             self.caption_until = None
 
 
-_WS = re.compile(r"[ \t\n\r\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+# A run of whitespace. Written [c][c]* rather than [c]+: a pattern that opens with a character
+# class lets the regex engine skip to candidates; one that opens with a repeat tries a match
+# at every position, four times slower on Chinese text, where runs are few.
+_WS_CLASS = r"[ \t\n\r\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]"
+_WS = re.compile(_WS_CLASS + _WS_CLASS + "*")
 _WS_STR = " \t\n\r\f\v\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
 _WS_CHARS = frozenset(
     " \t\n\r\f\v\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
@@ -531,6 +570,7 @@ _WS_CHARS = frozenset(
 
 
 _SELF_LINK_TAGS = frozenset({"a", "img", "ok", "span"})
+_ASCII_ESCAPE = re.compile(r"%[0-7][0-9A-Fa-f]")  # an escape that unquote turns into ASCII
 
 
 def _edges(pieces: Sequence[str] | Sequence[tuple[str, SpanKind, int | None]]) -> list[int]:
@@ -583,39 +623,80 @@ def _self_reference(soup: BeautifulSoup, base: PageRef) -> Tag | None:
     """The share block's self-link or QR image of the page, if the page has one."""
     own = base.path
     name = own.rsplit("/", 1)[-1]
-    for el in soup.descendants:
-        if not isinstance(el, Tag) or el.name not in _SELF_LINK_TAGS:
-            continue
-        url = el.attrs.get("src") if el.name == "img" else el.attrs.get("href")
-        if not url:
-            continue
-        url = str(url).strip()
-        if name not in url and ("%" not in url or name not in unquote(url)):
-            continue  # cannot point at this page: skip resolving it (long pages have thousands)
-        if el.name == "img":
-            if not url.lower().endswith(".md.png"):
-                continue
-            try:
-                target = resolve(base, url)
-            except ValueError:
-                continue
-            if target is not None and target.ref is not None:
-                path = target.ref.path
-                if path[:-4] == own and target.ref.repo == base.repo:
-                    return el
-            continue
+    # Along the element chain (document order, as ``descendants`` goes, without its generator).
+    el: Any = soup.contents[0] if soup.contents else None
+    while el is not None:
+        cls = el.__class__
+        if (
+            (cls is Tag or (cls is not NavigableString and isinstance(el, Tag)))
+            and el.name in _SELF_LINK_TAGS
+            and _points_here(el, base, name)
+        ):
+            return el
+        el = el.next_element
+    return None
+
+
+def _points_here(el: Tag, base: PageRef, name: str) -> bool:
+    """Whether ``el`` links to page ``base`` (file name ``name``) or is its QR image."""
+    url = el.attrs.get("src") if el.name == "img" else el.attrs.get("href")
+    if not url:
+        return False
+    url = str(url).strip()
+    if name not in url and (
+        "%" not in url
+        # Escapes of non-ASCII bytes decode to non-ASCII characters only, so they cannot
+        # spell an ASCII name that the URL does not already hold: no decoding needed.
+        or (name.isascii() and _ASCII_ESCAPE.search(url) is None)
+        or name not in unquote(url)
+    ):
+        return False  # cannot point at this page: skip resolving it (long pages have thousands)
+    if el.name == "img":
+        if not url.lower().endswith(".md.png"):
+            return False
         try:
             target = resolve(base, url)
         except ValueError:
-            continue
-        if (
-            target is not None
-            and target.ref == base
-            and target.anchor is None
-            and urlsplit(url).scheme in ("http", "https")
-        ):
-            return el
+            return False
+        if target is not None and target.ref is not None:
+            path = target.ref.path
+            if path[:-4] == base.path and target.ref.repo == base.repo:
+                return True
+        return False
+    try:
+        target = resolve(base, url)
+    except ValueError:
+        return False
+    return (
+        target is not None
+        and target.ref == base
+        and target.anchor is None
+        and urlsplit(url).scheme in ("http", "https")
+    )
+
+
+def _previous_hr(el: PageElement) -> Tag | None:
+    """``el.find_previous("hr")``, without bs4's filter machinery."""
+    node = el.previous_element
+    while node is not None:
+        if isinstance(node, Tag) and node.name == "hr":
+            return node
+        node = node.previous_element
     return None
+
+
+def _anchors(el: Tag) -> list[Tag]:
+    """``el.find_all("a")`` (document order), without bs4's filter machinery."""
+    out: list[Tag] = []
+    stack: list[PageElement] = list(reversed(el.contents))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Tag):
+            if node.name == "a":
+                out.append(node)
+            if node.contents:
+                stack.extend(reversed(node.contents))
+    return out
 
 
 def _cut_share_block(soup: BeautifulSoup, base: PageRef) -> str | None:
@@ -623,19 +704,21 @@ def _cut_share_block(soup: BeautifulSoup, base: PageRef) -> str | None:
     anchor = _self_reference(soup, base)
     start: Tag | None = None
     if anchor is not None:
-        hr = anchor.find_previous("hr")
+        hr = _previous_hr(anchor)
         start = hr if hr is not None else anchor
     else:
         marker = soup.find(string=_ORIGINAL)
         if marker is None:
             return None
-        start = marker.find_previous("hr") or marker.parent
+        start = _previous_hr(marker) or marker.parent
         if start is None:
             return None
     texts: list[str] = []
-    for el in start.next_elements:
+    el: PageElement | None = start.next_element
+    while el is not None:
         if isinstance(el, NavigableString) and not isinstance(el, _SKIP_STRINGS):
             texts.append(str(el))
+        el = el.next_element
     text = sanitise(" ".join(texts))
     original = None
     m = _ORIGINAL.search(text)
@@ -665,7 +748,7 @@ def _cut_share_block(soup: BeautifulSoup, base: PageRef) -> str | None:
 
 def _category(nav: list[Tag], base: PageRef, home: PageRef | None) -> Category | None:
     for heading in nav:
-        for a in heading.find_all("a"):
+        for a in _anchors(heading):
             href = str(a.attrs.get("href", "")).strip()
             try:
                 target = resolve(base, href)

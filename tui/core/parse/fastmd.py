@@ -26,14 +26,19 @@ __all__ = ["render"]
 _MD = ' data-md="1"'
 # Block openers that this renderer leaves to markdown-it (at any indent: the parser runs
 # with indented code disabled, so indentation never stops a block from starting).
-_BAIL_LINE = re.compile(r"^[ \t]*(?:>|[-*+](?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$)|```|~~~)", re.M)
+_BAIL_OPENER = r"[ \t]*(?:>|[-*+](?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$)|```|~~~)"
+# Such a line first in the text, and one after a newline: the literal "\n" lets the regex
+# engine skip from line to line (a "^" under re.M is tried at every character).
+_BAIL_FIRST = re.compile(_BAIL_OPENER, re.M)
+_BAIL_LINE = re.compile("\n" + _BAIL_OPENER, re.M)
 _HR = re.compile(r"[ ]*([-*_])(?:[ \t]*\1){2,}[ \t]*\Z")
 _ATX = re.compile(r"[ ]*(#{1,6})(?:[ \t]|\Z)")
 _SETEXT = re.compile(r"[ ]{0,3}(?:=+|-+)[ \t]*\Z")
 _HTML_SPANNING = HTML_SEQUENCES[:5]  # end at a marker, not at a blank line
 _HTML_BLOCK = HTML_SEQUENCES[5][0]  # may interrupt a paragraph
 _HTML_LINE = HTML_SEQUENCES[6][0]  # may not
-_INLINE_BAIL = re.compile(r"[*_`\\]|!\[|<[!?]")
+# [*_`\\]|!\[|<[!?], opened by one character class so that the search skips to candidates
+_INLINE_BAIL = re.compile(r"[*_`\\!<](?:(?<=[*_`\\])|(?<=!)\[|(?<=<)[!?])")
 _INLINE_SPECIAL = re.compile(r"[<&\[\n]")
 _LINK = re.compile(r"\[([^\[\]\\\n<`]*)\]\(([^\s()<>\\]*)\)")
 _AUTOLINK = re.compile(r"<[a-zA-Z][a-zA-Z0-9+.\-]{1,31}:[^<>\x00-\x20]*>")
@@ -50,22 +55,26 @@ class _Bail(Exception):
 
 
 @lru_cache(maxsize=4096)
-def _href(dest: str) -> str | None:
-    """markdown-it's normalised href, or None when it would refuse the link (cached: the nav
-    and promo lines of every page repeat the same few dozen)."""
+def _open_a(dest: str) -> str | None:
+    """markdown-it's ``<a href="…">`` for a link to ``dest``, or None when it would refuse the
+    link (cached: the nav and promo lines of every page repeat the same few dozen)."""
     href = normalizeLink(dest)
-    return href if validateLink(href) else None
+    return f'<a href="{escapeHtml(href)}">' if validateLink(href) else None
 
 
 def _inline(src: str) -> str:
     if _INLINE_BAIL.search(src):
         raise _Bail
+    m = _INLINE_SPECIAL.search(src)
+    if m is None:
+        return escapeHtml(src)  # plain text (a link's, mostly): what the loop would give
     out: list[str] = []
     pending: list[str] = []
     pos = 0
     n = len(src)
     while True:
-        m = _INLINE_SPECIAL.search(src, pos)
+        if pos:
+            m = _INLINE_SPECIAL.search(src, pos)
         if m is None:
             pending.append(src[pos:])
             break
@@ -92,8 +101,9 @@ def _inline(src: str) -> str:
                 pending.append("&")
                 pos = i + 1
                 continue
-            out.append(escapeHtml("".join(pending)))
-            pending = []
+            if pending:
+                out.append(escapeHtml("".join(pending)))
+                pending = []
             if em.re is _NAMED:
                 out.append(escapeHtml(entities[em.group(1)]))
             else:
@@ -106,12 +116,13 @@ def _inline(src: str) -> str:
             lm = _LINK.match(src, i)
             if lm is None:
                 raise _Bail
-            href = _href(lm.group(2))
-            if href is None:
+            opening = _open_a(lm.group(2))
+            if opening is None:
                 raise _Bail
-            out.append(escapeHtml("".join(pending)))
-            pending = []
-            out.append(f'<a href="{escapeHtml(href)}">{_inline(lm.group(1))}</a>')
+            if pending:
+                out.append(escapeHtml("".join(pending)))
+                pending = []
+            out.append(f"{opening}{_inline(lm.group(1))}</a>")
             pos = lm.end()
             continue
         # "<"
@@ -127,11 +138,13 @@ def _inline(src: str) -> str:
             pending.append("<")
             pos = i + 1
             continue
-        out.append(escapeHtml("".join(pending)))
-        pending = []
+        if pending:
+            out.append(escapeHtml("".join(pending)))
+            pending = []
         out.append(tm.group(0))
         pos = tm.end()
-    out.append(escapeHtml("".join(pending)))
+    if pending:
+        out.append(escapeHtml("".join(pending)))
     return "".join(out)
 
 
@@ -154,7 +167,7 @@ def _heading(line: str) -> str | None:
 
 def render(text: str) -> str | None:
     """markdown-it's HTML for ``text``, or None when markdown-it must render it."""
-    if "]:" in text or "\t" in text or _BAIL_LINE.search(text) and _needs_md(text):
+    if "]:" in text or "\t" in text or _needs_md(text):
         return None
     lines = text.split("\n")
     last_lf = lines[-1] == ""
@@ -168,9 +181,12 @@ def render(text: str) -> str | None:
 
 def _needs_md(text: str) -> bool:
     """A line that starts a list, quote or fence (an hr made of "- - -" does not)."""
-    for m in _BAIL_LINE.finditer(text):
-        end = text.find("\n", m.start())
-        line = text[m.start() : end if end >= 0 else len(text)]
+    starts = [m.start() + 1 for m in _BAIL_LINE.finditer(text)]
+    if _BAIL_FIRST.match(text):
+        starts.insert(0, 0)
+    for start in starts:
+        end = text.find("\n", start)
+        line = text[start : end if end >= 0 else len(text)]
         if not _HR.match(line):
             return True
     return False

@@ -40,6 +40,17 @@ def _split(url: str) -> tuple[str, str] | None:
 
 
 def _match(url: str) -> re.Match[str] | None:
+    if "%" not in url:
+        # Every rule's path starts /gb/, /b5/ or /news/gb|b5/ (any case): a URL without
+        # either, and without escapes that could spell one, is no tag (most links, cheaply).
+        low = url.lower()
+        if "gb/" not in low and "b5/" not in low:
+            return None
+    return _match_split(url)
+
+
+def _match_split(url: str) -> re.Match[str] | None:
+    """``_match`` without its first look at the raw URL."""
     split = _split(url)
     if split is None:
         return None
