@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -142,15 +140,15 @@ def test_wrap_never_exceeds_width_and_loses_no_text(text: str, width: int) -> No
     assert "".join(text.split()) == "".join(joined.split())
 
 
-def test_wrap_is_fast_enough_for_long_articles() -> None:
+def test_wrap_keeps_every_character_of_a_long_mixed_paragraph() -> None:
+    """A long paragraph of Chinese and Latin wraps within the width, nothing lost (its speed
+    over 2,000 paragraphs: bench/core.py)."""
     para = (
         "【大纪元2022年10月26日讯】首场“家长生存妙招”10月19日由吴佳颖主讲，Latin words here. " * 3
     )
-    start = time.perf_counter()
-    for _ in range(2000):
-        wrap(para, 80)
-    elapsed = time.perf_counter() - start
-    assert elapsed < 2.0, elapsed  # generous bound for slow CI; typically well under 0.5 s
+    lines = wrap(para, 80)
+    assert len(lines) > 1 and all(cell_width(line) <= 80 for line in lines)
+    assert "".join("".join(lines).split()) == "".join(para.split())
 
 
 def plain(lines: list[tuple[tuple[str, str, int | None], ...]]) -> list[str]:
