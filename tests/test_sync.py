@@ -358,3 +358,35 @@ def test_progress_is_a_bar_on_a_terminal_and_lines_elsewhere() -> None:
     quiet = io.StringIO()
     ProgressView(quiet, quiet=True)(steps[0])
     assert quiet.getvalue() == ""
+
+
+def test_a_synced_article_is_read_later_without_being_parsed_again(tmp_path: Path) -> None:
+    """Sync keeps each article's model in the parsed-model store, where the browser looks
+    first: the command line's sync (worker processes) and a crawl in threads alike."""
+    from tui.core.parsed import PARSED_DIR, ParsedStore
+
+    root = sample_tree(tmp_path)
+    present, _ = listed_articles(root, DEFAULT_HOME)
+    with CorpusServer(root=root) as server:
+        cache = tmp_path / "cli"
+        done = run_cli("sync", "--cache-dir", str(cache), "--mirror", server.base_url, "--quiet")
+        assert done.returncode == 0, done.stderr
+        threads = tmp_path / "threads"
+        lib = library_at(threads)
+        report = run_crawl(open_for(server, threads), lib, workers=1, parsed=threads / PARSED_DIR)
+        assert report.new == len(present)
+        lib.close()
+    for where in (cache, threads):
+        store = ParsedStore(where / PARSED_DIR)
+        mirror = open_mirror(Options(cache_dir=where, offline=True))
+        for key in sorted(present)[:5]:
+            ref = parse_ref(key)
+            assert ref is not None
+            entry = mirror.cache.load(ref) if mirror.cache is not None else None
+            assert entry is not None
+            stored = store.get(ref, DEFAULT_HOME, entry.text)
+            assert stored is not None, key
+            assert stored == parse_page(ref, entry.text, DEFAULT_HOME)
+        store.close()
+        if mirror.cache is not None:
+            mirror.cache.close()

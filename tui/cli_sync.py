@@ -319,6 +319,16 @@ async def _sync_async(
                 reindex=args.reindex,
                 on_progress=view,
             )
-        return await crawl(mirror, library, jobs=args.jobs, reindex=args.reindex, on_progress=view)
+        from tui.core.cache import cache_root
+        from tui.core.parsed import PARSED_DIR
+
+        return await crawl(
+            mirror,
+            library,
+            jobs=args.jobs,
+            reindex=args.reindex,
+            on_progress=view,
+            parsed=cache_root(options.cache_dir) / PARSED_DIR,
+        )
     finally:
         await mirror.aclose()

@@ -38,7 +38,7 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
-from tui.core.cache import CachedPage, CacheUnavailable
+from tui.core.cache import CachedPage, CacheUnavailable, cache_root
 from tui.core.config import Options, SpecKind, parse_mirror_spec
 from tui.core.errors import MirrorError, NetworkUnavailable, RedirectRefused, TooLarge
 from tui.core.fetch import MAX_BODY
@@ -46,6 +46,7 @@ from tui.core.library import Library
 from tui.core.mirror import Mirror
 from tui.core.models import Index
 from tui.core.parse import parse_page
+from tui.core.parsed import PARSED_DIR
 from tui.core.source import LocalSource
 from tui.core.sync import (
     PARSE_BATCH,
@@ -334,8 +335,11 @@ async def record_archive(
     on_progress: Callable[[Progress], None] | None = None,
     workers: int | None = None,
     known_before: set[str] | None = None,
+    parsed: Path | None = None,
 ) -> None:
-    """Store ``paths`` (files under ``root``) in the cache and parse them into the library."""
+    """Store ``paths`` (files under ``root``) in the cache and parse them into the library
+    (their models into the parsed-model store at ``parsed``, when given)."""
+    store = str(parsed) if parsed is not None else None
     start = time.monotonic()
     source = LocalSource(root, home=home, raw_layout=False)
     refs = [r for r in (PageRef.checked(*home[:3], p) for p in paths) if r is not None]
@@ -382,9 +386,9 @@ async def record_archive(
     async def parse(batch: list[tuple[PageRef, str, PageRef]]) -> None:
         nonlocal done
         if executor is not None:
-            results = await loop.run_in_executor(executor, _parse_records, batch)
+            results = await loop.run_in_executor(executor, _parse_records, batch, store)
         else:
-            results = await asyncio.to_thread(_parse_records, batch)
+            results = await asyncio.to_thread(_parse_records, batch, store)
         for (ref, text, _meta), result in zip(batch, results, strict=True):
             if isinstance(result, str):
                 page = await asyncio.to_thread(parse_page, ref, text, home)
@@ -521,6 +525,7 @@ async def sync_archive(
         on_progress=on_progress,
         workers=workers,
         known_before=known,
+        parsed=cache_root(options.cache_dir) / PARSED_DIR,
     )
     report.unchanged = max(0, report.unchanged)
     report.elapsed = time.monotonic() - started

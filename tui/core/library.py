@@ -763,7 +763,7 @@ class Library:
         try:
             reader = self._reader
             if reader is None:  # closed meanwhile: what callers handle, not a crash
-                raise sqlite3.ProgrammingError("Cannot operate on a closed database.")
+                raise sqlite3.ProgrammingError(_("the library is closed"))
             yield reader
         finally:
             self._reader_lock.release()

@@ -29,6 +29,7 @@ import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import NamedTuple
 
 from tui.core.errors import FetchTimeout, MirrorError, NetworkUnavailable, ServerError
@@ -37,6 +38,7 @@ from tui.core.library import ArticleRecord, Library, article_record
 from tui.core.mirror import Mirror, Origin
 from tui.core.models import Article, Document, Home, Index, Page
 from tui.core.parse import parse_page
+from tui.core.parsed import ParsedStore, parse_with_store
 from tui.core.urls import LinkKind, PageRef
 from tui.core.workers import process_pool, stop_pool
 from tui.i18n import _
@@ -116,11 +118,25 @@ class SyncReport:
         )
 
 
-def _parse_records(items: list[tuple[PageRef, str, PageRef]]) -> list[ArticleRecord | str]:
-    """A parse worker's job: pages in, records (or why a page is not an article) out."""
+_stores: dict[str, ParsedStore] = {}  # in a parse worker: one parsed-model store per directory
+
+
+def _parse_records(
+    items: list[tuple[PageRef, str, PageRef]], store: str | None = None
+) -> list[ArticleRecord | str]:
+    """A parse worker's job: pages in, records (or why a page is not an article) out.
+
+    With ``store`` (the parsed-model store's directory), each model is kept there as the
+    browser keeps it, so an article synced once is read later without being parsed again.
+    """
+    parsed = None
+    if store is not None:
+        parsed = _stores.get(store)
+        if parsed is None:
+            parsed = _stores[store] = ParsedStore(Path(store))
     out: list[ArticleRecord | str] = []
     for ref, text, home in items:
-        page = parse_page(ref, text, home)
+        page = parse_with_store(parsed, ref, text, home, parse_page)
         out.append(
             article_record(page)
             if isinstance(page, Article)
@@ -150,8 +166,10 @@ class Crawl:
         on_progress: Callable[[Progress], None] | None = None,
         workers: int | None = None,
         retry_pause: float = RETRY_PAUSE,
+        parsed: Path | None = None,
     ) -> None:
         self.mirror = mirror
+        self.parsed = str(parsed) if parsed is not None else None  # the model store's folder
         self.library = library
         self.jobs = max(1, jobs)
         self.reindex = reindex
@@ -406,15 +424,17 @@ class Crawl:
         if self._executor is not None:
             loop = asyncio.get_running_loop()
             try:
-                results = await loop.run_in_executor(self._executor, _parse_records, items)
+                results = await loop.run_in_executor(
+                    self._executor, _parse_records, items, self.parsed
+                )
             except asyncio.CancelledError:
                 raise
             except Exception:  # noqa: BLE001 - a broken worker: parse in a thread instead
                 _shutdown(self._executor)
                 self._executor = None
-                results = await asyncio.to_thread(_parse_records, items)
+                results = await asyncio.to_thread(_parse_records, items, self.parsed)
         else:
-            results = await asyncio.to_thread(_parse_records, items)
+            results = await asyncio.to_thread(_parse_records, items, self.parsed)
         for (ref, _text, status), result in zip(batch, results, strict=True):
             if isinstance(result, str):
                 self._fail(ref, result)
@@ -457,16 +477,24 @@ async def crawl(
     reindex: bool = False,
     on_progress: Callable[[Progress], None] | None = None,
     workers: int | None = None,
+    parsed: Path | None = None,
 ) -> SyncReport:
     """Sync ``mirror`` into ``library`` (and the mirror's cache): see the module docstring.
 
     ``reindex`` re-parses every article (from the cache, so without the network when it is
-    fresh) and rebuilds the search index from what the library stores.
+    fresh) and rebuilds the search index from what the library stores. ``parsed``: the
+    parsed-model store's folder, where each article's model is kept for the browser.
     """
     if reindex:
         await asyncio.to_thread(library.rebuild_search_index)
     job = Crawl(
-        mirror, library, jobs=jobs, reindex=reindex, on_progress=on_progress, workers=workers
+        mirror,
+        library,
+        jobs=jobs,
+        reindex=reindex,
+        on_progress=on_progress,
+        workers=workers,
+        parsed=parsed,
     )
     report = await job.run()
     report.warnings.extend(dict.fromkeys([*mirror.warnings, *library.warnings]))

@@ -921,7 +921,14 @@ class BrowserScreen(DailyReading, Screen[None]):
             # Parsing stays in this process's threads (workers=1): starting processes from
             # inside the app is what the prefetch worker does; the sync command line runs
             # its own (``goodnews-tui sync``) for the fastest sync.
-            report = await crawl(mirror, self.library, on_progress=progress, workers=1)
+            store = self.service.parsed
+            report = await crawl(
+                mirror,
+                self.library,
+                on_progress=progress,
+                workers=1,
+                parsed=store.directory if store is not None else None,
+            )
             self.post_message(SyncProgress(None, report.summary()))
         finally:
             self._syncing = False
