@@ -393,3 +393,28 @@ def test_pages_are_stored_as_utf8_json_and_older_escaped_entries_still_read(tmp_
     assert cache.load(odd).text == "半个\ud800字"
     assert cache.load(old).text == "旧的"
     cache.close()
+
+
+async def test_a_cancel_that_lands_as_the_store_answers_is_not_swallowed(tmp_path):
+    """Ctrl+C cancels the sync's task; if that lands in the very step the cache's thread
+    answers, the cancellation must still go through (``wait_for`` on Python 3.11 returned
+    the answer instead, and an interrupted sync then ran on to its end)."""
+    import asyncio
+
+    cache = PageCache(tmp_path)
+    ref = HOME.with_path("pages/x/a.md")
+    handed: list[asyncio.Future[object]] = []
+
+    class Queue:
+        def put(self, item: tuple[object, asyncio.Future[object], object, object]) -> None:
+            handed.append(item[1])  # the store's thread, answering only when told
+
+    cache._worker = lambda: Queue()  # type: ignore[method-assign]
+    task = asyncio.create_task(cache.aload(ref))
+    await asyncio.sleep(0)  # the task is waiting for the answer
+    assert len(handed) == 1
+    handed[0].set_result(None)  # the answer and the cancel, in one step of the loop
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    cache.close()

@@ -391,3 +391,31 @@ def test_a_parse_thread_that_cannot_start_leaves_nothing_behind(
         pool.submit(lambda name=name, finished=finished: (ran.append(name), finished.set()))
         assert finished.wait(5)
     assert ran == ["a", "b", "c"]  # the failed one is the caller's error, not queued
+
+
+async def test_a_cancel_that_lands_as_a_parse_ends_is_not_swallowed(monkeypatch):
+    import asyncio
+
+    import tui.core.pages as pages_module
+    from tui.core.library import Library
+    from tui.core.mirror import sample_mirror
+    from tui.core.pages import PageService
+
+    futures: list[asyncio.Future[object]] = []
+
+    def held(fn, *args):  # type: ignore[no-untyped-def]
+        future = asyncio.get_running_loop().create_future()
+        futures.append(future)
+        return future
+
+    monkeypatch.setattr(pages_module, "in_daemon_thread", held)
+    mirror = sample_mirror()
+    service = PageService(mirror, Library(None))
+    ref = mirror.home.with_path("pages/p1/x.md")
+    task = asyncio.create_task(service._parse(ref, "x" * 100_000, mirror.home, False, False))
+    await asyncio.sleep(0)
+    assert len(futures) == 1
+    futures[0].set_result("parsed")
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task

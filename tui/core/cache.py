@@ -441,7 +441,10 @@ class PageCache:
         future: asyncio.Future[_T] = loop.create_future()
         self._worker().put((loop, future, fn, args))
         try:
-            return await asyncio.wait_for(asyncio.shield(future), self.timeout + 0.25)
+            # Not ``wait_for``: on Python 3.11 it returns the result when the task is cancelled
+            # just as the store answers, and a sync interrupted then (Ctrl+C) ran on to its end.
+            async with asyncio.timeout(self.timeout + 0.25):
+                return await asyncio.shield(future)
         except TimeoutError:
             raise CacheBusy(_busy(self.timeout)) from None
 

@@ -360,13 +360,12 @@ class PageService:
             except Exception:  # noqa: BLE001 - a broken worker process: parse here instead
                 self._executor_failed = True
                 self._shutdown_executor()
+        parsing = in_daemon_thread(parse_with_store, self.parsed, ref, text, home, parse_page)
         try:
-            return await asyncio.wait_for(
-                asyncio.shield(
-                    in_daemon_thread(parse_with_store, self.parsed, ref, text, home, parse_page)
-                ),
-                self.parse_budget,
-            )
+            # ``asyncio.timeout``, not ``wait_for``: on Python 3.11 ``wait_for`` returns the
+            # result when the task is cancelled just as the parse ends, swallowing a Ctrl+C.
+            async with asyncio.timeout(self.parse_budget):
+                return await asyncio.shield(parsing)
         except TimeoutError:
             # A page built to be slow (100,000 links) must not keep the reader waiting: its
             # text is shown as it is, plainly, and the parse goes on unseen in its thread.
