@@ -252,6 +252,10 @@ def cached_keys(cache_root: Path, keys: set[str]) -> set[str]:
         cache.close()
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize("how", ["kill -9", "Ctrl+C"])
 def test_a_sync_stopped_midway_resumes_with_nothing_lost_or_repeated(
     tmp_path: Path, how: str
@@ -272,6 +276,9 @@ def test_a_sync_stopped_midway_resumes_with_nothing_lost_or_repeated(
             stderr=subprocess.PIPE,
             stdin=subprocess.DEVNULL,
             start_new_session=True,
+            # Ctrl+C as a terminal delivers it: a suite started in the background (a shell
+            # without job control ignores SIGINT there) must not pass the ignoring on.
+            preexec_fn=_default_sigint,
         )
         try:
             wait_for(lambda: len(article_requests(server)) >= 12)
