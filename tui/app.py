@@ -218,8 +218,7 @@ class GoodnewsApp(App[int]):
 
 def make_app(options: Options, mirror: Mirror, library: Library) -> GoodnewsApp:
     """The browser as the command line starts it (benchmarks build it the same way)."""
-    from tui.core.cache import cache_root
-    from tui.core.parsed import PARSED_DIR
+    from tui.core.parsed import parsed_directory
     from tui.core.settings import ValueSource
     from tui.ui_state import remembered_theme
 
@@ -258,7 +257,7 @@ def make_app(options: Options, mirror: Mirror, library: Library) -> GoodnewsApp:
         if settings.source_of("reader_width").source is not ValueSource.DEFAULT
         else MAX_TEXT_WIDTH,
         # Models of pages parsed before, beside the page cache (opened on first use).
-        parsed=ParsedStore(cache_root(options.cache_dir) / PARSED_DIR),
+        parsed=ParsedStore(parsed_directory(options.cache_dir)),
     )
     app.save_dir, app.save_format = options.save_dir, settings.save_format
     return app

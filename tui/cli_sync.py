@@ -319,8 +319,7 @@ async def _sync_async(
                 reindex=args.reindex,
                 on_progress=view,
             )
-        from tui.core.cache import cache_root
-        from tui.core.parsed import PARSED_DIR
+        from tui.core.parsed import parsed_directory
 
         return await crawl(
             mirror,
@@ -328,7 +327,7 @@ async def _sync_async(
             jobs=args.jobs,
             reindex=args.reindex,
             on_progress=view,
-            parsed=cache_root(options.cache_dir) / PARSED_DIR,
+            parsed=parsed_directory(options.cache_dir),
         )
     finally:
         await mirror.aclose()

@@ -38,7 +38,7 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
-from tui.core.cache import CachedPage, CacheUnavailable, cache_root
+from tui.core.cache import CachedPage, CacheUnavailable
 from tui.core.config import Options, SpecKind, parse_mirror_spec
 from tui.core.errors import MirrorError, NetworkUnavailable, RedirectRefused, TooLarge
 from tui.core.fetch import MAX_BODY
@@ -46,7 +46,7 @@ from tui.core.library import Library
 from tui.core.mirror import Mirror
 from tui.core.models import Index
 from tui.core.parse import parse_page
-from tui.core.parsed import PARSED_DIR
+from tui.core.parsed import parsed_directory
 from tui.core.source import LocalSource
 from tui.core.sync import (
     PARSE_BATCH,
@@ -525,7 +525,7 @@ async def sync_archive(
         on_progress=on_progress,
         workers=workers,
         known_before=known,
-        parsed=cache_root(options.cache_dir) / PARSED_DIR,
+        parsed=parsed_directory(options.cache_dir),
     )
     report.unchanged = max(0, report.unchanged)
     report.elapsed = time.monotonic() - started

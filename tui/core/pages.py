@@ -24,7 +24,6 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import NamedTuple, TypeVar
 
 from tui.core.errors import MirrorError
@@ -35,7 +34,7 @@ from tui.core.mirror import Fetched, Origin
 from tui.core.models import Article, Block, BlockType, Document, Entry, Home, Page, Span, SpanKind
 from tui.core.parse import DirectoryNames, parse_page
 from tui.core.parse.dirnames import is_directory_code
-from tui.core.parsed import ParsedStore, parse_with_store
+from tui.core.parsed import ParsedStore, parse_with_store, store_at
 from tui.core.prefetch import Recipe, plan_index, prefetch_batch, start_worker
 from tui.core.text import sanitise
 from tui.core.urls import PageRef
@@ -203,18 +202,12 @@ def plain_page(ref: PageRef, text: str, budget: float) -> Document:
     return Document(ref=ref, title=None, blocks=blocks, warnings=[warning])
 
 
-_stores: dict[str, ParsedStore] = {}  # in a parse worker process: one store per directory
-
-
 def _parse_job(ref: PageRef, text: str, home: PageRef, store: str | None = None) -> Page:
     """What a parse worker process runs (module level, so it can be pickled by name); with
     ``store``, the directory of the parsed-model store it shares with the browser."""
     if store is None:
         return parse_page(ref, text, home)
-    parsed = _stores.get(store)
-    if parsed is None:
-        parsed = _stores[store] = ParsedStore(Path(store))
-    return parse_with_store(parsed, ref, text, home)
+    return parse_with_store(store_at(store), ref, text, home)
 
 
 class PageService:

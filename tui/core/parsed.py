@@ -406,6 +406,28 @@ class ParsedStore:
             self._cache = None
 
 
+def parsed_directory(cache_dir: Path | None = None) -> Path:
+    """Where the parsed-model store lives: ``parsed/`` beside the page cache."""
+    from tui.core.cache import cache_root
+
+    return cache_root(cache_dir) / PARSED_DIR
+
+
+_stores: dict[str, ParsedStore] = {}  # in a worker process: one store per directory
+
+
+def store_at(directory: str | Path | None) -> ParsedStore | None:
+    """This process's store for ``directory`` (None: no store), opened once: parse
+    workers are handed the directory, not the store, and parse many pages."""
+    if directory is None:
+        return None
+    key = str(directory)
+    store = _stores.get(key)
+    if store is None:
+        store = _stores[key] = ParsedStore(Path(key))
+    return store
+
+
 def parse_with_store(
     store: ParsedStore | None,
     ref: PageRef,

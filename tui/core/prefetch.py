@@ -38,16 +38,15 @@ class _Worker:
     """What a worker process keeps between batches: one loop, one mirror, one library."""
 
     def __init__(self, recipe: Recipe) -> None:
-        from tui.core.cache import cache_root
         from tui.core.library import Library
         from tui.core.mirror import open_mirror
         from tui.core.pages import PageService
-        from tui.core.parsed import PARSED_DIR, ParsedStore
+        from tui.core.parsed import ParsedStore, parsed_directory
 
         self.loop = asyncio.new_event_loop()
         mirror = open_mirror(recipe.options, policy=recipe.policy)
         # Models parsed here are the browser's too: it reads them back instead of parsing.
-        parsed = ParsedStore(cache_root(recipe.options.cache_dir) / PARSED_DIR)
+        parsed = ParsedStore(parsed_directory(recipe.options.cache_dir))
         self.service = PageService(mirror, Library(recipe.library), parsed=parsed)
         self.concurrency = max(1, recipe.concurrency)
 

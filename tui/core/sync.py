@@ -38,7 +38,7 @@ from tui.core.library import ArticleRecord, Library, article_record
 from tui.core.mirror import Mirror, Origin
 from tui.core.models import Article, Document, Home, Index, Page
 from tui.core.parse import parse_page
-from tui.core.parsed import ParsedStore, parse_with_store
+from tui.core.parsed import parse_with_store, store_at
 from tui.core.urls import LinkKind, PageRef
 from tui.core.workers import process_pool, stop_pool
 from tui.i18n import _
@@ -118,9 +118,6 @@ class SyncReport:
         )
 
 
-_stores: dict[str, ParsedStore] = {}  # in a parse worker: one parsed-model store per directory
-
-
 def _parse_records(
     items: list[tuple[PageRef, str, PageRef]], store: str | None = None
 ) -> list[ArticleRecord | str]:
@@ -129,11 +126,7 @@ def _parse_records(
     With ``store`` (the parsed-model store's directory), each model is kept there as the
     browser keeps it, so an article synced once is read later without being parsed again.
     """
-    parsed = None
-    if store is not None:
-        parsed = _stores.get(store)
-        if parsed is None:
-            parsed = _stores[store] = ParsedStore(Path(store))
+    parsed = store_at(store)
     out: list[ArticleRecord | str] = []
     for ref, text, home in items:
         page = parse_with_store(parsed, ref, text, home, parse_page)
