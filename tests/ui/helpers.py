@@ -117,7 +117,9 @@ async def open_article(pilot: Pilot, starts: str) -> int:
     assert isinstance(app, GoodnewsApp)
     index = await choose(pilot, lambda t: t.startswith(starts))
     ref = state(app).rows[index].ref
-    await wait_for(pilot, lambda: reader_shows(app, ref))
+    # Opened as a reader sees it: the page shown and the focus on it (it moves a step after
+    # the page is drawn), so the keys a test presses next go to the reader.
+    await wait_for(pilot, lambda: reader_shows(app, ref) and state(app).focus == "reader")
     return index
 
 

@@ -679,8 +679,12 @@ async def test_back_brings_the_article_back_where_it_was_scrolled() -> None:
         await open_index(pilot, "专栏")
         await open_article(pilot, "《云溪百年纪事》")
         await pilot.press("space", "space")
-        scrolled = app.browser.reader.scroll_y
-        assert scrolled > 0
+        reader = app.browser.reader
+        scrolled = reader.scroll_y
+        assert scrolled > 0, (
+            f"focus={state(app).focus} loading={reader.loading} lines={reader.line_count} "
+            f"max_scroll_y={reader.max_scroll_y} height={reader.scrollable_content_region.height}"
+        )
         await pilot.press("H")
         await home_ready(pilot)
         await pilot.press("H")  # already home: no second visit
