@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import json
 import os
 import re
@@ -56,13 +57,22 @@ from textual import events  # noqa: E402
 
 from bench import synth  # noqa: E402
 from bench.server import MirrorServer  # noqa: E402
-from bench.ui import BENCH_LANG, Report, Row, ms, painted, run_in_terminal  # noqa: E402
+from bench.ui import (  # noqa: E402
+    BENCH_LANG,
+    Report,
+    Row,
+    launched,
+    ms,
+    painted,
+    run_in_terminal,
+)
 from tui.app import GoodnewsApp  # noqa: E402
 from tui.core.config import Options  # noqa: E402
 from tui.core.library import LIBRARY_FILE, Library  # noqa: E402
 from tui.core.mirror import open_mirror  # noqa: E402
 from tui.core.models import Article, Home, Index  # noqa: E402
 from tui.core.parse import parse_page  # noqa: E402
+from tui.core.parsed import parse_with_store, parsed_directory, store_at  # noqa: E402
 from tui.core.urls import PageRef  # noqa: E402
 from tui.widgets.entries import EntryList  # noqa: E402
 
@@ -71,6 +81,7 @@ WAIT = 60.0  # seconds before a stuck step is an error
 PREFETCH_CAP = 20.0  # seconds a prefetch run is followed at most (a slow one is cut short)
 KEY_GAP = 0.03  # seconds between key presses: about a held key's repeat rate
 HOME = PageRef(synth.OWNER, synth.REPO, synth.REF, "README.md")
+FILL_VERSION = 2  # 2: the fill keeps parsed models, as browsing with prefetch on does
 
 OPEN_BIG_INDEX_MS = 150.0
 CACHED_ARTICLE_MS = 50.0
@@ -225,8 +236,11 @@ def library_for(cache_root: Path) -> Library:
     return Library(cache_root / "state" / LIBRARY_FILE)
 
 
-def _parse_chunk(items: list[tuple[PageRef, str]]) -> list[Any]:
-    return [parse_page(ref, text, HOME) for ref, text in items]
+def _parse_chunk(parsed: Path, items: list[tuple[PageRef, str]]) -> list[Any]:
+    """Parse as the app's prefetch and sync do: each model kept in the parsed-model store, so
+    an article opened later is read back, not parsed again."""
+    store = store_at(parsed)
+    return [parse_with_store(store, ref, text, HOME) for ref, text in items]
 
 
 async def fill(plan: synth.Plan, base_url: str, ws: Workspace) -> str:
@@ -254,7 +268,8 @@ async def fill(plan: synth.Plan, base_url: str, ws: Workspace) -> str:
     pairs = list(zip(articles, texts, strict=True))
     chunks = [pairs[i : i + 250] for i in range(0, len(pairs), 250)]
     with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
-        for models in pool.map(_parse_chunk, chunks):
+        parse = functools.partial(_parse_chunk, parsed_directory(ws.full))
+        for models in pool.map(parse, chunks):
             for model in models:
                 assert isinstance(model, Article), model
                 library.record(model)
@@ -279,7 +294,8 @@ async def fill(plan: synth.Plan, base_url: str, ws: Workspace) -> str:
 def prepare(plan: synth.Plan, where: Path) -> tuple[Workspace, str]:
     """Reuse the state in ``where`` when it was made from the same plan, else build it."""
     ws = Workspace(where / "mirror", where / "filled" / "full", where / "filled" / "empty")
-    if ws.ready.is_file() and json.loads(ws.ready.read_text()).get("plan") == plan.fingerprint:
+    stamp = {"plan": plan.fingerprint, "fill": FILL_VERSION}
+    if ws.ready.is_file() and json.loads(ws.ready.read_text()) == stamp:
         return ws, f"reused the filled state in {where}"
     for path in (ws.tree, ws.full.parent):
         shutil.rmtree(path, ignore_errors=True)
@@ -288,7 +304,7 @@ def prepare(plan: synth.Plan, where: Path) -> tuple[Workspace, str]:
     made = f"generated {size / 1e6:.0f} MB of pages in {time.perf_counter() - t0:.1f} s; "
     with MirrorServer(ws.tree) as server:
         made += asyncio.run(fill(plan, server.base_url, ws))
-    ws.ready.write_text(json.dumps({"plan": plan.fingerprint}))
+    ws.ready.write_text(json.dumps(stamp))
     return ws, made
 
 
@@ -369,7 +385,7 @@ def measure_open(b: Bench, report: Report) -> None:
         library = library_for(cache_root)
         app = make_app(Options(mirror=b.server.base_url, cache_dir=cache_root), library)
         try:
-            async with app.run_test(size=SIZE) as pilot:
+            async with launched(app, SIZE) as pilot:
                 await home_shown(app, pilot)
                 before = b.server.stats()
                 t0 = await open_from_list(app, pilot, big_ref)
@@ -470,7 +486,7 @@ async def prefetch_session(b: Bench, slot: int, *, keys: bool, related: bool) ->
     latencies: list[float] = []
     note = ""
     try:
-        async with app.run_test(size=SIZE) as pilot:
+        async with launched(app, SIZE) as pilot:
             await home_shown(app, pilot)
             await open_from_list(app, pilot, index_ref)
             st = await until(

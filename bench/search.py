@@ -39,6 +39,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench import synth  # noqa: E402
 from bench.report import Report, Row  # noqa: E402
+from bench.ui import launched, painted  # noqa: E402
 from tui.core.library import (  # noqa: E402
     LIBRARY_FILE,
     SEARCH_INDEX,
@@ -182,12 +183,7 @@ async def _typed_in_app(path: Path, texts: list[str]) -> tuple[list[float], int]
                 raise TimeoutError(f"waited 30 s for {what}")
             await asyncio.sleep(0.001)
 
-    async def painted() -> None:
-        done = asyncio.Event()
-        app.call_after_refresh(done.set)
-        await done.wait()
-
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with launched(app, (120, 40)) as pilot:
         browser = app.browser
         await until(lambda: len(browser.state.rows) > 0, "the home list")
         await pilot.press("s")
@@ -206,7 +202,7 @@ async def _typed_in_app(path: Path, texts: list[str]) -> tuple[list[float], int]
             last = text[-1]
             t0 = press("space" if last == " " else last, last)
             await until(shown(text), f"the results of {text!r}")
-            await painted()
+            await painted(app)
             samples.append((time.perf_counter() - t0) * 1000)
             found += len(browser.state.rows)
     assert found, "no query found anything: the app searched another repository"
