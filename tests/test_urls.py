@@ -283,3 +283,27 @@ def test_ref_of_key_is_parse_ref_for_key_shaped_text(
 
     key = f"{owner}/{repo}@{name}:{'/'.join(path)}"
     assert ref_of_key(key) == parse_ref(key)
+
+
+@settings(max_examples=500, deadline=None)
+@given(path=st.lists(SEGMENT, max_size=4), tail=st.lists(KEY_PARTS, max_size=3).map("".join))
+def test_a_plain_key_is_one_ref_of_key_reads_as_it_is(path: list[str], tail: str) -> None:
+    """``plain_key_in`` never vouches for a key that ``ref_of_key`` would refuse or read as
+    another page: what it passes reads back to itself."""
+    from tui.core.urls import plain_key_in, ref_of_key
+
+    for key in (f"{HOME.repo_id}:{'/'.join(path)}", f"{HOME.repo_id}:{'/'.join(path)}{tail}"):
+        if plain_key_in(key, HOME.repo_id):
+            ref = ref_of_key(key)
+            assert ref is not None and ref.key == key and ref.repo_id == HOME.repo_id
+
+
+def test_plain_key_in_takes_the_repositorys_usual_keys_only() -> None:
+    from tui.core.urls import plain_key_in
+
+    assert plain_key_in(HOME.with_path("pages/p2/1020149.md").key, HOME.repo_id)
+    assert plain_key_in(HOME.with_path("indexes/E文集.md").key, HOME.repo_id)
+    assert not plain_key_in(BASIC.key, HOME.repo_id)  # another repository
+    for odd in ("pages/../x.md", "/x.md", "a%2Fb.md", "./x.md", "", "x.md "):
+        assert not plain_key_in(f"{HOME.repo_id}:{odd}", HOME.repo_id), odd
+    assert not plain_key_in(f"{HOME.repo_id}x:pages/a.md", HOME.repo_id)  # a longer ref

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -62,7 +63,7 @@ class RowsLoaded(Message):
 
     request: int
     place: Place
-    rows: list[Row]
+    rows: Sequence[Row]
     restore: Visit | None = None
     live: bool = False
     detail: str | None = None

@@ -74,19 +74,19 @@ def test_filter_matches_either_script() -> None:
 
 
 def test_index_rows_are_made_only_when_asked_for() -> None:
-    from tui.core.models import Entry
-    from tui.nav.places import IndexRows
+    from tui.core.models import Entry, Index
+    from tui.nav.places import index_rows
 
     home = SAMPLE_HOME
     refs = [home.with_path(f"pages/x/{n}.md") for n in range(15000)]
     entries = [Entry(f"第{n}条", r.path, r.blob_url, r) for n, r in enumerate(refs)]
     entries.append(Entry("外站", "http://1.2.3.4/", "http://1.2.3.4/"))
-    rows = IndexRows(entries)
+    rows = index_rows(Index(home, "大列表", entries=entries))
     assert len(rows) == 15001
-    assert rows._rows.count(None) == 15001  # nothing built yet
+    assert rows.made() == 0  # nothing built yet
     assert rows[7].title == "第7条" and rows[7] is rows[7]
     assert [r.title for r in rows[10:13]] == ["第10条", "第11条", "第12条"]
     assert rows[-1].kind is RowKind.EXTERNAL and rows[-1].url == "http://1.2.3.4/"
-    assert rows._rows.count(None) == 15001 - 5
+    assert rows.made() == 5
     assert filter_rows(rows, "") is rows
     assert [r.title for r in filter_rows(rows, "第149")][:2] == ["第149条", "第1490条"]

@@ -44,6 +44,6 @@ async def test_the_app_finds_the_working_endpoint_then_remembers_it(
         # The next start, with nothing cached: straight to the endpoint that answered.
         shutil.rmtree(tmp_path / "pages")
         before = (reset.accepted, silent.accepted)
-        warm, _ = await _home_within(options, 10.0)
-        assert warm < 1.5  # "within 1 s", plus the app's own start on a busy machine
+        await _home_within(options, 10.0)
+        # No bad endpoint is even connected to (how soon: a target of bench/fetch.py).
         assert (reset.accepted, silent.accepted) == before

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.app import App, ComposeResult
@@ -295,3 +298,51 @@ async def test_the_hover_follows_the_pointer_not_the_row_when_scrolling() -> Non
         assert "第13条" in line_text(entries, 4)  # row 13 is now under the pointer
         assert entries.render_line(4)._segments[0].style.bgcolor == hovered
         assert entries.render_line(6)._segments[0].style.bgcolor != hovered
+
+
+STYLES = [Style(), Style(bold=True), Style(color="red"), Style(bold=True)]
+PART = st.tuples(
+    st.text(alphabet=st.sampled_from("ab 中文…·\u00b7é"), max_size=8), st.sampled_from(STYLES)
+)
+
+
+def strip_fit(parts: Sequence[tuple[str, Style]], width: int, base: Style) -> Strip:
+    """The row fitting as it was written with strips (the reference ``fitted`` must match)."""
+    strip = Strip([Segment(text, style) for text, style in parts])
+    if strip.cell_length > width:
+        strip = strip.crop(0, max(0, width - cell_width("…")))
+        strip = Strip([*strip, Segment("…", base)])
+    return strip.adjust_cell_length(width, base).simplify()
+
+
+@settings(max_examples=400, deadline=None)
+@given(parts=st.lists(PART, max_size=5), width=st.integers(0, 30), wide=st.booleans())
+def test_fitting_a_row_draws_what_the_strips_drew(
+    parts: list[tuple[str, Style]], width: int, wide: bool
+) -> None:
+    from tui.core.text import ambiguous_width, set_ambiguous_width
+    from tui.widgets.entries import fitted
+
+    before = ambiguous_width()
+    set_ambiguous_width(2 if wide else 1)  # the ellipsis's room, in either setting
+    try:
+        base = Style(italic=True)
+        got = Strip(fitted(parts, width, base))
+        want = strip_fit(parts, width, base)
+    finally:
+        set_ambiguous_width(before)
+    assert got.cell_length == want.cell_length == width
+    assert [(s.text, s.style) for s in got] == drawn(want)
+
+
+def drawn(strip: Strip) -> list[tuple[str, Style | None]]:
+    """What a strip draws: runs of one style (an empty segment between two is nothing)."""
+    runs: list[tuple[str, Style | None]] = []
+    for segment in strip:
+        if not segment.text:
+            continue
+        if runs and runs[-1][1] == segment.style:
+            runs[-1] = (runs[-1][0] + segment.text, segment.style)
+        else:
+            runs.append((segment.text, segment.style))
+    return runs

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
 
 from tests.corpus_server import CorpusServer
 from tests.ui.helpers import (
@@ -23,6 +27,7 @@ from tui.core.library import Library
 from tui.core.mirror import open_mirror
 from tui.core.models import Article
 from tui.core.urls import PageRef
+from tui.screens import browser as browser_module
 
 CORPUS_HOME = PageRef("begood0513", "goodnews", "master", "README.md")
 
@@ -740,3 +745,81 @@ async def test_escape_in_search_clears_the_query_and_its_results() -> None:
         await pilot.pause()
         assert state(app).place.tag == "" and not state(app).rows
         assert str(app.browser.crumbs.path).endswith("Search")
+
+
+def held_related(app: GoodnewsApp) -> threading.Event:
+    """The library answers related lists (in a thread) only once the returned event is set."""
+    library = app.browser.library
+    answer = library.related
+    release = threading.Event()
+
+    def related(*args: object, **kwargs: object) -> object:
+        release.wait(10)
+        return answer(*args, **kwargs)  # type: ignore[arg-type]
+
+    library.related = related  # type: ignore[method-assign]
+    return release
+
+
+def related_shown(app: GoodnewsApp) -> bool:
+    """The list shows the rows of the related list that is the place now."""
+    now = state(app)
+    return now.place.kind == "related" and now.filled == now.place
+
+
+async def open_tag_list(pilot: Pilot) -> GoodnewsApp:
+    """Home -> 头条 (prefetched) -> an article, then Enter on its first tag."""
+    app = pilot.app
+    assert isinstance(app, GoodnewsApp)
+    await home_ready(pilot)
+    await open_index(pilot, "头条")
+    await wait_for(pilot, lambda: prefetch_done(app))
+    await open_article(pilot, "倒春寒来袭")
+    await pilot.press("t", "enter")
+    return app
+
+
+async def test_a_related_list_takes_the_focus_with_its_rows(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """From a tag, the focus stays in the reader until the related rows are in the list:
+    the list is never focused while it still shows the index the article came from."""
+    monkeypatch.setattr(browser_module, "LOADING_DELAY", 30.0)  # the rows always come first
+    app = sample_app(prefetch=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        release = held_related(app)
+        await open_tag_list(pilot)
+        await pilot.pause(0.2)
+        assert state(app).place.kind == "related" and not related_shown(app)
+        assert state(app).focus == "reader"
+        release.set()
+        await wait_for(pilot, lambda: related_shown(app))
+        assert state(app).focus == "list"
+
+
+async def test_a_slow_related_list_takes_the_focus_after_the_loading_delay() -> None:
+    app = sample_app(prefetch=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        release = held_related(app)
+        await open_tag_list(pilot)
+        await wait_for(pilot, lambda: state(app).focus == "list")
+        assert not related_shown(app)  # still asked
+        release.set()
+        await wait_for(pilot, lambda: related_shown(app))
+        assert state(app).focus == "list"
+
+
+async def test_a_pane_chosen_while_a_related_list_loads_stays_chosen(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(browser_module, "LOADING_DELAY", 30.0)
+    app = sample_app(prefetch=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        release = held_related(app)
+        await open_tag_list(pilot)
+        await pilot.press("tab")  # to the list, at once
+        assert state(app).focus == "list"
+        await pilot.press("tab")  # and back to the reader, before the rows come
+        release.set()
+        await wait_for(pilot, lambda: related_shown(app))
+        assert state(app).focus == "reader"

@@ -317,6 +317,17 @@ def ref_of_key(key: str) -> PageRef | None:
     return parse_ref(key)
 
 
+def plain_key_in(key: str, repo_id: str) -> bool:
+    """Whether ``key`` is a page of ``repo_id`` (a valid repository) that ``ref_of_key``
+    takes as it is: the check of a related list's thousands of keys, whose refs are made
+    only for the rows drawn. False says nothing: ask ``ref_of_key``."""
+    n = len(repo_id)
+    if not (key.startswith(repo_id) and key[n : n + 1] == ":"):
+        return False
+    path = key[n + 1 :]
+    return bool(path) and "%" not in path and not _BAD_PATH.search(path) and key == key.strip()
+
+
 # A relative href to a Markdown file made only of URL-safe characters (an optional query of
 # the same, no fragment): the usual shape of links between mirror pages. ``_resolve_md``
 # resolves these without building and re-parsing the blob URL.

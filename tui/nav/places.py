@@ -7,12 +7,13 @@ A ``Visit`` is a place as it was left: what history keeps.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from enum import StrEnum
-from typing import TYPE_CHECKING, NamedTuple, overload
+from typing import TYPE_CHECKING, NamedTuple
 
 from tui.core.kinds import PageKind, kind_by_path
+from tui.core.lazy import LazyMap
 from tui.core.library import Known, Marked
 from tui.core.models import Entry, Home, Index
 from tui.core.urls import PageRef
@@ -192,39 +193,6 @@ def _entry_row(entry: Entry) -> Row:
     return Row(RowKind.EXTERNAL, entry.title, url=entry.url)
 
 
-class IndexRows(Sequence[Row]):
-    """An index's entries as rows, each made when first asked for.
-
-    A 15,000-entry index shows a screenful: building 15,000 rows up front cost about 35 ms
-    of the open (bench/scale.py), building those on screen costs nothing to speak of.
-    """
-
-    __slots__ = ("_entries", "_rows")
-
-    def __init__(self, entries: Sequence[Entry]) -> None:
-        self._entries = entries
-        self._rows: list[Row | None] = [None] * len(entries)
-
-    def __len__(self) -> int:
-        return len(self._entries)
-
-    @overload
-    def __getitem__(self, index: int) -> Row: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[Row]: ...
-    def __getitem__(self, index: int | slice) -> Row | list[Row]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self._entries)))]
-        row = self._rows[index]
-        if row is None:
-            row = self._rows[index] = _entry_row(self._entries[index])
-        return row
-
-    def __iter__(self) -> Iterator[Row]:
-        for i in range(len(self._entries)):
-            yield self[i]
-
-
 def unique_entries(entries: Sequence[Entry]) -> Sequence[Entry]:
     """Each page once, where it first appears: some indexes list an article twice (看官场
     lists ten articles in fifteen lines). ``entries`` itself when nothing repeats."""
@@ -237,19 +205,30 @@ def unique_entries(entries: Sequence[Entry]) -> Sequence[Entry]:
     return entries if len(out) == len(entries) else out
 
 
-def index_rows(index: Index) -> Sequence[Row]:
-    return IndexRows(unique_entries(index.entries))
+def index_rows(index: Index) -> LazyMap[Entry, Row]:
+    """An index's entries as rows, each made when first drawn (``LazyMap``): building
+    15,000 rows up front cost about 35 ms of the open (bench/scale.py)."""
+    return LazyMap(unique_entries(index.entries), _entry_row)
 
 
 def _iso(published: date | None) -> str | None:
     return published.isoformat() if published else None
 
 
-def related_rows(known: Iterable[Known]) -> list[Row]:
-    """Newest first; source and date tell apart articles of the same title."""
-    return [
-        Row(RowKind.ARTICLE, k.title, k.ref, date=_iso(k.published), source=k.source) for k in known
-    ]
+def _known_row(k: Known) -> Row:
+    return Row(RowKind.ARTICLE, k.title, k.ref, date=_iso(k.published), source=k.source)
+
+
+def related_rows(known: Sequence[Known]) -> LazyMap[Known, Row]:
+    """Newest first; source and date tell apart articles of the same title. Each row is
+    made when first drawn, as the ``Known`` under it is (``Library.related``)."""
+    return LazyMap(known, _known_row, openable=len(known))
+
+
+def openable_count(rows: Sequence[Row]) -> int:
+    """How many of ``rows`` open something, without making lazy rows to tell."""
+    known = getattr(rows, "openable", None)
+    return known if isinstance(known, int) else sum(1 for r in rows if r.openable)
 
 
 def search_rows(results: Iterable[SearchResult]) -> list[Row]:

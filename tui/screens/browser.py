@@ -71,6 +71,7 @@ from tui.nav.places import (
     home_rows,
     index_place,
     index_rows,
+    openable_count,
     related_rows,
     search_place,
     search_rows,
@@ -110,6 +111,9 @@ class BrowserState(NamedTuple):
     focus: str  # "list" or "reader"
     list_error: str | None
     loading: bool  # a list or reader request is in flight
+    #: The place whose rows ``rows`` are: ``place`` once they came, before that the one
+    #: before (its rows stay until the new ones come).
+    filled: Place | None = None
 
 
 class BrowserScreen(DailyReading, Screen[None]):
@@ -164,6 +168,9 @@ class BrowserScreen(DailyReading, Screen[None]):
         self._progress_timer: Timer | None = None
         self._problems_shown = 0
         self._reader_focus = False
+        # A list the library answers takes the focus when its rows come (or after
+        # LOADING_DELAY if they are slow), not before: see ``go``.
+        self._list_focus_timer: Timer | None = None
         self._arrived: list[str] = []  # keys prefetch stored since progress was last shown
         self._filled: Place | None = None  # the place whose rows the list shows
         self._daily_init()
@@ -217,6 +224,7 @@ class BrowserScreen(DailyReading, Screen[None]):
             focus="reader" if self.reader.has_focus else "list",
             list_error=self.list_error,
             loading=bool(self._pending),
+            filled=self._filled,
         )
 
     async def on_mount(self) -> None:
@@ -265,6 +273,7 @@ class BrowserScreen(DailyReading, Screen[None]):
             self.remove_class("show-reader")
 
     def show_pane(self, pane: str) -> None:
+        self._cancel_list_focus()  # a pane chosen now wins over one promised before
         self.set_class(pane == "reader", "show-reader")
         (self.reader if pane == "reader" else self.entries).focus()
 
@@ -547,6 +556,7 @@ class BrowserScreen(DailyReading, Screen[None]):
         live: bool,
     ) -> None:
         repo = self.service.home.repo_id
+        rows: Sequence[Row]
         if place.kind is PlaceKind.SEARCH:
             rows, detail = await asyncio.to_thread(self._search_rows, place, repo)
         else:
@@ -570,7 +580,7 @@ class BrowserScreen(DailyReading, Screen[None]):
         )
         return rows, detail
 
-    def _library_rows(self, place: Place, origin: PageRef | None, repo: str) -> list[Row]:
+    def _library_rows(self, place: Place, origin: PageRef | None, repo: str) -> Sequence[Row]:
         if place.kind is PlaceKind.ALL:
             return all_rows(self.library.all_articles(repo))
         daily = self.daily_rows(place.kind, repo)
@@ -588,7 +598,7 @@ class BrowserScreen(DailyReading, Screen[None]):
         if message.place != self.place:
             return
         rows, restore = message.rows, message.restore
-        count = sum(1 for r in rows if r.openable)
+        count = openable_count(rows)
         detail = message.detail or _count_detail(self.place.kind, count)
         self._set_list_title(self.place.title, detail)
         entries = self.entries
@@ -601,6 +611,7 @@ class BrowserScreen(DailyReading, Screen[None]):
             keep = next((i for i, r in enumerate(shown) if r.ref == current.ref), None)
             restore = Visit(self.place, keep, entries.scroll_y, entries.filter_query)
         self._fill(rows, restore, count_note=message.detail or "")
+        self._focus_list_now()
         if self.place.kind is PlaceKind.SEARCH and self.entries.filter_query != self.place.tag:
             self._search_now()  # typed on while this query ran
 
@@ -847,7 +858,25 @@ class BrowserScreen(DailyReading, Screen[None]):
         if place.kind is not PlaceKind.RELATED:
             self.show_welcome()  # the reader rule: a new list, a clear reader
         self.open_place(place)
-        self.show_pane("list")
+        if place.kind is PlaceKind.RELATED:
+            # From a tag in the reader: the rows come from the library within a frame or
+            # a few. Moving the focus now would draw the old list focused and then the
+            # reader blurred (two full frames, 60-80 ms of the event loop's time that the
+            # query, in a thread, waits behind) before drawing the new list; so the focus
+            # moves with the rows, in their frame, or after LOADING_DELAY if they are slow.
+            self._list_focus_timer = self.set_timer(LOADING_DELAY, self._focus_list_now)
+        else:
+            self.show_pane("list")
+
+    def _cancel_list_focus(self) -> None:
+        if self._list_focus_timer is not None:
+            self._list_focus_timer.stop()
+            self._list_focus_timer = None
+
+    def _focus_list_now(self) -> None:
+        """Move the focus to the list if ``go`` promised it and nothing else chose since."""
+        if self._list_focus_timer is not None:
+            self.show_pane("list")
 
     @on(EntryList.Selected, "#entries")
     def _entry_selected(self, event: EntryList.Selected) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -103,6 +104,69 @@ def _columns(item: Row, room: int) -> str:
     if item.date and room - cell_width(alone) >= MIN_TITLE:
         return alone
     return ""
+
+
+def _chop(text: str, cells: int) -> str:
+    """The start of ``text`` that fills ``cells`` cells, as ``Strip.crop`` cuts it: a wide
+    character cut in half becomes a space."""
+    used = 0
+    for i, ch in enumerate(text):
+        n = cell_len(ch)
+        if used + n > cells:
+            return text[:i] + " " * (cells - used)
+        used += n
+    return text
+
+
+def fitted(parts: Sequence[tuple[str, Style]], width: int, base: Style) -> list[Segment]:
+    """``parts`` cut to ``width`` cells with an ellipsis, or padded to it with ``base``, and
+    neighbours of one style joined (the terminal gets one style sequence for them).
+
+    What ``Strip(...).crop``, an ellipsis, ``adjust_cell_length`` and ``simplify`` make,
+    without the five intermediate strips (each holds seven caches): a row of a list is
+    built each time it is drawn anew, 40 rows a frame.
+    """
+    pieces: list[tuple[str, Style]] = []
+    used = 0
+    if sum(cell_len(text) for text, _style in parts) > width:
+        limit = max(0, width - cell_width(ELLIPSIS))
+        for text, style in parts:
+            n = cell_len(text)
+            if used + n > limit:
+                cut = _chop(text, limit - used)
+                if cut:
+                    pieces.append((cut, style))
+                used = limit
+                break
+            pieces.append((text, style))
+            used += n
+        pieces.append((ELLIPSIS, base))
+        used += cell_len(ELLIPSIS)
+    else:
+        pieces = list(parts)
+        used = sum(cell_len(text) for text, _style in parts)
+    if used < width:
+        pieces.append((" " * (width - used), base))
+    elif used > width:  # an ellipsis wider than the room it was given
+        kept: list[tuple[str, Style]] = []
+        used = 0
+        for text, style in pieces:
+            n = cell_len(text)
+            if used + n > width:
+                kept.append((_chop(text, width - used), style))
+                break
+            kept.append((text, style))
+            used += n
+        pieces = kept
+    segments: list[Segment] = []
+    for text, style in pieces:
+        if not text:
+            continue
+        if segments and segments[-1].style == style:
+            segments[-1] = Segment(segments[-1].text + text, style)
+        else:
+            segments.append(Segment(text, style))
+    return segments
 
 
 class EntryList(RoleStyles, ScrollView, can_focus=True):
@@ -575,12 +639,15 @@ class EntryList(RoleStyles, ScrollView, can_focus=True):
             if columns:
                 # Title cut to the room the columns leave; source and date right-aligned.
                 room = width - cell_width(columns)
-                strip = Strip([Segment(text, base + style) for text, style in parts])
-                strip = self._fit(strip, room, base)
-                column = Segment(columns, base + self._style("note"))
-                return Strip([*strip, column]).simplify()
-        strip = Strip([Segment(text, base + style) for text, style in parts])
-        return self._fit(strip, width, base)
+                styled = [(text, base + style) for text, style in parts]
+                segments = fitted(styled, room, base)
+                note = base + self._style("note")
+                if segments and segments[-1].style == note:
+                    segments[-1] = Segment(segments[-1].text + columns, note)
+                else:
+                    segments.append(Segment(columns, note))
+                return Strip(segments)
+        return Strip(fitted([(text, base + style) for text, style in parts], width, base))
 
     def on_focus(self) -> None:
         self._focus_moved()
