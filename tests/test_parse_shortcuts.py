@@ -55,7 +55,7 @@ URLS = SHAPED | pieces(
 )  # fmt: skip
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(URLS)
 def test_tag_url_prefilter(url: str) -> None:
     assert tags.is_tag_url(url) == (tags._match_split(url) is not None)
@@ -69,7 +69,7 @@ SELF_URLS = pieces(
 )  # fmt: skip
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(SELF_URLS, NAMES)
 def test_escapes_that_cannot_spell_the_name(url: str, name: str) -> None:
     """Where the self-link search skips decoding, decoding would not have found the name."""
@@ -87,7 +87,7 @@ TEXT = pieces(
 )  # fmt: skip
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(TEXT)
 def test_reshaped_regexes(text: str) -> None:
     runs = [m.span() for m in WS.finditer(text)]
@@ -98,7 +98,7 @@ def test_reshaped_regexes(text: str) -> None:
     assert (promo is None) == (PROMO.search(text) is None)
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(TEXT)
 def test_block_openers_line_by_line(text: str) -> None:
     starts = [m.start() for m in BAIL_LINE.finditer(text)]
@@ -131,7 +131,7 @@ ESCAPED_HREFS = pieces(
 )  # fmt: skip
 
 
-@settings(max_examples=4000, deadline=None)
+@settings(max_examples=1500, deadline=None)
 @given(ESCAPED_HREFS, st.sampled_from(BASES))
 def test_escaped_md_links_resolve_as_joined_urls(href: str, base: PageRef) -> None:
     """A link with escaped (Chinese) file names resolves as the blob-URL join resolves it."""
