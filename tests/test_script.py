@@ -160,10 +160,10 @@ def test_rows_are_converted_lazily_and_keep_their_refs() -> None:
     rows = index_rows(index)
     shown = rows_in(rows, Script.TRADITIONAL)
     assert isinstance(shown, ScriptRows) and len(shown) == len(rows)
-    assert shown._done == {}  # nothing converted before it is drawn
+    assert shown.made() == 0  # nothing converted before it is drawn
     assert shown[0].title == S2T.convert(rows[0].title) and shown[0].ref == rows[0].ref
     assert shown[-1].ref == rows[-1].ref
-    assert len(shown._done) == 2
+    assert shown.made() == 2
     assert rows_in(shown, Script.ORIGINAL) is rows  # never a view of a view
     again = rows_in(shown, Script.SIMPLIFIED)
     assert isinstance(again, ScriptRows) and again.base is rows

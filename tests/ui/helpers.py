@@ -135,3 +135,14 @@ async def open_missing_page(pilot: Pilot) -> None:
     await highlight(pilot, index)
     await pilot.press("enter")
     await wait_for(pilot, lambda: any("Could not open" in line for line in reader_lines(app)))
+
+
+async def open_tagged_article(pilot: Pilot) -> None:
+    """Home -> the sample's 头条 index, prefetched (so its articles' tags are known) -> an
+    article whose tags other articles carry: where related-list tests start."""
+    app = pilot.app
+    assert isinstance(app, GoodnewsApp)
+    await home_ready(pilot)
+    await open_index(pilot, "头条")
+    await wait_for(pilot, lambda: prefetch_done(app))
+    await open_article(pilot, "倒春寒来袭")

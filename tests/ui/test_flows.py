@@ -14,6 +14,7 @@ from tests.ui.helpers import (
     open_article,
     open_index,
     open_missing_page,
+    open_tagged_article,
     prefetch_done,
     sample_app,
     state,
@@ -771,10 +772,7 @@ async def open_tag_list(pilot: Pilot) -> GoodnewsApp:
     """Home -> 头条 (prefetched) -> an article, then Enter on its first tag."""
     app = pilot.app
     assert isinstance(app, GoodnewsApp)
-    await home_ready(pilot)
-    await open_index(pilot, "头条")
-    await wait_for(pilot, lambda: prefetch_done(app))
-    await open_article(pilot, "倒春寒来袭")
+    await open_tagged_article(pilot)
     await pilot.press("t", "enter")
     return app
 

@@ -11,8 +11,8 @@ from textual.pilot import Pilot
 
 from tests.ui.helpers import (
     home_ready,
-    open_article,
     open_index,
+    open_tagged_article,
     prefetch_done,
     sample_app,
     state,
@@ -44,10 +44,7 @@ async def related_list(pilot: Pilot) -> None:
     """A tag's related list, learned by prefetching the sample's 头条 index."""
     app = pilot.app
     assert isinstance(app, GoodnewsApp)
-    await home_ready(pilot)
-    await open_index(pilot, "头条")
-    await wait_for(pilot, lambda: prefetch_done(app))
-    await open_article(pilot, "倒春寒来袭")
+    await open_tagged_article(pilot)
     await pilot.press("t")
     await pilot.pause()
     await pilot.press("enter")

@@ -20,8 +20,10 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from enum import StrEnum
-from typing import Any, TypeVar, overload
+from functools import partial
+from typing import Any, TypeVar
 
+from tui.core.lazy import LazyMap
 from tui.core.models import (
     Article,
     Block,
@@ -273,40 +275,19 @@ class ModelCache:
 R = TypeVar("R")
 
 
-class ScriptRows(Sequence[R]):
+class ScriptRows(LazyMap[R, R]):
     """Rows with their titles and notes in a script, each converted when first asked for.
 
     A 15,000-entry index shows a screenful: converting only the rows drawn keeps opening it
     as fast as in the original script. ``base`` is the rows as built (for the next script).
     """
 
-    __slots__ = ("_done", "base", "script")
+    __slots__ = ("base", "script")
 
     def __init__(self, base: Sequence[R], script: Script) -> None:
+        super().__init__(base, partial(_row_in, script=script), getattr(base, "openable", None))
         self.base = base
         self.script = script
-        self._done: dict[int, R] = {}
-
-    def __len__(self) -> int:
-        return len(self.base)
-
-    @overload
-    def __getitem__(self, index: int) -> R: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[R]: ...
-    def __getitem__(self, index: int | slice) -> R | list[R]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self.base)))]
-        if index < 0:
-            index += len(self.base)
-        row = self._done.get(index)
-        if row is None:
-            row = self._done[index] = _row_in(self.base[index], self.script)
-        return row
-
-    def __iter__(self) -> Iterator[R]:
-        for i in range(len(self.base)):
-            yield self[i]
 
 
 def _row_in(row: R, script: Script) -> R:
