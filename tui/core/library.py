@@ -314,6 +314,12 @@ def _date(text: object) -> date | None:
         return None
 
 
+def _readable_key(key: str, repo_id: str) -> bool:
+    """A stored key that names a page: one string test for the usual keys of the list's own
+    repository, the full reading for anything else."""
+    return plain_key_in(key, repo_id) or ref_of_key(key) is not None
+
+
 def _known_of_row(row: tuple[object, ...]) -> Known:
     """A related list's row: ``(key, title, published, category, source)`` of an article,
     ``(key, title)`` of an index entry; its key was checked when it was listed."""
@@ -1224,7 +1230,7 @@ class Library:
             rows = []
         for row in rows:
             key = row[0]
-            if key in seen or not (plain_key_in(key, repo_id) or ref_of_key(key) is not None):
+            if key in seen or not _readable_key(key, repo_id):
                 continue
             seen.add(key)
             out.append(row)
@@ -1237,7 +1243,7 @@ class Library:
             # SQL strings end at a NUL, so LIKE alone would let such a tag match anything.
             needle = folded.translate(_ASCII_LOWER)
             for key, title in entries:
-                if key in seen or not (plain_key_in(key, repo_id) or ref_of_key(key) is not None):
+                if key in seen or not _readable_key(key, repo_id):
                     continue
                 if needle not in _fold(title).translate(_ASCII_LOWER):
                     continue
