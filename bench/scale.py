@@ -72,7 +72,12 @@ from tui.core.library import LIBRARY_FILE, Library  # noqa: E402
 from tui.core.mirror import open_mirror  # noqa: E402
 from tui.core.models import Article, Home, Index  # noqa: E402
 from tui.core.parse import parse_page  # noqa: E402
-from tui.core.parsed import parse_with_store, parsed_directory, store_at  # noqa: E402
+from tui.core.parsed import (  # noqa: E402
+    parse_with_store,
+    parsed_directory,
+    parser_version,
+    store_at,
+)
 from tui.core.urls import PageRef  # noqa: E402
 from tui.widgets.entries import EntryList  # noqa: E402
 
@@ -294,7 +299,9 @@ async def fill(plan: synth.Plan, base_url: str, ws: Workspace) -> str:
 def prepare(plan: synth.Plan, where: Path) -> tuple[Workspace, str]:
     """Reuse the state in ``where`` when it was made from the same plan, else build it."""
     ws = Workspace(where / "mirror", where / "filled" / "full", where / "filled" / "empty")
-    stamp = {"plan": plan.fingerprint, "fill": FILL_VERSION}
+    # The stored models are keyed by the parser's version: a state filled by another
+    # parser would have the app parse every page again, and time that instead.
+    stamp = {"plan": plan.fingerprint, "fill": FILL_VERSION, "parser": parser_version()}
     if ws.ready.is_file() and json.loads(ws.ready.read_text()) == stamp:
         return ws, f"reused the filled state in {where}"
     for path in (ws.tree, ws.full.parent):

@@ -21,6 +21,7 @@ from tui.core.mirror import SAMPLE_HOME, Mirror, MirrorKind, Origin, open_mirror
 from tui.core.models import Article, Document, Home, Index
 from tui.core.pages import PageService, parse_process
 from tui.core.source import RemoteSource
+from tui.core.urls import PageRef
 
 SAMPLE_ROOT = Path(__file__).resolve().parents[1] / "tui" / "sample"
 ARTICLE = SAMPLE_HOME.with_path("pages/nsc413/n14200001.md")
@@ -419,3 +420,38 @@ async def test_a_cancel_that_lands_as_a_parse_ends_is_not_swallowed(monkeypatch)
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
+
+
+async def test_a_small_page_parsed_before_is_read_back_on_the_loop_without_a_thread(
+    sample_server: CorpusServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once the parsed-model store is open, a small page whose model it holds skips the
+    parse thread (its hand-over costs more than the read); one it lacks still goes there."""
+    import tui.core.pages as pages_module
+    from tui.core.parsed import ParsedStore
+
+    store = ParsedStore(tmp_path / "parsed")
+    first = _service(sample_server, tmp_path / "cache", parsed=store)
+    try:
+        parsed = (await first.get(ARTICLE)).page  # parsed in a thread, kept in the store
+    finally:
+        await first.aclose()
+    assert store.hits == 0 and store._cache is not None
+    threads: list[PageRef] = []
+    real = pages_module.in_daemon_thread
+
+    def counted(fn, *args):  # type: ignore[no-untyped-def]
+        threads.append(args[1])
+        return real(fn, *args)
+
+    monkeypatch.setattr(pages_module, "in_daemon_thread", counted)
+    again = _service(sample_server, tmp_path / "cache", parsed=store)
+    try:
+        back = (await again.get(ARTICLE)).page
+        assert back == parsed and store.hits == 1 and threads == []
+        other = SAMPLE_HOME.with_path("pages/nsc413/n14200007.md")
+        await again.get(other)
+        assert threads == [other]  # not stored yet: parsed in the thread
+    finally:
+        await again.aclose()
+        store.close()

@@ -94,6 +94,23 @@ def test_a_directory_code_becomes_the_name_an_index_gives_it() -> None:
     assert page.category.ref.path == "indexes/S看某类.md"
 
 
+def test_an_index_knows_its_directory_from_the_parse_and_keeps_it_when_stored() -> None:
+    """Worked out where the index is parsed (a worker), so that learning from a
+    15,000-entry index on the browser's loop costs nothing; the stored model keeps it."""
+    from tui.core.parsed import decode, encode
+
+    named, mixed = index_of("S看某类", ["q7", "q7", "q7", "q8"]), index_of("热点", ["q1", "q2"])
+    assert (named.directory, mixed.directory) == ("q7", "")
+    back = decode(encode(named))
+    assert isinstance(back, Index) and back == named and back.directory == "q7"
+    # Told "q7", learning takes it as said, without looking at the entries again.
+    told = Index(ref=named.ref, title="看别类", entries=[], directory="q7")
+    names = DirectoryNames()
+    names.learn(told)
+    found = names.lookup(ART.with_path("pages/q7/9.md"))
+    assert found is not None and found.title == "看别类"
+
+
 def test_the_code_stays_when_nothing_names_it() -> None:
     text = (
         "### 题\n---\n\n#### [首页](../../README.md) | [q7](../../indexes/q7.md)\n\n<p>正文。</p>"

@@ -230,3 +230,41 @@ async def test_a_starred_article_reads_offline_after_the_cache_culled_it(
         assert fetched.text == next(p for p in pages() if p.ref == article).text()
     finally:
         await offline.aclose()
+
+
+def test_present_says_what_in_says_in_batched_queries(tmp_path: Path) -> None:
+    """``present`` (the marks of the rows drawn) answers as ``ref in cache`` for stored,
+    pinned and missing pages, past one query's batch, in the writable and read-only store."""
+    root = tmp_path / "cache"
+    cache, _ = PageCache.open(root, size_limit=2**30)
+    assert cache is not None
+    stored = [ref(n) for n in range(0, 1300, 2)]
+    for r in stored:
+        cache.store(r, page_text(0))
+    cache.pin(ref(0))
+    cache.store(ref(0), page_text(1))
+    asked = [ref(n) for n in range(1300)] + [ref(4)]  # a key asked twice counts once
+    expected = {r.key for r in asked if r in cache}
+    assert expected == {r.key for r in stored}
+    assert cache.present(asked) == expected
+    assert cache.present([]) == set()
+    cache.close()
+    reading = PageCache.read_only(root / "pages", "test")
+    assert reading.present(asked) == expected
+    reading.close()
+
+
+def test_present_counts_a_pinned_copy_the_size_limit_culled(tmp_path: Path) -> None:
+    cache, _ = PageCache.open(tmp_path / "cache", size_limit=64 * 1024)
+    assert cache is not None
+    cache.store(ref(0), page_text(0))
+    assert cache.pin(ref(0))
+    for n in range(1, 200):
+        cache.store(ref(n), page_text(n))
+    culled = [ref(n) for n in range(1, 200) if ref(n) not in cache]
+    assert culled, "the size limit culls old pages"
+    asked = [ref(0), *culled, ref(199)]
+    assert (
+        cache.present(asked) == {r.key for r in asked if r in cache} == {ref(0).key, ref(199).key}
+    )
+    cache.close()

@@ -127,3 +127,54 @@ async def test_a_focus_move_rebuilds_only_the_cursor_row_and_a_theme_switch_all(
         fresh = entries._strips.get(first_row)
         assert fresh is not None and fresh is not kept[first_row]
         assert fresh._segments[-1].style != old_style
+
+
+def focus_rules(rules: list, panes: tuple) -> list[str]:  # type: ignore[type-arg]
+    """The rules with a ``:focus``/``:focus-within`` selector that matches one of ``panes``."""
+    from textual.css.model import SelectorType
+
+    found = []
+    for rule in rules:
+        for selector_set in rule.selector_set:
+            for selector in selector_set.selectors:
+                if not selector.pseudo_classes & {"focus", "focus-within"}:
+                    continue
+                for pane in panes:
+                    names = {cls.__name__ for cls in type(pane).__mro__}
+                    if {
+                        SelectorType.UNIVERSAL: True,
+                        SelectorType.TYPE: selector.name in names,
+                        SelectorType.CLASS: selector.name in pane.classes,
+                        SelectorType.ID: selector.name == pane.id,
+                    }.get(selector.type, False):
+                        found.append(rule.css.splitlines()[0])
+    return found
+
+
+async def test_no_rule_styles_the_panes_by_their_focus() -> None:
+    """The panes draw their focus themselves and skip Textual's restyle on a focus move
+    (``RoleStyles.watch_has_focus``): a ``:focus`` rule that matched them would then
+    never apply, so there must be none, in our styles or Textual's defaults."""
+    from textual.css.stylesheet import Stylesheet
+
+    app = sample_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await home_ready(pilot)
+        panes = (app.browser.entries, app.browser.reader)
+        assert focus_rules(app.stylesheet.rules, panes) == []
+        # The scan finds such a rule when there is one.
+        planted = Stylesheet()
+        planted.add_source(
+            "EntryList:focus > .entries--title { color: red; }\n"
+            "#reader:focus-within { color: red; }\n"
+            "Input:focus { color: red; }",
+            read_from=("planted.tcss", ""),
+        )
+        planted.parse()
+        assert len(focus_rules(planted.rules, panes)) == 2
+        # And the list's title line still says where the focus is.
+        entries = app.browser.entries
+        lit = entries.render_line(0)._segments[1].style
+        app.browser.reader.focus()
+        await pilot.pause()
+        assert entries.render_line(0)._segments[1].style != lit

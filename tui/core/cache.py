@@ -24,7 +24,7 @@ import sqlite3
 import threading
 import time
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
@@ -160,6 +160,38 @@ class CacheReadOnly(CacheUnavailable):
     """
 
 
+_PRESENT_BATCH = 500  # keys per query: well under SQLite's bound-parameter limit
+
+
+def _present(
+    execute: Callable[..., sqlite3.Cursor], disk: diskcache.Disk, keys: list[str]
+) -> set[str]:
+    """Which of ``keys`` the diskcache tables hold: one query per few hundred keys, where
+    ``key in cache`` is a query each (40 rows drawn: about 14 ms against 1)."""
+    found: set[str] = set()
+    encoded: dict[bytes, str] = {}
+    for key in keys:
+        db_key, raw = disk.put(key)
+        if raw and isinstance(db_key, (bytes, memoryview)):
+            encoded[bytes(db_key)] = key
+        elif execute(  # a key stored otherwise (not one this version writes): one query
+            "SELECT 1 FROM Cache WHERE key = ? AND raw = ?", (db_key, raw)
+        ).fetchone():
+            found.add(key)
+    blobs = list(encoded)
+    now = time.time()
+    for start in range(0, len(blobs), _PRESENT_BATCH):
+        chunk = blobs[start : start + _PRESENT_BATCH]
+        marks = ",".join("?" * len(chunk))
+        rows = execute(
+            f"SELECT key FROM Cache WHERE raw = 1 AND key IN ({marks})"  # noqa: S608 - marks only
+            " AND (expire_time IS NULL OR expire_time > ?)",
+            (*chunk, now),
+        ).fetchall()
+        found.update(encoded[bytes(row[0])] for row in rows if bytes(row[0]) in encoded)
+    return found
+
+
 class _ReadOnlyStore:
     """The diskcache tables read with plain SQLite, for a store diskcache cannot open.
 
@@ -215,6 +247,10 @@ class _ReadOnlyStore:
                 "SELECT 1 FROM Cache WHERE key = ? AND raw = ?", (db_key, raw)
             ).fetchone()
         return row is not None
+
+    def present(self, keys: list[str]) -> set[str]:
+        with self._lock:
+            return _present(self._con.execute, self._disk, keys)
 
     def volume(self) -> int:
         with self._lock:
@@ -490,6 +526,29 @@ class PageCache:
             return found
         except (sqlite3.Error, OSError, diskcache.Timeout, *_DAMAGED):
             return False
+
+    def present(self, refs: Iterable[PageRef]) -> set[str]:
+        """Keys of ``refs`` held (stored or pinned), as ``in`` says, in batched queries."""
+        keys = list(dict.fromkeys(ref.key for ref in refs))
+        if not keys:
+            return set()
+        try:
+            found = self._present_in(self._reader or self._cache, keys)
+            rest = [key for key in keys if key not in found]
+            pins = self._pin_store() if rest else None
+            if pins is not None:
+                found |= self._present_in(pins, rest)
+            return found
+        except (sqlite3.Error, OSError, diskcache.Timeout, *_DAMAGED):
+            return set()
+
+    @staticmethod
+    def _present_in(store: diskcache.Cache | _ReadOnlyStore | None, keys: list[str]) -> set[str]:
+        if store is None:
+            return set()
+        if isinstance(store, _ReadOnlyStore):
+            return store.present(keys)
+        return _present(store._sql, store.disk, keys)  # diskcache's own connection
 
     # ---------------------------------------------------------------- pinned pages
 

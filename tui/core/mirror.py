@@ -154,7 +154,7 @@ class Mirror:
         cache = self.cache
         if cache is None:
             return set()
-        return {ref.key for ref in refs if ref in cache}  # a key lookup is about 12 us
+        return cache.present(refs)
 
     async def get(self, ref: PageRef, *, refresh: bool = False) -> Fetched:
         """The page's text: from cache while fresh, else the source; stale copy on failure.

@@ -164,6 +164,9 @@ class Index:
     entries: list[Entry] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     kind: str = "index"
+    #: The ``pages/<dir>`` most of its entries live in ("" for a mixed list), worked out
+    #: where the index is parsed; None: not yet (``dirnames.majority_directory``).
+    directory: str | None = None
 
 
 @dataclass(slots=True)

@@ -43,6 +43,7 @@ from tui.i18n import _, ngettext
 
 MEMORY_PAGES = 48  # parsed pages kept for back/forward and re-opening
 INLINE_PARSE_MAX = 16_384  # characters: a page this small parses faster than a thread starts
+INLINE_MODEL_MAX = 32_768  # characters: the stored model of a page this small reads back in 1-2 ms
 PARSE_BUDGET = 2.0  # seconds: a page still parsing by then is shown as plain text
 PREFETCH_BATCH = 8  # pages per job sent to the worker process
 PREFETCH_CONCURRENCY = 4  # requests in flight when prefetching in this process
@@ -344,6 +345,12 @@ class PageService:
     ) -> Page:
         if inline and len(text) < INLINE_PARSE_MAX:
             return parse_page(ref, text, home)
+        if self.parsed is not None and len(text) < INLINE_MODEL_MAX and not background:
+            # An article parsed before is read back in well under a millisecond: here, not
+            # in a thread, whose hand-over alone costs a few (the GIL's switch interval).
+            page = self.parsed.peek(ref, home, text)
+            if page is not None:
+                return page
         executor = self._background_executor() if background else None
         if executor is not None:
             loop = asyncio.get_running_loop()

@@ -46,7 +46,7 @@ from tui.core.urls import LinkKind, PageRef
 PARSED_DIR = "parsed"
 PARSED_SIZE = 256 * 1024 * 1024  # bytes: models of the whole mirror (15,000 pages) fit
 TIMEOUT = 0.25  # seconds a read or write may wait for another process's lock
-CODEC = "2"  # bump when the encoding below changes
+CODEC = "3"  # bump when the encoding below changes
 
 _version: str | None = None
 _version_lock = threading.Lock()
@@ -239,7 +239,16 @@ def encode(page: Page) -> list[Any]:
         ]
     if isinstance(page, Index):
         repos, entries = _entries(page.entries)
-        return ["index", _ref(page.ref), page.title, page.family, repos, entries, page.warnings]
+        return [
+            "index",
+            _ref(page.ref),
+            page.title,
+            page.family,
+            repos,
+            entries,
+            page.warnings,
+            page.directory,
+        ]
     if isinstance(page, Home):
         sections = [
             [s.title, [[c.title, _ref(c.ref)] for c in s.categories]] for s in page.sections
@@ -282,13 +291,16 @@ def decode(data: Any) -> Page:
             warnings=list(warnings),
         )
     if kind == "index":
-        _, ref, title, family, repos, entries, warnings = data
+        _, ref, title, family, repos, entries, warnings, directory = data
+        if directory is not None and not isinstance(directory, str):
+            raise TypeError("a stored directory is not text")
         return Index(
             ref=_must(_unref(ref)),
             title=title,
             family=family,
             entries=_unentries(repos, entries),
             warnings=list(warnings),
+            directory=directory,
         )
     if kind == "home":
         _, ref, sections, links, warnings = data
@@ -383,6 +395,13 @@ class ParsedStore:
             return None
         self.hits += 1
         return page
+
+    def peek(self, ref: PageRef, home: PageRef, text: str) -> Page | None:
+        """``get``, but only from a store already open (opening one may wait on another
+        process's lock): what the event loop may ask for a small page."""
+        if self._cache is None:
+            return None
+        return self.get(ref, home, text)
 
     def put(
         self, ref: PageRef, home: PageRef, text: str, page: Page, key: str | None = None

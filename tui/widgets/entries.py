@@ -33,6 +33,7 @@ from tui.widgets.roles import RoleStyles
 
 ROLES = (
     "title",
+    "title-focus",
     "title-detail",
     "filter",
     "message",
@@ -180,7 +181,7 @@ class EntryList(RoleStyles, ScrollView, can_focus=True):
     ROLE_PREFIX = "entries"
     MUTED_ROLES = frozenset({"read", "note", "title-detail", "external", "external-note"})
     COMPONENT_CLASSES = {f"entries--{role}" for role in ROLES}
-    UNCACHED_ROLES = frozenset({"title", "title-detail", "filter", "message"})
+    UNCACHED_ROLES = frozenset({"title", "title-focus", "title-detail", "filter", "message"})
 
     # No repaint of its own: the watcher redraws the two rows whose highlight changed.
     highlighted: reactive[int | None] = reactive(
@@ -574,14 +575,19 @@ class EntryList(RoleStyles, ScrollView, can_focus=True):
         if self.editing or self.filter_query:
             return self._filter_strip(width, base)
         title, detail = self._title
-        style = base + self._style("title")
+        style = base + self._title_style()
         segments = [Segment(" ", style), Segment(title, style)]
         if detail:
             segments.append(Segment(f"  {detail}", style + self._style("title-detail")))
         return self._fit(Strip(segments), width, style)
 
+    def _title_style(self) -> Style:
+        """The title line lights up while the list has the focus (drawn here, not by a
+        ``:focus`` rule: see ``RoleStyles.watch_has_focus``)."""
+        return self._style("title-focus" if self.has_focus else "title")
+
     def _filter_strip(self, width: int, base: Style) -> Strip:
-        style = base + self._style("title")
+        style = base + self._title_style()
         muted = style + self._style("title-detail")
         segments = [
             Segment(" / ", muted),

@@ -61,6 +61,14 @@ class RoleStyles(_Base):
             self._restyled = self._styles
         self._styles = {}
 
+    def watch_has_focus(self, _has_focus: bool) -> None:
+        """No restyle on a focus move: no rule of the stylesheet styles these widgets by
+        their focus (``tests/ui/test_repaint.py`` holds it so); they draw it themselves
+        from ``has_focus`` (the list's title line, the reader's bar). Textual's restyle of
+        the widget and each of its component classes cost 4-6 ms a pane and a key, for
+        styles that came out the same."""
+        self.refresh()
+
     def _check_restyle(self, base: Style) -> None:
         """After a restyle: drop the kept strips if what they were drawn with has changed."""
         before, self._restyled = self._restyled, None

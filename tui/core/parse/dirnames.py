@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from tui.core.models import Article, Category, Index, Page
+from tui.core.models import Article, Category, Entry, Index, Page
 from tui.core.urls import PageRef
 
-__all__ = ["DirectoryNames", "directory_of", "is_directory_code"]
+__all__ = ["DirectoryNames", "directory_of", "is_directory_code", "majority_directory"]
 
 # An index names a directory when at least this share of its own pages lives there
 # (热点推荐 and the other mixed lists name none).
@@ -32,6 +33,18 @@ def directory_of(ref: PageRef) -> str | None:
     if len(parts) >= 3 and parts[0] == "pages":
         return parts[1]
     return None
+
+
+def majority_directory(entries: Sequence[Entry]) -> str:
+    """The directory at least 60% of the entries' pages live in, "" when there is none
+    (热点推荐 and the other mixed lists)."""
+    # One regex over all paths, not a split per entry: 15,000 entries in 3 ms, not 12.
+    paths = "\n".join([e.ref.path for e in entries if e.ref is not None and "\n" not in e.ref.path])
+    dirs = Counter(_DIRECTORY.findall(paths))
+    if not dirs:
+        return ""
+    top, count = dirs.most_common(1)[0]
+    return top if count >= _MAJORITY * sum(dirs.values()) else ""
 
 
 def is_directory_code(title: str, ref: PageRef, category: Category) -> bool:
@@ -60,17 +73,11 @@ class DirectoryNames:
         """An index whose pages mostly live in one directory names that directory."""
         if not index.title:
             return
-        # One regex over all paths, not a split per entry: 15,000 entries in 3 ms, not 12.
-        paths = "\n".join(
-            [e.ref.path for e in index.entries if e.ref is not None and "\n" not in e.ref.path]
-        )
-        dirs = Counter(_DIRECTORY.findall(paths))
-        if not dirs:
-            return
-        top, count = dirs.most_common(1)[0]
-        if top == index.title or count < _MAJORITY * sum(dirs.values()):
-            return
-        self.names[self._key(index.ref, top)] = Category(index.title, index.ref)
+        top = index.directory
+        if top is None:
+            top = majority_directory(index.entries)
+        if top and top != index.title:
+            self.names[self._key(index.ref, top)] = Category(index.title, index.ref)
 
     def learn_article(self, article: Article) -> None:
         """An article whose nav line names its category by name names its directory."""

@@ -7,6 +7,7 @@ import re
 from typing import TYPE_CHECKING
 
 from tui.core.models import Entry, Index, Link
+from tui.core.parse.dirnames import majority_directory
 from tui.core.parse.markdown import parse_tokens
 from tui.core.text import _ANY_UNSAFE, normalise_space, one_line, sanitise
 from tui.core.urls import LinkKind, PageRef, plain_md_path, plain_repo, resolve, within_repo
@@ -223,6 +224,7 @@ def parse_index(ref: PageRef, text: str, home: PageRef | None) -> Index:
     if fast and tokens:
         found.sort(key=lambda item: item[0])  # stable: one entry per line
     index.entries.extend(entry for _key, entry in found)
+    index.directory = majority_directory(index.entries)
     if not index.entries:
         index.warnings.append(_("no entries found"))
     return index
