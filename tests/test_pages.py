@@ -455,3 +455,38 @@ async def test_a_small_page_parsed_before_is_read_back_on_the_loop_without_a_thr
     finally:
         await again.aclose()
         store.close()
+
+
+async def test_a_service_in_line_parses_and_records_on_its_loop(
+    sample_server: CorpusServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The prefetch worker's service (``in_line``): no parse thread, no record thread (they
+    only contend for the GIL in a process without a screen); the same page comes out and
+    the library knows it when ``get`` returns."""
+    import asyncio
+
+    import tui.core.pages as pages_module
+
+    handed: list[object] = []
+
+    def no_thread(fn, *args):  # type: ignore[no-untyped-def]
+        handed.append(fn)
+        raise AssertionError("a thread was used")
+
+    threaded = _service(sample_server, tmp_path / "a")
+    try:
+        expected = (await threaded.get(ARTICLE)).page
+    finally:
+        await threaded.aclose()
+    monkeypatch.setattr(pages_module, "in_daemon_thread", no_thread)
+    monkeypatch.setattr(asyncio, "to_thread", no_thread)
+    library = Library(tmp_path / "library.sqlite3")
+    service = _service(sample_server, tmp_path / "b")
+    service.library, service.in_line = library, True
+    try:
+        page = (await service.get(ARTICLE)).page
+        assert page == expected and handed == []
+        assert library.known_keys([ARTICLE.key]) == {ARTICLE.key}
+    finally:
+        await service.aclose()
+        library.close()

@@ -305,6 +305,28 @@ class _Retry(Exception):
         self.delay = delay
 
 
+class _Via:
+    """``proxy_for(url, ...)``, asked for on first use (``str(via)``; false when none)."""
+
+    __slots__ = ("_args", "_found")
+
+    def __init__(self, url: str, proxy: str | None, trust_env: bool) -> None:
+        self._args = (url, proxy, trust_env)
+        self._found: str | None | bool = False
+
+    def get(self) -> str | None:
+        if self._found is False:
+            url, proxy, trust_env = self._args
+            self._found = proxy_for(url, proxy, trust_env=trust_env)
+        return self._found  # type: ignore[return-value]
+
+    def __bool__(self) -> bool:
+        return self.get() is not None
+
+    def __str__(self) -> str:
+        return self.get() or ""
+
+
 async def fetch_text(
     client: httpx.AsyncClient,
     url: str,
@@ -329,7 +351,9 @@ async def fetch_text(
     origins = set(allowed_origins(allowed_hosts))
     if start is not None:
         origins.add(start)
-    via = proxy_for(url, proxy, trust_env=getattr(client, "trust_env", True))
+    # Which proxy is in the way matters only to a failure's message: worked out then, not
+    # on every request (it reads the whole environment: a quarter of a millisecond).
+    via = _Via(url, proxy, getattr(client, "trust_env", True))
     headers: dict[str, str] = {}
     if etag:
         headers["If-None-Match"] = etag
@@ -353,10 +377,9 @@ async def fetch_text(
                     attempt += 1
                     await asyncio.sleep(delay)
     except TimeoutError:
-        through = _(" through the proxy {via}").format(via=via) if via else ""
         raise FetchTimeout(
             _("{url} did not answer{through} within {deadline:g} s").format(
-                url=_short(url), through=through, deadline=policy.deadline
+                url=_short(url), through=_through(via), deadline=policy.deadline
             ),
             url=url,
         ) from None
@@ -368,13 +391,12 @@ async def _attempt(
     policy: FetchPolicy,
     origins: set[Origin],
     headers: dict[str, str],
-    via: str | None,
+    via: _Via,
 ) -> Response:
     import httpx
 
     current = url
     start = origin_of(url)
-    through = _(" through the proxy {via}").format(via=via) if via else ""
     try:
         async with asyncio.timeout(policy.attempt_timeout):
             for _hop in range(policy.max_redirects + 1):
@@ -443,13 +465,13 @@ async def _attempt(
             _("could not connect to {url}: timed out").format(url=_netloc(url)), url=url
         ) from None
     except httpx.ProxyError as exc:
-        raise ProxyFailed(_proxy_reason(via or _("in use"), str(exc)), url=url) from None
+        raise ProxyFailed(_proxy_reason(str(via) or _("in use"), str(exc)), url=url) from None
     except httpx.ConnectError as exc:
         if "CERTIFICATE" in str(exc) or "SSL" in str(exc):
             raise NetworkUnavailable(
                 _(
                     "the certificate of {url}{through} could not be verified ({exc}); a private CA can be given with SSL_CERT_FILE or SSL_CERT_DIR"
-                ).format(url=_netloc(url), through=through, exc=exc),
+                ).format(url=_netloc(url), through=_through(via), exc=exc),
                 url=url,
             ) from None
         if _is_dns_failure(exc) and not via:
@@ -471,16 +493,16 @@ async def _attempt(
     except httpx.TimeoutException:
         raise FetchTimeout(
             _("{url} stopped answering{through} (read timed out)").format(
-                url=_short(url), through=through
+                url=_short(url), through=_through(via)
             ),
             url=url,
         ) from None
     except httpx.RemoteProtocolError as exc:
-        raise NetworkUnavailable(_protocol_reason(url, str(exc), through), url=url) from None
+        raise NetworkUnavailable(_protocol_reason(url, str(exc), _through(via)), url=url) from None
     except (httpx.ReadError, httpx.WriteError):
         raise NetworkUnavailable(
             _("the connection to {url}{through} broke off before the page was complete").format(
-                url=_netloc(url), through=through
+                url=_netloc(url), through=_through(via)
             ),
             url=url,
         ) from None
@@ -495,7 +517,7 @@ async def _attempt(
     except Exception as exc:
         # socksio raises its own ProtocolError ("Malformed reply") past httpx's mapping.
         if via and type(exc).__module__.startswith("socksio"):
-            raise ProxyFailed(_proxy_reason(via, str(exc)), url=url) from None
+            raise ProxyFailed(_proxy_reason(str(via), str(exc)), url=url) from None
         raise
 
 
@@ -515,6 +537,10 @@ def _is_dns_failure(exc: BaseException) -> bool:
         or "nodename nor servname" in text
         or ("getaddrinfo" in text)
     )
+
+
+def _through(via: _Via) -> str:
+    return _(" through the proxy {via}").format(via=via) if via else ""
 
 
 def _proxy_reason(via: str, detail: str) -> str:

@@ -47,7 +47,7 @@ class _Worker:
         mirror = open_mirror(recipe.options, policy=recipe.policy)
         # Models parsed here are the browser's too: it reads them back instead of parsing.
         parsed = ParsedStore(parsed_directory(recipe.options.cache_dir))
-        self.service = PageService(mirror, Library(recipe.library), parsed=parsed)
+        self.service = PageService(mirror, Library(recipe.library), parsed=parsed, in_line=True)
         self.concurrency = max(1, recipe.concurrency)
 
     async def plan(self, index: PageRef) -> list[PageRef]:
