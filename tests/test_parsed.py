@@ -87,6 +87,58 @@ def test_index_columns_keep_every_kind_of_entry() -> None:
         decode(data)
 
 
+def test_stored_entries_are_made_as_they_are_asked_for_and_checked_up_front() -> None:
+    """A 15,000-entry index read back makes no entry until one is asked for (the rows
+    drawn), yet is the parsed list in every way a reader of it sees: items, slices, the
+    targets the duplicate check reads, equality, pickling to another process. Whatever
+    would fail when an entry is made fails when the model is read back (a miss)."""
+    from tui.core.parsed import StoredEntries
+    from tui.nav.places import index_rows, unique_entries
+
+    lines = [f"#### [标题 {i}](../pages/nsc413/n{13500000 + i}.md?t=1) " for i in range(15_000)]
+    index_ref = DEFAULT_HOME.with_path("indexes/E大陆新闻.md")
+    index = parse_page(index_ref, "\n\n".join(lines) + "\n", DEFAULT_HOME)
+    assert isinstance(index, Index)
+    data = json.loads(json.dumps(encode(index)))
+    back = decode(data)
+    assert isinstance(back, Index) and isinstance(back.entries, StoredEntries)
+    entries = back.entries
+    assert entries.made() == 0 and len(entries) == 15_000
+    assert entries.targets == [e.target for e in index.entries]
+    assert unique_entries(entries) is entries and entries.made() == 0
+    rows = index_rows(back)
+    assert [r.ref for r in rows[100:140]] == [e.ref for e in index.entries[100:140]]
+    assert entries.made() == 40
+    assert entries[-1] == index.entries[-1] and entries[3] is entries[3]
+    assert back == index and entries.made() == 15_000
+    moved = pickle.loads(pickle.dumps(back))
+    assert moved == index and isinstance(moved.entries, list)
+    # Read back when an index lists a page twice: the first stays, as parsed.
+    twice = Index(index_ref, "x", "E", [*index.entries[:3], index.entries[1]], [])
+    again = decode(json.loads(json.dumps(encode(twice))))
+    assert list(unique_entries(again.entries)) == index.entries[:3]
+    # Refused when read back, never when drawn.
+    mixed = Index(
+        index_ref,
+        "x",
+        "E",
+        [index.entries[0], Entry("外链", "https://example.org/x", None, None)],
+        [],
+    )
+    good = json.loads(json.dumps(encode(mixed)))
+    for damage in (
+        lambda d: d[5].update(r=[0, 7]),  # a repository that is not there
+        lambda d: d[5].update(r=[0, -1], x={}),  # an external link without its target
+        lambda d: d[5].update(r=5),  # one repository for all, not there either
+        lambda d: d[5].update(p="\n"),  # a page entry without a path
+    ):
+        bad = json.loads(json.dumps(good))
+        damage(bad)
+        with pytest.raises(ValueError):
+            decode(bad)
+    assert decode(good) == mixed
+
+
 def test_a_model_that_cannot_be_stored_is_parsed_again(tmp_path: Path) -> None:
     store = ParsedStore(tmp_path / "parsed")
     ref = DEFAULT_HOME.with_path("indexes/E大陆新闻.md")

@@ -6,6 +6,7 @@ escapes. It is still untrusted and must be shown as plain text, never as markup.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -161,7 +162,9 @@ class Index:
     ref: PageRef
     title: str
     family: str | None = None
-    entries: list[Entry] = field(default_factory=list)
+    #: A list when parsed; read back from the store, a sequence that makes each entry
+    #: when first asked for (``parsed.StoredEntries``).
+    entries: Sequence[Entry] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     kind: str = "index"
     #: The ``pages/<dir>`` most of its entries live in ("" for a mixed list), worked out

@@ -18,10 +18,10 @@ from __future__ import annotations
 import contextlib
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from tui.core.gcpause import collector_paused
 from tui.core.models import (
@@ -127,7 +127,7 @@ def _unlinks(data: list[Any]) -> list[Link]:
     ]
 
 
-def _entries(entries: list[Entry]) -> tuple[list[list[str]], dict[str, Any]]:
+def _entries(entries: Sequence[Entry]) -> tuple[list[list[str]], dict[str, Any]]:
     """An index's entries in columns: titles and paths each as one string of lines (JSON
     reads one long string many times faster than 15,000 small lists), each repository
     written once, and the rare target that is not the path, or URL, apart by position."""
@@ -179,7 +179,87 @@ def _lines(text: Any, n: int) -> list[str]:
     return lines
 
 
-def _unentries(repos: list[Any], columns: dict[str, Any]) -> list[Entry]:
+class StoredEntries(Sequence[Entry]):
+    """An index's entries read back from the store, each made when first asked for.
+
+    A 15,000-entry index is two columns of strings here; made up front it was 30,000
+    objects (22 ms), which the garbage collector then walked again and again in the frames
+    that showed them (a gen-1 pass of 9 ms inside the index's first frame). The rows drawn
+    make theirs; whatever reads them all (prefetch planning, ``dump``) makes them all.
+    ``targets`` are every entry's target, for the duplicate check, without making any.
+    """
+
+    __slots__ = ("_made", "_paths", "_repos", "_targets_of", "_titles", "_urls", "_which")
+
+    def __init__(
+        self,
+        titles: list[str],
+        paths: list[str],
+        which: list[int],
+        repos: list[tuple[str, str, str]],
+        targets: dict[int, str],
+        urls: dict[int, str],
+    ) -> None:
+        self._titles = titles
+        self._paths = paths
+        self._which = which
+        self._repos = repos
+        self._targets_of = targets
+        self._urls = urls
+        self._made: list[Entry | None] = [None] * len(titles)
+
+    @property
+    def targets(self) -> list[str]:
+        if not self._targets_of:
+            return self._paths  # every entry's target is its path: the usual index
+        return [self._targets_of.get(i, path) for i, path in enumerate(self._paths)]
+
+    def __len__(self) -> int:
+        return len(self._titles)
+
+    def _entry(self, i: int) -> Entry:
+        w = self._which[i]
+        if w < 0:
+            return Entry(self._titles[i], self._targets_of[i], self._urls.get(i), None)
+        path = self._paths[i]
+        page_ref = tuple.__new__(PageRef, (*self._repos[w], path))  # checked in bulk
+        return Entry(self._titles[i], self._targets_of.get(i, path), self._urls.get(i), page_ref)
+
+    @overload
+    def __getitem__(self, index: int) -> Entry: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Entry]: ...
+    def __getitem__(self, index: int | slice) -> Entry | list[Entry]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self._titles)))]
+        made = self._made[index]
+        if made is None:
+            if index < 0:
+                index += len(self._titles)
+            made = self._made[index] = self._entry(index)
+        return made
+
+    def __iter__(self) -> Iterator[Entry]:
+        for i in range(len(self._titles)):
+            yield self[i]
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to a list of equal entries, as a list is."""
+        if not isinstance(other, Sequence) or isinstance(other, str | bytes):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]  # equal to lists, so unhashable as they are
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (list, (list(self),))  # to another process: the entries themselves
+
+    def made(self) -> int:
+        """How many entries have been made so far (for tests and benchmarks)."""
+        return len(self._made) - self._made.count(None)
+
+
+def _unentries(repos: list[Any], columns: dict[str, Any]) -> StoredEntries:
     """Entries back, every reference checked as ``PageRef`` checks it, in bulk: one check
     per repository and one pass over all paths instead of 15,000 separate checks."""
     triples = []
@@ -199,22 +279,19 @@ def _unentries(repos: list[Any], columns: dict[str, Any]) -> list[Entry]:
         which = [which] * n
     elif not isinstance(which, list) or len(which) != n:
         raise ValueError("a stored column does not match its count")
+    # Entries are made later, as they are drawn: whatever would fail then fails now.
+    numbers = set(which)
+    if not numbers <= set(range(-1, len(triples))):
+        raise ValueError("a stored repository number is not one")
+    if -1 in numbers and any(i not in targets for i, w in enumerate(which) if w < 0):
+        raise ValueError("a stored external entry has no target")
     if _BAD_PATHS.search(columns["p"]) and any(
         _BAD_PATHS.search(p) for p, w in zip(paths, which, strict=True) if w >= 0
     ):
         raise ValueError("a stored path is not a mirror path")
-    make = tuple.__new__
-    entries = []
-    for i, (title, path, w) in enumerate(zip(titles, paths, which, strict=True)):
-        if w < 0:
-            entries.append(Entry(title, targets[i], urls.get(i), None))
-            continue
-        if not path:
-            raise ValueError("a stored path is not a path")
-        owner, repo, ref = triples[w]
-        page_ref = make(PageRef, (owner, repo, ref, path))
-        entries.append(Entry(title, targets.get(i, path), urls.get(i), page_ref))
-    return entries
+    if "" in paths and any(not p for p, w in zip(paths, which, strict=True) if w >= 0):
+        raise ValueError("a stored path is not a path")
+    return StoredEntries(titles, paths, which, triples, targets, urls)
 
 
 def encode(page: Page) -> list[Any]:

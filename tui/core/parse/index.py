@@ -223,7 +223,7 @@ def parse_index(ref: PageRef, text: str, home: PageRef | None) -> Index:
             found.append((tok.map[0] if tok.map else 0, entry))
     if fast and tokens:
         found.sort(key=lambda item: item[0])  # stable: one entry per line
-    index.entries.extend(entry for _key, entry in found)
+    index.entries = [entry for _key, entry in found]
     index.directory = majority_directory(index.entries)
     if not index.entries:
         index.warnings.append(_("no entries found"))
