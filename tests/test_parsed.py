@@ -106,6 +106,8 @@ def test_stored_entries_are_made_as_they_are_asked_for_and_checked_up_front() ->
     assert entries.made() == 0 and len(entries) == 15_000
     assert entries.targets == [e.target for e in index.entries]
     assert unique_entries(entries) is entries and entries.made() == 0
+    expected = {e.ref.key: (e.ref.repo_id, e.title) for e in index.entries if e.ref}
+    assert entries.keyed_titles() == expected and entries.made() == 0
     rows = index_rows(back)
     assert [r.ref for r in rows[100:140]] == [e.ref for e in index.entries[100:140]]
     assert entries.made() == 40
@@ -125,16 +127,23 @@ def test_stored_entries_are_made_as_they_are_asked_for_and_checked_up_front() ->
         [index.entries[0], Entry("外链", "https://example.org/x", None, None)],
         [],
     )
+    other = PageRef("begood0513", "basic", "master", "README.md")
+    mixed.entries.append(Entry("他库", "../../basic/master/README.md", None, other))
     good = json.loads(json.dumps(encode(mixed)))
-    for damage in (
-        lambda d: d[5].update(r=[0, 7]),  # a repository that is not there
-        lambda d: d[5].update(r=[0, -1], x={}),  # an external link without its target
-        lambda d: d[5].update(r=5),  # one repository for all, not there either
-        lambda d: d[5].update(p="\n"),  # a page entry without a path
+    stored = decode(good).entries
+    assert stored.keyed_titles() == {  # type: ignore[attr-defined]
+        e.ref.key: (e.ref.repo_id, e.title) for e in mixed.entries if e.ref
+    }
+    for damage, why in (
+        (lambda d: d[5].update(r=[0, -1, 7]), "repository number"),  # not there
+        (lambda d: d[5].update(x={"2": d[5]["x"]["2"]}), "external entry"),  # no target
+        (lambda d: d[5].update(r=5), "repository number"),  # one for all, not there either
+        (lambda d: d[5].update(p="\n" + d[5]["p"].split("\n", 1)[1]), "mirror path"),
     ):
+        assert len(good[5]["r"]) == 3 and set(good[5]["x"]) == {"1", "2"}
         bad = json.loads(json.dumps(good))
         damage(bad)
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match=why):
             decode(bad)
     assert decode(good) == mixed
 

@@ -1149,7 +1149,11 @@ class Library:
         ``seen`` is when an entry was first listed or last retitled.
         """
         now = self.clock()
-        latest = {e.ref.key: (e.ref.repo_id, e.title) for e in entries if e.ref is not None}
+        keyed = getattr(entries, "keyed_titles", None)  # entries read back from the store
+        if keyed is not None:
+            latest: dict[str, tuple[str, str]] = keyed()
+        else:
+            latest = {e.ref.key: (e.ref.repo_id, e.title) for e in entries if e.ref is not None}
         if index is not None:
             self._record_listing(index, list(latest))
         if not latest:
@@ -1174,15 +1178,13 @@ class Library:
 
     @staticmethod
     def _titles_of(db: sqlite3.Connection, keys: list[str]) -> dict[str, str]:
-        out: dict[str, str] = {}
-        for start in range(0, len(keys), BATCH):
-            chunk = keys[start : start + BATCH]
-            out.update(
-                db.execute(
-                    f"SELECT key, title FROM entries WHERE key IN ({_marks(len(chunk))})", chunk
-                ).fetchall()
-            )
-        return out
+        # One statement over a JSON array, not a query per 500 keys: SQLite walks the keys
+        # without the interpreter in between (15,000 keys: 30 round trips saved).
+        rows = db.execute(
+            "SELECT key, title FROM entries WHERE key IN (SELECT value FROM json_each(?))",
+            (json.dumps(keys, ensure_ascii=False),),
+        ).fetchall()
+        return dict(rows)
 
     def _index_titles(self, db: sqlite3.Connection, keys: list[str]) -> None:
         """(Re)index the titles of ``keys``; a failure costs the index, never the entries."""

@@ -217,6 +217,23 @@ class StoredEntries(Sequence[Entry]):
     def __len__(self) -> int:
         return len(self._titles)
 
+    def keyed_titles(self) -> dict[str, tuple[str, str]]:
+        """Key -> (repository id, title) of every entry that is a mirror page, as
+        ``{e.ref.key: (e.ref.repo_id, e.title)}`` says, without making the entries (what
+        recording an index's listing reads: 15,000 entries in a few ms, not 30-100)."""
+        repo_ids = [f"{owner}/{repo}@{ref}" for owner, repo, ref in self._repos]
+        if len(repo_ids) == 1 and -1 not in self._which[:1] and len(set(self._which)) == 1:
+            prefix, repo_id = repo_ids[0] + ":", repo_ids[0]
+            return {
+                prefix + path: (repo_id, title)
+                for path, title in zip(self._paths, self._titles, strict=True)
+            }
+        return {
+            f"{repo_ids[w]}:{path}": (repo_ids[w], title)
+            for path, title, w in zip(self._paths, self._titles, self._which, strict=True)
+            if w >= 0
+        }
+
     def _entry(self, i: int) -> Entry:
         w = self._which[i]
         if w < 0:
@@ -285,12 +302,10 @@ def _unentries(repos: list[Any], columns: dict[str, Any]) -> StoredEntries:
         raise ValueError("a stored repository number is not one")
     if -1 in numbers and any(i not in targets for i, w in enumerate(which) if w < 0):
         raise ValueError("a stored external entry has no target")
-    if _BAD_PATHS.search(columns["p"]) and any(
+    if _BAD_PATHS.search(columns["p"]) and any(  # an empty path too (an empty line)
         _BAD_PATHS.search(p) for p, w in zip(paths, which, strict=True) if w >= 0
     ):
         raise ValueError("a stored path is not a mirror path")
-    if "" in paths and any(not p for p, w in zip(paths, which, strict=True) if w >= 0):
-        raise ValueError("a stored path is not a path")
     return StoredEntries(titles, paths, which, triples, targets, urls)
 
 
