@@ -387,7 +387,8 @@ class PageService:
         self.library.record_entries(entries)
         unique = list(dict.fromkeys(e.ref for e in entries if e.ref is not None))
         known = self.library.known_keys(r.key for r in unique)
-        return [r for r in unique if r.key not in known or not self.mirror.has_copy(r)]
+        copies = self.mirror.copies([r for r in unique if r.key in known])  # batched
+        return [r for r in unique if r.key not in copies]
 
     async def prefetch_index(
         self,
