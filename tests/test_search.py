@@ -405,6 +405,21 @@ def test_an_index_damaged_while_running_costs_search_not_the_rows(tmp_path: Path
     assert search(again, term).results
 
 
+def test_an_index_emptied_between_runs_is_rebuilt_at_the_next_start(tmp_path: Path) -> None:
+    path = tmp_path / LIBRARY_FILE
+    lib = sample_library(path)
+    term = lib.all_articles(sample_mirror().home.repo_id)[0].title[:2]
+    want = keys(search(lib, term, limit=100))
+    lib.close()
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute(f"DELETE FROM {SEARCH_INDEX}_data")
+    db.close()
+    again = Library(path)
+    assert any("search index" in w for w in again.warnings)
+    assert keys(search(again, term, limit=100)) == want
+    again.close()
+
+
 def test_reindex_rebuilds_from_the_stored_text(tmp_path: Path) -> None:
     lib = sample_library(tmp_path / LIBRARY_FILE)
     term = lib.all_articles(sample_mirror().home.repo_id)[0].title[:3]

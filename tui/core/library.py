@@ -654,8 +654,11 @@ class Library:
         theirs = db.execute(f"SELECT count(*), max(id) FROM {SEARCH_INDEX}_docsize").fetchone()
         if ours != theirs:
             return _("it does not cover the library's articles")
-        db.execute(f"SELECT count(*) FROM {SEARCH_INDEX}_data").fetchone()
-        return ""
+        # FTS5 keeps its structure record at id 10 from the table's creation on: reading it
+        # says the index is there and readable, where counting every block (the old check)
+        # cost 10-17 ms of each start at 15,000 articles and missed an emptied table.
+        found = db.execute(f"SELECT 1 FROM {SEARCH_INDEX}_data WHERE id = 10").fetchone()
+        return "" if found is not None else _("its structure record is missing")
 
     def _check_fold(self) -> None:
         """Rebuild the index once if it was built with another folding (OpenCC changed)."""
