@@ -547,7 +547,7 @@ class EntryList(RoleStyles, ScrollView, can_focus=True):
         return style
 
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
+        width = self.content_width
         base = self.base_style
         if y == 0:
             return self._title_strip(width, base)

@@ -202,11 +202,13 @@ class ReaderView(RoleStyles, ScrollView, can_focus=True):
     # -- rendering ----------------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
-        strip = self._line(y)
-        if self.has_focus and strip.cell_length > 1:
+        return self._line(y, self.has_focus)
+
+    def _with_bar(self, strip: Strip, focused: bool) -> Strip:
+        if focused and strip.cell_length > 1:
             # Drawn over the margin, not by a CSS class: a class change restyles the
             # screen (about 30 ms a key, bench/ui.py); this costs a segment a line.
-            bar = Strip([Segment(FOCUS_BAR, self.base_style + self._style("focus"))])
+            bar = Strip([Segment(FOCUS_BAR, self.base_style + self._style("focus"))], 1)
             strip = Strip.join([bar, strip.crop(1, strip.cell_length)])
         return strip
 
@@ -258,26 +260,27 @@ class ReaderView(RoleStyles, ScrollView, can_focus=True):
         left = left.adjust_cell_length(room, style)
         return Strip([*left, Segment("  ", style), Segment(right, style)]).simplify()
 
-    def _line(self, y: int) -> Strip:
+    def _line(self, y: int, focused: bool = False) -> Strip:
         index = int(self.scroll_y) + y - TOP
-        width = self.scrollable_content_region.width
+        width = self.content_width
         base = self.base_style
         if y < TOP:
-            return self._title_strip(width, base)
+            return self._with_bar(self._title_strip(width, base), focused)
         if index >= len(self._layout.lines):
             if self._composer is None and 0 <= y - 1 < len(self._hint):
                 text, role = self._hint[y - 1]
                 segments = [Segment("  ", base), Segment(one_line(text), base + self._style(role))]
-                return Strip(segments).crop(0, width).adjust_cell_length(width, base)
-            return Strip.blank(width, base)
+                strip = Strip(segments).crop(0, width).adjust_cell_length(width, base)
+                return self._with_bar(strip, focused)
+            return self._with_bar(Strip.blank(width, base), focused)
         line = self._layout.lines[index]
         selected = self.selected_link
         if selected is not None and not any(run[2] == selected for run in line):
             selected = None  # the same strip whichever link elsewhere is selected
-        key = (index, selected, width)
+        key = (index, selected, width, focused)  # with the focus bar or without: both kept
         strip = self._strips.get(key)
         if strip is None:
-            strip = self._build(line, width, base)
+            strip = self._with_bar(self._build(line, width, base), focused)
             self._strips[key] = strip
         return strip
 

@@ -85,6 +85,9 @@ class RoleStyles(_Base):
         # and asked per line it was a third of the cost of drawing a page (pyinstrument).
         base = self.rich_style
         self._frame_base: Style | None = base
+        # And its width: ``scrollable_content_region`` works it out from the styles each
+        # time, which asked per line was a tenth of drawing one (pyinstrument).
+        self._frame_width: int | None = self.scrollable_content_region.width
         self._check_restyle(base)
         if base != self._strips_base:
             self._strips.clear()
@@ -93,6 +96,13 @@ class RoleStyles(_Base):
             return super().render_lines(crop)
         finally:
             self._frame_base = None
+            self._frame_width = None
+
+    @property
+    def content_width(self) -> int:
+        """The width lines are drawn in: the frame's while one is drawn."""
+        width: int | None = getattr(self, "_frame_width", None)
+        return width if width is not None else self.scrollable_content_region.width
 
     @property
     def base_style(self) -> Style:
