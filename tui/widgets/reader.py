@@ -278,11 +278,10 @@ class ReaderView(RoleStyles, ScrollView, can_focus=True):
         if selected is not None and not any(run[2] == selected for run in line):
             selected = None  # the same strip whichever link elsewhere is selected
         key = (index, selected, width, focused)  # with the focus bar or without: both kept
-        strip = self._strips.get(key)
-        if strip is None:
-            strip = self._with_bar(self._build(line, width, base), focused)
-            self._strips[key] = strip
-        return strip
+        kept = self._strips.get(key)
+        if kept is None:
+            kept = self._strips[key] = self._with_bar(self._build(line, width, base), focused)
+        return kept
 
     def _build(self, line: Line, width: int, base: Style) -> Strip:
         pad = max(1, (width - self._layout.width) // 2)
