@@ -225,6 +225,35 @@ async def test_prefetch_in_the_worker_process_fills_cache_and_library(
     library.close()
 
 
+async def test_the_worker_records_the_visit_of_an_index_while_it_plans(
+    as_the_mirror: CorpusServer, tmp_path: Path
+) -> None:
+    """With ``visited``, the reader's visit of the index is recorded in the worker process
+    (its listing, then the visit) and handed back: what the last visit did not list is new,
+    as ``visit_index`` in the browser would say."""
+    from tui.core.daily import IndexVisit, visit_index
+
+    service, library = _worker_service(as_the_mirror, tmp_path)
+    index = await service.get(service.mirror.home.with_path("indexes/E头条.md"))
+    assert isinstance(index.page, Index)
+    newest = next(e for e in index.page.entries if e.ref is not None)
+    earlier = [e for e in index.page.entries if e.ref != newest.ref]
+    before = visit_index(library, Index(index.ref, index.page.title, entries=earlier))
+    assert before.previous is None  # the first visit: nothing is new
+    visits: list[IndexVisit] = []
+    totals: list[int] = []
+    await service.prefetch_index(
+        index.ref, index.page.entries, totals.append, lambda keys: None, visits.append
+    )
+    assert service._executor is not None  # planned (and visited) in the worker process
+    assert len(visits) == 1 and totals  # handed back once, and the prefetch went on
+    visit = visits[0]
+    assert visit.ref == index.ref and visit.previous is not None
+    assert visit.new == {newest.ref.key}
+    await service.aclose()
+    library.close()
+
+
 async def test_a_slow_parse_runs_in_a_daemon_thread_that_never_holds_up_exit() -> None:
     import threading
     import time

@@ -9,11 +9,12 @@ visit" never counts the entries of this very visit.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from tui.core.errors import MirrorError
-from tui.core.models import Index
+from tui.core.models import Entry, Index
 from tui.core.urls import PageRef
 
 if TYPE_CHECKING:
@@ -36,10 +37,16 @@ def visit_key(ref: PageRef) -> str:
 
 def visit_index(library: Library, index: Index) -> IndexVisit:
     """Record the index's listing, then the visit; blocking (run it in a thread)."""
-    library.record_entries(index.entries, index.ref)
-    previous = library.visit(visit_key(index.ref))
-    new = library.listed_since(index.ref, previous) if previous is not None else frozenset()
-    return IndexVisit(index.ref, new, previous)
+    return visit_listing(library, index.ref, index.entries)
+
+
+def visit_listing(library: Library, ref: PageRef, entries: Sequence[Entry]) -> IndexVisit:
+    """``visit_index`` of the index ``ref`` listing ``entries`` (the prefetch worker's form:
+    it has the index's entries, read where it plans)."""
+    library.record_entries(entries, ref)
+    previous = library.visit(visit_key(ref))
+    new = library.listed_since(ref, previous) if previous is not None else frozenset()
+    return IndexVisit(ref, new, previous)
 
 
 def _cache_of(service: PageService) -> Any:

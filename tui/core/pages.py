@@ -24,7 +24,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor
 from datetime import UTC, datetime
-from typing import NamedTuple, TypeVar
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from tui.core.errors import MirrorError
 from tui.core.fallback import MirrorLike
@@ -40,6 +40,9 @@ from tui.core.text import sanitise
 from tui.core.urls import PageRef
 from tui.core.workers import process_pool, stop_pool
 from tui.i18n import _, ngettext
+
+if TYPE_CHECKING:
+    from tui.core.daily import IndexVisit
 
 MEMORY_PAGES = 48  # parsed pages kept for back/forward and re-opening
 INLINE_PARSE_MAX = 16_384  # characters: a page this small parses faster than a thread starts
@@ -381,10 +384,12 @@ class PageService:
             # text is shown as it is, plainly, and the parse goes on unseen in its thread.
             return plain_page(ref, text, self.parse_budget)
 
-    def plan(self, entries: Sequence[Entry]) -> list[PageRef]:
-        """Record an index's entries; its articles not yet parsed into the library or not
-        in the cache are to be fetched. Blocking (thousands of lookups): run it off the loop."""
-        self.library.record_entries(entries)
+    def plan(self, entries: Sequence[Entry], recorded: bool = False) -> list[PageRef]:
+        """Record an index's entries (unless ``recorded`` already); its articles not yet
+        parsed into the library or not in the cache are to be fetched. Blocking (thousands
+        of lookups): run it off the loop."""
+        if not recorded:
+            self.library.record_entries(entries)
         unique = list(dict.fromkeys(e.ref for e in entries if e.ref is not None))
         known = self.library.known_keys(r.key for r in unique)
         copies = self.mirror.copies([r for r in unique if r.key in known])  # batched
@@ -396,23 +401,36 @@ class PageService:
         entries: Sequence[Entry],
         started: Callable[[int], None],
         stored: Callable[[list[str]], None],
+        visited: Callable[[IndexVisit], None] | None = None,
     ) -> None:
         """Record an index's entries and prefetch its articles: ``started(total)`` once the
-        to-do is known, ``stored(keys)`` as pages arrive. In the worker process when the
-        mirror can be opened there (planning included: thousands of lookups), else here."""
+        to-do is known, ``stored(keys)`` as pages arrive; with ``visited``, the reader's
+        visit of the index is recorded first and handed to it. In the worker process when
+        the mirror can be opened there (planning included: thousands of lookups), else
+        in a thread."""
         executor = self._background_executor() if self._remote_prefetch() else None
         todo: list[PageRef] | None = None
         if executor is not None:
             loop = asyncio.get_running_loop()
             try:
-                todo = await loop.run_in_executor(executor, plan_index, index)
+                planned = await loop.run_in_executor(
+                    executor, plan_index, index, visited is not None
+                )
             except asyncio.CancelledError:
                 raise
             except Exception:  # noqa: BLE001 - a broken worker: plan here
                 self._executor_failed = True
                 self._shutdown_executor()
+            else:
+                todo = planned.todo
+                if visited is not None and planned.visit is not None:
+                    visited(planned.visit)
         if todo is None:
-            todo = await asyncio.to_thread(self.plan, entries)
+            if visited is not None:
+                from tui.core.daily import visit_listing
+
+                visited(await asyncio.to_thread(visit_listing, self.library, index, entries))
+            todo = await asyncio.to_thread(self.plan, entries, visited is not None)
         if todo:
             started(len(todo))
             await self.prefetch(todo, stored)

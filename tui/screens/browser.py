@@ -18,7 +18,6 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
-from functools import partial
 from typing import TYPE_CHECKING, NamedTuple
 
 from textual import events, on, work
@@ -31,6 +30,7 @@ from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
 from tui.commands import Command, bindings_for
+from tui.core.daily import IndexVisit, visit_listing
 from tui.core.errors import (
     BadContent,
     ErrorPage,
@@ -78,7 +78,7 @@ from tui.nav.places import (
     search_rows,
 )
 from tui.nav.router import Pane, Route, Router
-from tui.screens.daily import DailyReading
+from tui.screens.daily import DailyReading, IndexVisited
 from tui.widgets.entries import EntryList, Marks
 from tui.widgets.header import Crumbs
 from tui.widgets.keybar import KeyBar
@@ -96,7 +96,7 @@ LOADING_DELAY = 0.12  # seconds before a slow page shows the loading indicator
 RELATED_REFRESH = 0.4  # seconds between live updates of a related list during prefetch
 SEARCH_DEBOUNCE = 0.3  # seconds: a query typed on while another ran, if that one never ends
 WARM_UP_AFTER = 0.3  # seconds after start-up: the worker process starts while idle
-VISIT_AFTER = 0.15  # seconds after an index is shown: its visit is recorded after its frame
+VISIT_AFTER = 0.15  # seconds after an index is shown: its visit and prefetch start after its frame
 PROGRESS_REFRESH = 0.25  # seconds between redraws of prefetch progress and marks
 
 
@@ -619,12 +619,8 @@ class BrowserScreen(DailyReading, Screen[None]):
 
     def _learn_index(self, index: Index) -> None:
         """Remember the index's entries and fetch its articles in the background."""
+        self.daily_index_shown(index)
         self._prefetch(index.ref, index.entries, self.prefetch_enabled)
-        # The visit reads every entry (15,000 on the largest list) in a thread: once the
-        # list's first frame is out, not competing with it for the interpreter (it made
-        # the open of that list 25-45 ms slower, bench/scale.py). ``call_after_refresh``
-        # is too early: it runs before the update timer draws the frame.
-        self.set_timer(VISIT_AFTER, partial(self.daily_index_loaded, index))
 
     # -- offline fallback -----------------------------------------------------------------
 
@@ -1368,9 +1364,19 @@ class BrowserScreen(DailyReading, Screen[None]):
     # -- prefetch -------------------------------------------------------------------------
 
     @work(group="prefetch", exclusive=True, exit_on_error=False, description="prefetch")
-    async def _prefetch(self, index: PageRef, entries: list[Entry], fetch: bool) -> None:
+    async def _prefetch(self, index: PageRef, entries: Sequence[Entry], fetch: bool) -> None:
+        # Recording the reader's visit reads every entry (15,000 on the largest list): it
+        # waits until the list's first frame is out (in the browser's threads it made the
+        # open of that list 25-45 ms slower, bench/scale.py; ``call_after_refresh`` runs
+        # before the update timer draws the frame). With prefetch on, the worker process
+        # records it while planning; an index left at once is neither visited nor planned.
+        await asyncio.sleep(VISIT_AFTER)
+
+        def visited(visit: IndexVisit) -> None:
+            self.post_message(IndexVisited(visit))
+
         if not fetch:
-            await asyncio.to_thread(self.library.record_entries, entries)
+            visited(await asyncio.to_thread(visit_listing, self.library, index, entries))
             return
         total = done = 0
         arrived = self._arrived
@@ -1387,7 +1393,7 @@ class BrowserScreen(DailyReading, Screen[None]):
             self.post_message(PrefetchProgress(done, total))
 
         try:
-            await self.service.prefetch_index(index, entries, started, stored)
+            await self.service.prefetch_index(index, entries, started, stored, visited)
         finally:
             self.post_message(PrefetchProgress(0, 0))
 

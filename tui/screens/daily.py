@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from textual import work
 from textual.message import Message
 
-from tui.core.daily import IndexVisit, pin_starred, toggle_star, unpin, visit_index, when
+from tui.core.daily import IndexVisit, pin_starred, toggle_star, unpin, when
 from tui.core.models import Article, Index
 from tui.core.urls import PageRef
 from tui.i18n import _, ngettext
@@ -121,10 +121,11 @@ class DailyReading:
             # After the frame: the counts must not compete with the first paint.
             self.call_after_refresh(self._count_unread)
 
-    def daily_index_loaded(self, index: Index) -> None:
+    def daily_index_shown(self, index: Index) -> None:
+        """An index is shown: the marks of another's visit go (its own visit is recorded
+        by the prefetch worker, ``IndexVisited``)."""
         if self._visit is not None and self._visit.ref != index.ref:
             self._visit = None
-        self._visit_index(index)
 
     @work(group="daily-counts", exclusive=True, exit_on_error=False, description="counts")
     async def _count_unread(self) -> None:
@@ -135,11 +136,6 @@ class DailyReading:
         if message.counts != self._unread:
             self._unread = message.counts
             self.entries.refresh_marks()
-
-    @work(group="daily-visit", exclusive=True, exit_on_error=False, description="visit")
-    async def _visit_index(self, index: Index) -> None:
-        visit = await asyncio.to_thread(visit_index, self.library, index)
-        self.post_message(IndexVisited(visit))
 
     def on_index_visited(self, message: IndexVisited) -> None:
         if self.place.ref == message.visit.ref:
