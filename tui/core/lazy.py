@@ -45,8 +45,12 @@ class LazyMap(Sequence[U], Generic[T, U]):
             return [self[i] for i in range(*index.indices(len(self._items)))]
         made = self._made[index]
         if made is None:
-            made = self._made[index] = self._make(self._items[index])
+            made = self._made[index] = self._item(index)
         return made
+
+    def _item(self, index: int) -> U:
+        """Make item ``index`` (a subclass may make it another way)."""
+        return self._make(self._items[index])
 
     def __iter__(self) -> Iterator[U]:
         for i in range(len(self._items)):

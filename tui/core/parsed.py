@@ -18,12 +18,13 @@ from __future__ import annotations
 import contextlib
 import re
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any, overload
+from typing import Any
 
 from tui.core.gcpause import collector_paused
+from tui.core.lazy import LazyMap
 from tui.core.models import (
     Article,
     Block,
@@ -179,7 +180,7 @@ def _lines(text: Any, n: int) -> list[str]:
     return lines
 
 
-class StoredEntries(Sequence[Entry]):
+class StoredEntries(LazyMap[int, Entry]):
     """An index's entries read back from the store, each made when first asked for.
 
     A 15,000-entry index is two columns of strings here; made up front it was 30,000
@@ -189,7 +190,7 @@ class StoredEntries(Sequence[Entry]):
     ``targets`` are every entry's target, for the duplicate check, without making any.
     """
 
-    __slots__ = ("_made", "_paths", "_repos", "_targets_of", "_titles", "_urls", "_which")
+    __slots__ = ("_paths", "_repos", "_targets_of", "_titles", "_urls", "_which")
 
     def __init__(
         self,
@@ -200,22 +201,19 @@ class StoredEntries(Sequence[Entry]):
         targets: dict[int, str],
         urls: dict[int, str],
     ) -> None:
+        super().__init__(range(len(titles)), _no_maker)
         self._titles = titles
         self._paths = paths
         self._which = which
         self._repos = repos
         self._targets_of = targets
         self._urls = urls
-        self._made: list[Entry | None] = [None] * len(titles)
 
     @property
     def targets(self) -> list[str]:
         if not self._targets_of:
             return self._paths  # every entry's target is its path: the usual index
         return [self._targets_of.get(i, path) for i, path in enumerate(self._paths)]
-
-    def __len__(self) -> int:
-        return len(self._titles)
 
     def keyed_titles(self) -> dict[str, tuple[str, str]]:
         """Key -> (repository id, title) of every entry that is a mirror page, as
@@ -234,7 +232,8 @@ class StoredEntries(Sequence[Entry]):
             if w >= 0
         }
 
-    def _entry(self, i: int) -> Entry:
+    def _item(self, index: int) -> Entry:
+        i = index % len(self._titles) if index < 0 else index
         w = self._which[i]
         if w < 0:
             return Entry(self._titles[i], self._targets_of[i], self._urls.get(i), None)
@@ -242,38 +241,12 @@ class StoredEntries(Sequence[Entry]):
         page_ref = tuple.__new__(PageRef, (*self._repos[w], path))  # checked in bulk
         return Entry(self._titles[i], self._targets_of.get(i, path), self._urls.get(i), page_ref)
 
-    @overload
-    def __getitem__(self, index: int) -> Entry: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[Entry]: ...
-    def __getitem__(self, index: int | slice) -> Entry | list[Entry]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self._titles)))]
-        made = self._made[index]
-        if made is None:
-            if index < 0:
-                index += len(self._titles)
-            made = self._made[index] = self._entry(index)
-        return made
-
-    def __iter__(self) -> Iterator[Entry]:
-        for i in range(len(self._titles)):
-            yield self[i]
-
-    def __eq__(self, other: object) -> bool:
-        """Equal to a list of equal entries, as a list is."""
-        if not isinstance(other, Sequence) or isinstance(other, str | bytes):
-            return NotImplemented
-        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
-
-    __hash__ = None  # type: ignore[assignment]  # equal to lists, so unhashable as they are
-
     def __reduce__(self) -> tuple[Any, ...]:
         return (list, (list(self),))  # to another process: the entries themselves
 
-    def made(self) -> int:
-        """How many entries have been made so far (for tests and benchmarks)."""
-        return len(self._made) - self._made.count(None)
+
+def _no_maker(index: int) -> Entry:
+    raise AssertionError("StoredEntries makes its entries itself")  # i18n: not shown
 
 
 def _unentries(repos: list[Any], columns: dict[str, Any]) -> StoredEntries:
