@@ -220,7 +220,7 @@ class StoredEntries(LazyMap[int, Entry]):
         ``{e.ref.key: (e.ref.repo_id, e.title)}`` says, without making the entries (what
         recording an index's listing reads: 15,000 entries in a few ms, not 30-100)."""
         repo_ids = [f"{owner}/{repo}@{ref}" for owner, repo, ref in self._repos]
-        if len(repo_ids) == 1 and -1 not in self._which[:1] and len(set(self._which)) == 1:
+        if set(self._which) == {0}:  # every entry a page of one repository: the usual
             prefix, repo_id = repo_ids[0] + ":", repo_ids[0]
             return {
                 prefix + path: (repo_id, title)
