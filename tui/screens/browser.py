@@ -1419,9 +1419,12 @@ class BrowserScreen(DailyReading, Screen[None]):
     @on(PrefetchProgress)
     def _prefetch_progress(self, message: PrefetchProgress) -> None:
         """Progress is drawn at most a few times a second: a burst of pages arriving must
-        not cost a redraw each while the user presses keys."""
+        not cost a redraw each while the user presses keys. Its start is drawn at once."""
         running = message.total > 0 and message.done < message.total
+        starting = running and self.progress is None
         self.progress = (message.done, message.total) if running else None
+        if starting:
+            self._update_status()
         if not running:
             self._apply_prefetched()
             self._report_problems()
