@@ -308,3 +308,28 @@ def test_settings_problems_are_translated(tmp_path):
         key="prefetch", exc=detail
     )
     assert CJK.search(problem.message)
+
+
+def test_a_compiled_catalogue_is_read_only_when_made_from_the_po_as_it_is(tmp_path):
+    po = tmp_path / "goodnews.po"
+    po.write_text('msgid "one"\nmsgstr "一"\n', "utf-8")
+    compiled = i18n.compiled_path(po)
+    assert i18n.read_catalogue(po) == {"one": ["一"]}  # no copy: the .po
+    made = i18n.compile_catalogue(po)
+    assert made["table"] == {"one": ["一"]}
+    # A copy stamped for these bytes is what is read (told apart here by its table).
+    compiled.write_text(json.dumps({**made, "table": {"one": ["壹"]}}), "utf-8")
+    assert i18n.read_catalogue(po) == {"one": ["壹"]}
+    # The .po edited since (same length, other bytes): the copy is stale, the .po is read.
+    po.write_text('msgid "one"\nmsgstr "二"\n', "utf-8")
+    assert i18n.read_catalogue(po) == {"one": ["二"]}
+    for damaged in ("{", '{"source": 1}', json.dumps({**made, "table": {"one": [1]}}), "[]"):
+        compiled.write_text(damaged, "utf-8")
+        assert i18n.read_catalogue(po) == {"one": ["二"]}
+
+
+def test_the_shipped_compiled_catalogues_are_current():
+    assert tool.stale_compiled() == []
+    for language in ("zh-Hans", "zh-Hant"):
+        po = i18n.catalogue_path(language)
+        assert i18n.read_catalogue(po) == read_po(po.read_text("utf-8"))

@@ -246,3 +246,42 @@ async def test_page_service_parses_a_page_once_across_runs(
         await service.aclose()
     assert calls == [SAMPLE_ARTICLE.path]
     assert loaded[0].page == loaded[1].page
+
+
+def test_reads_open_no_diskcache_store_until_a_write(tmp_path: Path) -> None:
+    """A start that finds its first screen's model reads it through a plain read-only
+    connection: diskcache's opening writes its settings (and waits on other writers)."""
+    text = sample_text(SAMPLE_ARTICLE)
+    writer = ParsedStore(tmp_path / "parsed")
+    model = parse_with_store(writer, SAMPLE_ARTICLE, text, SAMPLE_HOME)
+    store = ParsedStore(tmp_path / "parsed")
+    assert store.peek(SAMPLE_ARTICLE, SAMPLE_HOME, text) is None  # nothing open yet
+    assert store.get(SAMPLE_ARTICLE, SAMPLE_HOME, text) == model
+    assert store._cache is None and store._reader is not None
+    assert store.peek(SAMPLE_ARTICLE, SAMPLE_HOME, text) == model  # open for reading now
+    # What another process (the first store) writes since is read too.
+    other = SAMPLE_ARTICLE.with_path("pages/nsc413/n14200001.md")
+    other_text = sample_text(other)
+    other_model = parse_with_store(writer, other, other_text, SAMPLE_HOME)
+    assert store.get(other, SAMPLE_HOME, other_text) == other_model
+    # A write opens the store itself; reads go on through the reader.
+    changed = text.replace("。", "．", 1)
+    assert parse_with_store(store, SAMPLE_ARTICLE, changed, SAMPLE_HOME).title
+    assert store._cache is not None
+    assert store.get(SAMPLE_ARTICLE, SAMPLE_HOME, changed) is not None
+    # A damaged model read through the reader is dropped all the same.
+    key = parsed_module.model_key(other, SAMPLE_HOME, other_text)
+    writer._open().set(key, ["article", ["..", "x", "y", "z"]])
+    assert store.get(other, SAMPLE_HOME, other_text) is None
+    assert key not in writer._open()
+    store.close()
+    writer.close()
+
+
+def test_no_database_yet_reads_through_the_store_it_creates(tmp_path: Path) -> None:
+    store = ParsedStore(tmp_path / "parsed")
+    text = sample_text(SAMPLE_ARTICLE)
+    assert store.get(SAMPLE_ARTICLE, SAMPLE_HOME, text) is None  # no cache.db: no reader
+    assert store._reader is None
+    model = parse_with_store(store, SAMPLE_ARTICLE, text, SAMPLE_HOME)
+    assert store.get(SAMPLE_ARTICLE, SAMPLE_HOME, text) == model

@@ -147,7 +147,26 @@ def _add_source_args(parser: argparse.ArgumentParser, *, suppress: bool) -> None
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
+#: The subcommands' names: a command line naming none of them starts the browser.
+COMMAND_NAMES = frozenset({"dump", "doctor", "config", "keys", "sync", "search"})
+
+
+def parse_command_line(argv: list[str]) -> argparse.Namespace:
+    """``argv`` parsed. A command line that names no subcommand and asks for no help (the
+    browser's start) is parsed by the browser's options alone: building every subcommand's
+    parser, with its translated help, is most of the parsing's cost. Anything the short
+    parser refuses is parsed again by the whole one, so errors read the same either way."""
+    if not any(arg in COMMAND_NAMES or arg in ("-h", "--help") for arg in argv):
+        try:
+            return build_parser(commands=False).parse_args(argv)
+        except UsageError:
+            pass
+    return build_parser().parse_args(argv)
+
+
+def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
+    """The command line's parser; without ``commands``, the browser's options only (the
+    parsed ``command`` is then None)."""
     argparse._ = _argparse_text  # type: ignore[attr-defined]  # argparse's module-level gettext
     parser = _Parser(prog=PROG, description=_("A terminal browser for the goodnews news mirror."))
     parser.add_argument(
@@ -165,8 +184,11 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help=_("do not fetch pages ahead of time"),
     )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    dump = commands.add_parser("dump", help=_("print one page and exit"))
+    if not commands:
+        parser.set_defaults(command=None)
+        return parser
+    subcommands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    dump = subcommands.add_parser("dump", help=_("print one page and exit"))
     _add_source_args(dump, suppress=True)
     dump.add_argument("--json", dest="as_json", action="store_true", help=_("= --format json"))
     dump.add_argument(
@@ -183,10 +205,10 @@ def build_parser() -> argparse.ArgumentParser:
             "mirror path (pages/…/x.md), blob/raw/CDN URL, or a local file written as a path (/…, ./…, ../…, ~/…)"
         ),
     )
-    _add_setup_commands(commands)
+    _add_setup_commands(subcommands)
     from tui.cli_sync import add_sync_commands  # sync and search (issue 11)
 
-    add_sync_commands(commands, _add_source_args)
+    add_sync_commands(subcommands, _add_source_args)
     return parser
 
 
@@ -263,7 +285,7 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script; returns the exit code."""
     set_language(_language_in(sys.argv[1:] if argv is None else argv))
     try:
-        args = build_parser().parse_args(argv)
+        args = parse_command_line(sys.argv[1:] if argv is None else argv)
         options = options_from(args)
         # Worker processes are spawned, not forked: they read the language from here.
         os.environ[LANG_ENV] = get_language()

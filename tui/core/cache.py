@@ -193,7 +193,10 @@ class _ReadOnlyStore:
     every page is still there to be read.
     """
 
-    def __init__(self, directory: Path, timeout: float) -> None:
+    def __init__(self, directory: Path, timeout: float, *, snapshot: bool = True) -> None:
+        """``snapshot``: when the database cannot be opened read-only as it is (no write
+        access for its WAL files), read it as an immutable file, blind to other writers:
+        for a store nobody can write to, not for one another process is writing."""
         db = directory / diskcache.core.DBNAME
         if not db.is_file():
             raise CacheUnavailable(
@@ -201,7 +204,7 @@ class _ReadOnlyStore:
             )
         uri = "file:" + quote(str(db.resolve()))
         last: Exception | None = None
-        for mode in ("?mode=ro", "?mode=ro&immutable=1"):
+        for mode in ("?mode=ro", "?mode=ro&immutable=1") if snapshot else ("?mode=ro",):
             try:
                 con = sqlite3.connect(
                     uri + mode, uri=True, timeout=timeout, check_same_thread=False

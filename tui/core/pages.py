@@ -355,7 +355,9 @@ class PageService:
         self, ref: PageRef, text: str, home: PageRef, background: bool, inline: bool
     ) -> Page:
         if inline and len(text) < INLINE_PARSE_MAX:
-            return parse_page(ref, text, home)
+            # The first screen's page: its stored model is read back in about a millisecond,
+            # where parsing it would first import the parsers (several more).
+            return parse_with_store(self.parsed, ref, text, home, parse_page)
         if self.in_line:
             return parse_with_store(self.parsed, ref, text, home, parse_page)
         if self.parsed is not None and len(text) < INLINE_MODEL_MAX and not background:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import sqlite3
 import threading
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -61,26 +62,32 @@ def parser_version() -> str:
     if _version is None:
         with _version_lock:
             if _version is None:
-                import hashlib  # on first use: not a cost of start-up
-
                 core = Path(__file__).resolve().parent
                 files = sorted((core / "parse").glob("*.py"))
                 files += [core / name for name in ("models.py", "text.py", "urls.py", "kinds.py")]
-                digest = hashlib.sha1(CODEC.encode())
+                digest = _blake2b(CODEC.encode(), digest_size=8)
                 for path in files:
                     digest.update(path.name.encode())
                     try:
                         digest.update(path.read_bytes())
                     except OSError:
                         digest.update(b"?")
-                _version = digest.hexdigest()[:16]
+                _version = digest.hexdigest()
     return _version
 
 
-def model_key(ref: PageRef, home: PageRef, text: str) -> str:
-    import hashlib
+def _blake2b(data: bytes, *, digest_size: int) -> Any:
+    try:
+        # The module hashlib takes BLAKE2 from: without hashlib's load of OpenSSL (a few ms
+        # of a start whose first screen is read back from here).
+        from _blake2 import blake2b
+    except ImportError:  # a Python built without it
+        from hashlib import blake2b
+    return blake2b(data, digest_size=digest_size)
 
-    text_hash = hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+def model_key(ref: PageRef, home: PageRef, text: str) -> str:
+    text_hash = _blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
     return f"{parser_version()}|{home.key}|{ref.key}|{text_hash}"
 
 
@@ -406,6 +413,12 @@ class ParsedStore:
         self.directory = Path(directory)
         self.size_limit = size_limit
         self._cache: Any = None
+        # Reads go through a plain read-only SQLite connection: opening diskcache writes
+        # its settings (tens of statements, and a wait on any other writer), which only a
+        # write needs. Until the first write, a start that finds its first screen's model
+        # here opens nothing more.
+        self._reader: Any = None
+        self._reader_tried = False
         self._broken = False
         self._lock = threading.Lock()
         self.hits = 0
@@ -433,17 +446,32 @@ class ParsedStore:
                         self._broken = True
         return self._cache
 
+    def _read(self, key: str) -> Any:
+        """The stored value of ``key`` (None: none), read without opening diskcache when
+        the store's database is there to be read."""
+        if self._cache is None and not self._reader_tried:
+            with self._lock:
+                if not self._reader_tried:
+                    self._reader_tried = True
+                    from tui.core.cache import CacheUnavailable, _ReadOnlyStore
+
+                    with contextlib.suppress(CacheUnavailable, sqlite3.Error, OSError):
+                        self._reader = _ReadOnlyStore(self.directory, TIMEOUT, snapshot=False)
+        if self._reader is not None:
+            return self._reader.get(key)
+        cache = self._open()
+        return None if cache is None else cache.get(key, default=None, retry=False)
+
     def get(self, ref: PageRef, home: PageRef, text: str, key: str | None = None) -> Page | None:
         """The stored model of this text of this page, or None (``key``: its
         ``model_key``, when the caller has it already)."""
-        cache = self._open()
-        if cache is None:
+        if self._broken:
             return None
         if key is None:
             key = model_key(ref, home, text)
         with collector_paused():
             try:
-                data = cache.get(key, default=None, retry=False)
+                data = self._read(key)
             except Exception:  # noqa: BLE001 - a damaged or locked store: parse instead
                 data = None
             if data is None:
@@ -462,9 +490,9 @@ class ParsedStore:
         return page
 
     def peek(self, ref: PageRef, home: PageRef, text: str) -> Page | None:
-        """``get``, but only from a store already open (opening one may wait on another
-        process's lock): what the event loop may ask for a small page."""
-        if self._cache is None:
+        """``get``, but only from a store already open for reading (opening diskcache may
+        wait on another process's lock): what the event loop may ask for a small page."""
+        if self._cache is None and self._reader is None:
             return None
         return self.get(ref, home, text)
 
@@ -480,14 +508,17 @@ class ParsedStore:
             cache.set(key or model_key(ref, home, text), encode(page), retry=False)
 
     def _drop(self, key: str) -> None:
-        with contextlib.suppress(Exception):
-            self._cache.delete(key, retry=False)
+        cache = self._open()
+        if cache is not None:
+            with contextlib.suppress(Exception):
+                cache.delete(key, retry=False)
 
     def close(self) -> None:
-        if self._cache is not None:
-            with contextlib.suppress(Exception):
-                self._cache.close()
-            self._cache = None
+        for store in (self._reader, self._cache):
+            if store is not None:
+                with contextlib.suppress(Exception):
+                    store.close()
+        self._cache = self._reader = None
 
 
 def parsed_directory(cache_dir: Path | None = None) -> Path:

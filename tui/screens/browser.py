@@ -166,6 +166,7 @@ class BrowserScreen(DailyReading, Screen[None]):
         self._search_busy = False  # a search query is running
         self._syncing = False
         self.sync_status = ""
+        self._resumed = False  # the first ScreenResume (start-up) has been handled
         self.export_status = ""  # "export 10/200" while W runs
         self._progress_timer: Timer | None = None
         self._problems_shown = 0
@@ -263,6 +264,16 @@ class BrowserScreen(DailyReading, Screen[None]):
     def on_screen_resume(self) -> None:
         # The terminal may have been resized while a dialog covered this screen.
         self.apply_width(self.app.size.width)
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        """The first resume, at start-up, comes just after every widget was styled as it
+        mounted: styling them all again (each pane's role classes too) was 8-12 ms of the
+        first frame's 30 (bench/ui.py). Later resumes (a dialog closed, a theme changed
+        under it) restyle as Textual does."""
+        if not self._resumed:
+            self._resumed = True
+            event = events.ScreenResume(refresh_styles=False)
+        super()._on_screen_resume(event)
 
     def apply_width(self, width: int) -> None:
         narrow = width < NARROW_BELOW
