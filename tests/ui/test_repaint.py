@@ -14,8 +14,10 @@ import pytest
 from textual._compositor import Compositor
 from textual.geometry import Region
 from textual.pilot import Pilot
+from textual.widget import Widget
 
 from tests.ui.helpers import home_ready, open_article, open_index, sample_app, wait_for
+from tui.widgets.scrollbar import LineScrollBar
 
 
 async def index_ready(pilot: Pilot) -> None:
@@ -178,3 +180,40 @@ async def test_no_rule_styles_the_panes_by_their_focus() -> None:
         app.browser.reader.focus()
         await pilot.pause()
         assert entries.render_line(0)._segments[1].style != lit
+
+
+def textual_bar_lines(bar: Widget) -> list[list[object]]:
+    """The bar's lines as Textual's own ScrollBar draws them (through Rich)."""
+    region = Region(0, 0, bar.size.width, bar.size.height)
+    return [list(strip) for strip in Widget.render_lines(bar, region)]
+
+
+async def test_the_panes_scrollbars_draw_what_textuals_would_and_reuse_their_lines() -> None:
+    app = sample_app()
+    async with app.run_test(size=(120, 16)) as pilot:  # short: the article scrolls
+        await index_ready(pilot)
+        await open_article(pilot, "倒春寒来袭")
+        reader = app.browser.reader
+        await wait_for(pilot, lambda: reader.has_focus)
+        await pilot.pause()
+        bar = reader.vertical_scrollbar
+        assert isinstance(bar, LineScrollBar) and bar.display and reader.max_scroll_y > 0
+        assert isinstance(app.browser.entries.vertical_scrollbar, LineScrollBar)
+        whole = Region(0, 0, bar.size.width, bar.size.height)
+        seen = []
+        for key in ("", "j", "j", "end", "home"):
+            if key:
+                await pilot.press(key)
+                await pilot.pause()
+            lines = [list(strip) for strip in bar.render_lines(whole)]
+            assert lines == textual_bar_lines(bar)  # the same glyphs, colours and mouse actions
+            seen.append(lines)
+        assert seen[0] != seen[3]  # the thumb moved
+        assert any("@mouse.down" in (seg.style.meta or {}) for line in seen[0] for seg in line)
+        assert bar.render_lines(whole)[0] is bar.render_lines(whole)[0]  # kept while it stays
+        part = bar.render_lines(Region(0, 2, 1, 3))
+        assert [list(s) for s in part] == seen[-1][2:5]
+        app.theme = "textual-light" if app.theme != "textual-light" else "textual-dark"
+        await pilot.pause()
+        await pilot.pause()
+        assert [list(s) for s in bar.render_lines(whole)] == textual_bar_lines(bar) != seen[-1]

@@ -27,8 +27,11 @@ from textual.color import Color
 from textual.geometry import Region
 from textual.strip import Strip
 
+from tui.widgets.scrollbar import line_scrollbar
+
 if TYPE_CHECKING:
     from textual.css.styles import RenderStyles
+    from textual.scrollbar import ScrollBar
     from textual.widget import Widget
 
     _Base = Widget
@@ -60,6 +63,11 @@ class RoleStyles(_Base):
         if self._restyled is None:
             self._restyled = self._styles
         self._styles = {}
+
+    @property
+    def vertical_scrollbar(self) -> ScrollBar:
+        """The pane's scrollbar, drawn through the Line API (``tui.widgets.scrollbar``)."""
+        return line_scrollbar(self)
 
     def watch_has_focus(self, _has_focus: bool) -> None:
         """No restyle on a focus move: no rule of the stylesheet styles these widgets by
