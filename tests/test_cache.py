@@ -418,3 +418,43 @@ async def test_a_cancel_that_lands_as_the_store_answers_is_not_swallowed(tmp_pat
     with pytest.raises(asyncio.CancelledError):
         await task
     cache.close()
+
+
+def test_an_existing_store_is_read_first_and_opened_for_its_first_write(tmp_path, monkeypatch):
+    """Start-up reads the first screen through a read-only connection; diskcache (whose
+    opening writes its settings) is opened when something is first written."""
+    import tui.core.cache as cache_module
+
+    now = datetime.now(UTC)
+    home, other = DEFAULT_HOME, DEFAULT_HOME.with_path("indexes/E头条.md")
+    first, _ = PageCache.open(tmp_path)
+    assert first is not None and first._cache is not None  # nothing to read yet: opened
+    first.store(home, CachedPage("# 首页\n", now, now))
+    first.close()
+
+    cache, warnings = PageCache.open(tmp_path)
+    assert cache is not None and warnings == [] and cache.writable
+    assert cache._cache is None and cache._reader is not None
+    assert cache.load(home).text == "# 首页\n" and home in cache
+    assert cache.present([home, other]) == {home.key}
+    assert cache._cache is None  # reads opened nothing more
+    cache.store(other, CachedPage("# 头条\n", now, now))
+    assert cache._cache is not None
+    assert cache.load(other).text == "# 头条\n"  # read back through the reader
+    assert cache.pin(other) and cache.is_pinned(other)
+    cache.close()
+
+    # A store that cannot be opened for writing when the first write comes: read-only,
+    # said once, and still read.
+    def refused(*args: object) -> object:
+        raise sqlite3.OperationalError("attempt to write a readonly database")
+
+    monkeypatch.setattr(cache_module, "_page_store", refused)
+    later, _ = PageCache.open(tmp_path)
+    assert later is not None and later.writable
+    with pytest.raises(cache_module.CacheReadOnly):
+        later.store(home, CachedPage("# 新\n", now, now))
+    assert not later.writable and later.read_only_reason
+    later.store(home, CachedPage("# 新\n", now, now))  # no second error
+    assert later.load(home).text == "# 首页\n"
+    later.close()

@@ -33,6 +33,8 @@ class PageLoaded(Message):
 
 @dataclass
 class PageFailed(Message):
+    """A page asked for by ``target`` could not be had (``error`` says why, for the user)."""
+
     target: Target
     request: int
     ref: PageRef

@@ -273,6 +273,11 @@ class PageCache:
     operation is bounded by ``timeout`` (``CACHE_TIMEOUT``): a lock held by another
     process is a ``CacheBusy``, not a wait. A damaged entry is dropped and reported as a
     miss with a warning; a store that cannot be written is still read (``writable``).
+
+    Opened by ``open`` on an existing, writable store, it reads through a plain read-only
+    SQLite connection and opens diskcache only for its first write: diskcache's opening
+    writes its settings (4-5 ms, and a wait on any other writer), which the first screen,
+    read from here, does not need.
     """
 
     def __init__(
@@ -290,14 +295,65 @@ class PageCache:
         self._jobs: queue.SimpleQueue[Any] | None = None
         self._pins: diskcache.Cache | _ReadOnlyStore | None = None
         self._pins_looked = False
-        self._cache: diskcache.Cache | None = diskcache.Cache(
-            str(self.directory),
-            timeout=timeout,
-            disk=_JSONOnlyDisk,
-            size_limit=size_limit,
-            eviction_policy="least-recently-stored",
-            cull_limit=10,
-        )
+        self._size_limit = size_limit
+        self._deferred = False  # diskcache is to be opened at the first write
+        self._opening = threading.Lock()
+        self._cache: diskcache.Cache | None = _page_store(self.directory, size_limit, timeout)
+
+    @classmethod
+    def _reading_first(cls, directory: Path, size_limit: int, timeout: float) -> PageCache | None:
+        """The store read through a read-only connection, diskcache to be opened at the
+        first write; None when that cannot be (no database yet, a directory or database
+        that cannot be written, one SQLite cannot read): ``open`` then opens it at once,
+        and says what is wrong there."""
+        db = directory / diskcache.core.DBNAME
+        if not (os.access(directory, os.W_OK) and os.access(db, os.W_OK)):
+            return None
+        try:
+            reader = _ReadOnlyStore(directory, timeout, snapshot=False)
+        except (CacheUnavailable, sqlite3.Error, OSError):
+            return None
+        cache = cls.__new__(cls)
+        cache.directory = Path(directory)
+        cache.timeout = timeout
+        cache.writable = True
+        cache.read_only_reason = None
+        cache._jobs = None
+        cache._pins = None
+        cache._pins_looked = False
+        cache._size_limit = size_limit
+        cache._deferred = True
+        cache._opening = threading.Lock()
+        cache._cache = None
+        cache._reader = reader
+        return cache
+
+    def _writer(self) -> diskcache.Cache | None:
+        """diskcache, for a write: opened now if it was left for the first write. A lock
+        another process holds is a ``CacheBusy`` (the next write tries again); a store
+        that cannot be opened for writing makes the cache read-only (``CacheReadOnly``)."""
+        if self._cache is None and self._deferred and self.writable:
+            with self._opening:
+                if self._cache is None and self._deferred:
+                    try:
+                        opened = _bounded(
+                            lambda: _page_store(self.directory, self._size_limit, self.timeout),
+                            self.timeout,
+                        )
+                    except TimeoutError:
+                        raise CacheBusy(_busy(self.timeout)) from None
+                    except (sqlite3.Error, OSError, CacheUnavailable, ValueError) as exc:
+                        self._deferred = False
+                        self.writable = False
+                        self.read_only_reason = _why(exc)
+                        raise CacheReadOnly(
+                            _(
+                                "the cache cannot save pages any more ({exc}); it is still read"
+                            ).format(exc=_why(exc))
+                        ) from exc
+                    self._cache = opened
+                    self._deferred = False
+        return self._cache if self.writable else None
 
     @classmethod
     def read_only(
@@ -313,6 +369,9 @@ class PageCache:
         cache._jobs = None
         cache._pins = None
         cache._pins_looked = False
+        cache._size_limit = DEFAULT_CACHE_SIZE
+        cache._deferred = False
+        cache._opening = threading.Lock()
         cache._reader = _ReadOnlyStore(cache.directory, timeout)
         return cache
 
@@ -340,6 +399,9 @@ class PageCache:
                 timeout,
                 warnings,
             )
+        first = cls._reading_first(directory, size_limit, timeout)
+        if first is not None:
+            return first, warnings
         try:
             return _bounded(
                 lambda: cls(directory, size_limit=size_limit, timeout=timeout), timeout
@@ -433,10 +495,11 @@ class PageCache:
 
     def store(self, ref: PageRef, page: CachedPage) -> None:
         """Save ``page``; ``CacheBusy`` when locked, ``CacheReadOnly`` once when unwritable."""
-        if not self.writable or self._cache is None:
+        store = self._writer()
+        if store is None:
             return
         try:
-            self._cache.set(ref.key, page.to_json(), retry=False)
+            store.set(ref.key, page.to_json(), retry=False)
             pins = self._pin_store()
             if isinstance(pins, diskcache.Cache) and ref.key in pins:
                 pins.set(ref.key, page.to_json(), retry=False)
@@ -504,10 +567,10 @@ class PageCache:
         return None
 
     def _discard(self, ref: PageRef) -> None:
-        if self._cache is None or not self.writable:
-            return
-        with contextlib.suppress(sqlite3.Error, OSError, diskcache.Timeout):
-            self._cache.delete(ref.key, retry=False)
+        with contextlib.suppress(sqlite3.Error, OSError, diskcache.Timeout, CacheUnavailable):
+            store = self._writer()
+            if store is not None:
+                store.delete(ref.key, retry=False)
 
     def __contains__(self, ref: PageRef) -> bool:
         try:
@@ -557,7 +620,7 @@ class PageCache:
         if not create and not (directory / diskcache.core.DBNAME).is_file():
             return None
         try:
-            if self._cache is None or not self.writable:
+            if not self.writable or (self._cache is None and not self._deferred):
                 self._pins = _ReadOnlyStore(directory, self.timeout)
             else:
                 self._pins = diskcache.Cache(
@@ -582,10 +645,11 @@ class PageCache:
     def pin(self, ref: PageRef) -> bool:
         """Keep the stored copy of ``ref`` whatever the size limit culls; False if there is
         no copy to keep (fetch it first) or the pin store cannot be written."""
-        if self._cache is None or not self.writable:
-            return False
         try:
-            data = self._cache.get(ref.key, default=None, retry=False)
+            store = self._writer()
+            if store is None:
+                return False
+            data = store.get(ref.key, default=None, retry=False)
             if data is None or CachedPage.from_json(data) is None:
                 return False
             pins = self._pin_store(create=True)
@@ -618,9 +682,10 @@ class PageCache:
         return int(self._cache.volume())
 
     def clear(self) -> int:
-        if self._cache is None or not self.writable:
+        store = self._writer()
+        if store is None:
             return 0
-        return int(self._cache.clear(retry=False))
+        return int(store.clear(retry=False))
 
     def close(self) -> None:
         jobs: queue.SimpleQueue[Any] | None = getattr(self, "_jobs", None)
@@ -669,6 +734,17 @@ def _busy(timeout: float) -> str:
     return _(
         "the cache did not answer within {timeout:g} s (another process holds its lock)"
     ).format(timeout=timeout)
+
+
+def _page_store(directory: Path, size_limit: int, timeout: float) -> diskcache.Cache:
+    return diskcache.Cache(
+        str(directory),
+        timeout=timeout,
+        disk=_JSONOnlyDisk,
+        size_limit=size_limit,
+        eviction_policy="least-recently-stored",
+        cull_limit=10,
+    )
 
 
 def _bounded(fn: Callable[[], _T], timeout: float) -> _T:

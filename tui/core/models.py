@@ -88,24 +88,32 @@ class Link:
 
 @dataclass(slots=True)
 class Tag:
+    """A tag link of an article: the name shown, and the mirror's URL for it."""
+
     name: str
     url: str
 
 
 @dataclass(slots=True)
 class Category:
+    """The category an article belongs to: its name and the index that lists it."""
+
     title: str
     ref: PageRef
 
 
 @dataclass(slots=True)
 class Section:
+    """A heading of the home page and the categories listed under it."""
+
     title: str
     categories: list[Category] = field(default_factory=list)
 
 
 @dataclass(slots=True)
 class LeadImage:
+    """The image an article opens with: its address, caption and alt text."""
+
     src: str
     caption: str
     alt: str = ""
@@ -146,6 +154,8 @@ class Entry:
 
 @dataclass(slots=True)
 class Home:
+    """The mirror's home page: sections of categories, and the other links it has."""
+
     ref: PageRef
     sections: list[Section] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
@@ -159,6 +169,8 @@ class Home:
 
 @dataclass(slots=True)
 class Index:
+    """A category index: the articles (and external links) it lists, in its order."""
+
     ref: PageRef
     title: str
     family: str | None = None
@@ -174,6 +186,8 @@ class Index:
 
 @dataclass(slots=True)
 class Article:
+    """A cleaned article: its metadata and body blocks, tags and numbered links."""
+
     ref: PageRef
     title: str
     source: str | None = None
@@ -191,6 +205,8 @@ class Article:
 
 @dataclass(slots=True)
 class Document:
+    """Any other page (a README of another repository, a letter): blocks and links."""
+
     ref: PageRef
     title: str | None = None
     blocks: list[Block] = field(default_factory=list)

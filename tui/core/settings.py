@@ -117,6 +117,8 @@ class Problem:
 
 @dataclass(frozen=True, slots=True)
 class Provenance:
+    """Where a setting's value came from: the default, the file, the environment or a flag."""
+
     source: ValueSource
     detail: str = ""  # "FILE:LINE", "$HTTPS_PROXY", "--proxy"
 

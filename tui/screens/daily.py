@@ -49,16 +49,22 @@ CONFIRM_SECONDS = 5.0  # a second M within this long marks the whole list read
 
 @dataclass
 class UnreadCounts(Message):
+    """Unread articles by index key, counted in a worker thread."""
+
     counts: dict[str, int]
 
 
 @dataclass
 class IndexVisited(Message):
+    """An index's visit was recorded (what is new in it since the last one)."""
+
     visit: IndexVisit
 
 
 @dataclass
 class AllMarked(Message):
+    """Every article of the list ``place_title`` (``count`` of them) was marked read."""
+
     place_title: str
     count: int
 
