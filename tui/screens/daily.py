@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from textual import work
@@ -47,26 +46,29 @@ if TYPE_CHECKING:
 CONFIRM_SECONDS = 5.0  # a second M within this long marks the whole list read
 
 
-@dataclass
 class UnreadCounts(Message):
     """Unread articles by index key, counted in a worker thread."""
 
-    counts: dict[str, int]
+    def __init__(self, counts: dict[str, int]) -> None:
+        super().__init__()
+        self.counts = counts
 
 
-@dataclass
 class IndexVisited(Message):
     """An index's visit was recorded (what is new in it since the last one)."""
 
-    visit: IndexVisit
+    def __init__(self, visit: IndexVisit) -> None:
+        super().__init__()
+        self.visit = visit
 
 
-@dataclass
 class AllMarked(Message):
     """Every article of the list ``place_title`` (``count`` of them) was marked read."""
 
-    place_title: str
-    count: int
+    def __init__(self, place_title: str, count: int) -> None:
+        super().__init__()
+        self.place_title = place_title
+        self.count = count
 
 
 class DailyReading:
