@@ -135,6 +135,34 @@ def test_articles_come_first_by_date_then_title_and_entries_follow_most_recently
     assert len(keys) == len(set(keys)) == 6
 
 
+def test_an_article_filed_in_two_directories_is_listed_once() -> None:
+    lib = Library(None)
+
+    def filed(directory: str, n: int, day: int | None, title: str) -> Article:
+        page = article(n, day, "云溪市", title=title)
+        page.ref = HOME.with_path(f"pages/{directory}/{n}.md")
+        return page
+
+    lib.record_many(
+        [
+            filed("nf4514", 1, 5, "同一篇"),
+            filed("nsc412", 1, 5, "同一篇"),  # the same article, filed twice
+            filed("nsc412", 2, 6, "同一篇"),  # the same title another day: another article
+            filed("nsc412", 3, None, "无日期"),
+            filed("nf4514", 3, None, "无日期"),  # undated copies: one
+        ]
+    )
+    lib.record_entries([entry("云溪市 同一篇", "pages/e/9.md"), entry("同一篇", "pages/e/8.md")])
+    related = lib.related("云溪市", HOME.repo_id)
+    rows = [(k.title, k.published) for k in related]
+    assert rows == [
+        ("同一篇", date(2024, 3, 6)),
+        ("同一篇", date(2024, 3, 5)),
+        ("无日期", None),
+        ("云溪市 同一篇", None),  # an entry of its own title; "同一篇" is listed already
+    ]
+
+
 def test_a_related_list_makes_only_the_rows_asked_for() -> None:
     """A tag carried by thousands of articles: the list holds them all, in order, and makes
     the ``Known`` (and the row) of an article only when it is asked for (drawn)."""
@@ -300,7 +328,11 @@ def test_the_title_index_agrees_with_the_substring_rule(
     lib.record_entries([entry(title, path) for path, title in by_path.items()])
     for probe in (tag, titles[pick % len(titles)][1:4]):  # also a piece of a real title
         if probe:
-            assert entry_paths(lib, probe) == holding(by_path, probe), probe
+            # One row a title (a title listed twice is one article filed twice).
+            listed = [k.title for k in lib.related(probe, HOME.repo_id) if not k.parsed]
+            assert len(listed) == len(set(listed)), probe
+            assert set(listed) == {by_path[p] for p in holding(by_path, probe)}, probe
+            assert entry_paths(lib, probe) <= holding(by_path, probe), probe
     assert lib.warnings == []
 
 
@@ -682,8 +714,14 @@ def test_corpus_index_titles_holding_corpus_tags(tmp_path: Path) -> None:
         # Either script names the same thing (issue 12): titles and probes folded alike.
         want = ascii_fold(fold(probe))
         expected = {k for k, t in titles.items() if want in ascii_fold(fold(t))}
-        assert {k.ref.key for k in related if not k.parsed} == expected - tagged, probe
-        matched += bool(expected - tagged)
+        listed = [k for k in related if not k.parsed]
+        article_titles = {k.title for k in related if k.parsed}
+        assert len({k.title for k in listed}) == len(listed), probe  # a title once
+        assert {k.ref.key for k in listed} <= expected - tagged, probe
+        assert {k.title for k in listed} == {titles[k] for k in expected - tagged} - (
+            article_titles
+        ), probe
+        matched += bool(listed)
     assert matched > 50
     assert lib.warnings == []
 

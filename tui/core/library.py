@@ -1219,11 +1219,16 @@ class Library:
         """Articles carrying ``tag`` (newest first), then index entries whose title holds it.
 
         No duplicates, never ``exclude``; entries are listed most recently seen first. The
-        ``Known`` of each is made when first asked for (``LazyMap``): a tag carried by
-        5,000 articles shows a screenful of them, and making all 5,000 cost 40-70 ms.
+        mirror files some articles in two directories (``pages/nf4514/`` and
+        ``pages/nsc412/``): a copy, the same title published the same day, is listed once,
+        and so is an index entry titled as an article already listed. The ``Known`` of each
+        is made when first asked for (``LazyMap``): a tag carried by 5,000 articles shows a
+        screenful of them, and making all 5,000 cost 40-70 ms.
         """
         skip = exclude.key if exclude else ""
         seen: set[str] = {skip}
+        copies: set[tuple[object, object]] = set()  # (title, published) of the rows listed
+        titles: set[object] = set()
         out: list[tuple[object, ...]] = []
         self._check_tags_fold()
         folded = _fold(tag)  # either script names the same tag
@@ -1234,10 +1239,14 @@ class Library:
             self._warn(_("Could not read the library: {error}").format(error=exc))
             rows = []
         for row in rows:
-            key = row[0]
+            key, title, published = row[0], row[1], row[2]
             if key in seen or not _readable_key(key, repo_id):
                 continue
             seen.add(key)
+            if title and (title, published) in copies:
+                continue  # the same article filed in another directory
+            copies.add((title, published))
+            titles.add(title)
             out.append(row)
         if tag:
             try:
@@ -1253,6 +1262,9 @@ class Library:
                 if needle not in _fold(title).translate(_ASCII_LOWER):
                     continue
                 seen.add(key)
+                if title and title in titles:
+                    continue  # an article already listed, or its copy
+                titles.add(title)
                 out.append((key, title))
         return LazyMap(out, _known_of_row)
 

@@ -290,14 +290,6 @@ class Mirror:
         except CacheUnavailable as exc:
             self._drop_cache(str(exc), notes)
 
-    def _store(self, ref: PageRef, page: CachedPage, notes: list[str]) -> None:
-        if self.cache is None:
-            return
-        try:
-            self.cache.store(ref, page)
-        except CacheUnavailable as exc:
-            self._drop_cache(str(exc), notes)
-
     def _drop_cache(self, reason: str, notes: list[str]) -> None:
         # A broken store is dropped for the rest of the run: pages still load, uncached.
         message = _("{reason}; continuing without a cache").format(reason=reason)
