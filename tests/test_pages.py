@@ -5,7 +5,7 @@ The server serves the bundled sample in the raw layout, so these run without the
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -433,7 +433,7 @@ async def test_a_cancel_that_lands_as_a_parse_ends_is_not_swallowed(monkeypatch)
 
     futures: list[asyncio.Future[object]] = []
 
-    def held(fn, *args):  # type: ignore[no-untyped-def]
+    def held(fn, *args, then=None):  # type: ignore[no-untyped-def]
         future = asyncio.get_running_loop().create_future()
         futures.append(future)
         return future
@@ -445,10 +445,20 @@ async def test_a_cancel_that_lands_as_a_parse_ends_is_not_swallowed(monkeypatch)
     task = asyncio.create_task(service._parse(ref, "x" * 100_000, mirror.home, False, False))
     await asyncio.sleep(0)
     assert len(futures) == 1
-    futures[0].set_result("parsed")
+    futures[0].set_result(("parsed", None))
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
+
+
+async def wait_until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    """Let threads run until ``condition()`` holds (fail the test if it never does)."""
+    import asyncio
+
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        assert asyncio.get_running_loop().time() < deadline, "condition never held"
+        await asyncio.sleep(0.01)
 
 
 async def test_a_small_page_parsed_before_is_read_back_on_the_loop_without_a_thread(
@@ -462,16 +472,17 @@ async def test_a_small_page_parsed_before_is_read_back_on_the_loop_without_a_thr
     store = ParsedStore(tmp_path / "parsed")
     first = _service(sample_server, tmp_path / "cache", parsed=store)
     try:
-        parsed = (await first.get(ARTICLE)).page  # parsed in a thread, kept in the store
+        parsed = (await first.get(ARTICLE)).page  # parsed in a thread, stored after it
+        await wait_until(lambda: store._cache is not None)
     finally:
         await first.aclose()
-    assert store.hits == 0 and store._cache is not None
+    assert store.hits == 0
     threads: list[PageRef] = []
     real = pages_module.in_daemon_thread
 
-    def counted(fn, *args):  # type: ignore[no-untyped-def]
+    def counted(fn, *args, then=None):  # type: ignore[no-untyped-def]
         threads.append(args[1])
-        return real(fn, *args)
+        return real(fn, *args, then=then)
 
     monkeypatch.setattr(pages_module, "in_daemon_thread", counted)
     again = _service(sample_server, tmp_path / "cache", parsed=store)
@@ -498,7 +509,7 @@ async def test_a_service_in_line_parses_and_records_on_its_loop(
 
     handed: list[object] = []
 
-    def no_thread(fn, *args):  # type: ignore[no-untyped-def]
+    def no_thread(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
         handed.append(fn)
         raise AssertionError("a thread was used")
 
@@ -519,3 +530,36 @@ async def test_a_service_in_line_parses_and_records_on_its_loop(
     finally:
         await service.aclose()
         library.close()
+
+
+async def test_a_long_page_is_handed_over_before_its_model_is_stored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reader waits for the parse, not for the storing of the model after it."""
+    import threading
+
+    from tui.core.parsed import ParsedStore
+
+    store = ParsedStore(tmp_path / "parsed")
+    release = threading.Event()
+    real_put = store.put
+
+    def slow_put(*args: object, **kwargs: object) -> None:
+        release.wait(5)
+        real_put(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store, "put", slow_put)
+    mirror = sample_mirror()
+    service = PageService(mirror, Library(None), parsed=store)
+    long_ref = SAMPLE_HOME.with_path("pages/nsc422/n14200030.md")
+    text = (mirror.source.root / long_ref.raw_path).read_text("utf-8")  # type: ignore[attr-defined]
+    try:
+        loaded = await service.get(long_ref)  # returns while the put is held
+        assert isinstance(loaded.page, Article) and len(loaded.page.blocks) > 1000
+        assert store.get(long_ref, mirror.home, text) is None
+        release.set()
+        await wait_until(lambda: store.get(long_ref, mirror.home, text) is not None)
+    finally:
+        release.set()
+        await service.aclose()
+        store.close()

@@ -34,7 +34,7 @@ from tui.core.mirror import Fetched, Origin
 from tui.core.models import Article, Block, BlockType, Document, Entry, Home, Page, Span, SpanKind
 from tui.core.parse import DirectoryNames, parse_page
 from tui.core.parse.dirnames import is_directory_code
-from tui.core.parsed import ParsedStore, parse_with_store, store_at
+from tui.core.parsed import ParsedStore, parse_with_store, read_or_parse, store_at
 from tui.core.prefetch import Recipe, plan_index, prefetch_batch, start_worker
 from tui.core.text import sanitise
 from tui.core.urls import PageRef
@@ -142,9 +142,13 @@ class DaemonThreads:
 _THREADS = DaemonThreads()
 
 
-def in_daemon_thread(fn: Callable[..., T], *args: object) -> asyncio.Future[T]:
+def in_daemon_thread(
+    fn: Callable[..., T], *args: object, then: Callable[[T], object] | None = None
+) -> asyncio.Future[T]:
     """Run ``fn(*args)`` in a daemon thread: a hostile page that takes seconds to parse must
-    not hold up quitting (``asyncio.to_thread``'s threads are waited for at exit)."""
+    not hold up quitting (``asyncio.to_thread``'s threads are waited for at exit). ``then``
+    runs on in the thread with the result once it is handed over (its errors are dropped:
+    it is work nobody waits for)."""
     loop = asyncio.get_running_loop()
     future: asyncio.Future[T] = loop.create_future()
 
@@ -165,6 +169,9 @@ def in_daemon_thread(fn: Callable[..., T], *args: object) -> asyncio.Future[T]:
             error = exc
         with contextlib.suppress(RuntimeError):  # the loop closed: nobody is waiting
             loop.call_soon_threadsafe(deliver, result, error)
+        if then is not None and error is None:
+            with contextlib.suppress(Exception):
+                then(result)  # type: ignore[arg-type]
 
     _THREADS.submit(run)
     return future
@@ -375,12 +382,21 @@ class PageService:
             except Exception:  # noqa: BLE001 - a broken worker process: parse here instead
                 self._executor_failed = True
                 self._shutdown_executor()
-        parsing = in_daemon_thread(parse_with_store, self.parsed, ref, text, home, parse_page)
+        models = self.parsed
+
+        def keep(done: tuple[Page, str | None]) -> None:
+            page, key = done
+            if models is not None and key is not None:
+                models.put(ref, home, text, page, key)
+
+        # The model is stored after the page is handed over: storing a long article's
+        # (10-25 ms) is no part of the wait for it.
+        parsing = in_daemon_thread(read_or_parse, models, ref, text, home, parse_page, then=keep)
         try:
             # ``asyncio.timeout``, not ``wait_for``: on Python 3.11 ``wait_for`` returns the
             # result when the task is cancelled just as the parse ends, swallowing a Ctrl+C.
             async with asyncio.timeout(self.parse_budget):
-                return await asyncio.shield(parsing)
+                return (await asyncio.shield(parsing))[0]
         except TimeoutError:
             # A page built to be slow (100,000 links) must not keep the reader waiting: its
             # text is shown as it is, plainly, and the parse goes on unseen in its thread.

@@ -553,20 +553,34 @@ def parse_with_store(
     """The page's model: from the store when this text was parsed before, else parsed by
     ``parse`` (default ``parse_page``) and stored. Blocking: run it where parsing runs (a
     thread or the worker process)."""
+    page, key = read_or_parse(store, ref, text, home, parse)
+    if store is not None and key is not None:
+        store.put(ref, home, text, page, key)
+    return page
+
+
+def read_or_parse(
+    store: ParsedStore | None,
+    ref: PageRef,
+    text: str,
+    home: PageRef,
+    parse: Callable[[PageRef, str, PageRef], Page] | None = None,
+) -> tuple[Page, str | None]:
+    """``parse_with_store`` without the storing: the page, and the key to store it under
+    when it was parsed now (None: read from the store, or not to be stored), so that a
+    reader waiting for the page need not wait for its storing too."""
     key = model_key(ref, home, text) if store is not None else None
     if store is not None:
         page = store.get(ref, home, text, key)
         if page is not None:
-            return page
+            return page, None
     if parse is None:
         from tui.core.parse import parse_page
 
         page = parse_page(ref, text, home)
     else:
         page = parse(ref, text, home)
-    if store is not None and not _plain(page):
-        store.put(ref, home, text, page, key)
-    return page
+    return page, (key if store is not None and not _plain(page) else None)
 
 
 def _plain(page: Page) -> bool:
