@@ -59,7 +59,13 @@ async def test_a_page_is_fetched_once_then_served_from_memory_and_cache(
         again = await service.get(ARTICLE)
         assert again.origin is Origin.CACHE and sample_server.count(ARTICLE) == 1
         assert again.page == first.page
-        # The article was recorded: its tags lead back to it.
+        # The article is recorded in the background, after it was handed over (the reader
+        # does not wait for it); then its tags lead back to it.
+        tag = first.page.tags[0].name
+        assert service._recording
+        assert ARTICLE not in [k.ref for k in service.library.related(tag, SAMPLE_HOME.repo_id)]
+        await service.recorded()
+        assert not service._recording
         tag = first.page.tags[0].name
         assert ARTICLE in [k.ref for k in service.library.related(tag, SAMPLE_HOME.repo_id)]
         # Past the cache: revalidated with the server (the page is unchanged: a 304).

@@ -120,6 +120,11 @@ async def open_article(pilot: Pilot, starts: str) -> int:
     # Opened as a reader sees it: the page shown and the focus on it (it moves a step after
     # the page is drawn), so the keys a test presses next go to the reader.
     await wait_for(pilot, lambda: reader_shows(app, ref) and state(app).focus == "reader")
+    # Settled as a reader sees it a moment later: recorded in the library (just after it
+    # was shown), so its row says its date.
+    await app.browser.service.recorded()
+    await pilot.pause()
+    await pilot.pause()
     return index
 
 

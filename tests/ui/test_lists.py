@@ -204,3 +204,27 @@ async def test_index_rows_show_what_the_library_knows_of_their_articles() -> Non
                 assert body.endswith(date) and body[: -len(date)].rstrip().endswith(source)
                 shown += 1
         assert shown
+
+
+async def test_an_opened_articles_row_says_its_date_once_it_is_recorded() -> None:
+    """The reader shows an article before the library records it; its row in the index
+    then shows the date and source the library learnt, without another key."""
+    app = sample_app(prefetch=False)
+    async with app.run_test(size=(220, 40)) as pilot:
+        await home_ready(pilot)
+        await open_index(pilot, "头条")
+        entries = app.browser.entries
+        row = next(i for i, r in enumerate(entries.items) if r.title.startswith("倒春寒来袭"))
+        entries.highlighted = row
+        await pilot.press("enter")
+        ref = entries.items[row].ref
+        assert ref is not None
+        await wait_for(pilot, lambda: app.browser.reader_ref == ref)
+
+        def row_text() -> str:
+            return dict(row_lines(entries))[row].rstrip()
+
+        await wait_for(pilot, lambda: app.library.dates_and_sources([ref.key]) != {})
+        ((date, source),) = app.library.dates_and_sources([ref.key]).values()
+        await wait_for(pilot, lambda: row_text().endswith(date))
+        assert row_text()[: -len(date)].rstrip().endswith(source)

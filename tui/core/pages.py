@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from tui.core.daily import IndexVisit
 
 MEMORY_PAGES = 48  # parsed pages kept for back/forward and re-opening
+RECORD_AFTER = 0.15  # seconds after an article is shown before it is recorded in the library
 INLINE_PARSE_MAX = 16_384  # characters: a page this small parses faster than a thread starts
 INLINE_MODEL_MAX = 32_768  # characters: the stored model of a page this small reads back in 1-2 ms
 PARSE_BUDGET = 2.0  # seconds: a page still parsing by then is shown as plain text
@@ -241,6 +242,12 @@ class PageService:
         # loop has no screen to keep responsive. Threads there only contend for the GIL
         # (bench/scale.py's prefetch: 12 ms of CPU an article with them, 8 ms without).
         self.in_line = in_line
+        # Otherwise an article the reader asked for is recorded in the library in the
+        # background, after ``record_after`` seconds: recording a long one (its search
+        # index) takes 50-75 ms, which the reader showing it must neither wait for nor share
+        # the GIL with. A prefetched one is recorded before its ``get`` returns.
+        self.record_after = RECORD_AFTER
+        self._recording: set[asyncio.Task[None]] = set()
         self.parsed = parsed  # models of pages parsed before (None: always parse)
         self.library = library
         self.recipe = recipe
@@ -320,9 +327,25 @@ class PageService:
         if isinstance(page, Article):
             if self.in_line:
                 self.library.record(page)
-            else:
+            elif background:  # prefetch: what it fetched is known once it says it is done
                 await asyncio.to_thread(self.library.record, page)
+            else:
+                task = asyncio.get_running_loop().create_task(self._record_later(page))
+                self._recording.add(task)
+                task.add_done_callback(self._recording.discard)
         return loaded
+
+    async def _record_later(self, page: Article) -> None:
+        if self.record_after > 0:
+            await asyncio.sleep(self.record_after)
+        await asyncio.to_thread(self.library.record, page)
+
+    async def recorded(self) -> None:
+        """Wait until every article loaded so far is recorded in the library."""
+        while self._recording:
+            # ``wait``, not ``gather``: a waiter cancelled (a newer page opened) must not
+            # cancel the recordings it waited for.
+            await asyncio.wait(list(self._recording))
 
     async def _name_category(self, article: Article) -> None:
         """Show the category's name where the page only gives its directory code (``p2``).
@@ -543,7 +566,10 @@ class PageService:
         stop_pool(executor)
 
     async def aclose(self) -> None:
-        """Stop the parse process and close the mirror; never waits on a running parse."""
+        """Record what is still to be recorded, stop the parse process and close the mirror;
+        never waits on a running parse."""
+        with contextlib.suppress(Exception):
+            await self.recorded()
         self._shutdown_executor()
         with contextlib.suppress(Exception):
             await self.mirror.aclose()

@@ -765,6 +765,7 @@ class BrowserScreen(DailyReading, Screen[None]):
             self.reader.show(lambda w: layout_article(article, w, notes), state)
             self.library.opened(ref, article.title)
             self.entries.refresh_marks()
+            self._marks_once_recorded()
         elif isinstance(shown, Document):
             document = shown
             self.reader.show(lambda w: layout_document(document, w, notes), state)
@@ -775,6 +776,13 @@ class BrowserScreen(DailyReading, Screen[None]):
 
         # -- history --------------------------------------------------------------------------
         self.refresh_bindings()  # what check_action answers has changed
+
+    @work(group="recorded", exclusive=True, exit_on_error=False, description="recorded")
+    async def _marks_once_recorded(self) -> None:
+        """The page service records an opened article just after the reader shows it: then
+        its row can say its date and source."""
+        await self.service.recorded()
+        self.entries.refresh_marks()
 
     def capture(self) -> Visit:
         entries = self.entries
