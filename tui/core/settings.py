@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from tui.i18n import _
 
@@ -102,8 +102,7 @@ class ValueSource(StrEnum):
     FLAG = "flag"
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(NamedTuple):
     """One thing wrong in the settings file; ``str`` is the one-line message shown."""
 
     path: str
@@ -115,8 +114,7 @@ class Problem:
         return f"{where}: {self.message}"
 
 
-@dataclass(frozen=True, slots=True)
-class Provenance:
+class Provenance(NamedTuple):
     """Where a setting's value came from: the default, the file, the environment or a flag."""
 
     source: ValueSource
