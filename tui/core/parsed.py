@@ -403,10 +403,11 @@ def decode(data: Any) -> Page:
 class ParsedStore:
     """Models by (parser, home, page, text hash), in ``<cache root>/parsed``.
 
-    Opened on first use (off the event loop: the first use is in a parse thread or the
-    worker process), shared safely by several processes (diskcache, SQLite WAL). Any error
-    makes it a miss; after one that breaks the store itself, the store is left alone for
-    the rest of the run.
+    Read through a read-only SQLite connection opened on the first read (the first
+    screen's page, on the event loop: a WAL reader waits on nobody), written through
+    diskcache opened on the first write (in a parse thread or the worker process); shared
+    safely by several processes (SQLite WAL). Any error makes it a miss; after one that
+    breaks the store itself, the store is left alone for the rest of the run.
     """
 
     def __init__(self, directory: Path, *, size_limit: int = PARSED_SIZE) -> None:
