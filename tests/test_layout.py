@@ -231,3 +231,25 @@ def test_dump_and_reader_agree_on_real_pages(page) -> None:
         )
         for n in reader.link_lines:
             assert f"{n:>4}. " in out  # every link the reader numbers is in dump's Links list
+
+
+@pytest.mark.parametrize("width", [30, 65, 88])
+def test_the_beginning_of_a_long_article_is_laid_out_as_in_the_whole(width: int) -> None:
+    from tui.core.mirror import SAMPLE_HOME, sample_mirror
+
+    ref = SAMPLE_HOME.with_path("pages/nsc422/n14200030.md")
+    text = (sample_mirror().source.root / ref.raw_path).read_text("utf-8")  # type: ignore[attr-defined]
+    article = parse_page(ref, text, SAMPLE_HOME)
+    assert isinstance(article, Article) and len(article.blocks) > 1000
+    whole = layout_article(article, width, ["a note"])
+    start = layout_article(article, width, ["a note"], blocks=200)
+    assert 0 < len(start.lines) < len(whole.lines)
+    assert whole.lines[: len(start.lines)] == start.lines
+    assert all(whole.block_lines[i] == line for i, line in start.block_lines.items())
+    assert max(start.block_lines) < 200 <= max(whole.block_lines)
+    assert all(whole.link_lines[n] == line for n, line in start.link_lines.items())
+    # A short article is laid out whole whatever the number: tags and tail included.
+    short = Article(
+        ref, "短", blocks=[Block(BlockType.PARAGRAPH, [Span("正文")])], tags=[Tag("云", "u")]
+    )
+    assert layout_article(short, width, blocks=200).lines == layout_article(short, width).lines

@@ -17,6 +17,7 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 
 from tests.ui.helpers import home_ready, open_article, open_index, sample_app, wait_for
+from tui.core.models import Article
 from tui.widgets.scrollbar import LineScrollBar
 
 
@@ -217,3 +218,36 @@ async def test_the_panes_scrollbars_draw_what_textuals_would_and_reuse_their_lin
         await pilot.pause()
         await pilot.pause()
         assert [list(s) for s in bar.render_lines(whole)] == textual_bar_lines(bar) != seen[-1]
+
+
+async def test_a_long_article_shows_its_beginning_then_lays_out_the_rest() -> None:
+    """The sample's 2,000-paragraph article: the first frame needs its first blocks only;
+    the whole is laid out just after, without a key, and ends where the page ends."""
+    from tui.core.layout import layout_article
+    from tui.core.mirror import SAMPLE_HOME
+    from tui.screens.browser import FIRST_BLOCKS
+
+    app = sample_app(prefetch=False)
+    long_ref = SAMPLE_HOME.with_path("pages/nsc422/n14200030.md")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await home_ready(pilot)
+        reader = app.browser.reader
+        seen: list[tuple[int, bool]] = []
+        real = reader._complete
+
+        async def completing(composer: object) -> None:
+            seen.append((reader.line_count, reader.complete))  # as first painted
+            await real(composer)  # type: ignore[arg-type]
+
+        reader._complete = completing  # type: ignore[method-assign]
+        app.browser.open_page(long_ref)
+        await wait_for(pilot, lambda: reader.complete and reader.line_count > 0)
+        page = app.browser.state.reader_page
+        assert isinstance(page, Article) and len(page.blocks) > 10 * FIRST_BLOCKS
+        whole = layout_article(page, reader.layout_width, app.browser.reader_loaded.notes)
+        assert reader.line_count == len(whole.lines)
+        ((first_lines, complete_then),) = seen
+        assert not complete_then and 0 < first_lines < len(whole.lines) // 5
+        await pilot.press("end")
+        await pilot.pause()
+        assert reader.scroll_y == reader.max_scroll_y > first_lines

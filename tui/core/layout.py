@@ -232,8 +232,11 @@ def layout_head(article: Article, width: int, marks: Marks | None = None) -> Lay
     return out
 
 
-def layout_body(page: Article | Document, width: int, marks: Marks | None = None) -> Layout:
-    """The lead image's caption (articles) and the body blocks, numbered and wrapped."""
+def layout_body(
+    page: Article | Document, width: int, marks: Marks | None = None, blocks: int | None = None
+) -> Layout:
+    """The lead image's caption (articles) and the body blocks, numbered and wrapped (the
+    first ``blocks`` of them only, when given)."""
     marks = marks or reader_marks()
     out = Layout(width)
     lead = page.lead_image if isinstance(page, Article) else None
@@ -245,17 +248,25 @@ def layout_body(page: Article | Document, width: int, marks: Marks | None = None
             out.add(
                 wrap_runs(runs, width, first, rest=rest, indent_role="caption", hang=marks.hang)
             )
-    _add_blocks(out, page.blocks, width, marks)
+    _add_blocks(out, page.blocks if blocks is None else page.blocks[:blocks], width, marks)
     return out
 
 
-def layout_article(article: Article, width: int, notes: Sequence[str] = ()) -> Layout:
-    """The reader's view of an article: title, metadata, lead image, body, tags, source."""
+def layout_article(
+    article: Article, width: int, notes: Sequence[str] = (), *, blocks: int | None = None
+) -> Layout:
+    """The reader's view of an article: title, metadata, lead image, body, tags, source.
+
+    With ``blocks``, its beginning only: the head and the first ``blocks`` body blocks,
+    laid out exactly as in the whole (what a long article shows while the rest is laid out).
+    """
     out = layout_head(article, width)
     for note in notes:
         out.add(wrap_runs([(note, "warning", None)], width))
     out.blank()
-    out.extend(layout_body(article, width))
+    out.extend(layout_body(article, width, blocks=blocks))
+    if blocks is not None and blocks < len(article.blocks):
+        return out
     if article.tags:
         out.blank()
         numbers = tag_numbers(article)

@@ -97,6 +97,7 @@ RELATED_REFRESH = 0.4  # seconds between live updates of a related list during p
 SEARCH_DEBOUNCE = 0.3  # seconds: a query typed on while another ran, if that one never ends
 WARM_UP_AFTER = 0.3  # seconds after start-up: the worker process starts while idle
 VISIT_AFTER = 0.15  # seconds after an index is shown: its visit and prefetch start after its frame
+FIRST_BLOCKS = 200  # body blocks of a long article laid out before its first paint
 PROGRESS_REFRESH = 0.25  # seconds between redraws of prefetch progress and marks
 
 
@@ -762,7 +763,12 @@ class BrowserScreen(DailyReading, Screen[None]):
         shown = self._converted.get(page, self.shown_script)  # texts only: links stay
         if isinstance(shown, Article):
             article = shown
-            self.reader.show(lambda w: layout_article(article, w, notes), state)
+            # A long article shows its beginning first; the whole is laid out once that is
+            # painted (not when opened from search: its first match may lie further on).
+            first = None
+            if len(article.blocks) > FIRST_BLOCKS and finder is None:
+                first = lambda w: layout_article(article, w, notes, blocks=FIRST_BLOCKS)  # noqa: E731
+            self.reader.show(lambda w: layout_article(article, w, notes), state, first=first)
             self.library.opened(ref, article.title)
             self.entries.refresh_marks()
             self._marks_once_recorded()

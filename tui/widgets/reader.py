@@ -7,6 +7,8 @@ Page text reaches the terminal only as plain segments: it is never parsed as mar
 
 from __future__ import annotations
 
+import asyncio
+import sys
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
@@ -94,6 +96,10 @@ class ReaderView(RoleStyles, ScrollView, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, strips=1024)
         self._composer: Composer | None = None
+        # The beginning of a long page, laid out first (``show``'s ``first``); the whole is
+        # laid out once that has been painted.
+        self._first: Composer | None = None
+        self._partial = False  # what is laid out is only the beginning of the page
         self._layout = Layout(0)
         self._digits = ""
         self._pending: ReaderState | None = None
@@ -119,9 +125,20 @@ class ReaderView(RoleStyles, ScrollView, can_focus=True):
             width = self.screen.size.width - self.styles.scrollbar_size_vertical
         return width
 
-    def show(self, composer: Composer, state: ReaderState | None = None) -> None:
-        """Show content produced by ``composer(width)``; re-run only when the width changes."""
+    def show(
+        self,
+        composer: Composer,
+        state: ReaderState | None = None,
+        *,
+        first: Composer | None = None,
+    ) -> None:
+        """Show content produced by ``composer(width)``; re-run only when the width changes.
+
+        ``first``: the beginning of the same content, quicker to lay out (a long article's
+        first blocks, laid out as in the whole): shown first, and the whole laid out just
+        after it is painted. Not with a ``state`` to go back to, which may lie past it."""
         self._composer = composer
+        self._first = first if state is None else None
         self._hint = ()
         self._layout = Layout(0)
         self._digits = ""
@@ -155,6 +172,8 @@ class ReaderView(RoleStyles, ScrollView, can_focus=True):
             return  # already shown: a list opened over the welcome text leaves it be
         self._hint = tuple(hint)
         self._composer = None
+        self._first = None
+        self._partial = False
         self._layout = Layout(0)
         self._strips.clear()
         self.virtual_size = Size(0, 0)
@@ -186,8 +205,33 @@ class ReaderView(RoleStyles, ScrollView, can_focus=True):
         if self._composer is None:
             return
         width = self.layout_width
-        self._layout = self._composer(width)
+        first, self._first = self._first, None
+        self._partial = first is not None
+        if first is not None:
+            self._layout = first(width)
+            self.call_after_refresh(self._complete, self._composer)
+        else:
+            self._layout = self._composer(width)
         self.virtual_size = Size(width, len(self._layout.lines) + TOP)
+
+    @property
+    def complete(self) -> bool:
+        """Whether the whole page is laid out (not only the beginning of a long one)."""
+        return not self._partial
+
+    async def _complete(self, composer: Composer) -> None:
+        """The whole of what ``first`` began, once that was painted (the lines already
+        shown stay as they are: the beginning is laid out as in the whole). It first lets
+        the frame out: the driver's writer thread takes the interpreter within a switch
+        interval (5 ms), and laying out the whole holds it for tens of ms."""
+        await asyncio.sleep(sys.getswitchinterval())
+        if composer is not self._composer or not self._partial:
+            return  # another page since, or laid out whole already (a new width)
+        self._partial = False
+        self._layout = composer(self._layout.width)
+        self.virtual_size = Size(self._layout.width, len(self._layout.lines) + TOP)
+        self._strips.clear()
+        self.refresh()
 
     def on_resize(self, event: events.Resize) -> None:
         if self._composer is None or self.scrollable_content_region.width <= 0:
