@@ -286,19 +286,26 @@ class PageCache:
         *,
         size_limit: int = DEFAULT_CACHE_SIZE,
         timeout: float = CACHE_TIMEOUT,
+        reader: _ReadOnlyStore | None = None,
+        read_only_reason: str | None = None,
     ) -> None:
+        """Open the store in ``directory``; with a ``reader``, read through it and open
+        diskcache at the first write, or never with a ``read_only_reason``."""
         self.directory = Path(directory)
         self.timeout = timeout
-        self.writable = True
-        self.read_only_reason: str | None = None
-        self._reader: _ReadOnlyStore | None = None
+        self.writable = read_only_reason is None
+        self.read_only_reason = read_only_reason
+        self._reader = reader
         self._jobs: queue.SimpleQueue[Any] | None = None
         self._pins: diskcache.Cache | _ReadOnlyStore | None = None
         self._pins_looked = False
         self._size_limit = size_limit
-        self._deferred = False  # diskcache is to be opened at the first write
+        # diskcache is to be opened at the first write
+        self._deferred = reader is not None and self.writable
         self._opening = threading.Lock()
-        self._cache: diskcache.Cache | None = _page_store(self.directory, size_limit, timeout)
+        self._cache: diskcache.Cache | None = (
+            _page_store(self.directory, size_limit, timeout) if reader is None else None
+        )
 
     @classmethod
     def _reading_first(cls, directory: Path, size_limit: int, timeout: float) -> PageCache | None:
@@ -313,20 +320,7 @@ class PageCache:
             reader = _ReadOnlyStore(directory, timeout, snapshot=False)
         except (CacheUnavailable, sqlite3.Error, OSError):
             return None
-        cache = cls.__new__(cls)
-        cache.directory = Path(directory)
-        cache.timeout = timeout
-        cache.writable = True
-        cache.read_only_reason = None
-        cache._jobs = None
-        cache._pins = None
-        cache._pins_looked = False
-        cache._size_limit = size_limit
-        cache._deferred = True
-        cache._opening = threading.Lock()
-        cache._cache = None
-        cache._reader = reader
-        return cache
+        return cls(directory, size_limit=size_limit, timeout=timeout, reader=reader)
 
     def _writer(self) -> diskcache.Cache | None:
         """diskcache, for a write: opened now if it was left for the first write. A lock
@@ -360,20 +354,8 @@ class PageCache:
         cls, directory: Path, reason: str, *, timeout: float = CACHE_TIMEOUT
     ) -> PageCache:
         """The store opened for reading only (read-only or full disk, locked database)."""
-        cache = cls.__new__(cls)
-        cache.directory = Path(directory)
-        cache.timeout = timeout
-        cache.writable = False
-        cache.read_only_reason = reason
-        cache._cache = None
-        cache._jobs = None
-        cache._pins = None
-        cache._pins_looked = False
-        cache._size_limit = DEFAULT_CACHE_SIZE
-        cache._deferred = False
-        cache._opening = threading.Lock()
-        cache._reader = _ReadOnlyStore(cache.directory, timeout)
-        return cache
+        reader = _ReadOnlyStore(Path(directory), timeout)
+        return cls(directory, timeout=timeout, reader=reader, read_only_reason=reason)
 
     @classmethod
     def open(
