@@ -340,6 +340,11 @@ class PageService:
             await asyncio.sleep(self.record_after)
         await asyncio.to_thread(self.library.record, page)
 
+    @property
+    def recording(self) -> bool:
+        """Whether an article loaded is still to be recorded in the library."""
+        return bool(self._recording)
+
     async def recorded(self) -> None:
         """Wait until every article loaded so far is recorded in the library."""
         while self._recording:

@@ -771,7 +771,8 @@ class BrowserScreen(DailyReading, Screen[None]):
             self.reader.show(lambda w: layout_article(article, w, notes), state, first=first)
             self.library.opened(ref, article.title)
             self.entries.refresh_marks()
-            self._marks_once_recorded()
+            if self.service.recording:  # a page just loaded, not one read back from memory
+                self._marks_once_recorded()
         elif isinstance(shown, Document):
             document = shown
             self.reader.show(lambda w: layout_document(document, w, notes), state)
