@@ -821,3 +821,27 @@ async def test_a_pane_chosen_while_a_related_list_loads_stays_chosen(
         release.set()
         await wait_for(pilot, lambda: related_shown(app))
         assert state(app).focus == "reader"
+
+
+async def test_a_loading_note_that_fired_as_the_list_came_says_nothing() -> None:
+    """The loading timer can fire just as the page arrives: its event is queued, the page
+    stops the timer, then the event runs. It must not put "loading…" over the list."""
+    app = sample_app(prefetch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await home_ready(pilot)
+        await open_index(pilot, "头条")
+        title = app.browser.entries._title
+        browser = app.browser
+        browser._start_pending("list")
+        fired = browser._pending["list"]._callback  # what the queued timer event will run
+        browser._stop_pending("list")  # the page came first
+        assert fired is not None
+        fired()
+        await pilot.pause()
+        assert app.browser.entries._title == title
+        # A timer that is still the pending one says it, as before.
+        browser._start_pending("list")
+        browser._pending["list"]._callback()
+        await pilot.pause()
+        assert "…" in app.browser.entries._title[1]
+        browser._stop_pending("list")

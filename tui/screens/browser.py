@@ -343,6 +343,9 @@ class BrowserScreen(DailyReading, Screen[None]):
         """
 
         def show() -> None:
+            if self._pending.get(target) is not timer:
+                # Stopped after it fired (its event was already queued): the page came.
+                return
             if target == "reader":
                 if self.narrow and self._reader_focus:
                     self.show_pane("reader")  # a slow page: show where it will come
@@ -350,7 +353,7 @@ class BrowserScreen(DailyReading, Screen[None]):
             else:
                 self._set_list_title(self.place.title or "…", _("loading…"))
 
-        self._pending[target] = self.set_timer(LOADING_DELAY, show)
+        timer = self._pending[target] = self.set_timer(LOADING_DELAY, show)
 
     def _stop_pending(self, target: str) -> None:
         timer = self._pending.pop(target, None)
