@@ -72,3 +72,18 @@ def test_running_dump_skips_textual():
     modules = _modules_after(code)
     assert "tui.core.mirror" in modules
     assert _forbidden(modules) == set()
+
+
+def test_the_parsers_load_when_asked_and_not_before():
+    """A worker process calls ``load_parsers`` as it starts, so that its first article is
+    not also the import of bs4 and its CSS engine; importing the parse package alone (the
+    first screen's path) loads none of them."""
+    bare = _modules_after("import tui.core.parse")
+    assert "bs4" not in bare and "tui.core.parse.article" not in bare
+    loaded = _modules_after("from tui.core.parse import load_parsers\nload_parsers()")
+    assert {
+        "bs4",
+        "tui.core.parse.article",
+        "tui.core.parse.home",
+        "tui.core.parse.index",
+    } <= loaded

@@ -538,6 +538,87 @@ async def test_a_service_in_line_parses_and_records_on_its_loop(
         library.close()
 
 
+async def test_a_worker_batch_records_and_keeps_its_pages_together_at_its_end(
+    sample_server: CorpusServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``writes_together`` (the prefetch worker's batch): the articles got inside are
+    recorded in one ``record_many`` and their models kept in one ``put_many`` when it ends,
+    not one transaction per page; a batch that fails half-way still keeps what it got."""
+    from tui.core.parsed import ParsedStore
+
+    refs = [ARTICLE, *(SAMPLE_HOME.with_path(f"pages/nsc413/n142000{n}.md") for n in ("07", "12"))]
+    library = Library(tmp_path / "library.sqlite3")
+    store = ParsedStore(tmp_path / "parsed")
+    service = _service(sample_server, tmp_path / "cache", parsed=store)
+    service.library, service.in_line = library, True
+    recorded: list[list[str]] = []
+    kept: list[list[str]] = []
+    real_record, real_put = library.record_many, store.put_many
+    monkeypatch.setattr(
+        library,
+        "record_many",
+        lambda articles: (recorded.append([a.ref.key for a in articles]), real_record(articles)),
+    )
+    monkeypatch.setattr(
+        store,
+        "put_many",
+        lambda models: (kept.append([m[0].key for m in models]), real_put(models)),
+    )
+    try:
+        with service.writes_together():
+            for ref in refs:
+                await service.get(ref, keep=False)
+            assert library.known_keys(r.key for r in refs) == set()  # not yet
+            assert recorded == kept == []
+        assert recorded == kept == [[r.key for r in refs]]
+        assert library.known_keys(r.key for r in refs) == {r.key for r in refs}
+        for ref in refs:
+            text = (SAMPLE_ROOT / ref.raw_path).read_text("utf-8")
+            assert ParsedStore(tmp_path / "parsed").get(ref, SAMPLE_HOME, text) is not None
+        # Outside a batch, a page is recorded as it comes (one call each).
+        later = SAMPLE_HOME.with_path("pages/nsc413/n14200066.md")
+        await service.get(later, keep=False)
+        assert recorded[1:] == [[later.key]]
+        # A batch cut short by an error keeps what it had got.
+        broken = SAMPLE_HOME.with_path("pages/nsc415/n14200020.md")
+        with pytest.raises(RuntimeError), service.writes_together():
+            await service.get(broken, keep=False)
+            raise RuntimeError("the batch stops here")
+        assert recorded[2:] == [[broken.key]] and library.known_keys([broken.key])
+    finally:
+        await service.aclose()
+        library.close()
+        store.close()
+
+
+async def test_an_in_line_cache_reads_and_writes_without_its_thread(tmp_path: Path) -> None:
+    """``PageCache.in_line`` (the worker's mirror, ``open_mirror(in_line=True)``): ``aload``
+    and ``astore`` run on the calling loop; what they keep reads back from another store."""
+    from datetime import UTC, datetime
+
+    from tui.core.cache import CachedPage
+
+    options = Options(mirror="http://127.0.0.1:9", cache_dir=tmp_path)
+    mirror = open_mirror(options, in_line=True)
+    cache = mirror.cache
+    assert cache is not None and cache.in_line
+    now = datetime.now(UTC)
+    page = CachedPage("### 标题", now, now, '"e1"', None, "http://127.0.0.1:9/x")
+    try:
+        await cache.astore(ARTICLE, page)
+        assert await cache.aload(ARTICLE) == page
+        assert cache._jobs is None  # no store thread was started
+    finally:
+        await mirror.aclose()
+    again, _ = PageCache.open(tmp_path)
+    assert again is not None and not again.in_line
+    try:
+        assert await again.aload(ARTICLE) == page
+        assert again._jobs is not None  # the default: its thread
+    finally:
+        again.close()
+
+
 async def test_a_long_page_is_handed_over_before_its_model_is_stored(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -157,6 +157,34 @@ def test_a_model_that_cannot_be_stored_is_parsed_again(tmp_path: Path) -> None:
     assert store.get(ref, DEFAULT_HOME, "text") is None
 
 
+def test_models_kept_together_are_all_read_back_but_one_that_cannot_be_stored(
+    tmp_path: Path,
+) -> None:
+    """``put_many`` (a prefetch batch's models, one transaction): each reads back as ``put``
+    would have kept it; one that cannot be stored costs only itself."""
+    store = ParsedStore(tmp_path / "parsed")
+    other = SAMPLE_HOME.with_path("pages/nsc413/n14200001.md")
+    good = [
+        (ref, parse_page(ref, sample_text(ref), SAMPLE_HOME)) for ref in (SAMPLE_ARTICLE, other)
+    ]
+    bad_ref = DEFAULT_HOME.with_path("indexes/E大陆新闻.md")
+    entry = Entry("一\n二", "pages/a/1.md", None, DEFAULT_HOME.with_path("pages/a/1.md"))
+    bad = Index(bad_ref, "x", "E", [entry], [])
+    store.put_many(
+        [
+            (good[0][0], SAMPLE_HOME, sample_text(good[0][0]), good[0][1], None),
+            (bad_ref, DEFAULT_HOME, "text", bad, None),
+            (good[1][0], SAMPLE_HOME, sample_text(good[1][0]), good[1][1], None),
+        ]
+    )
+    again = ParsedStore(tmp_path / "parsed")
+    for ref, page in good:
+        assert isinstance(page, Article)
+        assert again.get(ref, SAMPLE_HOME, sample_text(ref)) == page
+    assert again.get(bad_ref, DEFAULT_HOME, "text") is None
+    assert again.hits == 2
+
+
 def test_store_hit_then_miss_on_changed_text(tmp_path: Path) -> None:
     store = ParsedStore(tmp_path / "parsed")
     text = sample_text(SAMPLE_ARTICLE)

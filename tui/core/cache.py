@@ -296,6 +296,10 @@ class PageCache:
         self.writable = read_only_reason is None
         self.read_only_reason = read_only_reason
         self._reader = reader
+        # ``aload``/``astore`` block the calling loop instead of using the store's thread:
+        # for a worker process, whose loop has no screen to keep responsive and where the
+        # hand-overs cost more than the reads (bench/scale.py's prefetch: a tenth of its CPU).
+        self.in_line = False
         self._jobs: queue.SimpleQueue[Any] | None = None
         self._pins: diskcache.Cache | _ReadOnlyStore | None = None
         self._pins_looked = False
@@ -506,11 +510,18 @@ class PageCache:
             ) from exc
 
     async def aload(self, ref: PageRef, warnings: list[str] | None = None) -> CachedPage | None:
-        """``load`` in the store's thread, bounded by ``timeout``: the event loop never waits."""
+        """``load`` in the store's thread, bounded by ``timeout``: the event loop never waits
+        (unless ``in_line``)."""
+        if self.in_line:
+            return self.load(ref, warnings)
         return await self._bounded_async(self.load, ref, warnings)
 
     async def astore(self, ref: PageRef, page: CachedPage) -> None:
-        """``store`` in a thread, bounded by ``timeout`` (``CacheBusy`` past it)."""
+        """``store`` in a thread, bounded by ``timeout`` (``CacheBusy`` past it); here when
+        ``in_line``."""
+        if self.in_line:
+            self.store(ref, page)
+            return
         await self._bounded_async(self.store, ref, page)
 
     async def _bounded_async(self, fn: Callable[..., _T], *args: Any) -> _T:

@@ -338,10 +338,13 @@ def open_mirror(
     *,
     policy: FetchPolicy | None = None,
     clock: Callable[[], datetime] = _utcnow,
+    in_line: bool = False,
 ) -> Mirror:
     """Build the mirror ``options`` describe, without network I/O.
 
-    Raises ``ValueError`` (a usage error) for a malformed ``--mirror`` value.
+    ``in_line``: the cache is read and written on the calling loop, not in its thread
+    (``PageCache.in_line``), for a worker process. Raises ``ValueError`` (a usage error)
+    for a malformed ``--mirror`` value.
     """
     warnings: list[str] = []
     root = cache_root(options.cache_dir)
@@ -367,6 +370,8 @@ def open_mirror(
     remote, home, where = _remote(spec, options, policy, state_dir)
     cache, cache_warnings = PageCache.open(root, size_limit=options.cache_size)
     warnings.extend(cache_warnings)
+    if cache is not None:
+        cache.in_line = in_line
     if options.offline and cache is None:
         warnings.append(_("offline without a usable cache: no page can be shown"))
     return Mirror(

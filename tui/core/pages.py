@@ -32,7 +32,7 @@ from tui.core.kinds import PageKind, kind_by_path
 from tui.core.library import Library
 from tui.core.mirror import Fetched, Origin
 from tui.core.models import Article, Block, BlockType, Document, Entry, Home, Page, Span, SpanKind
-from tui.core.parse import DirectoryNames, parse_page
+from tui.core.parse import DirectoryNames, load_parsers, parse_page
 from tui.core.parse.dirnames import is_directory_code
 from tui.core.parsed import ParsedStore, parse_with_store, read_or_parse, store_at
 from tui.core.prefetch import Recipe, plan_index, prefetch_batch, start_worker
@@ -248,6 +248,9 @@ class PageService:
         # the GIL with. A prefetched one is recorded before its ``get`` returns.
         self.record_after = RECORD_AFTER
         self._recording: set[asyncio.Task[None]] = set()
+        # Inside ``writes_together``: in-line articles to record, and models to keep.
+        self._articles_together: list[Article] | None = None
+        self._models_together: list[tuple[PageRef, PageRef, str, Page, str]] | None = None
         self.parsed = parsed  # models of pages parsed before (None: always parse)
         self.library = library
         self.recipe = recipe
@@ -265,6 +268,26 @@ class PageService:
     @property
     def home(self) -> PageRef:
         return self.mirror.home
+
+    @contextlib.contextmanager
+    def writes_together(self) -> Iterator[None]:
+        """Within: articles parsed in line are recorded in the library, and their models
+        kept, all at once at the end (one transaction each, not one per page); for a
+        worker's batch, which says it is done only after that."""
+        if not self.in_line or self._articles_together is not None:
+            yield
+            return
+        articles: list[Article] = []
+        models: list[tuple[PageRef, PageRef, str, Page, str]] = []
+        self._articles_together, self._models_together = articles, models
+        try:
+            yield
+        finally:
+            self._articles_together = self._models_together = None
+            if self.parsed is not None and models:
+                self.parsed.put_many(models)
+            if articles:
+                self.library.record_many(articles)
 
     def peek(self, ref: PageRef) -> Loaded | None:
         """The parsed page if it is in memory (no I/O at all)."""
@@ -325,7 +348,9 @@ class PageService:
             tuple(fetched.warnings),
         )
         if isinstance(page, Article):
-            if self.in_line:
+            if self._articles_together is not None:
+                self._articles_together.append(page)
+            elif self.in_line:
                 self.library.record(page)
             elif background:  # prefetch: what it fetched is known once it says it is done
                 await asyncio.to_thread(self.library.record, page)
@@ -394,7 +419,12 @@ class PageService:
             # where parsing it would first import the parsers (several more).
             return parse_with_store(self.parsed, ref, text, home, parse_page)
         if self.in_line:
-            return parse_with_store(self.parsed, ref, text, home, parse_page)
+            if self._models_together is None:
+                return parse_with_store(self.parsed, ref, text, home, parse_page)
+            parsed, key = read_or_parse(self.parsed, ref, text, home, parse_page)
+            if key is not None:
+                self._models_together.append((ref, home, text, parsed, key))
+            return parsed
         if self.parsed is not None and len(text) < INLINE_MODEL_MAX and not background:
             # An article parsed before is read back in well under a millisecond: here, not
             # in a thread, whose hand-over alone costs a few (the GIL's switch interval).
@@ -584,5 +614,5 @@ def parse_process(recipe: Recipe | None = None) -> Executor:
     """One worker process; with a ``recipe`` it opens the mirror and can prefetch whole
     batches, without one it parses."""
     if recipe is None:
-        return process_pool(1)
+        return process_pool(1, load_parsers)
     return process_pool(1, start_worker, recipe)

@@ -508,6 +508,20 @@ class ParsedStore:
         with contextlib.suppress(Exception):
             cache.set(key or model_key(ref, home, text), encode(page), retry=False)
 
+    def put_many(self, models: Sequence[tuple[PageRef, PageRef, str, Page, str | None]]) -> None:
+        """``put`` for several ``(ref, home, text, page, key)`` in one transaction."""
+        cache = self._open()
+        if cache is None or not models:
+            return
+        encoded = []
+        for ref, home, text, page, key in models:
+            with contextlib.suppress(Exception):  # this model is parsed again next time
+                encoded.append((key or model_key(ref, home, text), encode(page)))
+        # A full or read-only disk, a lock held elsewhere: parsed again next time.
+        with contextlib.suppress(Exception), cache.transact(retry=False):
+            for key, data in encoded:
+                cache.set(key, data, retry=False)
+
     def _drop(self, key: str) -> None:
         cache = self._open()
         if cache is not None:

@@ -16,7 +16,14 @@ from tui.core.text import sanitise
 from tui.core.urls import PageRef
 from tui.i18n import _
 
-__all__ = ["MAX_CHARS", "DirectoryNames", "is_tag_url", "parse_page", "to_json"]
+__all__ = [
+    "MAX_CHARS",
+    "DirectoryNames",
+    "is_tag_url",
+    "load_parsers",
+    "parse_page",
+    "to_json",
+]
 
 # Beyond this a page is not a news article; parsing is cut to keep the UI responsive.
 MAX_CHARS = 2_000_000
@@ -53,6 +60,13 @@ def parse_page(
     if names is not None and isinstance(page, Article):
         names.name_category(page)
     return page
+
+
+def load_parsers() -> None:
+    """Import every parser now (the article cleaner's bs4 and its CSS engine take a few
+    hundred ms): a worker process does it as it starts, so that its first article of a
+    prefetch is not also its import."""
+    from tui.core.parse import article, home, index  # noqa: F401
 
 
 def _parse_page(ref: PageRef, text: str, home: PageRef | None) -> Page:
