@@ -83,7 +83,10 @@ def test_the_parsers_load_when_asked_and_not_before():
     loaded = _modules_after("from tui.core.parse import load_parsers\nload_parsers()")
     assert {
         "bs4",
+        "markdown_it",
         "tui.core.parse.article",
+        "tui.core.parse.fastmd",
         "tui.core.parse.home",
         "tui.core.parse.index",
+        "tui.core.parse.tree",
     } <= loaded

@@ -194,6 +194,17 @@ def test_recording_again_replaces_the_tags() -> None:
     assert [k.ref.path for k in lib.related("天气", HOME.repo_id)] == ["pages/p1/1.md"]
 
 
+def test_an_article_that_cannot_be_stored_costs_only_itself_in_a_batch() -> None:
+    """``record_many`` writes a batch in one transaction; a record whose text SQLite
+    refuses (a lone surrogate) fails alone, with one warning, and the others are kept."""
+    lib = Library(None)
+    bad = article(2, 6, "天气", title="坏\ud800标题")
+    lib.record_many([article(1, 5, "天气"), bad, article(3, 7, "天气")])
+    paths = sorted(k.ref.path for k in lib.related("天气", HOME.repo_id))
+    assert paths == ["pages/p1/1.md", "pages/p1/3.md"]
+    assert len(lib.warnings) == 1 and "Could not save to the library" in lib.warnings[0]
+
+
 def test_index_entries_whose_title_holds_the_tag_follow_without_duplicates() -> None:
     lib = Library(None)
     lib.record(article(1, 5, "云溪市"))

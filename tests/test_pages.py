@@ -562,7 +562,7 @@ async def test_a_worker_batch_records_and_keeps_its_pages_together_at_its_end(
     monkeypatch.setattr(
         store,
         "put_many",
-        lambda models: (kept.append([m[0].key for m in models]), real_put(models)),
+        lambda models: (kept.append([type(m[1]).__name__ for m in models]), real_put(models)),
     )
     try:
         with service.writes_together():
@@ -570,7 +570,7 @@ async def test_a_worker_batch_records_and_keeps_its_pages_together_at_its_end(
                 await service.get(ref, keep=False)
             assert library.known_keys(r.key for r in refs) == set()  # not yet
             assert recorded == kept == []
-        assert recorded == kept == [[r.key for r in refs]]
+        assert recorded == [[r.key for r in refs]] and kept == [["Article"] * len(refs)]
         assert library.known_keys(r.key for r in refs) == {r.key for r in refs}
         for ref in refs:
             text = (SAMPLE_ROOT / ref.raw_path).read_text("utf-8")
@@ -585,10 +585,62 @@ async def test_a_worker_batch_records_and_keeps_its_pages_together_at_its_end(
             await service.get(broken, keep=False)
             raise RuntimeError("the batch stops here")
         assert recorded[2:] == [[broken.key]] and library.known_keys([broken.key])
+        # A long article is written at once, with what waits beside it: its search rows
+        # would hold the library's write lock too long if a whole batch waited on them.
+        long_ref = SAMPLE_HOME.with_path("pages/nsc422/n14200030.md")
+        short = SAMPLE_HOME.with_path("pages/nsc415/n14200025.md")
+        with service.writes_together():
+            await service.get(short, keep=False)
+            await service.get(long_ref, keep=False)
+            assert recorded[3:] == [[short.key, long_ref.key]]  # before the batch ends
+        assert recorded[4:] == []
     finally:
         await service.aclose()
         library.close()
         store.close()
+
+
+def test_a_prefetch_batch_in_the_worker_writes_once_at_its_end(
+    sample_server: CorpusServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The worker's ``prefetch_batch`` (run here, as the worker process runs it): its
+    articles are recorded in one call, their models kept in one, its cache used in line."""
+    from tui.core import prefetch
+    from tui.core.library import LIBRARY_FILE
+
+    options = Options(mirror=sample_server.base_url, cache_dir=tmp_path / "cache")
+    recipe = prefetch.Recipe(options, FAST_POLICY, tmp_path / LIBRARY_FILE)
+    monkeypatch.setattr(prefetch, "_worker", None)
+    prefetch.start_worker(recipe)
+    worker = prefetch._current()
+    service = worker.service
+    calls: list[tuple[str, int]] = []
+    real_record = service.library.record_many
+    assert service.parsed is not None
+    real_put = service.parsed.put_many
+
+    def record_many(articles):  # type: ignore[no-untyped-def]
+        articles = list(articles)
+        calls.append(("record", len(articles)))
+        real_record(articles)
+
+    def put_many(models):  # type: ignore[no-untyped-def]
+        calls.append(("models", len(models)))
+        real_put(models)
+
+    monkeypatch.setattr(service.library, "record_many", record_many)
+    monkeypatch.setattr(service.parsed, "put_many", put_many)
+    refs = [ARTICLE, *(SAMPLE_HOME.with_path(f"pages/nsc413/n142000{n}.md") for n in ("07", "12"))]
+    try:
+        assert sorted(prefetch.prefetch_batch(refs)) == sorted(r.key for r in refs)
+        assert calls == [("models", 3), ("record", 3)]
+        assert service.library.known_keys(r.key for r in refs) == {r.key for r in refs}
+        cache = service.mirror.cache
+        assert cache is not None and cache.in_line and cache._jobs is None
+    finally:
+        worker.loop.run_until_complete(service.aclose())
+        service.library.close()
+        worker.loop.close()
 
 
 async def test_an_in_line_cache_reads_and_writes_without_its_thread(tmp_path: Path) -> None:

@@ -157,32 +157,57 @@ def test_a_model_that_cannot_be_stored_is_parsed_again(tmp_path: Path) -> None:
     assert store.get(ref, DEFAULT_HOME, "text") is None
 
 
-def test_models_kept_together_are_all_read_back_but_one_that_cannot_be_stored(
-    tmp_path: Path,
+def test_models_kept_together_are_written_at_once_and_cost_only_themselves_when_bad(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """``put_many`` (a prefetch batch's models, one transaction): each reads back as ``put``
-    would have kept it; one that cannot be stored costs only itself."""
+    """``put_many`` (a prefetch batch's models): one transaction for all; a model that
+    cannot be encoded, or whose write fails, costs only itself."""
+    from tui.core.parsed import model_key
+
     store = ParsedStore(tmp_path / "parsed")
-    other = SAMPLE_HOME.with_path("pages/nsc413/n14200001.md")
-    good = [
-        (ref, parse_page(ref, sample_text(ref), SAMPLE_HOME)) for ref in (SAMPLE_ARTICLE, other)
+    refs = [
+        SAMPLE_ARTICLE,
+        *(SAMPLE_HOME.with_path(f"pages/nsc413/n142000{n}.md") for n in ("01", "07")),
     ]
+    texts = {ref: sample_text(ref) for ref in refs}
+    models = {ref: parse_page(ref, texts[ref], SAMPLE_HOME) for ref in refs}
+    keys = {ref: model_key(ref, SAMPLE_HOME, texts[ref]) for ref in refs}
     bad_ref = DEFAULT_HOME.with_path("indexes/E大陆新闻.md")
     entry = Entry("一\n二", "pages/a/1.md", None, DEFAULT_HOME.with_path("pages/a/1.md"))
-    bad = Index(bad_ref, "x", "E", [entry], [])
+    bad = Index(bad_ref, "x", "E", [entry], [])  # refused by ``encode``
+    cache = store._open()
+    transactions: list[object] = []
+    real_transact, real_set = cache.transact, cache.set
+
+    def counted(*args: object, **kwargs: object) -> object:
+        transactions.append(args)
+        return real_transact(*args, **kwargs)
+
+    monkeypatch.setattr(cache, "transact", counted)
     store.put_many(
-        [
-            (good[0][0], SAMPLE_HOME, sample_text(good[0][0]), good[0][1], None),
-            (bad_ref, DEFAULT_HOME, "text", bad, None),
-            (good[1][0], SAMPLE_HOME, sample_text(good[1][0]), good[1][1], None),
-        ]
+        [(keys[refs[0]], models[refs[0]]), ("bad", bad), (keys[refs[1]], models[refs[1]])]
     )
+    assert len(transactions) == 1
     again = ParsedStore(tmp_path / "parsed")
-    for ref, page in good:
-        assert isinstance(page, Article)
-        assert again.get(ref, SAMPLE_HOME, sample_text(ref)) == page
+    for ref in refs[:2]:
+        assert again.get(ref, SAMPLE_HOME, texts[ref]) == models[ref]
     assert again.get(bad_ref, DEFAULT_HOME, "text") is None
-    assert again.hits == 2
+
+    # A write that fails for one model's sake (its file, say) rolls the transaction back;
+    # the others are then put one by one.
+    def failing(key: str, value: object, **kwargs: object) -> object:
+        if key == keys[refs[1]]:
+            raise OSError("no room for this one")
+        return real_set(key, value, **kwargs)
+
+    monkeypatch.setattr(cache, "set", failing)
+    for ref in refs:
+        cache.delete(keys[ref])
+    store.put_many([(keys[ref], models[ref]) for ref in refs])
+    fresh = ParsedStore(tmp_path / "parsed")
+    assert fresh.get(refs[0], SAMPLE_HOME, texts[refs[0]]) == models[refs[0]]
+    assert fresh.get(refs[1], SAMPLE_HOME, texts[refs[1]]) is None
+    assert fresh.get(refs[2], SAMPLE_HOME, texts[refs[2]]) == models[refs[2]]
 
 
 def test_store_hit_then_miss_on_changed_text(tmp_path: Path) -> None:

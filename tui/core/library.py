@@ -851,8 +851,15 @@ class Library:
                 db.executemany("DELETE FROM tags WHERE key = ?", [(key,) for key in latest])
                 db.executemany("INSERT OR IGNORE INTO tags VALUES (?, ?, ?)", tags)
                 self._store_texts(db, latest)
-        except (sqlite3.Error, UnicodeError) as exc:
+        except sqlite3.OperationalError as exc:  # the database's fault (locked, full): all
             self._warn(_("Could not save to the library: {error}").format(error=exc))
+        except (sqlite3.Error, UnicodeError) as exc:
+            if len(latest) == 1:
+                self._warn(_("Could not save to the library: {error}").format(error=exc))
+                return
+            # One record's own fault (text that cannot be stored): the others still are.
+            for record in latest.values():
+                self.record_records([record])
 
     def _store_texts(self, db: sqlite3.Connection, latest: dict[str, ArticleRecord]) -> None:
         old: dict[str, tuple[int, str, str, str, str | None, str | None]] = {}

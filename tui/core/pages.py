@@ -50,6 +50,7 @@ INLINE_PARSE_MAX = 16_384  # characters: a page this small parses faster than a 
 INLINE_MODEL_MAX = 32_768  # characters: the stored model of a page this small reads back in 1-2 ms
 PARSE_BUDGET = 2.0  # seconds: a page still parsing by then is shown as plain text
 PREFETCH_BATCH = 8  # pages per job sent to the worker process
+TOGETHER_CHARS = 100_000  # article text a worker's batch writes in one transaction at most
 PREFETCH_CONCURRENCY = 4  # requests in flight when prefetching in this process
 
 
@@ -250,7 +251,8 @@ class PageService:
         self._recording: set[asyncio.Task[None]] = set()
         # Inside ``writes_together``: in-line articles to record, and models to keep.
         self._articles_together: list[Article] | None = None
-        self._models_together: list[tuple[PageRef, PageRef, str, Page, str]] | None = None
+        self._models_together: list[tuple[str, Page]] | None = None
+        self._together_chars = 0  # text of the articles waiting in ``_articles_together``
         self.parsed = parsed  # models of pages parsed before (None: always parse)
         self.library = library
         self.recipe = recipe
@@ -272,22 +274,31 @@ class PageService:
     @contextlib.contextmanager
     def writes_together(self) -> Iterator[None]:
         """Within: articles parsed in line are recorded in the library, and their models
-        kept, all at once at the end (one transaction each, not one per page); for a
-        worker's batch, which says it is done only after that."""
+        kept, together at the end (one transaction each, not one per page), or as soon as
+        their text passes ``TOGETHER_CHARS`` (a long article's search rows would hold the
+        library's write lock, which a read mark waits for, too long); for a worker's
+        batch, which says it is done only after that."""
         if not self.in_line or self._articles_together is not None:
             yield
             return
-        articles: list[Article] = []
-        models: list[tuple[PageRef, PageRef, str, Page, str]] = []
-        self._articles_together, self._models_together = articles, models
+        self._articles_together, self._models_together = [], []
         try:
             yield
         finally:
+            self._write_together()
             self._articles_together = self._models_together = None
-            if self.parsed is not None and models:
-                self.parsed.put_many(models)
-            if articles:
-                self.library.record_many(articles)
+
+    def _write_together(self) -> None:
+        articles, models = self._articles_together, self._models_together
+        if articles is None or models is None:
+            return
+        self._articles_together, self._models_together = [], []
+        self._together_chars = 0
+        # Models first: a batch whose recording fails is planned again, and then read back.
+        if self.parsed is not None and models:
+            self.parsed.put_many(models)
+        if articles:
+            self.library.record_many(articles)
 
     def peek(self, ref: PageRef) -> Loaded | None:
         """The parsed page if it is in memory (no I/O at all)."""
@@ -350,6 +361,9 @@ class PageService:
         if isinstance(page, Article):
             if self._articles_together is not None:
                 self._articles_together.append(page)
+                self._together_chars += len(fetched.text)
+                if self._together_chars >= TOGETHER_CHARS:
+                    self._write_together()
             elif self.in_line:
                 self.library.record(page)
             elif background:  # prefetch: what it fetched is known once it says it is done
@@ -422,8 +436,11 @@ class PageService:
             if self._models_together is None:
                 return parse_with_store(self.parsed, ref, text, home, parse_page)
             parsed, key = read_or_parse(self.parsed, ref, text, home, parse_page)
-            if key is not None:
-                self._models_together.append((ref, home, text, parsed, key))
+            if key is not None and self.parsed is not None:
+                if isinstance(parsed, Article):  # kept with its recording
+                    self._models_together.append((key, parsed))
+                else:  # an index read to name a category: kept now, not held
+                    self.parsed.put(ref, home, text, parsed, key)
             return parsed
         if self.parsed is not None and len(text) < INLINE_MODEL_MAX and not background:
             # An article parsed before is read back in well under a millisecond: here, not

@@ -508,19 +508,28 @@ class ParsedStore:
         with contextlib.suppress(Exception):
             cache.set(key or model_key(ref, home, text), encode(page), retry=False)
 
-    def put_many(self, models: Sequence[tuple[PageRef, PageRef, str, Page, str | None]]) -> None:
-        """``put`` for several ``(ref, home, text, page, key)`` in one transaction."""
+    def put_many(self, models: Sequence[tuple[str, Page]]) -> None:
+        """``put`` for several ``(key, page)`` (keys from ``model_key``) in one transaction;
+        when that fails for one model's sake, each is put on its own."""
         cache = self._open()
         if cache is None or not models:
             return
         encoded = []
-        for ref, home, text, page, key in models:
+        for key, page in models:
             with contextlib.suppress(Exception):  # this model is parsed again next time
-                encoded.append((key or model_key(ref, home, text), encode(page)))
-        # A full or read-only disk, a lock held elsewhere: parsed again next time.
-        with contextlib.suppress(Exception), cache.transact(retry=False):
+                encoded.append((key, encode(page)))
+        import diskcache
+
+        try:
+            with cache.transact(retry=False):
+                for key, data in encoded:
+                    cache.set(key, data, retry=False)
+        except (diskcache.Timeout, sqlite3.OperationalError):
+            return  # a lock held elsewhere, a full or read-only disk: parsed again next time
+        except Exception:  # noqa: BLE001 - one model's fault (its file): the others still
             for key, data in encoded:
-                cache.set(key, data, retry=False)
+                with contextlib.suppress(Exception):
+                    cache.set(key, data, retry=False)
 
     def _drop(self, key: str) -> None:
         cache = self._open()

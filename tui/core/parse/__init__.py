@@ -66,7 +66,7 @@ def load_parsers() -> None:
     """Import every parser now (the article cleaner's bs4 and its CSS engine take a few
     hundred ms): a worker process does it as it starts, so that its first article of a
     prefetch is not also its import."""
-    from tui.core.parse import article, home, index  # noqa: F401
+    from tui.core.parse import article, fastmd, home, index, tree  # noqa: F401
 
 
 def _parse_page(ref: PageRef, text: str, home: PageRef | None) -> Page:
