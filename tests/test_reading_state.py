@@ -169,6 +169,34 @@ def page_text(n: int) -> CachedPage:
     return CachedPage(text=f"### page {n}\n\n" + "字" * 4000, fetched_at=at, checked_at=at)
 
 
+def test_a_pin_store_that_cannot_be_read_is_only_no_pinned_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pin store whose reads fail (a damaged disk) makes a page the cache lacks a miss,
+    to be fetched; it never fails the page store's reads (the prefetch worker's, say)."""
+    import sqlite3
+
+    root = tmp_path / "cache"
+    cache, _ = PageCache.open(root)
+    assert cache is not None
+    cache.store(ref(0), page_text(0))
+    assert cache.pin(ref(0))
+    cache.close()
+    again, _ = PageCache.open(root)
+    assert again is not None
+    pins = again._pin_store()
+    assert pins is not None
+
+    def broken(*args: object, **kwargs: object) -> object:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(pins, "get", broken)
+    assert again.load(ref(1)) is None  # not stored, its pinned copy unreadable: a miss
+    loaded = again.load(ref(0))
+    assert loaded is not None and loaded.text.startswith("### page 0")
+    again.close()
+
+
 def test_pinned_pages_outlive_size_culling_and_read_from_a_read_only_store(tmp_path: Path) -> None:
     root = tmp_path / "cache"
     cache, warnings = PageCache.open(root, size_limit=64 * 1024)

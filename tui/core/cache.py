@@ -628,12 +628,17 @@ class PageCache:
         return self._pins
 
     def _pinned_copy(self, ref: PageRef) -> Any:
+        """The pinned copy of a page the store lacks; a pin store that cannot be read is
+        no pinned copy (the page is fetched), never a failure of the page store."""
         pins = self._pin_store()
         if pins is None:
             return None
-        if isinstance(pins, _ReadOnlyStore):
-            return pins.get(ref.key)
-        return pins.get(ref.key, default=None, retry=False)
+        try:
+            if isinstance(pins, _ReadOnlyStore):
+                return pins.get(ref.key)
+            return pins.get(ref.key, default=None, retry=False)
+        except (sqlite3.Error, diskcache.Timeout, CacheUnavailable, *_DAMAGED):
+            return None
 
     def pin(self, ref: PageRef) -> bool:
         """Keep the stored copy of ``ref`` whatever the size limit culls; False if there is
