@@ -433,13 +433,11 @@ class PageService:
             # where parsing it would first import the parsers (several more).
             return parse_with_store(self.parsed, ref, text, home, parse_page)
         if self.in_line:
-            if self._models_together is None:
-                return parse_with_store(self.parsed, ref, text, home, parse_page)
             parsed, key = read_or_parse(self.parsed, ref, text, home, parse_page)
             if key is not None and self.parsed is not None:
-                if isinstance(parsed, Article):  # kept with its recording
-                    self._models_together.append((key, parsed))
-                else:  # an index read to name a category: kept now, not held
+                if self._models_together is not None and isinstance(parsed, Article):
+                    self._models_together.append((key, parsed))  # kept with its recording
+                else:  # outside a batch, or an index read to name a category: kept now
                     self.parsed.put(ref, home, text, parsed, key)
             return parsed
         if self.parsed is not None and len(text) < INLINE_MODEL_MAX and not background:
