@@ -23,7 +23,9 @@ Each app session starts from the filled state; prefetch runs each start from a f
 of it, and the server publishes 500 new articles in the index they open (the overlay),
 as the mirror does when news arrives. One untimed session precedes the timed ones.
 Figures are medians over ``--runs`` runs (p95 for keys, over every press), each beside its
-target with PASS or FAIL; the exit status is 1 when any fails.
+target with PASS or FAIL; the exit status is 1 when any fails. First paint takes at least
+``PAINT_RUNS`` interleaved pairs: a ratio of two medians of about 450 ms start-ups swings by
+a fifth over 5 pairs on a busy 2-core machine, more than the 10% the target allows.
 
     uv run python bench/scale.py [--runs N] [--keep | --state-dir DIR] [--only M ...]
 
@@ -95,6 +97,7 @@ KEY_P95_MS = 50.0
 PREFETCH_RATE = 80.0
 PREFETCH_RELATED_RATE = 60.0
 FIRST_PAINT_RATIO = 1.1
+PAINT_RUNS = 11  # the least number of interleaved first-paint pairs (see the docstring)
 MEASURES = ("open", "prefetch", "keys", "related-prefetch", "paint")
 
 
@@ -647,7 +650,7 @@ def measure_paint(b: Bench, report: Report) -> None:
     before = b.server.stats()
     with_full: list[float] = []
     with_empty: list[float] = []
-    for _ in range(b.runs):  # interleaved, so that drift affects both alike
+    for _ in range(max(b.runs, PAINT_RUNS)):  # interleaved: drift affects both alike
         with_empty.append(ms(run_in_terminal(argv(empty), markers).total))
         with_full.append(ms(run_in_terminal(argv(full), markers).total))
     served = b.server.stats()["200"] - before["200"]
@@ -655,13 +658,14 @@ def measure_paint(b: Bench, report: Report) -> None:
     report.add(Row("first paint: home only, empty library", with_empty))
     report.add(Row("first paint: 15,000 articles cached and known", with_full))
     ratio = statistics.median(with_full) / statistics.median(with_empty)
+    pairs = statistics.median(f / e for f, e in zip(with_full, with_empty, strict=True))
     report.add(
         Row(
             "first paint: ratio full/empty",
             [ratio],
             FIRST_PAINT_RATIO,
             unit="x",
-            note="ratio of medians; python -m tui, 120x40",
+            note=f"ratio of medians; per-pair median {pairs:.2f}x; python -m tui, 120x40",
         )
     )
 

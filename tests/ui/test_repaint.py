@@ -251,3 +251,45 @@ async def test_a_long_article_shows_its_beginning_then_lays_out_the_rest() -> No
         await pilot.press("end")
         await pilot.pause()
         assert reader.scroll_y == reader.max_scroll_y > first_lines
+
+
+async def test_start_up_styles_the_browser_once_and_each_resume_is_handled_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Every widget is styled as it mounts: the start-up ScreenResume must not style the
+    whole browser again. Textual calls the ``_on_screen_resume`` of each class in the MRO,
+    so an override that also calls ``super()`` runs ``Screen``'s twice a resume."""
+    from textual import events
+    from textual.app import App
+    from textual.screen import ModalScreen, Screen
+
+    restyled: list[object] = []
+    resumed: list[Screen[object]] = []
+    update_styles = App.update_styles
+    on_screen_resume = Screen._on_screen_resume
+
+    def restyling(self: App[object], node: object, animate: bool = True) -> None:
+        restyled.append(node)
+        update_styles(self, node, animate)  # type: ignore[arg-type]
+
+    def resuming(self: Screen[object], event: events.ScreenResume) -> None:
+        resumed.append(self)
+        on_screen_resume(self, event)
+
+    monkeypatch.setattr(App, "update_styles", restyling)
+    monkeypatch.setattr(Screen, "_on_screen_resume", resuming)
+    app = sample_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await home_ready(pilot)
+        await pilot.pause()
+        browser = app.browser
+        assert browser not in restyled, "the first resume restyled the whole screen"
+        assert resumed.count(browser) == 1
+        await app.push_screen(ModalScreen())
+        await pilot.resize_terminal(80, 24)  # narrower while the dialog covers the browser
+        await pilot.pause()
+        app.pop_screen()
+        await wait_for(pilot, lambda: app.screen is browser)
+        await pilot.pause()
+        assert resumed.count(browser) == 2
+        assert browser.has_class("narrow")

@@ -262,19 +262,22 @@ class BrowserScreen(DailyReading, Screen[None]):
     def on_resize(self) -> None:
         self.apply_width(self.app.size.width)
 
-    def on_screen_resume(self) -> None:
-        # The terminal may have been resized while a dialog covered this screen.
-        self.apply_width(self.app.size.width)
-
     def _on_screen_resume(self, event: events.ScreenResume) -> None:
-        """The first resume, at start-up, comes just after every widget was styled as it
+        """The terminal may have been resized while a dialog covered this screen: lay out
+        for the width it has now.
+
+        The first resume, at start-up, comes just after every widget was styled as it
         mounted: styling them all again (each pane's role classes too) was 8-12 ms of the
-        first frame's 30 (bench/ui.py). Later resumes (a dialog closed, a theme changed
-        under it) restyle as Textual does."""
+        first frame's 30 (bench/ui.py). So it runs Textual's handler without the restyle
+        and stops there: Textual calls the handler of every class of the MRO in turn, and
+        ``Screen``'s, reached next, would restyle (and an override that calls ``super()``
+        without stopping there runs ``Screen``'s twice). Later resumes (a dialog closed) go
+        on to ``Screen``'s handler alone, as Textual has them."""
+        self.apply_width(self.app.size.width)
         if not self._resumed:
             self._resumed = True
-            event = events.ScreenResume(refresh_styles=False)
-        super()._on_screen_resume(event)
+            event.prevent_default()
+            super()._on_screen_resume(events.ScreenResume(refresh_styles=False))
 
     def apply_width(self, width: int) -> None:
         narrow = width < NARROW_BELOW
