@@ -90,3 +90,25 @@ def test_the_parsers_load_when_asked_and_not_before():
         "tui.core.parse.index",
         "tui.core.parse.tree",
     } <= loaded
+
+
+def test_the_browsers_start_up_imports_only_what_its_first_frame_needs():
+    """``goodnews-tui`` imports ``tui.cli`` and ``tui.app`` before its first frame. What only
+    a fetch, a parse, a dialog or a command needs is imported when first used, after it:
+    each of these cost the first paint milliseconds that a cached home page never uses."""
+    modules = _modules_after("import tui.launch, tui.cli, tui.app")
+    assert "tui.app" in modules
+    late = {
+        "httpx",  # the first fetch
+        "bs4",  # the first article parsed
+        "markdown_it",
+        "lxml",
+        "opencc",  # the first page shown in the other script
+        "tui.core.validate",  # the first fetch's reply
+        "tui.core.parse.article",
+        "tui.core.sync",  # the sync command
+        "tui.core.search",  # the search place
+        "tui.core.dump",  # the dump command
+        "tui.screens.help",  # the help dialog
+    }
+    assert late & modules == set()

@@ -41,7 +41,6 @@ from tui.core.source import (
     ref_for_file,
 )
 from tui.core.urls import PageRef
-from tui.core.validate import same_kind
 from tui.i18n import N_, _
 
 SAMPLE_HOME = PageRef("goodnews-sample", "goodnews", "master", "README.md")
@@ -231,6 +230,8 @@ class Mirror:
             last_modified=response.last_modified,
             url=response.url,
         )
+        from tui.core.validate import same_kind  # first asked after the first frame
+
         if entry is None or same_kind(ref, entry.text, fresh.text):
             await self._astore(ref, fresh, notes)
         else:

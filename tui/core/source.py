@@ -35,7 +35,6 @@ from tui.core.errors import (
 from tui.core.fetch import MAX_BODY, FetchPolicy, Response, decode_text, fetch_text, make_client
 from tui.core.kinds import kind_by_path
 from tui.core.urls import DEFAULT_HOME, MIRROR_HOSTS, RAW_HOST, PageRef
-from tui.core.validate import check_page
 from tui.i18n import _
 
 if TYPE_CHECKING:
@@ -353,6 +352,8 @@ class RemoteSource(Source):
             proxy=self._proxy,
         )
         if response.text is not None:
+            from tui.core.validate import check_page  # imported at the first fetch, not start
+
             try:
                 check_page(kind_by_path(ref), response.text, response.content_type)
             except BadContent as exc:
