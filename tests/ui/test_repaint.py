@@ -74,6 +74,38 @@ async def test_a_list_cursor_move_repaints_the_two_rows_that_changed(
         assert rows_of(frames) == {top + before, top + after}
 
 
+async def test_leaving_the_list_repaints_its_title_and_cursor_rows_only(
+    frames: list[list[Region]],
+) -> None:
+    """Tab to the reader (as Enter on an article does): in the list pane only the title
+    line (lit with the focus) and the cursor row (now blurred) look different, so only
+    they are sent. (Textual's restyle on a focus move redraws the scrollbar's column; and
+    ``Widget.focus()`` redraws the pane it focuses, so the way back is a whole pane.)"""
+    app = sample_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await index_ready(pilot)
+        entries = app.browser.entries
+        assert entries.has_focus
+        await pilot.pause()
+        row = entries.highlighted
+        assert row is not None
+        title = entries.region.y
+        cursor = title + 1 + row - int(entries.scroll_y)
+        frames.clear()
+        await pilot.press("tab")
+        await wait_for(pilot, lambda: app.browser.reader.has_focus)
+        await pilot.pause()
+        bar = entries.vertical_scrollbar.region
+        in_list = [
+            region.intersection(entries.region)
+            for frame in frames
+            for region in frame
+            if region.overlaps(entries.region) and not bar.contains_region(region)
+        ]
+        assert in_list, "the focus move drew nothing in the list"
+        assert {y for region in in_list for y in region.line_range} == {title, cursor}
+
+
 async def test_a_reader_scroll_repaints_the_reader_only(frames: list[list[Region]]) -> None:
     app = sample_app()
     async with app.run_test(size=(120, 16)) as pilot:  # short: the article scrolls
