@@ -84,7 +84,7 @@ def statements(lib: Library) -> Iterator[list[str]]:
     seen: list[str] = []
     with lib._reading():
         pass  # opens the reader connection, which the short reads go through
-    connections = [db for db in (lib._db, lib._reader) if db is not None]
+    connections = [lib._db, *lib._readers.values()]
     for db in connections:
         db.set_trace_callback(seen.append)
     try:
@@ -859,16 +859,62 @@ def test_a_read_racing_close_answers_nothing_instead_of_crashing(tmp_path: Path)
     lib = Library(tmp_path / "lib.sqlite3")
     lib.record(article(1, 5, "大选"))
     key = article(1, 5).ref.key
-    assert lib.dates_and_sources([key])  # the reader connection is open
+    expected = lib.dates_and_sources([key])
+    assert expected
     answers: list[object] = []
-    lib._reader_lock.acquire()  # close() is under way: it holds the reader's lock
-    reading = threading.Thread(target=lambda: answers.append(lib.dates_and_sources([key])))
-    reading.start()
-    time.sleep(0.1)  # the read now waits for the lock, its reader checked before
-    reader, lib._reader, lib._db_file = lib._reader, None, None
-    lib._reader_lock.release()
-    reading.join(10)
-    assert answers == [{}]
-    assert reader is not None
-    reader.close()
+    errors: list[BaseException] = []
+    started = threading.Event()
+
+    def reading() -> None:
+        try:
+            while True:
+                answer = lib.dates_and_sources([key])
+                answers.append(answer)
+                started.set()
+                if not answer:
+                    return  # closed
+        except BaseException as exc:  # the test reports it
+            errors.append(exc)
+            started.set()
+
+    reader = threading.Thread(target=reading)
+    reader.start()
+    assert started.wait(10)
+    lib.close()  # while the thread reads through its own connection
+    reader.join(10)
+    assert not reader.is_alive() and errors == []
+    assert answers[-1] == {} and all(a in (expected, {}) for a in answers)
+    assert lib._readers == {}
+
+
+def test_a_long_read_in_one_thread_does_not_hold_up_the_event_loops(tmp_path: Path) -> None:
+    """Each thread reads through its own connection: the marks of the rows being drawn
+    (the event loop) do not wait for a related list's query in a worker thread."""
+    lib = Library(tmp_path / "lib.sqlite3")
+    lib.record(article(1, 5, "大选"))
+    key = article(1, 5).ref.key
+    expected = lib.dates_and_sources([key])
+    assert expected
+    inside, leave = threading.Event(), threading.Event()
+
+    def long_read() -> None:
+        with lib._reading() as db:
+            db.execute("SELECT count(*) FROM articles").fetchone()
+            inside.set()
+            leave.wait(30)
+
+    other = threading.Thread(target=long_read)
+    other.start()
+    try:
+        assert inside.wait(10)
+        assert lib.dates_and_sources([key]) == expected
+        assert len(lib._readers) == 2
+    finally:
+        leave.set()
+        other.join(10)
+    # A reader whose thread has ended is closed when the next thread opens one.
+    third = threading.Thread(target=lambda: lib.dates_and_sources([key]))
+    third.start()
+    third.join(10)
+    assert other not in lib._readers and third in lib._readers
     lib.close()

@@ -424,14 +424,17 @@ class Library:
         self._lock = threading.RLock()
         self._reads_lock = threading.Lock()  # only ever held to swap the read set
         self._db = self._open(path)
-        # The event loop's short reads (the marks of the rows being drawn) go through a
-        # connection of their own, opened on first use, so that they never wait behind a
-        # thread's write on the main one (an index of 15,000 entries being recorded): with
-        # WAL, a reader sees the last committed state meanwhile. An in-memory library has
-        # one connection only: then they share the main one.
+        # Reads go through a connection of each thread's own, opened on its first read, so
+        # that they never wait behind a write on the main one (an index of 15,000 entries
+        # being recorded) nor behind another thread's long read: with WAL, readers see the
+        # last committed state meanwhile. The event loop's short reads (the marks of the
+        # rows being drawn) waited 30 ms behind a related list's query when the readers
+        # shared one connection (bench/scale.py). An in-memory library has one connection
+        # only: then every read shares the main one.
         self._db_file: str | None = self._file_of(self._db)
-        self._reader: sqlite3.Connection | None = None
-        self._reader_lock = threading.Lock()
+        self._local = threading.local()  # .reader: this thread's reader connection
+        self._readers: dict[threading.Thread, sqlite3.Connection] = {}  # to close them all
+        self._readers_lock = threading.Lock()  # held to open, forget or close readers
         self._titles_indexed = self._prepare_title_index()
         self._search_ready = self._prepare_search_index()
         self._fold_checked = False
@@ -761,35 +764,41 @@ class Library:
 
     @contextmanager
     def _reading(self) -> Iterator[sqlite3.Connection]:
-        """A connection for reads only: the reader connection where there is a file."""
-        if self._reader is None and self._db_file is not None:
-            with self._reader_lock:
-                if self._reader is None and self._db_file is not None:
-                    try:
-                        reader = sqlite3.connect(
-                            self._db_file,
-                            timeout=BUSY_TIMEOUT,
-                            check_same_thread=False,
-                            isolation_level=None,
-                        )
-                        reader.create_function("gn_fold", 1, _sql_fold, deterministic=True)
-                        reader.execute("PRAGMA query_only=ON")
-                        self._reader = reader
-                    except sqlite3.Error:
-                        self._db_file = None  # the main connection serves reads too
-        if self._reader is None:
+        """A connection for reads only: this thread's reader where there is a file."""
+        reader: sqlite3.Connection | None = getattr(self._local, "reader", None)
+        if reader is None and self._db_file is not None:
+            reader = self._open_reader()
+        if reader is None:
             with self._locked() as db:
                 yield db
             return
-        if not self._reader_lock.acquire(timeout=LOCK_TIMEOUT):
-            raise LibraryBusy(_("the library is busy"))
-        try:
-            reader = self._reader
-            if reader is None:  # closed meanwhile: what callers handle, not a crash
-                raise sqlite3.ProgrammingError(_("the library is closed"))
-            yield reader
-        finally:
-            self._reader_lock.release()
+        if self._db_file is None:  # closed meanwhile: what callers handle, not a crash
+            raise sqlite3.ProgrammingError(_("the library is closed"))
+        yield reader
+
+    def _open_reader(self) -> sqlite3.Connection | None:
+        """This thread's reader connection; those of threads that have ended are closed."""
+        with self._readers_lock:
+            if self._db_file is None:
+                return None
+            for thread in [t for t in self._readers if not t.is_alive()]:
+                with suppress(sqlite3.Error):
+                    self._readers.pop(thread).close()
+            try:
+                reader = sqlite3.connect(
+                    self._db_file,
+                    timeout=BUSY_TIMEOUT,
+                    check_same_thread=False,  # closed by close(), from another thread
+                    isolation_level=None,
+                )
+                reader.create_function("gn_fold", 1, _sql_fold, deterministic=True)
+                reader.execute("PRAGMA query_only=ON")
+            except sqlite3.Error:
+                self._db_file = None  # the main connection serves reads too
+                return None
+            self._readers[threading.current_thread()] = reader
+        self._local.reader = reader
+        return reader
 
     @contextmanager
     def _locked(self) -> Iterator[sqlite3.Connection]:
@@ -1523,9 +1532,9 @@ class Library:
 
     def close(self) -> None:
         """Close the file; later calls only warn, and read marks then last in memory."""
-        with self._reader_lock:
-            reader, self._reader, self._db_file = self._reader, None, None
-        if reader is not None:
+        with self._readers_lock:
+            readers, self._readers, self._db_file = list(self._readers.values()), {}, None
+        for reader in readers:
             with suppress(sqlite3.Error):
                 reader.close()
         with suppress(sqlite3.Error), self._locked() as db:
