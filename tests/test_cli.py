@@ -200,3 +200,56 @@ def test_config_option_is_accepted_before_and_after_each_subcommand(tmp_path, ca
                  ["--config", str(config), "keys"], ["keys", "--config", str(config)]):  # fmt: skip
         assert main(argv) == 0, argv
     assert 'theme = "nord"' in capsys.readouterr().out
+
+
+# -- the browser's start ------------------------------------------------------------------
+
+
+def test_the_browser_opens_its_mirror_and_library_while_textual_is_imported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``_run_app`` hands ``run_app`` the mirror and the library, opened in another thread
+    (their SQLite work overlaps the import of Textual), and ``run_app`` starts on them."""
+    import threading
+
+    import tui.app
+    import tui.cli
+    from tui.core.config import Options
+    from tui.core.library import LIBRARY_FILE, Library
+
+    opened_in: list[threading.Thread] = []
+    library_init = Library.__init__
+
+    def recording(self: Library, *args: object, **kwargs: object) -> None:
+        opened_in.append(threading.current_thread())
+        library_init(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Library, "__init__", recording)
+    handed: list[object] = []
+    monkeypatch.setattr(tui.app, "run_app", lambda options, opening: handed.append(opening) or 0)
+    options = Options(mirror="http://127.0.0.1:9", cache_dir=tmp_path / "cache")
+    assert tui.cli._run_app(options) == 0
+    (opening,) = handed
+    mirror, library = opening.result()  # type: ignore[attr-defined]
+    try:
+        assert opened_in and opened_in[0] is not threading.current_thread()
+        assert mirror.state_dir is not None
+        assert library.path == mirror.state_dir / LIBRARY_FILE
+    finally:
+        library.close()
+
+
+def test_a_mirror_that_cannot_open_is_a_message_and_its_exit_code(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from concurrent.futures import Future
+
+    from tui.app import run_app
+    from tui.core.config import Options
+    from tui.core.errors import MirrorError
+
+    failed: Future[object] = Future()
+    failed.set_exception(MirrorError("no such mirror"))
+    code = run_app(Options(), failed)  # type: ignore[arg-type]
+    assert code == MirrorError.exit_code != 0
+    assert "no such mirror" in capsys.readouterr().err

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import sys
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -263,14 +264,22 @@ def make_app(options: Options, mirror: Mirror, library: Library) -> GoodnewsApp:
     return app
 
 
-def run_app(options: object) -> int:
-    """Start the browser for the given ``tui.core.config.Options``; returns the exit code."""
+def run_app(options: object, opening: Future[tuple[Mirror, Library]] | None = None) -> int:
+    """Start the browser for the given ``tui.core.config.Options``; returns the exit code.
+
+    ``opening``: the mirror and library being opened meanwhile (``tui.cli``); else they are
+    opened here."""
     from tui.core.errors import MirrorError
     from tui.core.mirror import open_mirror
 
     assert isinstance(options, Options)
     try:
-        mirror = open_mirror(options)
+        if opening is not None:
+            mirror, library = opening.result()
+        else:
+            mirror = open_mirror(options)
+            state = mirror.state_dir
+            library = Library(state / LIBRARY_FILE if state else None)
     except MirrorError as error:
         print(_("goodnews-tui: {error}").format(error=error), file=sys.stderr)
         return error.exit_code
@@ -278,6 +287,7 @@ def run_app(options: object) -> int:
         print(_("goodnews-tui: {error}").format(error=error), file=sys.stderr)
         return 2
     if options.theme and options.theme not in App().available_themes:
+        library.close()
         names = ", ".join(sorted(App().available_themes))
         print(
             _("goodnews-tui: unknown theme {theme}; choose one of: {names}").format(
@@ -286,8 +296,6 @@ def run_app(options: object) -> int:
             file=sys.stderr,
         )
         return 2
-    state = mirror.state_dir
-    library = Library(state / LIBRARY_FILE if state else None)
     app = make_app(options, mirror, library)
     try:
         app.run()

@@ -16,12 +16,15 @@ import os
 import re
 import shutil
 import sys
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import suppress
 from pathlib import Path
 
 from tui import __version__
 from tui.core.config import Options, check_proxy, parse_mirror_spec
 from tui.core.errors import MirrorError
-from tui.core.mirror import fetch_file, open_mirror
+from tui.core.library import LIBRARY_FILE, Library
+from tui.core.mirror import Mirror, fetch_file, open_mirror
 from tui.core.settings import Settings, load_settings
 from tui.core.urls import parse_ref, parse_url
 from tui.i18n import LANG_ENV, LANGUAGES, N_, _, get_language, normalize_language, set_language
@@ -370,19 +373,37 @@ def _run_keys(options: Options) -> int:
     return EXIT_USAGE if options.settings.problems else EXIT_OK
 
 
+def _open_state(options: Options) -> tuple[Mirror, Library]:
+    """The mirror and the library the browser starts on (``MirrorError``, ``ValueError``)."""
+    mirror = open_mirror(options)
+    state = mirror.state_dir
+    return mirror, Library(state / LIBRARY_FILE if state else None)
+
+
 def _run_app(options: Options) -> int:
-    try:
-        from tui.app import run_app
-    except ImportError as exc:
-        if exc.name != "tui.app":
-            raise
-        _error(_("the browser is not available in this build; try 'goodnews-tui dump PAGE'"))
-        return EXIT_FAILURE
+    # The mirror and the library open in a thread while Textual is imported: at 15,000
+    # articles their SQLite checks and the disk cache's set-up are 15-25 ms of the start,
+    # mostly in SQLite with the GIL released, so they overlap the import (bench/scale.py).
+    with ThreadPoolExecutor(1, thread_name_prefix="goodnews-open") as pool:
+        opening = pool.submit(_open_state, options)
+        try:
+            from tui.app import run_app
+        except ImportError as exc:
+            _close_opened(opening)
+            if exc.name != "tui.app":
+                raise
+            _error(_("the browser is not available in this build; try 'goodnews-tui dump PAGE'"))
+            return EXIT_FAILURE
     if options.ambiguous_width == 2:
         from tui.widgets.ambiguous import widen_ambiguous
 
         widen_ambiguous()  # Rich (so Textual) measures as the core does
-    return int(run_app(options) or 0)
+    return int(run_app(options, opening) or 0)
+
+
+def _close_opened(opening: Future[tuple[Mirror, Library]]) -> None:
+    with suppress(Exception):
+        opening.result()[1].close()
 
 
 async def _dump(args: argparse.Namespace, options: Options) -> int:
