@@ -24,7 +24,7 @@ from textual.screen import Screen
 from tui.commands import bindings_for
 from tui.core.config import Options
 from tui.core.fallback import FallbackMirror, MirrorLike
-from tui.core.library import LIBRARY_FILE, Library
+from tui.core.library import Library
 from tui.core.mirror import Mirror, sample_mirror
 from tui.core.pages import PageService, parse_process
 from tui.core.parsed import ParsedStore
@@ -264,22 +264,14 @@ def make_app(options: Options, mirror: Mirror, library: Library) -> GoodnewsApp:
     return app
 
 
-def run_app(options: object, opening: Future[tuple[Mirror, Library]] | None = None) -> int:
-    """Start the browser for the given ``tui.core.config.Options``; returns the exit code.
-
-    ``opening``: the mirror and library being opened meanwhile (``tui.cli``); else they are
-    opened here."""
+def run_app(options: object, opening: Future[tuple[Mirror, Library]]) -> int:
+    """Start the browser for the given ``tui.core.config.Options`` on the mirror and library
+    that ``opening`` opens (``tui.cli``, while this module was imported); the exit code."""
     from tui.core.errors import MirrorError
-    from tui.core.mirror import open_mirror
 
     assert isinstance(options, Options)
     try:
-        if opening is not None:
-            mirror, library = opening.result()
-        else:
-            mirror = open_mirror(options)
-            state = mirror.state_dir
-            library = Library(state / LIBRARY_FILE if state else None)
+        mirror, library = opening.result()
     except MirrorError as error:
         print(_("goodnews-tui: {error}").format(error=error), file=sys.stderr)
         return error.exit_code

@@ -681,8 +681,9 @@ class EntryList(RoleStyles, ScrollView, can_focus=True):
         for key in list(self._strips.keys()):  # an LRUCache: keys() is its one view
             if key[1]:
                 self._strips.discard(key)
-        self.watch_has_focus(self.has_focus)
+        self._refresh_title()
+        self._refresh_row(self.highlighted)
 
     def watch_has_focus(self, _has_focus: bool) -> None:
-        self.refresh(Region(0, 0, self.size.width, 1))  # the title line
-        self._refresh_row(self.highlighted)
+        """Drawn by ``_focus_moved`` on the Focus and Blur events (not ``RoleStyles``'
+        whole-pane redraw, nor twice)."""
