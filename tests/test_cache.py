@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.corpus import ROOT, pages
-from tui.core.cache import CachedPage, PageCache, cache_root, freshness_for
+from tui.core.cache import CachedPage, CacheUnavailable, PageCache, cache_root, freshness_for
 from tui.core.config import CACHE_DIR_ENV, Options
 from tui.core.errors import NotFound, OfflineMiss
 from tui.core.mirror import Mirror, Origin, open_mirror
@@ -458,3 +458,41 @@ def test_an_existing_store_is_read_first_and_opened_for_its_first_write(tmp_path
     later.store(home, CachedPage("# 新\n", now, now))  # no second error
     assert later.load(home).text == "# 首页\n"
     later.close()
+
+
+def test_the_read_only_store_reads_rows_as_diskcache_writes_them(tmp_path):
+    """``_ReadOnlyStore`` decodes the store's rows itself (the first screen is read without
+    importing diskcache): keys as ``json_only_disk`` writes them, small values kept in the
+    row and large ones in files, ASCII and Chinese alike; a pickled value is refused."""
+    import diskcache
+
+    from tui.core.cache import _db_key, _ReadOnlyStore, json_only_disk
+
+    store = diskcache.Cache(str(tmp_path), disk=json_only_disk())
+    disk = store.disk
+    keys = ["a/b@master:README.md", "begood0513/goodnews@master:indexes/E专栏文集.md"]
+    for key in keys:
+        assert _db_key(key) == bytes(disk.put(key)[0])
+    small = {"t": "短", "n": 1}
+    large = {"t": "".join(chr(0x4E00 + (i * 7919) % 20000) for i in range(60_000))}
+    store.set(keys[0], small)
+    store.set(keys[1], large)
+    modes = dict(store._sql("SELECT key, mode FROM Cache").fetchall())
+    assert sorted(modes.values()) == [1, 2]  # one row in the table, one in a file
+    store.close()
+
+    reader = _ReadOnlyStore(tmp_path, 1.0, snapshot=False)
+    assert reader.get(keys[0]) == small and reader.get(keys[1]) == large
+    assert reader.get("not/there@master:x.md") is None
+    assert keys[0] in reader and "not/there@master:x.md" not in reader
+    assert reader.present([*keys, "x/y@main:z.md"]) == set(keys)
+    reader.close()
+
+    db = sqlite3.connect(tmp_path / "cache.db")
+    db.execute("UPDATE Cache SET mode = 4 WHERE key = ?", (_db_key(keys[0]),))
+    db.commit()
+    db.close()
+    reader = _ReadOnlyStore(tmp_path, 1.0, snapshot=False)
+    with pytest.raises(CacheUnavailable, match="pickled"):
+        reader.get(keys[0])
+    reader.close()

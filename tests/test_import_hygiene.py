@@ -100,12 +100,16 @@ def test_the_browsers_start_up_imports_only_what_its_first_frame_needs():
     assert "tui.app" in modules
     late = {
         "httpx",  # the first fetch
+        "diskcache",  # the first write to the cache (reads need none of it)
         "bs4",  # the first article parsed
         "markdown_it",
         "lxml",
         "opencc",  # the first page shown in the other script
         "tui.core.validate",  # the first fetch's reply
         "tui.core.parse.article",
+        "tui.core.parse.jsonout",  # dump --json
+        "tui.core.parse.tags",  # the cleaner's tag links
+        "tui.core.workers",  # the worker process, started after the first frame
         "tui.core.sync",  # the sync command
         "tui.core.search",  # the search place
         "tui.core.dump",  # the dump command

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from tui.core.parse import article, cleaner, fastmd, tags
 from tui.core.parse.tree import _empty_soup
-from tui.core.text import _WS_RUN
+from tui.core.text import _ws_run
 from tui.core.urls import DEFAULT_HOME, PageRef, _resolve_url, resolve
 
 # The plain forms (as they were written before the shortcuts).
@@ -92,7 +92,7 @@ TEXT = pieces(
 def test_reshaped_regexes(text: str) -> None:
     runs = [m.span() for m in WS.finditer(text)]
     assert [m.span() for m in cleaner._WS.finditer(text)] == runs
-    assert [m.span() for m in _WS_RUN.finditer(text)] == runs
+    assert [m.span() for m in _ws_run().finditer(text)] == runs
     assert (fastmd._INLINE_BAIL.search(text) is None) == (INLINE_BAIL.search(text) is None)
     promo = article._PROMO_HEAD.match(text) or article._PROMO.search(text)
     assert (promo is None) == (PROMO.search(text) is None)

@@ -36,7 +36,8 @@ EXIT_OK, EXIT_USAGE, EXIT_NOT_FOUND, EXIT_FAILURE = 0, 2, 3, 4
 FILE_PREFIXES = ("/", "./", "../", "~", ".\\", "..\\")
 
 # C0/C1 controls (bar tab/newline/CR) and bidi overrides: page text must not drive the terminal.
-_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# (A pattern string: ``re`` compiles it on first use, not on the way to the first frame.)
+_UNSAFE = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
 
 
 #: argparse's own words (it looks them up with gettext in the "argparse" domain, which has
@@ -74,7 +75,7 @@ class _Parser(argparse.ArgumentParser):
 
 def terminal_safe(text: str) -> str:
     """Show control characters and bidi overrides as visible codes instead of obeying them."""
-    return _UNSAFE.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
+    return re.sub(_UNSAFE, lambda m: f"<U+{ord(m.group()):04X}>", text)
 
 
 def _add_source_args(parser: argparse.ArgumentParser, *, suppress: bool) -> None:

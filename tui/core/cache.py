@@ -26,17 +26,33 @@ import time
 import zlib
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 from urllib.parse import quote
 
-import diskcache
 import platformdirs
 
 from tui.core.config import CACHE_DIR_ENV, DEFAULT_CACHE_SIZE
 from tui.core.kinds import freshness as freshness_for
 from tui.core.urls import PageRef
 from tui.i18n import _
+
+if TYPE_CHECKING:
+    import diskcache
+else:
+
+    class _Diskcache:
+        """diskcache, imported at the first use of one of its names: the first screen
+        reads its page through ``_ReadOnlyStore``, which needs none of it (the import is
+        3-4 ms of a start, pickletools and all)."""
+
+        def __getattr__(self, name: str) -> Any:
+            import diskcache
+
+            return getattr(diskcache, name)
+
+    diskcache = _Diskcache()
 
 APP_NAME = "goodnews-tui"
 PAGES_DIR = "pages"
@@ -49,29 +65,61 @@ class CacheUnavailable(Exception):
     """The store stopped working (disk full, database broken); the caller drops it."""
 
 
-class _JSONOnlyDisk(diskcache.JSONDisk):
-    """JSONDisk that refuses to unpickle rows it did not write, even if someone planted one."""
+@cache
+def json_only_disk() -> type[diskcache.JSONDisk]:
+    """The ``disk`` of every store: JSONDisk that refuses to unpickle rows it did not write,
+    even if someone planted one. Made at the first opening of a diskcache store."""
+    import diskcache
 
-    def get(self, key: Any, raw: bool) -> Any:
-        if not raw:
-            raise CacheUnavailable(_("the cache holds a pickled key; refusing to load it"))
-        return super().get(key, raw)
+    class _JSONOnlyDisk(diskcache.JSONDisk):
+        def get(self, key: Any, raw: bool) -> Any:
+            if not raw:
+                raise CacheUnavailable(_("the cache holds a pickled key; refusing to load it"))
+            return super().get(key, raw)
 
-    def store(self, value: Any, read: bool, key: Any = diskcache.core.UNKNOWN) -> Any:
-        # UTF-8, not ASCII escapes: a Chinese page is half the bytes to decompress and
-        # read back (a 15,000-entry index: 13 ms against 22). JSONDisk reads both forms.
-        if not read:
-            try:
-                data = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
-            except UnicodeEncodeError:  # a lone surrogate: escaped, as JSONDisk would
-                data = json.dumps(value).encode()
-            value = zlib.compress(data, self.compress_level)
-        return diskcache.Disk.store(self, value, read, key=key)
+        def store(self, value: Any, read: bool, key: Any = diskcache.core.UNKNOWN) -> Any:
+            # UTF-8, not ASCII escapes: a Chinese page is half the bytes to decompress and
+            # read back (a 15,000-entry index: 13 ms against 22). JSONDisk reads both forms.
+            if not read:
+                try:
+                    data = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+                except UnicodeEncodeError:  # a lone surrogate: escaped, as JSONDisk would
+                    data = json.dumps(value).encode()
+                value = zlib.compress(data, self.compress_level)
+            return diskcache.Disk.store(self, value, read, key=key)
 
-    def fetch(self, mode: int, filename: str | None, value: Any, read: bool) -> Any:
-        if mode == diskcache.core.MODE_PICKLE:
-            raise CacheUnavailable(_("the cache holds a pickled value; refusing to load it"))
-        return super().fetch(mode, filename, value, read)
+        def fetch(self, mode: int, filename: str | None, value: Any, read: bool) -> Any:
+            if mode == diskcache.core.MODE_PICKLE:
+                raise CacheUnavailable(_("the cache holds a pickled value; refusing to load it"))
+            return super().fetch(mode, filename, value, read)
+
+    return _JSONOnlyDisk
+
+
+# The row format of ``json_only_disk``, read without diskcache by ``_ReadOnlyStore``: keys
+# are their JSON, zlib-compressed, in a raw blob; values the same, in the row or in a file
+# of the store's directory when large (diskcache's modes below). Tests hold the two equal.
+DBNAME = "cache.db"  # diskcache.core.DBNAME
+_MODE_RAW, _MODE_BINARY, _MODE_PICKLE = 1, 2, 4  # diskcache.core.MODE_*
+_KEY_COMPRESS_LEVEL = 1  # JSONDisk's default
+
+
+def _db_key(key: str) -> bytes:
+    """``key`` as the store's ``key`` column holds it (JSONDisk's ``put``)."""
+    return zlib.compress(json.dumps(key).encode("utf-8"), _KEY_COMPRESS_LEVEL)
+
+
+def _row_value(directory: Path, mode: int, filename: str | None, value: Any) -> Any:
+    """A row's value as ``json_only_disk().fetch`` reads it."""
+    if mode == _MODE_PICKLE:
+        raise CacheUnavailable(_("the cache holds a pickled value; refusing to load it"))
+    if mode == _MODE_RAW:
+        data = bytes(value)
+    elif mode == _MODE_BINARY and filename:
+        data = (directory / filename).read_bytes()
+    else:
+        raise ValueError(f"a cache row in mode {mode}")
+    return json.loads(zlib.decompress(data).decode("utf-8"))
 
 
 def cache_root(cache_dir: Path | None = None) -> Path:
@@ -163,14 +211,12 @@ class CacheReadOnly(CacheUnavailable):
 _PRESENT_BATCH = 500  # keys per query: well under SQLite's bound-parameter limit
 
 
-def _present(
-    execute: Callable[..., sqlite3.Cursor], disk: diskcache.Disk, keys: list[str]
-) -> set[str]:
+def _present(execute: Callable[..., sqlite3.Cursor], keys: list[str]) -> set[str]:
     """Which of ``keys`` the diskcache tables hold: one query per few hundred keys, where
     ``key in cache`` is a query each (40 rows drawn: about 14 ms against 1)."""
     found: set[str] = set()
-    # JSONDisk stores every key as a raw blob (its JSON, compressed): ``put`` says which.
-    encoded = {bytes(disk.put(key)[0]): key for key in keys}
+    # JSONDisk stores every key as a raw blob (its JSON, compressed).
+    encoded = {_db_key(key): key for key in keys}
     blobs = list(encoded)
     now = time.time()
     for start in range(0, len(blobs), _PRESENT_BATCH):
@@ -197,7 +243,7 @@ class _ReadOnlyStore:
         """``snapshot``: when the database cannot be opened read-only as it is (no write
         access for its WAL files), read it as an immutable file, blind to other writers:
         for a store nobody can write to, not for one another process is writing."""
-        db = directory / diskcache.core.DBNAME
+        db = directory / DBNAME
         if not db.is_file():
             raise CacheUnavailable(
                 _("no cache database in {directory}").format(directory=directory)
@@ -209,7 +255,7 @@ class _ReadOnlyStore:
                 con = sqlite3.connect(
                     uri + mode, uri=True, timeout=timeout, check_same_thread=False
                 )
-                settings = dict(con.execute("SELECT key, value FROM Settings").fetchall())
+                con.execute("SELECT key, value FROM Settings").fetchall()  # a store's tables
                 break
             except sqlite3.Error as exc:
                 last = exc
@@ -217,36 +263,30 @@ class _ReadOnlyStore:
             raise CacheUnavailable(_("cannot read the cache ({last})").format(last=last))
         self._con = con
         self._lock = threading.Lock()
-        self._disk = _JSONOnlyDisk(
-            str(directory),
-            min_file_size=int(settings.get("disk_min_file_size", 2**15)),
-            pickle_protocol=int(settings.get("disk_pickle_protocol", 0)),
-        )
+        self._directory = directory
 
     def get(self, key: str) -> Any:
-        db_key, raw = self._disk.put(key)
         with self._lock:
             rows = self._con.execute(
-                "SELECT mode, filename, value FROM Cache WHERE key = ? AND raw = ?"
+                "SELECT mode, filename, value FROM Cache WHERE key = ? AND raw = 1"
                 " AND (expire_time IS NULL OR expire_time > ?)",
-                (db_key, raw, time.time()),
+                (_db_key(key), time.time()),
             ).fetchall()
         if not rows:
             return None
         ((mode, filename, value),) = rows
-        return self._disk.fetch(mode, filename, value, False)
+        return _row_value(self._directory, mode, filename, value)
 
     def __contains__(self, key: str) -> bool:
-        db_key, raw = self._disk.put(key)
         with self._lock:
             row = self._con.execute(
-                "SELECT 1 FROM Cache WHERE key = ? AND raw = ?", (db_key, raw)
+                "SELECT 1 FROM Cache WHERE key = ? AND raw = 1", (_db_key(key),)
             ).fetchone()
         return row is not None
 
     def present(self, keys: list[str]) -> set[str]:
         with self._lock:
-            return _present(self._con.execute, self._disk, keys)
+            return _present(self._con.execute, keys)
 
     def volume(self) -> int:
         with self._lock:
@@ -317,7 +357,7 @@ class PageCache:
         first write; None when that cannot be (no database yet, a directory or database
         that cannot be written, one SQLite cannot read): ``open`` then opens it at once,
         and says what is wrong there."""
-        db = directory / diskcache.core.DBNAME
+        db = directory / DBNAME
         if not (os.access(directory, os.W_OK) and os.access(db, os.W_OK)):
             return None
         try:
@@ -600,7 +640,7 @@ class PageCache:
             return set()
         if isinstance(store, _ReadOnlyStore):
             return store.present(keys)
-        return _present(store._sql, store.disk, keys)  # diskcache's own connection
+        return _present(store._sql, keys)  # diskcache's own connection
 
     # ---------------------------------------------------------------- pinned pages
 
@@ -610,7 +650,7 @@ class PageCache:
             return self._pins
         self._pins_looked = True
         directory = self.directory.with_name(PINNED_DIR)
-        if not create and not (directory / diskcache.core.DBNAME).is_file():
+        if not create and not (directory / DBNAME).is_file():
             return None
         try:
             if not self.writable or (self._cache is None and not self._deferred):
@@ -619,7 +659,7 @@ class PageCache:
                 self._pins = diskcache.Cache(
                     str(directory),
                     timeout=self.timeout,
-                    disk=_JSONOnlyDisk,
+                    disk=json_only_disk(),
                     size_limit=2**62,  # never culled: what a reader chose to keep
                     eviction_policy="none",
                 )
@@ -738,7 +778,7 @@ def _page_store(directory: Path, size_limit: int, timeout: float) -> diskcache.C
     return diskcache.Cache(
         str(directory),
         timeout=timeout,
-        disk=_JSONOnlyDisk,
+        disk=json_only_disk(),
         size_limit=size_limit,
         eviction_policy="least-recently-stored",
         cull_limit=10,

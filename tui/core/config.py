@@ -24,7 +24,7 @@ CACHE_DIR_ENV = "GOODNEWS_TUI_CACHE_DIR"
 PROXY_SCHEMES = frozenset({"http", "https", "socks5", "socks5h"})
 
 
-@dataclass(slots=True)
+@dataclass
 class Options:
     """Choices for one run; ``None`` means "use the default" so callers need not know it.
 

@@ -83,7 +83,7 @@ def plain_marks() -> Marks:
     )
 
 
-@dataclass(slots=True)
+@dataclass
 class Layout:
     """Wrapped lines; for each link number and each body block, the line it starts on."""
 

@@ -38,7 +38,6 @@ from tui.core.parsed import ParsedStore, parse_with_store, read_or_parse, store_
 from tui.core.prefetch import Recipe, plan_index, prefetch_batch, start_worker
 from tui.core.text import sanitise
 from tui.core.urls import PageRef
-from tui.core.workers import process_pool, stop_pool
 from tui.i18n import _, ngettext
 
 if TYPE_CHECKING:
@@ -613,7 +612,10 @@ class PageService:
 
     def _shutdown_executor(self) -> None:
         executor, self._executor = self._executor, None
-        stop_pool(executor)
+        if executor is not None:
+            from tui.core.workers import stop_pool
+
+            stop_pool(executor)
 
     async def aclose(self) -> None:
         """Record what is still to be recorded, stop the parse process and close the mirror;
@@ -628,6 +630,8 @@ class PageService:
 def parse_process(recipe: Recipe | None = None) -> Executor:
     """One worker process; with a ``recipe`` it opens the mirror and can prefetch whole
     batches, without one it parses."""
+    from tui.core.workers import process_pool  # when the first worker starts, not at start-up
+
     if recipe is None:
         return process_pool(1, load_parsers)
     return process_pool(1, start_worker, recipe)

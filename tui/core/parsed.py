@@ -432,13 +432,13 @@ class ParsedStore:
                     try:
                         import diskcache
 
-                        from tui.core.cache import _JSONOnlyDisk, make_private_dir
+                        from tui.core.cache import json_only_disk, make_private_dir
 
                         make_private_dir(self.directory.parent)
                         self._cache = diskcache.Cache(
                             str(self.directory),
                             timeout=TIMEOUT,
-                            disk=_JSONOnlyDisk,
+                            disk=json_only_disk(),
                             size_limit=self.size_limit,
                             eviction_policy="least-recently-stored",
                             cull_limit=10,

@@ -140,7 +140,7 @@ KEYS = (
 )
 
 
-@dataclass(slots=True)
+@dataclass
 class Settings:
     """Effective settings of one run; ``problems`` are what the UI shows as notices.
 

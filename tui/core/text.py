@@ -43,18 +43,32 @@ __all__ = [
 # C0 (except \t and \n), DEL, C1, zero-width characters, bidi embeddings/overrides/isolates,
 # directional marks, the BOM and lone surrogates. Any of these could reorder or hide text,
 # and C0/C1 could carry a terminal escape sequence.
-_UNSAFE = re.compile(
+_UNSAFE_CHARS = (
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e"
     "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff]"
 )
-_LINE_SEPARATORS = re.compile("\r\n?|[\u2028\u2029\x85]")
+_LINE_SEPARATORS = "\r\n?|[\u2028\u2029\x85]"
 # Either of the two above: one search tells clean text (nearly all of it) to pass unchanged.
-_ANY_UNSAFE = re.compile(f"{_UNSAFE.pattern[:-1]}\r\u2028\u2029]")
+_ANY_UNSAFE = re.compile(f"{_UNSAFE_CHARS[:-1]}\r\u2028\u2029]")
 # Runs written [c][c]* rather than [c]+: a pattern that opens with a character class lets the
 # regex engine skip to candidates, one that opens with a repeat is tried at every position
 # (four times slower on Chinese text, where runs are few).
-_WS_RUN = re.compile(r"[ \t\n\r\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]" * 2 + "*")
-_WS_NO_IDEO = re.compile(r"[ \t\n\r\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f]" * 2 + "*")
+_WS_CHARS = r"[ \t\n\r\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]"
+
+
+# The patterns below compile on first use, not at import: ``_ANY_UNSAFE`` alone decides
+# that the titles of the first frame are clean, and the others cost 2 ms of the start.
+@cache
+def _unsafe() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(the unsafe characters, the line separators)."""
+    return re.compile(_UNSAFE_CHARS), re.compile(_LINE_SEPARATORS)
+
+
+@cache
+def _ws_run() -> re.Pattern[str]:
+    """A run of whitespace, NBSP and the ideographic space included."""
+    return re.compile(_WS_CHARS * 2 + "*")
+
 
 # Punctuation that is ambiguous-width in Unicode but behaves as full-width in Chinese text:
 # no space is wanted next to it when a soft break is joined.
@@ -104,7 +118,8 @@ def sanitise(text: str) -> str:
     """
     if text.isascii() and text.isprintable() or _ANY_UNSAFE.search(text) is None:
         return text
-    return _UNSAFE.sub("", _LINE_SEPARATORS.sub("\n", text))
+    unsafe, separators = _unsafe()
+    return unsafe.sub("", separators.sub("\n", text))
 
 
 def one_line(text: str) -> str:
@@ -277,7 +292,7 @@ def join_soft_breaks(text: str, edges: Sequence[int] = ()) -> str:
         after = text[e] if e < len(text) else ""
         return join_whitespace(before, m.group(), after, _touches(marks, s, e))
 
-    return _WS_RUN.sub(repl, text)
+    return _ws_run().sub(repl, text)
 
 
 def _touches(marks: Sequence[int], start: int, end: int) -> bool:
@@ -290,7 +305,7 @@ def _touches(marks: Sequence[int], start: int, end: int) -> bool:
 
 def normalise_space(text: str) -> str:
     """Collapse every whitespace run (NBSP and ideographic space included) to one space."""
-    return _WS_RUN.sub(" ", text).strip()
+    return _ws_run().sub(" ", text).strip()
 
 
 @cache

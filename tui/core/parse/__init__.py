@@ -6,15 +6,19 @@ caller gets the best model that could be built and a list of warnings to show.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from tui.core.gcpause import collector_paused
 from tui.core.kinds import PageKind, detect_kind
 from tui.core.models import Article, Document, Page
 from tui.core.parse.dirnames import DirectoryNames
-from tui.core.parse.jsonout import to_json
-from tui.core.parse.tags import is_tag_url
 from tui.core.text import sanitise
 from tui.core.urls import PageRef
 from tui.i18n import _
+
+if TYPE_CHECKING:
+    from tui.core.parse.jsonout import to_json
+    from tui.core.parse.tags import is_tag_url
 
 __all__ = [
     "MAX_CHARS",
@@ -24,6 +28,21 @@ __all__ = [
     "parse_page",
     "to_json",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # ``to_json`` (dump's) and ``is_tag_url`` (the cleaner's) are imported when first asked
+    # for: the browser imports this package on its way to the first frame and needs neither.
+    if name == "to_json":
+        from tui.core.parse.jsonout import to_json
+
+        return to_json
+    if name == "is_tag_url":
+        from tui.core.parse.tags import is_tag_url
+
+        return is_tag_url
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 # Beyond this a page is not a news article; parsing is cut to keep the UI responsive.
 MAX_CHARS = 2_000_000

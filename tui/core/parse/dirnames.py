@@ -55,7 +55,7 @@ def is_directory_code(title: str, ref: PageRef, category: Category) -> bool:
     return bool(code) and (code == directory_of(ref) or code == stem and code.isascii())
 
 
-@dataclass(slots=True)
+@dataclass
 class DirectoryNames:
     """Directory -> its category (name and index), per repository. Plain data: it can be
     sent to a parsing worker process with the page."""
