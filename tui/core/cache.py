@@ -118,7 +118,7 @@ def _row_value(directory: Path, mode: int, filename: str | None, value: Any) -> 
     elif mode == _MODE_BINARY and filename:
         data = (directory / filename).read_bytes()
     else:
-        raise ValueError(f"a cache row in mode {mode}")
+        raise ValueError(_("a cache row of an unknown kind ({mode})").format(mode=mode))
     return json.loads(zlib.decompress(data).decode("utf-8"))
 
 
