@@ -25,6 +25,7 @@ from tui.core.config import Options, check_proxy, parse_mirror_spec
 from tui.core.errors import MirrorError
 from tui.core.library import LIBRARY_FILE, Library
 from tui.core.mirror import Mirror, fetch_file, open_mirror
+from tui.core.parsed import parser_version
 from tui.core.settings import Settings, load_settings
 from tui.core.urls import parse_ref, parse_url
 from tui.i18n import LANG_ENV, LANGUAGES, N_, _, get_language, normalize_language, set_language
@@ -378,7 +379,11 @@ def _open_state(options: Options) -> tuple[Mirror, Library]:
     """The mirror and the library the browser starts on (``MirrorError``, ``ValueError``)."""
     mirror = open_mirror(options)
     state = mirror.state_dir
-    return mirror, Library(state / LIBRARY_FILE if state else None)
+    library = Library(state / LIBRARY_FILE if state else None)
+    # The key of the first screen's stored model needs the parser's digest: its reads and
+    # hashing (150 KB of source, 1-1.5 ms) release the GIL, so here they overlap the import.
+    parser_version()
+    return mirror, library
 
 
 def _run_app(options: Options) -> int:

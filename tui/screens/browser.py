@@ -484,9 +484,11 @@ class BrowserScreen(DailyReading, Screen[None]):
         """Read and cached marks of the rows being drawn: a set lookup each, and one batched
         key lookup in the cache for those not seen yet (never a page load)."""
         read = self.library.read_keys()
-        refs = [r.ref for r in rows if r.ref is not None]
         mirror = self.service.mirror
         cached = mirror.kind.cached  # local pages are always at hand: ● would say nothing
+        # An index row never shows ● (the list says what it holds, not whether it is
+        # saved): the home page's categories ask the cache nothing.
+        refs = [r.ref for r in rows if r.ref is not None and r.kind is not RowKind.INDEX]
         unknown = [ref for ref in refs if ref.key not in self._copies] if cached else []
         if unknown:
             present = mirror.copies(unknown)
@@ -502,7 +504,7 @@ class BrowserScreen(DailyReading, Screen[None]):
         return {
             r.ref.key: Marks(
                 r.ref.key in read,
-                cached and self._copies[r.ref.key],
+                cached and self._copies.get(r.ref.key, False),
                 *self.daily_marks(r, r.ref.key),
                 *known.get(r.ref.key, (None, None)),
             )
