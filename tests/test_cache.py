@@ -496,3 +496,34 @@ def test_the_read_only_store_reads_rows_as_diskcache_writes_them(tmp_path):
     with pytest.raises(CacheUnavailable, match="pickled"):
         reader.get(keys[0])
     reader.close()
+
+
+def test_the_read_only_store_follows_the_stores_settings_and_stays_inside_it(tmp_path):
+    """Keys compressed at the level the store was made with are found; a damaged row whose
+    value file lies outside the store is refused, not read."""
+    import diskcache
+
+    from tui.core.cache import _db_key, _ReadOnlyStore, json_only_disk
+
+    store = diskcache.Cache(str(tmp_path / "s"), disk=json_only_disk(), disk_compress_level=9)
+    key = "begood0513/goodnews@master:indexes/E专栏文集.md"
+    store.set(key, {"t": "x" * 100_000})  # compresses below the file size: kept in the row
+    store.set("other", {"t": "".join(chr(0x4E00 + (i * 7919) % 20000) for i in range(60_000))})
+    store.close()
+    reader = _ReadOnlyStore(tmp_path / "s", 1.0, snapshot=False)
+    assert reader.get(key) == {"t": "x" * 100_000} and key in reader
+    assert reader.present([key, "nope"]) == {key}
+    reader.close()
+
+    outside = tmp_path / "secret.val"
+    outside.write_bytes(b"not for the cache")
+    db = sqlite3.connect(tmp_path / "s" / "cache.db")
+    db.execute(
+        "UPDATE Cache SET filename = ? WHERE key = ?", ("../secret.val", _db_key("other", 9))
+    )
+    db.commit()
+    db.close()
+    reader = _ReadOnlyStore(tmp_path / "s", 1.0, snapshot=False)
+    with pytest.raises(ValueError):
+        reader.get("other")
+    reader.close()

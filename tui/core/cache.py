@@ -104,9 +104,9 @@ _MODE_RAW, _MODE_BINARY, _MODE_PICKLE = 1, 2, 4  # diskcache.core.MODE_*
 _KEY_COMPRESS_LEVEL = 1  # JSONDisk's default
 
 
-def _db_key(key: str) -> bytes:
+def _db_key(key: str, level: int = _KEY_COMPRESS_LEVEL) -> bytes:
     """``key`` as the store's ``key`` column holds it (JSONDisk's ``put``)."""
-    return zlib.compress(json.dumps(key).encode("utf-8"), _KEY_COMPRESS_LEVEL)
+    return zlib.compress(json.dumps(key).encode("utf-8"), level)
 
 
 def _row_value(directory: Path, mode: int, filename: str | None, value: Any) -> Any:
@@ -115,11 +115,18 @@ def _row_value(directory: Path, mode: int, filename: str | None, value: Any) -> 
         raise CacheUnavailable(_("the cache holds a pickled value; refusing to load it"))
     if mode == _MODE_RAW:
         data = bytes(value)
-    elif mode == _MODE_BINARY and filename:
+    elif mode == _MODE_BINARY and filename and _inside(filename):
         data = (directory / filename).read_bytes()
     else:
         raise ValueError(_("a cache row of an unknown kind ({mode})").format(mode=mode))
     return json.loads(zlib.decompress(data).decode("utf-8"))
+
+
+def _inside(filename: str) -> bool:
+    """A value file's name as diskcache makes them (``ab/cd/….val``): a damaged row's name
+    that leads out of the store is not followed."""
+    path = Path(filename)
+    return not path.is_absolute() and ".." not in path.parts
 
 
 def cache_root(cache_dir: Path | None = None) -> Path:
@@ -211,12 +218,14 @@ class CacheReadOnly(CacheUnavailable):
 _PRESENT_BATCH = 500  # keys per query: well under SQLite's bound-parameter limit
 
 
-def _present(execute: Callable[..., sqlite3.Cursor], keys: list[str]) -> set[str]:
+def _present(
+    execute: Callable[..., sqlite3.Cursor], keys: list[str], level: int = _KEY_COMPRESS_LEVEL
+) -> set[str]:
     """Which of ``keys`` the diskcache tables hold: one query per few hundred keys, where
     ``key in cache`` is a query each (40 rows drawn: about 14 ms against 1)."""
     found: set[str] = set()
     # JSONDisk stores every key as a raw blob (its JSON, compressed).
-    encoded = {_db_key(key): key for key in keys}
+    encoded = {_db_key(key, level): key for key in keys}
     blobs = list(encoded)
     now = time.time()
     for start in range(0, len(blobs), _PRESENT_BATCH):
@@ -255,7 +264,7 @@ class _ReadOnlyStore:
                 con = sqlite3.connect(
                     uri + mode, uri=True, timeout=timeout, check_same_thread=False
                 )
-                con.execute("SELECT key, value FROM Settings").fetchall()  # a store's tables
+                settings = dict(con.execute("SELECT key, value FROM Settings").fetchall())
                 break
             except sqlite3.Error as exc:
                 last = exc
@@ -264,13 +273,15 @@ class _ReadOnlyStore:
         self._con = con
         self._lock = threading.Lock()
         self._directory = directory
+        # The level its keys were compressed at: JSONDisk's default unless the store says.
+        self._level = int(settings.get("disk_compress_level", _KEY_COMPRESS_LEVEL))
 
     def get(self, key: str) -> Any:
         with self._lock:
             rows = self._con.execute(
                 "SELECT mode, filename, value FROM Cache WHERE key = ? AND raw = 1"
                 " AND (expire_time IS NULL OR expire_time > ?)",
-                (_db_key(key), time.time()),
+                (_db_key(key, self._level), time.time()),
             ).fetchall()
         if not rows:
             return None
@@ -280,13 +291,13 @@ class _ReadOnlyStore:
     def __contains__(self, key: str) -> bool:
         with self._lock:
             row = self._con.execute(
-                "SELECT 1 FROM Cache WHERE key = ? AND raw = 1", (_db_key(key),)
+                "SELECT 1 FROM Cache WHERE key = ? AND raw = 1", (_db_key(key, self._level),)
             ).fetchone()
         return row is not None
 
     def present(self, keys: list[str]) -> set[str]:
         with self._lock:
-            return _present(self._con.execute, keys)
+            return _present(self._con.execute, keys, self._level)
 
     def volume(self) -> int:
         with self._lock:
@@ -640,7 +651,8 @@ class PageCache:
             return set()
         if isinstance(store, _ReadOnlyStore):
             return store.present(keys)
-        return _present(store._sql, keys)  # diskcache's own connection
+        level = getattr(store.disk, "compress_level", _KEY_COMPRESS_LEVEL)
+        return _present(store._sql, keys, level)  # diskcache's own connection
 
     # ---------------------------------------------------------------- pinned pages
 
