@@ -524,6 +524,6 @@ def test_the_read_only_store_follows_the_stores_settings_and_stays_inside_it(tmp
     db.commit()
     db.close()
     reader = _ReadOnlyStore(tmp_path / "s", 1.0, snapshot=False)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="outside the cache"):
         reader.get("other")
     reader.close()

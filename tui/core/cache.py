@@ -115,7 +115,9 @@ def _row_value(directory: Path, mode: int, filename: str | None, value: Any) -> 
         raise CacheUnavailable(_("the cache holds a pickled value; refusing to load it"))
     if mode == _MODE_RAW:
         data = bytes(value)
-    elif mode == _MODE_BINARY and filename and _inside(filename):
+    elif mode == _MODE_BINARY and filename:
+        if not _inside(filename):
+            raise ValueError(_("a cache row names a file outside the cache"))
         data = (directory / filename).read_bytes()
     else:
         raise ValueError(_("a cache row of an unknown kind ({mode})").format(mode=mode))
