@@ -74,3 +74,64 @@ def test_titles_clean_in_bulk_exactly_as_one_by_one(monkeypatch: pytest.MonkeyPa
         ], raws
         bulk_used += index_module._all_clean("\n".join(raws))
     assert bulk_used >= 100  # the one-look path was taken, not only the slow one
+
+
+# Lines an index page can hold around its entries: entry lines the fast path reads, entry
+# lines it must leave to markdown-it (a title with emphasis, an absolute href, a line after a
+# paragraph line, which continues that paragraph), paragraphs, other headings, spaces-only
+# lines, fenced code and HTML blocks that can run over blank lines and swallow headings.
+_LINES = [
+    "#### [第{i}条新闻](../pages/nsc413/n{i}.md?t=1)",
+    "### [题{i}](../pages/p2/n{i}.md)",
+    "#### [题{i}](../pages/p2/n{i}.md)   ",
+    "#### [*强调*{i}](../pages/p2/n{i}.md)",
+    "#### [题{i}](/pages/p2/n{i}.md)",
+    "#### [题{i}](https://example.org/{i})",
+    "#### 无链接的标题 {i}",
+    "说明文字 {i}",
+    "[返回首页](../README.md) | [其他](../indexes/E类.md)",
+    "",
+    "",
+    "   ",
+    "\t",
+    "```",
+    "~~~",
+    "<pre>",
+    "</pre>",
+    "#### [题{i}](../pages/p2/n{i}.md)\r",
+    "    #### [缩进{i}](../pages/p2/n{i}.md)",
+    "> #### [引用{i}](../pages/p2/n{i}.md)",
+]
+
+
+def test_fast_path_reads_exactly_what_markdown_it_reads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever surrounds the entry lines, the index is the one markdown-it alone makes of
+    the page: the same entries, in the same order."""
+    import tui.core.parse.index as index_module
+
+    rng = random.Random(8)
+    ref = DEFAULT_HOME.with_path("indexes/E类.md")
+    fast_read = 0
+    for round_ in range(400):
+        weights = (
+            [6, 3, 1, 1, 1, 1, 1, 2, 1, 6, 6, 1, 1]
+            + [0.2 if round_ % 3 else 0] * 4
+            + [
+                0.5,
+                0.5,
+                0.5,
+            ]
+        )
+        lines = [rng.choices(_LINES, weights)[0].format(i=i) for i in range(rng.randint(1, 30))]
+        text = "\n".join(lines) + rng.choice(["", "\n", "\n\n"])
+        with monkeypatch.context() as m:
+            m.setattr(
+                index_module, "_split_fast", lambda text: index_module._Fast([], [], [], text)
+            )
+            full = index_module.parse_index(ref, text, DEFAULT_HOME)
+        fast = index_module.parse_index(ref, text, DEFAULT_HOME)
+        assert [(e.title, e.target, e.url) for e in fast.entries] == [
+            (e.title, e.target, e.url) for e in full.entries
+        ], text
+        fast_read += len(index_module._split_fast(text).starts)
+    assert fast_read >= 1000  # the fast path did the reading, not only markdown-it
