@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.dirnames import check_named
 from tui.core.archive import archive_dir, extract_pages, sync_archive, walk_pages
 from tui.core.config import Options
 from tui.core.library import LIBRARY_FILE, Library
@@ -143,6 +144,9 @@ def test_a_sparse_shallow_clone_then_an_incremental_update(
     assert lib.known_keys(HOME.with_path(p).key for p in articles) == {
         HOME.with_path(p).key for p in articles
     }
+    # Articles whose pages give only a directory code are recorded under the name their
+    # index gives it.
+    assert check_named(lib, SAMPLE_REPO, HOME) >= 4
     lib.close()
 
     # The pages read offline from the cache, like fetched pages.
@@ -284,6 +288,7 @@ def test_a_local_mirror_is_its_own_archive(tmp_path: Path) -> None:
 
     report = asyncio.run(go())
     assert report.fatal is None and report.new == len(sample_articles())
+    assert check_named(lib, SAMPLE_REPO, mirror.home) >= 4
     assert not (tmp_path / "data").exists()
 
 

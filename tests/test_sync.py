@@ -24,6 +24,7 @@ import pytest
 from tests.conftest import FAST_POLICY
 from tests.corpus import CORPUS
 from tests.corpus_server import CorpusServer
+from tests.dirnames import check_named
 from tui.cli_sync import ProgressView
 from tui.core.config import Options
 from tui.core.library import LIBRARY_FILE, SEARCH_INDEX, Library
@@ -130,6 +131,9 @@ def test_a_crawl_brings_every_listed_article_then_costs_only_revalidations(
 
     some = lib.all_articles(home.repo_id)[0]
     assert some.ref.key in {r.ref.key for r in search(lib, some.title, limit=50).results}
+    # 看官场's pages (pages/p2/) name their category only ``p2``: recorded under the name.
+    base = CORPUS / home.owner / home.repo / home.ref
+    assert check_named(lib, base, home) >= 10
     lib.close()
 
 
@@ -152,6 +156,37 @@ def test_a_second_sync_costs_only_revalidations(tmp_path: Path) -> None:
             r.path for r in server.requests if "/pages/" in r.path and r.path.startswith(prefix)
         }
         assert asked <= {prefix + k.split(":", 1)[1] for k in missing}  # only the missing
+        lib.close()
+
+
+def test_articles_recorded_under_a_directory_code_are_named_by_the_next_sync(
+    tmp_path: Path,
+) -> None:
+    """A library written before the indexes named its directories (or by an older version)
+    holds ``p1`` where the index says 看大陆: the next sync records the name, from the
+    copies it has, without fetching those articles again."""
+    import sqlite3
+
+    root = sample_tree(tmp_path)
+    base = root / DEFAULT_HOME.owner / DEFAULT_HOME.repo / DEFAULT_HOME.ref
+    with CorpusServer(root=root) as server:
+        present, _missing = listed_articles(root, DEFAULT_HOME)
+        lib = library_at(tmp_path)
+        run_crawl(open_for(server, tmp_path), lib, workers=1)
+        lib.close()
+        with sqlite3.connect(tmp_path / "state" / LIBRARY_FILE) as db:
+            changed = db.execute(
+                "UPDATE articles SET category = 'p1' WHERE key LIKE '%:pages/p1/%'"
+            ).rowcount
+        assert changed >= 4
+        lib = library_at(tmp_path)
+        with pytest.raises(AssertionError):
+            check_named(lib, base, DEFAULT_HOME)  # the old records, as a check sees them
+        server.requests.clear()
+        again = run_crawl(open_for(server, tmp_path), lib, workers=1)
+        assert again.new == again.updated == 0 and again.unchanged == len(present)
+        assert check_named(lib, base, DEFAULT_HOME) >= 4
+        assert not [r for r in server.requests if "/pages/p1/" in r.path]  # from the copies
         lib.close()
 
 

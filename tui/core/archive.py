@@ -42,10 +42,11 @@ from tui.core.cache import CachedPage, CacheUnavailable
 from tui.core.config import Options, SpecKind, parse_mirror_spec
 from tui.core.errors import MirrorError, NetworkUnavailable, RedirectRefused, TooLarge
 from tui.core.fetch import MAX_BODY
+from tui.core.kinds import PageKind, kind_by_path
 from tui.core.library import Library
 from tui.core.mirror import Mirror
 from tui.core.models import Index
-from tui.core.parse import parse_page
+from tui.core.parse import DirectoryNames, parse_page
 from tui.core.parsed import parsed_directory
 from tui.core.source import LocalSource
 from tui.core.sync import (
@@ -386,15 +387,12 @@ async def record_archive(
     async def parse(batch: list[tuple[PageRef, str, PageRef]]) -> None:
         nonlocal done
         if executor is not None:
-            results = await loop.run_in_executor(executor, _parse_records, batch, store)
+            results = await loop.run_in_executor(executor, _parse_records, batch, store, names)
         else:
-            results = await asyncio.to_thread(_parse_records, batch, store)
+            results = await asyncio.to_thread(_parse_records, batch, store, names)
         for (ref, text, _meta), result in zip(batch, results, strict=True):
-            if isinstance(result, str):
-                page = await asyncio.to_thread(parse_page, ref, text, home)
-                if isinstance(page, Index):
-                    await asyncio.to_thread(library.record_entries, page.entries, page.ref)
-                report.lists += 1
+            if isinstance(result, str):  # not an article: an index found by its text
+                await read_list(ref, text)
             else:
                 records.append(result)
         done += len(batch)
@@ -402,22 +400,47 @@ async def record_archive(
             await write()
         progress(batch[-1][0].path)
 
-    try:
-        for ref in refs:
+    async def read(ref: PageRef) -> str | None:
+        """The page's text from the archive, kept in the cache on the way."""
+        try:
+            response = await source.fetch(ref)
+        except MirrorError as exc:
+            report.failures.append((ref.path, str(exc)))
+            return None
+        text = response.text or ""
+        if mirror.cache is not None:
+            page = CachedPage(text, now, now, None, None, response.url)
             try:
-                response = await source.fetch(ref)
-            except MirrorError as exc:
-                report.failures.append((ref.path, str(exc)))
+                await mirror.cache.astore(ref, page)
+            except CacheUnavailable as exc:
+                report.warnings.append(str(exc))
+            except MirrorError:
+                pass
+        return text
+
+    async def read_list(ref: PageRef, text: str) -> None:
+        page = await asyncio.to_thread(parse_page, ref, text, home)
+        if isinstance(page, Index):
+            names.learn_index(page)
+            await asyncio.to_thread(library.record_entries, page.entries, page.ref)
+        report.lists += 1
+
+    # The indexes first: they say what the page directories are called (p2 is 看官场),
+    # which the articles are recorded under.
+    names = DirectoryNames()
+    lists = [r for r in refs if kind_by_path(r) is PageKind.INDEX]
+    refs = [r for r in refs if kind_by_path(r) is not PageKind.INDEX]
+    try:
+        for ref in lists:
+            text = await read(ref)
+            if text is not None:
+                await read_list(ref, text)
+                done += 1
+        progress()
+        for ref in refs:
+            text = await read(ref)
+            if text is None:
                 continue
-            text = response.text or ""
-            if mirror.cache is not None:
-                page = CachedPage(text, now, now, None, None, response.url)
-                try:
-                    await mirror.cache.astore(ref, page)
-                except CacheUnavailable as exc:
-                    report.warnings.append(str(exc))
-                except MirrorError:
-                    pass
             pending.append((ref, text, home))
             if len(pending) >= PARSE_BATCH:
                 batch, pending = pending, []

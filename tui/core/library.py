@@ -1140,17 +1140,26 @@ class Library:
 
     def known_keys(self, keys: Iterable[str]) -> set[str]:
         """Which of ``keys`` are articles already parsed and recorded (for prefetch's to-do)."""
+        return set(self._known_rows("key", keys))
+
+    def known_categories(self, keys: Iterable[str]) -> dict[str, str | None]:
+        """The recorded category of each of ``keys`` that is an article already recorded."""
+        return self._known_rows("key, category", keys)
+
+    def _known_rows(self, columns: str, keys: Iterable[str]) -> dict[str, str | None]:
         wanted = list(dict.fromkeys(keys))
-        found: set[str] = set()
+        found: dict[str, str | None] = {}
         try:
             for start in range(0, len(wanted), BATCH):
                 chunk = wanted[start : start + BATCH]
                 # The lock is taken per batch so that the event loop's calls slip in between.
                 with self._locked() as db:
                     rows = db.execute(
-                        f"SELECT key FROM articles WHERE key IN ({_marks(len(chunk))})", chunk
+                        f"SELECT {columns} FROM articles WHERE key IN ({_marks(len(chunk))})",
+                        chunk,
                     ).fetchall()
-                found.update(str(row[0]) for row in rows)
+                for row in rows:
+                    found[str(row[0])] = row[1] if len(row) > 1 else None
         except (sqlite3.Error, UnicodeError) as exc:
             self._warn(_("Could not read the library: {error}").format(error=exc))
         return found

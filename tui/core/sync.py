@@ -26,7 +26,7 @@ from __future__ import annotations
 import asyncio
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +37,8 @@ from tui.core.kinds import PageKind, kind_by_path
 from tui.core.library import ArticleRecord, Library, article_record
 from tui.core.mirror import Mirror, Origin
 from tui.core.models import Article, Document, Home, Index, Page
-from tui.core.parse import parse_page
+from tui.core.parse import DirectoryNames, parse_page
+from tui.core.parse.dirnames import directory_of
 from tui.core.parsed import parse_with_store, store_at
 from tui.core.urls import LinkKind, PageRef
 from tui.core.workers import process_pool, stop_pool
@@ -119,22 +120,32 @@ class SyncReport:
 
 
 def _parse_records(
-    items: list[tuple[PageRef, str, PageRef]], store: str | None = None
+    items: list[tuple[PageRef, str, PageRef]],
+    store: str | None = None,
+    names: DirectoryNames | None = None,
 ) -> list[ArticleRecord | str]:
     """A parse worker's job: pages in, records (or why a page is not an article) out.
 
-    With ``store`` (the parsed-model store's directory), each model is kept there as the
-    browser keeps it, so an article synced once is read later without being parsed again.
+    With ``store`` (the parsed-model store's folder), each model is kept there as the browser
+    keeps it, so an article synced once is read later without being parsed again. ``names``:
+    what the indexes call the page directories, so that an article whose page gives only its
+    directory code (``p2``) is recorded, and found, under the name (看官场); the articles of
+    the batch that name their directory add to it.
     """
     parsed = store_at(store)
+    pages = [parse_with_store(parsed, ref, text, home, parse_page) for ref, text, home in items]
+    if names is None:
+        names = DirectoryNames()
+    for page in pages:
+        if isinstance(page, Article):
+            names.learn_article(page)
     out: list[ArticleRecord | str] = []
-    for ref, text, home in items:
-        page = parse_with_store(parsed, ref, text, home, parse_page)
-        out.append(
-            article_record(page)
-            if isinstance(page, Article)
-            else _("not an article ({kind})").format(kind=page.kind)
-        )
+    for page in pages:
+        if isinstance(page, Article):
+            names.name_category(page)  # the stored model keeps the page's own words
+            out.append(article_record(page))
+        else:
+            out.append(_("not an article ({kind})").format(kind=page.kind))
     return out
 
 
@@ -178,6 +189,7 @@ class Crawl:
         self._buffer: list[tuple[ArticleRecord, str]] = []
         self._write_lock = asyncio.Lock()
         self._executor: Executor | None = None
+        self.names = DirectoryNames()  # learnt from the indexes, before any article
 
     # -- progress -------------------------------------------------------------------------
 
@@ -306,6 +318,7 @@ class Crawl:
                     self._progress(ref.target(self.mirror.home))
             self.report.lists += 1
             if isinstance(page, Index):
+                self.names.learn_index(page)
                 await asyncio.to_thread(self.library.record_entries, page.entries, page.ref)
                 for entry in page.entries:
                     if entry.ref is not None:
@@ -321,13 +334,23 @@ class Crawl:
     # -- articles -------------------------------------------------------------------------
 
     async def _articles(self, refs: list[PageRef]) -> None:
-        self._known = await asyncio.to_thread(self.library.known_keys, [r.key for r in refs])
+        recorded = await asyncio.to_thread(self.library.known_categories, [r.key for r in refs])
+        self._known = set(recorded)
         known = [r for r in refs if r.key in self._known]
         # 15,000 cache look-ups take a few hundred ms: off the loop, in one batch.
         copies = await asyncio.to_thread(self.mirror.copies, known) if not self.reindex else set()
+        # Articles recorded under their directory's code (by a version that did not learn
+        # names, or before an index named it) are parsed again from their copy: 看官场, not p2.
+        coded = {
+            r.key
+            for r in known
+            if recorded[r.key] is not None
+            and recorded[r.key] == directory_of(r)
+            and self.names.lookup(r) is not None
+        }
         todo: list[PageRef] = []
         for ref in refs:
-            if not self.reindex and ref.key in copies:
+            if not self.reindex and ref.key in copies and ref.key not in coded:
                 self.report.unchanged += 1
             else:
                 todo.append(ref)
@@ -418,16 +441,16 @@ class Crawl:
             loop = asyncio.get_running_loop()
             try:
                 results = await loop.run_in_executor(
-                    self._executor, _parse_records, items, self.parsed
+                    self._executor, _parse_records, items, self.parsed, self.names
                 )
             except asyncio.CancelledError:
                 raise
             except Exception:  # noqa: BLE001 - a broken worker: parse in a thread instead
                 _shutdown(self._executor)
                 self._executor = None
-                results = await asyncio.to_thread(_parse_records, items, self.parsed)
+                results = await asyncio.to_thread(_parse_records, items, self.parsed, self.names)
         else:
-            results = await asyncio.to_thread(_parse_records, items, self.parsed)
+            results = await asyncio.to_thread(_parse_records, items, self.parsed, self.names)
         for (ref, _text, status), result in zip(batch, results, strict=True):
             if isinstance(result, str):
                 self._fail(ref, result)
@@ -492,27 +515,3 @@ async def crawl(
     report = await job.run()
     report.warnings.extend(dict.fromkeys([*mirror.warnings, *library.warnings]))
     return report
-
-
-def record_pages(
-    library: Library, items: Iterable[tuple[PageRef, str]], home: PageRef
-) -> tuple[int, list[tuple[str, str]]]:
-    """Parse and record pages read from elsewhere (an archive), in this thread; returns how
-    many articles were recorded and the pages that were not articles."""
-    records: list[ArticleRecord] = []
-    skipped: list[tuple[str, str]] = []
-    count = 0
-    for ref, text in items:
-        page = parse_page(ref, text, home)
-        if isinstance(page, Article):
-            records.append(article_record(page))
-        else:
-            skipped.append((ref.key, page.kind))
-        if len(records) >= WRITE_BATCH:
-            library.record_records(records)
-            count += len(records)
-            records = []
-    if records:
-        library.record_records(records)
-        count += len(records)
-    return count, skipped
