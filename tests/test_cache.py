@@ -527,3 +527,31 @@ def test_the_read_only_store_follows_the_stores_settings_and_stays_inside_it(tmp
     with pytest.raises(ValueError, match="outside the cache"):
         reader.get("other")
     reader.close()
+
+
+def test_present_since_a_time_counts_the_copies_written_since(tmp_path):
+    """``present(refs, stored_since)`` keeps the copies written (fetched or revalidated)
+    since then, through diskcache's connection and the read-only store alike; a pinned copy
+    counts whatever its age."""
+    import time as time_module
+
+    now = datetime.now(UTC)
+    old, new = DEFAULT_HOME.with_path("pages/p1/1.md"), DEFAULT_HOME.with_path("pages/p1/2.md")
+    cache, _ = PageCache.open(tmp_path)
+    assert cache is not None
+    cache.store(old, CachedPage("# 旧\n", now, now))
+    time_module.sleep(0.05)
+    between = time_module.time()
+    time_module.sleep(0.05)
+    cache.store(new, CachedPage("# 新\n", now, now))
+    assert cache.present([old, new]) == {old.key, new.key}
+    assert cache.present([old, new], between) == {new.key}
+    assert cache.present([old, new], time_module.time() + 1) == set()
+    cache.close()
+
+    reader, _ = PageCache.open(tmp_path)  # reads go through the read-only store
+    assert reader is not None and reader._cache is None and reader._reader is not None
+    assert reader.present([old, new], between) == {new.key}
+    assert reader.pin(old)
+    assert reader.present([old, new], time_module.time() + 1) == {old.key}
+    reader.close()

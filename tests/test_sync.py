@@ -17,6 +17,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -187,6 +188,52 @@ def test_articles_recorded_under_a_directory_code_are_named_by_the_next_sync(
         assert again.new == again.updated == 0 and again.unchanged == len(present)
         assert check_named(lib, base, DEFAULT_HOME) >= 4
         assert not [r for r in server.requests if "/pages/p1/" in r.path]  # from the copies
+        lib.close()
+
+
+def test_a_copy_not_checked_for_a_month_is_revalidated_and_an_edit_is_synced(
+    tmp_path: Path,
+) -> None:
+    """Articles do not change once mirrored, nearly: a sync asks again for the copies it
+    has not checked for ARTICLE_FRESHNESS, with their ETags. The one edited upstream is
+    updated (and found by its new words); the others cost a 304 each."""
+    from datetime import UTC, datetime
+
+    from tui.core.kinds import ARTICLE_FRESHNESS
+
+    root = sample_tree(tmp_path)
+    with CorpusServer(root=root) as server:
+        present, _missing = listed_articles(root, DEFAULT_HOME)
+        lib = library_at(tmp_path)
+        run_crawl(open_for(server, tmp_path), lib, workers=1)
+        # Nothing is asked again while the copies are fresh.
+        server.requests.clear()
+        again = run_crawl(open_for(server, tmp_path), lib, workers=1)
+        held = {raw_path(key) for key in present}
+        assert again.unchanged == len(present)
+        assert not [path for path in article_requests(server) if path in held]
+
+        edited = parse_ref(sorted(present)[0])
+        assert edited is not None
+        page = root.joinpath(edited.owner, edited.repo, edited.ref, edited.path)
+        text = page.read_text(encoding="utf-8")
+        page.write_text(text.replace("</p>", "上游修订词汇</p>", 1), encoding="utf-8")
+
+        later = datetime.now(UTC) + ARTICLE_FRESHNESS + timedelta(days=1)
+        mirror = open_mirror(
+            Options(mirror=server.base_url, cache_dir=tmp_path),
+            policy=FAST_POLICY,
+            clock=lambda: later,
+        )
+        server.requests.clear()
+        month = run_crawl(mirror, lib, workers=1)
+        assert (month.new, month.updated) == (0, 1)
+        assert month.unchanged == len(present) - 1
+        asked = [r for r in server.requests if r.path in held]
+        assert {r.path for r in asked} == held
+        assert all("if-none-match" in r.headers for r in asked)
+        found = search(lib, "上游修订词汇")
+        assert [r.ref.key for r in found.results] == [edited.key]
         lib.close()
 
 

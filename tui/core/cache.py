@@ -221,22 +221,32 @@ _PRESENT_BATCH = 500  # keys per query: well under SQLite's bound-parameter limi
 
 
 def _present(
-    execute: Callable[..., sqlite3.Cursor], keys: list[str], level: int = _KEY_COMPRESS_LEVEL
+    execute: Callable[..., sqlite3.Cursor],
+    keys: list[str],
+    level: int = _KEY_COMPRESS_LEVEL,
+    stored_since: float | None = None,
 ) -> set[str]:
     """Which of ``keys`` the diskcache tables hold: one query per few hundred keys, where
-    ``key in cache`` is a query each (40 rows drawn: about 14 ms against 1)."""
+    ``key in cache`` is a query each (40 rows drawn: about 14 ms against 1).
+
+    ``stored_since`` (a Unix time): only the entries written since then. An entry is
+    written again each time its page is checked (a 304 too), so these are the copies
+    checked since.
+    """
     found: set[str] = set()
     # JSONDisk stores every key as a raw blob (its JSON, compressed).
     encoded = {_db_key(key, level): key for key in keys}
     blobs = list(encoded)
     now = time.time()
+    since = "" if stored_since is None else " AND store_time >= ?"
+    extra = () if stored_since is None else (stored_since,)
     for start in range(0, len(blobs), _PRESENT_BATCH):
         chunk = blobs[start : start + _PRESENT_BATCH]
         marks = ",".join("?" * len(chunk))
         rows = execute(
             f"SELECT key FROM Cache WHERE raw = 1 AND key IN ({marks})"  # noqa: S608 - marks only
-            " AND (expire_time IS NULL OR expire_time > ?)",
-            (*chunk, now),
+            f" AND (expire_time IS NULL OR expire_time > ?){since}",
+            (*chunk, now, *extra),
         ).fetchall()
         found.update(encoded[bytes(row[0])] for row in rows if bytes(row[0]) in encoded)
     return found
@@ -297,9 +307,9 @@ class _ReadOnlyStore:
             ).fetchone()
         return row is not None
 
-    def present(self, keys: list[str]) -> set[str]:
+    def present(self, keys: list[str], stored_since: float | None = None) -> set[str]:
         with self._lock:
-            return _present(self._con.execute, keys, self._level)
+            return _present(self._con.execute, keys, self._level, stored_since)
 
     def volume(self) -> int:
         with self._lock:
@@ -632,13 +642,17 @@ class PageCache:
         except (sqlite3.Error, OSError, diskcache.Timeout, *_DAMAGED):
             return False
 
-    def present(self, refs: Iterable[PageRef]) -> set[str]:
-        """Keys of ``refs`` held (stored or pinned), as ``in`` says, in batched queries."""
+    def present(self, refs: Iterable[PageRef], stored_since: float | None = None) -> set[str]:
+        """Keys of ``refs`` held (stored or pinned), as ``in`` says, in batched queries.
+
+        ``stored_since`` (a Unix time): of the stored copies, only those written (fetched or
+        revalidated) since then; a pinned copy counts whatever its age.
+        """
         keys = list(dict.fromkeys(ref.key for ref in refs))
         if not keys:
             return set()
         try:
-            found = self._present_in(self._reader or self._cache, keys)
+            found = self._present_in(self._reader or self._cache, keys, stored_since)
             rest = [key for key in keys if key not in found]
             pins = self._pin_store() if rest else None
             if pins is not None:
@@ -648,13 +662,17 @@ class PageCache:
             return set()
 
     @staticmethod
-    def _present_in(store: diskcache.Cache | _ReadOnlyStore | None, keys: list[str]) -> set[str]:
+    def _present_in(
+        store: diskcache.Cache | _ReadOnlyStore | None,
+        keys: list[str],
+        stored_since: float | None = None,
+    ) -> set[str]:
         if store is None:
             return set()
         if isinstance(store, _ReadOnlyStore):
-            return store.present(keys)
+            return store.present(keys, stored_since)
         level = getattr(store.disk, "compress_level", _KEY_COMPRESS_LEVEL)
-        return _present(store._sql, keys, level)  # diskcache's own connection
+        return _present(store._sql, keys, level, stored_since)  # diskcache's own connection
 
     # ---------------------------------------------------------------- pinned pages
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import NamedTuple
@@ -146,14 +146,22 @@ class Mirror:
         cache = self.cache
         return cache is not None and ref in cache
 
-    def copies(self, refs: Sequence[PageRef]) -> set[str]:
-        """Keys of the pages among ``refs`` that ``has_copy``: one batched lookup."""
+    def copies(
+        self, refs: Sequence[PageRef], *, checked_within: timedelta | None = None
+    ) -> set[str]:
+        """Keys of the pages among ``refs`` that ``has_copy``: one batched lookup.
+
+        ``checked_within``: only the copies fetched or revalidated that recently (by this
+        mirror's clock); a local source's pages always count.
+        """
         if self.source.local:
             return {ref.key for ref in refs}
         cache = self.cache
         if cache is None:
             return set()
-        return cache.present(refs)
+        if checked_within is None:
+            return cache.present(refs)
+        return cache.present(refs, (self.clock() - checked_within).timestamp())
 
     async def get(self, ref: PageRef, *, refresh: bool = False) -> Fetched:
         """The page's text: from cache while fresh, else the source; stale copy on failure.

@@ -29,11 +29,12 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import NamedTuple
 
 from tui.core.errors import FetchTimeout, MirrorError, NetworkUnavailable, ServerError
-from tui.core.kinds import PageKind, kind_by_path
+from tui.core.kinds import ARTICLE_FRESHNESS, PageKind, kind_by_path
 from tui.core.library import ArticleRecord, Library, article_record
 from tui.core.mirror import Mirror, Origin
 from tui.core.models import Article, Document, Home, Index, Page
@@ -337,8 +338,16 @@ class Crawl:
         recorded = await asyncio.to_thread(self.library.known_categories, [r.key for r in refs])
         self._known = set(recorded)
         known = [r for r in refs if r.key in self._known]
-        # 15,000 cache look-ups take a few hundred ms: off the loop, in one batch.
-        copies = await asyncio.to_thread(self.mirror.copies, known) if not self.reindex else set()
+        # 15,000 cache look-ups take a few hundred ms: off the loop, in one batch. A copy
+        # not checked for ARTICLE_FRESHNESS is asked for again, with its ETag: an article
+        # edited upstream is updated, an unchanged one costs a 304.
+        copies = (
+            await asyncio.to_thread(
+                partial(self.mirror.copies, checked_within=ARTICLE_FRESHNESS), known
+            )
+            if not self.reindex
+            else set()
+        )
         # Articles recorded under their directory's code (by a version that did not learn
         # names, or before an index named it) are parsed again from their copy: 看官场, not p2.
         coded = {
