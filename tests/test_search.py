@@ -220,6 +220,12 @@ def test_snippets_highlight_the_match_as_ranges_never_markup(
     marked = highlight("[b]云溪[/b] [@click=quit]x[/]", parse_query("云溪"))
     assert marked.text == "[b]云溪[/b] [@click=quit]x[/]" and marked.spans == ((3, 5),)
     assert snippet("短文", parse_query("无")).text == "短文"
+    # Without snippets (the app's list): the same results, no body read.
+    bare = search(lib, term, limit=100, snippets=False)
+    assert [(r.ref, r.title, r.score) for r in bare.results] == [
+        (r.ref, r.title, r.score) for r in found.results
+    ]
+    assert all(r.snippet.text == "" for r in bare.results)
 
 
 def test_newer_articles_rank_first_at_equal_relevance(

@@ -108,10 +108,11 @@ class SyncProgress(Message):
     """Where an in-app sync is (``progress`` a ``tui.core.sync.Progress``); ``None`` when it
     ended, with the summary line. A burst is merged: only the latest matters."""
 
-    def __init__(self, progress: object | None, summary: str = "") -> None:
+    def __init__(self, progress: object | None, summary: str = "", failed: bool = False) -> None:
         super().__init__()
         self.progress = progress
         self.summary = summary
+        self.failed = failed  # the sync stopped on an error: ``summary`` says which
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, SyncProgress) and self.progress is not None

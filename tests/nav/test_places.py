@@ -90,3 +90,23 @@ def test_index_rows_are_made_only_when_asked_for() -> None:
     assert rows.made() == 5
     assert filter_rows(rows, "") is rows
     assert [r.title for r in filter_rows(rows, "第149")][:2] == ["第149条", "第1490条"]
+
+
+def test_all_articles_headings_count_their_group() -> None:
+    from datetime import date
+
+    from tui.core.library import Known
+    from tui.nav.places import all_rows
+
+    def known(n: int, source: str | None) -> Known:
+        return Known(
+            SAMPLE_HOME.with_path(f"pages/a/{n}.md"), f"题{n}", date(2024, 1, n), None
+        )._replace(source=source)
+
+    rows = all_rows(
+        [known(1, "甲"), known(2, "甲"), known(3, "甲"), known(4, None), known(5, "乙")]
+    )
+    headings = [r.title for r in rows if r.kind is RowKind.SECTION]
+    assert headings == ["甲 · 3 articles", "Other · 1 article", "乙 · 1 article"]
+    assert [r.title for r in rows if r.kind is RowKind.ARTICLE] == [f"题{n}" for n in range(1, 6)]
+    assert all_rows([]) == []

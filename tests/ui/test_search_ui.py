@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.ui.helpers import (
     home_ready,
     open_index,
@@ -14,6 +16,7 @@ from tests.ui.helpers import (
     titles,
     wait_for,
 )
+from tui.screens.browser import SEARCH_ROWS
 from tui.widgets.reader import TOP
 
 
@@ -142,12 +145,77 @@ async def test_a_common_query_says_its_newest_results_of_more_than_the_cap() -> 
         await wait_for(pilot, lambda: state(app).place.tag == word and bool(state(app).rows))
         assert titles(app)[:2] == [f"{word}{COMMON_MATCHES}", f"{word}{COMMON_MATCHES - 1}"]
         line = lambda: "".join(seg.text for seg in app.browser.entries.render_line(0))  # noqa: E731
-        assert f"20 newest of {COMMON_MATCHES:,}+" in line(), line()
+        shown = SEARCH_ROWS
+        assert f"{shown} newest of {COMMON_MATCHES:,}+" in line(), line()
+        assert len(state(app).rows) == shown
         await pilot.press("enter")  # keeps the query, leaves the line
         await pilot.pause()
-        assert f"20 newest of {COMMON_MATCHES:,}+" in line(), line()
+        assert f"{shown} newest of {COMMON_MATCHES:,}+" in line(), line()
         await pilot.press("backspace")  # back home: an index's filter line counts its rows
         await wait_for(pilot, lambda: state(app).place.kind != "search")
         await pilot.press("slash", "a")
         await pilot.pause()
         assert "newest" not in line() and " shown" in line(), line()
+
+
+async def test_a_query_with_more_results_than_listed_says_how_many_match() -> None:
+    """Past the listed rows the title says how many match: the best of all of them."""
+    from datetime import date, timedelta
+
+    from tui.app import GoodnewsApp
+    from tui.core.library import Library
+    from tui.core.mirror import sample_mirror
+    from tui.core.models import Article
+
+    mirror = sample_mirror(None)
+    library = Library(None)
+    word = "稀见词"  # a made-up word: the sample holds none, these articles all do
+    total = SEARCH_ROWS + 50
+    library.record_many(
+        Article(
+            ref=mirror.home.with_path(f"pages/some/{i}.md"),
+            title=f"{word}{i}",
+            published=date(2020, 1, 1) + timedelta(days=i),
+        )
+        for i in range(total)
+    )
+    app = GoodnewsApp(mirror, library=library, prefetch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await home_ready(pilot)
+        await pilot.press("s", *word)
+        await wait_for(pilot, lambda: state(app).place.tag == word and bool(state(app).rows))
+        line = "".join(seg.text for seg in app.browser.entries.render_line(0))
+        assert f"best {SEARCH_ROWS} of {total} found" in line, line
+        assert len(state(app).rows) == SEARCH_ROWS
+        assert titles(app)[0] == f"{word}{total - 1}"  # equal relevance: the newest first
+
+
+async def test_a_sync_that_fails_says_so_and_clears_its_progress(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tui.core.sync as sync_module
+    from tui.app import make_app
+    from tui.core.config import Options
+    from tui.core.library import Library
+    from tui.core.mirror import open_mirror
+
+    async def broken(*args: object, **kwargs: object) -> None:
+        on_progress = kwargs.get("on_progress")
+        if callable(on_progress):
+            on_progress(sync_module.Progress(sync_module.Phase.LISTS, 1, 9, 0, 0, 0, 0, 0.1))
+        raise RuntimeError("the disk\nis full")
+
+    monkeypatch.setattr(sync_module, "crawl", broken)
+    folder = Path(__file__).resolve().parents[2] / "tui" / "sample" / "goodnews-sample"
+    options = Options(
+        mirror=str(folder / "goodnews" / "master"), cache_dir=tmp_path, prefetch=False
+    )
+    app = make_app(options, open_mirror(options), Library(None))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await home_ready(pilot)
+        await pilot.press("S")
+        await wait_for(pilot, lambda: not app.browser._syncing)
+        await pilot.pause()
+        said = [(n.message, n.severity) for n in app._notifications]
+        assert ("Sync stopped: the disk is full", "error") in said, said
+        assert app.browser.sync_status == "" and app.is_running

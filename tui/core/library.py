@@ -956,9 +956,11 @@ class Library:
         offset: int = 0,
         today: date | None = None,
         common: int = COMMON_MATCHES,
+        bodies: bool = True,
     ) -> list[SearchRow]:
         """Articles matching the FTS5 expression ``match`` (built by ``tui.core.search``),
         best first: bm25 over the weighted columns, divided by 1 + age / RECENCY_DAYS.
+        ``bodies=False``: rows without their body text (no snippets to cut: the app's list).
 
         A common query, one matching more than ``common`` articles, is listed newest first
         instead (score 0.0) and counted only that far: its rows say ``total=common``,
@@ -1037,13 +1039,13 @@ class Library:
                     )
                     total = min(total, cap)
                 ids = [row[0] for row in rows]
-                bodies = (
+                texts = (
                     dict(
                         db.execute(
                             f"SELECT id, body FROM bodies WHERE id IN ({_marks(len(ids))})", ids
                         )
                     )
-                    if ids
+                    if ids and bodies
                     else {}
                 )
         except (sqlite3.Error, UnicodeError) as exc:
@@ -1062,7 +1064,7 @@ class Library:
                 category,
                 _date(published),
                 _split_tags(tag_text),
-                bodies.get(rid, ""),
+                texts.get(rid, ""),
                 float(score),
                 total,
                 capped,
@@ -1144,7 +1146,7 @@ class Library:
 
     def known_categories(self, keys: Iterable[str]) -> dict[str, str | None]:
         """The recorded category of each of ``keys`` that is an article already recorded."""
-        return self._known_rows("key, category", keys)
+        return self._known_rows("key, category", keys)  # i18n: not shown
 
     def _known_rows(self, columns: str, keys: Iterable[str]) -> dict[str, str | None]:
         wanted = list(dict.fromkeys(keys))

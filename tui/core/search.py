@@ -244,8 +244,10 @@ def search(
     offset: int = 0,
     today: date | None = None,
     common: int = COMMON_MATCHES,
+    snippets: bool = True,
 ) -> SearchResults:
-    """The articles matching ``text``, best first, with highlighted titles and snippets.
+    """The articles matching ``text``, best first, with highlighted titles and snippets
+    (``snippets=False``: empty ones, and the bodies are not read).
 
     When more than ``common`` articles match, they come newest first and ``total`` is
     ``common`` with ``total_capped``. Never raises for any query; problems (no index, a damaged one) are ``warnings``.
@@ -267,6 +269,7 @@ def search(
         offset=offset,
         today=today,
         common=common,
+        bodies=snippets,
     )
     out.warnings.extend(library.warnings[seen:])
     for row in rows:

@@ -17,7 +17,7 @@ from tui.core.lazy import LazyMap
 from tui.core.library import Known, Marked
 from tui.core.models import Entry, Home, Index
 from tui.core.urls import PageRef
-from tui.i18n import _
+from tui.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from tui.core.search import SearchResult
@@ -245,15 +245,27 @@ def search_rows(results: Iterable[SearchResult]) -> list[Row]:
 
 
 def all_rows(known: Iterable[Known]) -> list[Row]:
-    """Every known article under a heading per source, newest first within each."""
+    """Every known article under a heading per source that counts its articles, newest
+    first within each."""
     rows: list[Row] = []
     current: object = object()
+    heading = 0  # where the current group's heading is in ``rows``
     for k in known:
         if k.source != current:
+            if rows:
+                rows[heading] = _source_heading(rows[heading].title, len(rows) - heading - 1)
             current = k.source
+            heading = len(rows)
             rows.append(Row(RowKind.SECTION, k.source or _("Other")))
         rows.append(Row(RowKind.ARTICLE, k.title, k.ref, date=_iso(k.published)))
+    if rows:
+        rows[heading] = _source_heading(rows[heading].title, len(rows) - heading - 1)
     return rows
+
+
+def _source_heading(source: str, count: int) -> Row:
+    text = ngettext("{source} · {count} article", "{source} · {count} articles", count)
+    return Row(RowKind.SECTION, text.format(source=source, count=f"{count:,}"))
 
 
 def marked_rows(marked: Iterable[Marked], note: Callable[[Marked], str | None]) -> list[Row]:

@@ -95,6 +95,7 @@ PREFETCH_CONCURRENCY = 4
 LOADING_DELAY = 0.12  # seconds before a slow page shows the loading indicator
 RELATED_REFRESH = 0.4  # seconds between live updates of a related list during prefetch
 SEARCH_DEBOUNCE = 0.3  # seconds: a query typed on while another ran, if that one never ends
+SEARCH_ROWS = 200  # results listed for a query; the title counts them all
 WARM_UP_AFTER = 0.3  # seconds after start-up: the worker process starts while idle
 VISIT_AFTER = 0.15  # seconds after an index is shown: its visit and prefetch start after its frame
 FIRST_BLOCKS = 200  # body blocks of a long article laid out before its first paint
@@ -593,13 +594,19 @@ class BrowserScreen(DailyReading, Screen[None]):
             return [], None
         from tui.core.search import search  # only when asked: keeps start-up short
 
-        found = search(self.library, place.tag or "", repo_id=repo)
-        rows = search_rows(found.results)
-        if not found.total_capped:
-            return rows, None
-        detail = _("{count} newest of {total}+").format(
-            count=len(found.results), total=f"{found.total:,}"
+        found = search(
+            self.library, place.tag or "", repo_id=repo, limit=SEARCH_ROWS, snippets=False
         )
+        rows = search_rows(found.results)
+        shown = len(found.results)
+        if found.total_capped:
+            detail = _("{count} newest of {total}+").format(count=shown, total=f"{found.total:,}")
+        elif found.total > shown:
+            detail = _("best {count} of {total} found").format(
+                count=shown, total=f"{found.total:,}"
+            )
+        else:
+            return rows, None
         return rows, detail
 
     def _library_rows(self, place: Place, origin: PageRef | None, repo: str) -> Sequence[Row]:
@@ -995,6 +1002,11 @@ class BrowserScreen(DailyReading, Screen[None]):
                 parsed=store.directory if store is not None else None,
             )
             self.post_message(SyncProgress(None, report.summary()))
+        except Exception as exc:  # noqa: BLE001 - reported in the app, never a traceback
+            error = " ".join(str(exc).split()) or type(exc).__name__
+            self.post_message(
+                SyncProgress(None, _("Sync stopped: {error}").format(error=error), failed=True)
+            )
         finally:
             self._syncing = False
 
@@ -1436,7 +1448,12 @@ class BrowserScreen(DailyReading, Screen[None]):
         p = message.progress
         if p is None:
             self.sync_status = ""
-            self.app.notify(message.summary or _("Sync finished."), timeout=8, markup=False)
+            self.app.notify(
+                message.summary or _("Sync finished."),
+                timeout=8,
+                markup=False,
+                severity="error" if message.failed else "information",
+            )
             if self.place.kind.from_library:
                 self._show_related(self._requests["list"], None, live=True)
         else:
