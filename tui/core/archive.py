@@ -16,6 +16,11 @@ files only, by one of two roads, into one folder under the user data directory
   most the page size limit, the rest is never stored. An unchanged tarball (same ETag)
   costs a 304.
 
+Before each step that changes the folder, what it is about to change is appended to a
+pending list in the folder (``.goodnews-pending``), removed once those pages are recorded, so
+a run stopped in between loses nothing. With ``--offline`` the folder is recorded as it is
+(its pending pages, and those the library does not know), with no network.
+
 The files that changed (or that the library does not know yet, after an interrupted run) are
 then stored in the page cache as fresh copies, so the browser reads them offline like any
 fetched page, and parsed in worker processes into the library and its search index; index
