@@ -21,7 +21,17 @@ from pathlib import Path
 import pytest
 
 from tests.dirnames import check_named
-from tui.core.archive import archive_dir, extract_pages, sync_archive, walk_pages
+from tui.core import archive
+from tui.core.archive import (
+    PENDING_FILE,
+    archive_dir,
+    extract_pages,
+    git_update,
+    read_pending,
+    sync_archive,
+    tarball_update,
+    walk_pages,
+)
 from tui.core.config import Options
 from tui.core.library import LIBRARY_FILE, Library
 from tui.core.mirror import open_mirror
@@ -100,8 +110,8 @@ def git_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         daemon.wait(timeout=10)
 
 
-def archive_sync(tmp_path: Path, url: str, **kw: object):  # type: ignore[no-untyped-def]
-    options = Options(mirror="http://127.0.0.1:9", cache_dir=tmp_path / "cache")
+def archive_sync(tmp_path: Path, url: str, offline: bool = False, **kw: object):  # type: ignore[no-untyped-def]
+    options = Options(mirror="http://127.0.0.1:9", cache_dir=tmp_path / "cache", offline=offline)
     mirror = open_mirror(options)
     library = Library(tmp_path / "cache" / "state" / LIBRARY_FILE)
 
@@ -304,3 +314,195 @@ def test_the_repository_urls_follow_the_mirror_and_a_prefix_proxy() -> None:
     assert git == "https://gh.example.invalid/https://github.com/begood0513/goodnews.git"
     assert tar and tar.startswith("https://gh.example.invalid/https://codeload.github.com/")
     assert default_urls(Options(mirror="http://127.0.0.1:9"), home) == (None, None)
+
+
+# -- an update stopped before its pages were recorded, offline, a moved URL, stale clones ----
+
+
+def change_one_article(work: Path, served: Path, word: str) -> str:
+    """Commit a change to one article in ``work`` and push it to the bare repository
+    ``served``; returns the article's path."""
+    changed = sorted(sample_articles())[1]
+    text = (work / changed).read_text(encoding="utf-8")
+    (work / changed).write_text(text.replace("</p>", f"{word}</p>", 1), encoding="utf-8")
+    run([*GIT, "commit", "-qam", word], work)
+    run(["git", "push", "-q", str(served), "master"], work)
+    return changed
+
+
+@needs_git
+def test_a_git_update_stopped_before_recording_is_recorded_by_the_next_sync(
+    git_server: tuple[str, Path], tmp_path: Path
+) -> None:
+    url, work = git_server
+    folder = archive_dir(HOME, tmp_path / "data")
+    # A first clone stopped right after it was put in place: everything is still to do.
+    assert git_update(url, folder, "master") is None
+    assert read_pending(folder) is None
+    report, lib = archive_sync(tmp_path, url)
+    assert report.fatal is None, report.fatal
+    assert report.new == len(sample_articles()) and report.lists > 0
+    assert not (folder / PENDING_FILE).exists()
+    lib.close()
+    # An update stopped after its checkout: the next sync sees nothing new upstream, but
+    # records the changed article all the same.
+    changed = change_one_article(work, tmp_path / "served" / "goodnews.git", "中断更新测试")
+    assert git_update(url, folder, "master") == [changed]
+    again, lib = archive_sync(tmp_path, url)
+    assert again.fatal is None, again.fatal
+    assert (again.new, again.updated) == (0, 1)
+    assert [r.ref.path for r in search(lib, "中断更新测试").results] == [changed]
+    assert not (folder / PENDING_FILE).exists()
+    lib.close()
+
+
+def test_a_tarball_update_stopped_before_recording_is_recorded_by_the_next_sync(
+    tmp_path: Path,
+) -> None:
+    server = TarballServer(sample_tarball())
+    try:
+        report, lib = archive_sync(tmp_path, server.url, use_git=False)
+        assert report.fatal is None, report.fatal
+        lib.close()
+        folder = archive_dir(HOME, tmp_path / "data")
+        changed = sorted(sample_articles())[1]
+        text = (SAMPLE_REPO / changed).read_text(encoding="utf-8")
+        server.data = sample_tarball(
+            [
+                (
+                    f"goodnews-master/{changed}",
+                    text.replace("</p>", "中断解包测试</p>", 1).encode(),
+                    "file",
+                )
+            ]
+        )
+        assert tarball_update(server.url, folder) == [changed]  # and then stopped
+        again, lib = archive_sync(tmp_path, server.url, use_git=False)
+        assert server.replies == [200, 200, 304]
+        assert (again.new, again.updated) == (0, 1)
+        assert [r.ref.path for r in search(lib, "中断解包测试").results] == [changed]
+        assert not (folder / PENDING_FILE).exists()
+        lib.close()
+    finally:
+        server.close()
+
+
+def test_a_first_tarball_extraction_marks_every_page_pending(tmp_path: Path) -> None:
+    target = tmp_path / "new"
+    extract_pages(io.BytesIO(sample_tarball()), target)
+    assert read_pending(target) is None
+    again = tmp_path / "again"
+    shutil.copytree(target, again)
+    (again / PENDING_FILE).unlink()
+    assert extract_pages(io.BytesIO(sample_tarball()), again) == []
+    assert not (again / PENDING_FILE).exists()
+
+
+def test_offline_the_archive_is_recorded_from_its_folder_or_refused(tmp_path: Path) -> None:
+    server = TarballServer(sample_tarball())
+    try:
+        refused, lib = archive_sync(tmp_path, server.url, use_git=False, offline=True)
+        assert refused.fatal and "--offline" in refused.fatal
+        assert server.replies == [] and not archive_dir(HOME, tmp_path / "data").exists()
+        lib.close()
+        report, lib = archive_sync(tmp_path, server.url, use_git=False)
+        assert report.fatal is None and server.replies == [200]
+        lib.close()
+        # Stopped after an update: offline, the pending page is recorded, nothing fetched.
+        folder = archive_dir(HOME, tmp_path / "data")
+        changed = sorted(sample_articles())[2]
+        text = (SAMPLE_REPO / changed).read_text(encoding="utf-8")
+        server.data = sample_tarball(
+            [
+                (
+                    f"goodnews-master/{changed}",
+                    text.replace("</p>", "离线档案测试</p>", 1).encode(),
+                    "file",
+                )
+            ]
+        )
+        assert tarball_update(server.url, folder) == [changed]
+        server.data = sample_tarball([("goodnews-master/pages/never.md", b"# x\n", "file")])
+        offline, lib = archive_sync(tmp_path, server.url, use_git=False, offline=True)
+        assert offline.fatal is None, offline.fatal
+        assert server.replies == [200, 200]  # no request offline
+        assert (offline.new, offline.updated) == (0, 1)
+        assert [r.ref.path for r in search(lib, "离线档案测试").results] == [changed]
+        lib.close()
+    finally:
+        server.close()
+
+
+@needs_git
+def test_offline_a_git_archive_is_not_cloned(git_server: tuple[str, Path], tmp_path: Path) -> None:
+    url, _work = git_server
+    refused, lib = archive_sync(tmp_path, url, offline=True)
+    assert refused.fatal and "--offline" in refused.fatal
+    assert not (tmp_path / "data").exists()
+    lib.close()
+
+
+@needs_git
+def test_an_update_follows_a_changed_archive_url(
+    git_server: tuple[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url, work = git_server
+    served = tmp_path / "served"
+    run(
+        [*GIT, "clone", "-q", "--bare", str(served / "goodnews.git"), str(served / "moved.git")],
+        tmp_path,
+    )
+    for key in ("uploadpack.allowFilter", "uploadpack.allowAnySHA1InWant"):
+        run(["git", "config", key, "true"], served / "moved.git")
+    report, lib = archive_sync(tmp_path, url)
+    assert report.fatal is None, report.fatal
+    lib.close()
+    moved = url.replace("/goodnews.git", "/moved.git")
+    changed = change_one_article(work, served / "moved.git", "新地址测试")  # there only
+    calls: list[tuple[str, str | None, list[str]]] = []
+    real = archive._git
+
+    def spy(args: list[str], *, cwd: Path | None = None, proxy: str | None = None) -> str:
+        calls.append((args[0] if args[0] != "-c" else args[2], proxy, args))
+        return real(args, cwd=cwd, proxy=proxy)
+
+    monkeypatch.setattr(archive, "_git", spy)
+    proxy = "http://127.0.0.1:9"  # git:// ignores http.proxy; its passing is what is checked
+    folder = archive_dir(HOME, tmp_path / "data")
+    assert git_update(moved, folder, "master", proxy=proxy) == [changed]
+    origin = subprocess.run(
+        ["git", "-C", str(folder), "remote", "get-url", "origin"], capture_output=True, text=True
+    )
+    assert origin.stdout.strip() == moved
+    by_name = {name: (p, args) for name, p, args in calls}
+    assert {name for name, p, _args in calls if p == proxy} >= {"fetch", "diff", "checkout"}
+    assert "--no-renames" in by_name["diff"][1]
+    again, lib = archive_sync(tmp_path, moved)
+    assert (again.new, again.updated) == (0, 1)
+    assert [r.ref.path for r in search(lib, "新地址测试").results] == [changed]
+    lib.close()
+
+
+@needs_git
+def test_a_first_clone_removes_the_partial_folders_of_dead_runs(
+    git_server: tuple[str, Path], tmp_path: Path
+) -> None:
+    url, _work = git_server
+    folder = archive_dir(HOME, tmp_path / "data")
+    folder.parent.mkdir(parents=True)
+    ended = subprocess.Popen(["true"])
+    ended.wait()
+    living = subprocess.Popen(["sleep", "60"])
+    try:
+        dead = folder.with_name(f"master.partial-{ended.pid}")
+        alive = folder.with_name(f"master.partial-{living.pid}")
+        other = folder.with_name("master.partial-notapid")
+        for leftover in (dead, alive, other):
+            (leftover / ".git").mkdir(parents=True)
+            (leftover / "README.md").write_text("left over")
+        assert git_update(url, folder, "master") is None
+        assert not dead.exists() and alive.is_dir() and other.is_dir()
+        assert (folder / "README.md").is_file()
+    finally:
+        living.kill()
+        living.wait()

@@ -16,6 +16,11 @@ files only, by one of two roads, into one folder under the user data directory
   most the page size limit, the rest is never stored. An unchanged tarball (same ETag)
   costs a 304.
 
+Before each step that changes the folder, what it is about to change is appended to a
+pending list in the folder (``.goodnews-pending``), removed once those pages are recorded, so
+a run stopped in between loses nothing. With ``--offline`` the folder is recorded as it is
+(its pending pages, and those the library does not know), with no network.
+
 The files that changed (or that the library does not know yet, after an interrupted run) are
 then stored in the page cache as fresh copies, so the browser reads them offline like any
 fetched page, and parsed in worker processes into the library and its search index; index
@@ -66,6 +71,8 @@ DATA_DIR_ENV = "GOODNEWS_TUI_DATA_DIR"
 GIT_TIMEOUT = 1800.0  # seconds for one git command (a first clone of the real mirror)
 TARBALL_LIMIT = 2 * 1024**3  # compressed bytes read at most
 ETAG_FILE = ".tarball-etag"
+PENDING_FILE = ".goodnews-pending"  # paths written to the archive but not yet recorded
+EVERYTHING = "*"  # a pending line meaning every page
 GITHUB_TARBALL_HOSTS = frozenset({"github.com", "codeload.github.com"})
 
 
@@ -111,6 +118,45 @@ def default_urls(options: Options, home: PageRef) -> tuple[str | None, str | Non
     return git, tarball
 
 
+# -- pages written but not recorded yet ------------------------------------------------------
+#
+# The archive folder is changed before its pages are recorded, and a second run cannot tell
+# what changed once git's HEAD or the tarball's bytes are current. So every irreversible
+# step first appends what it is about to change to ``.goodnews-pending`` in the folder (one
+# repository path a line, ``*`` for every page); ``sync_archive`` records those too and
+# removes the file once the recording is done.
+
+
+def mark_pending(folder: Path, paths: list[str]) -> None:
+    """Append ``paths`` (or ``[EVERYTHING]``) to the folder's pending list."""
+    if paths:
+        with (folder / PENDING_FILE).open("a", encoding="utf-8") as fh:
+            fh.write("".join(f"{p}\n" for p in paths))
+
+
+def read_pending(folder: Path) -> set[str] | None:
+    """The pending paths of ``folder`` (empty when there are none), None for every page."""
+    try:
+        text = (folder / PENDING_FILE).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return set()
+    lines = {line.strip() for line in text.splitlines()} - {""}
+    return None if EVERYTHING in lines else lines
+
+
+def _clear_pending(folder: Path, still: list[str]) -> None:
+    """After recording: forget the pending list, keeping only the pages that failed."""
+    try:
+        if still:
+            temporary = folder / (PENDING_FILE + ".part")
+            temporary.write_text("".join(f"{p}\n" for p in still), encoding="utf-8")
+            os.replace(temporary, folder / PENDING_FILE)
+        else:
+            (folder / PENDING_FILE).unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
 # -- git ------------------------------------------------------------------------------------
 
 
@@ -141,11 +187,32 @@ def git_available() -> bool:
     return shutil.which("git") is not None
 
 
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError, OverflowError):
+        return True  # someone else's, or unknowable: leave it
+    return True
+
+
+def _remove_stale_partials(target: Path) -> None:
+    """Remove the ``<ref>.partial-<pid>`` folders of first clones whose process is gone."""
+    with contextlib.suppress(OSError):
+        for sibling in target.parent.glob(f"{target.name}.partial-*"):
+            pid = sibling.name.rpartition(".partial-")[2]
+            if pid.isdigit() and sibling.is_dir() and not _process_alive(int(pid)):
+                shutil.rmtree(sibling, ignore_errors=True)
+
+
 def git_update(url: str, target: Path, ref: str, *, proxy: str | None = None) -> list[str] | None:
     """Clone or update the sparse archive; returns the ``.md`` paths that changed, or None
-    for a first clone (everything is new)."""
+    for a first clone (everything is new). What is about to change is marked pending in
+    the folder first (see ``mark_pending``)."""
     if (target / ".git").is_dir():
         before = _git(["rev-parse", "HEAD"], cwd=target).strip()
+        _git(["remote", "set-url", "origin", url], cwd=target)  # follow a changed URL
         _git(
             ["fetch", "-q", "--depth", "1", "--filter=blob:none", "origin", ref],
             cwd=target,
@@ -154,10 +221,21 @@ def git_update(url: str, target: Path, ref: str, *, proxy: str | None = None) ->
         after = _git(["rev-parse", "FETCH_HEAD"], cwd=target).strip()
         if before == after:
             return []
-        changed = _git(["diff", "--name-only", "-z", before, after, "--", "*.md"], cwd=target)
-        _git(["-c", "advice.detachedHead=false", "checkout", "-q", "--detach", after], cwd=target)
-        return [p for p in changed.split("\0") if p]
+        listed = _git(
+            ["diff", "--name-only", "--no-renames", "-z", before, after, "--", "*.md"],
+            cwd=target,
+            proxy=proxy,
+        )
+        changed = [p for p in listed.split("\0") if p]
+        mark_pending(target, changed)
+        _git(
+            ["-c", "advice.detachedHead=false", "checkout", "-q", "--detach", after],
+            cwd=target,
+            proxy=proxy,  # the checkout fetches the new blobs
+        )
+        return changed
     target.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_partials(target)
     partial = target.with_name(f"{target.name}.partial-{os.getpid()}")
     shutil.rmtree(partial, ignore_errors=True)
     try:
@@ -177,8 +255,9 @@ def git_update(url: str, target: Path, ref: str, *, proxy: str | None = None) ->
             ],
             proxy=proxy,
         )
-        _git(["sparse-checkout", "set", "--no-cone", "*.md"], cwd=partial)
+        _git(["sparse-checkout", "set", "--no-cone", "*.md"], cwd=partial, proxy=proxy)
         _git(["checkout", "-q", ref], cwd=partial, proxy=proxy)
+        mark_pending(partial, [EVERYTHING])  # nothing of it is recorded yet
         shutil.rmtree(target, ignore_errors=True)
         partial.rename(target)  # a clone is kept only once it is whole
     finally:
@@ -231,11 +310,16 @@ def _safe_member(name: str) -> str | None:
 
 def extract_pages(stream: io.RawIOBase | io.BufferedIOBase, target: Path) -> list[str]:
     """Write the ``.md`` members of a gzip tarball stream under ``target``; returns the paths
-    whose content changed. Other members are read past, never written."""
+    whose content changed. Other members are read past, never written. Each change is
+    marked pending before it is made (every page, when the folder is new)."""
     changed: list[str] = []
+    fresh = not target.is_dir()
     target.mkdir(parents=True, exist_ok=True)
     root = target.resolve()
+    pending: io.TextIOWrapper | None = None
     try:
+        if fresh:
+            mark_pending(target, [EVERYTHING])
         with tarfile.open(fileobj=stream, mode="r|gz") as archive:
             for member in archive:
                 if not member.isfile():
@@ -256,10 +340,18 @@ def extract_pages(stream: io.RawIOBase | io.BufferedIOBase, target: Path) -> lis
                 out.parent.mkdir(parents=True, exist_ok=True)
                 temporary = out.with_name(out.name + ".part")
                 temporary.write_bytes(data)
+                if not fresh:
+                    if pending is None:
+                        pending = (target / PENDING_FILE).open("a", encoding="utf-8")
+                    pending.write(f"{path}\n")
+                    pending.flush()
                 os.replace(temporary, out)
                 changed.append(path)
     except (tarfile.TarError, EOFError, OSError, ValueError) as exc:
         raise ArchiveError(_("the repository tarball is damaged: {exc}").format(exc=exc)) from None
+    finally:
+        if pending is not None:
+            pending.close()
     return changed
 
 
@@ -495,6 +587,17 @@ async def sync_archive(
         if local.raw_layout:
             folder = folder / home.owner / home.repo / home.ref
         changed = None
+    elif options.offline:
+        # No network: what the archive folder already holds, the pending pages first.
+        folder = archive_dir(home, root)
+        if not folder.is_dir():
+            report.fatal = _(
+                "the archive is not on this computer yet: run sync --archive once without"
+                " --offline to download it"
+            )
+            report.elapsed = time.monotonic() - started
+            return report
+        changed = []
     else:
         folder = archive_dir(home, root)
         git_url, tar_url = default_urls(options, home)
@@ -524,6 +627,12 @@ async def sync_archive(
             report.fatal = str(exc)
             report.elapsed = time.monotonic() - started
             return report
+    if local is None:
+        pending = await asyncio.to_thread(read_pending, folder)
+        if pending is None:
+            changed = None
+        elif changed is not None:
+            changed = [*changed, *pending]
     every = await asyncio.to_thread(walk_pages, folder)
     known = await asyncio.to_thread(library.known_keys, [home.with_path(p).key for p in every])
     if changed is None or reindex:
@@ -550,6 +659,9 @@ async def sync_archive(
         known_before=known,
         parsed=parsed_directory(options.cache_dir),
     )
+    if local is None:  # recorded: only the pages that could not be read stay pending
+        failed = set(todo).intersection(path for path, _why in report.failures)
+        await asyncio.to_thread(_clear_pending, folder, sorted(failed))
     report.unchanged = max(0, report.unchanged)
     report.elapsed = time.monotonic() - started
     report.warnings.extend(dict.fromkeys([*mirror.warnings, *library.warnings]))
