@@ -182,6 +182,19 @@ def test_a_sparse_shallow_clone_then_an_incremental_update(
     lib.close()
     lib2.close()
 
+    # An article of a directory its page names only by code changes, and no index does:
+    # the update still records it under the name the (unchanged) index gives.
+    coded = sorted(p for p in articles if p.startswith("pages/p1/"))[0]
+    text = (work / coded).read_text(encoding="utf-8")
+    (work / coded).write_text(text.replace("</p>", "目录名词测试</p>", 1), encoding="utf-8")
+    run([*GIT, "commit", "-qam", "a coded article changes"], work)
+    run(["git", "push", "-q", str(tmp_path / "served" / "goodnews.git"), "master"], work)
+    third, lib3 = archive_sync(tmp_path, url)
+    assert (third.new, third.updated) == (0, 1)
+    assert [r.category for r in search(lib3, "目录名词测试").results] == ["看大陆"]
+    assert check_named(lib3, SAMPLE_REPO, HOME) >= 4
+    lib3.close()
+
 
 def make_tarball(members: list[tuple[str, bytes | None, str]]) -> bytes:
     """A gzip tarball: (name, data, kind) with kind "file", "symlink" or "dir"."""

@@ -417,6 +417,24 @@ def walk_pages(root: Path) -> list[str]:
     return sorted(out)
 
 
+def _learn_names(names: DirectoryNames, root: Path, home: PageRef, skip: set[str]) -> None:
+    """Learn what the archive's indexes (but those in ``skip``) call the page directories."""
+    folder = root / "indexes"
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.glob("*.md")):
+        ref = PageRef.checked(*home[:3], f"indexes/{path.name}")
+        if ref is None or ref.path in skip:
+            continue
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        page = parse_page(ref, text, home)
+        if isinstance(page, Index):
+            names.learn_index(page)
+
+
 async def record_archive(
     mirror: Mirror,
     library: Library,
@@ -528,6 +546,8 @@ async def record_archive(
             if text is not None:
                 await read_list(ref, text)
                 done += 1
+        # The indexes that did not change still name their directories.
+        await asyncio.to_thread(_learn_names, names, root, home, {r.path for r in lists})
         progress()
         for ref in refs:
             text = await read(ref)
