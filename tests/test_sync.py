@@ -237,6 +237,30 @@ def test_a_copy_not_checked_for_a_month_is_revalidated_and_an_edit_is_synced(
         lib.close()
 
 
+def test_no_index_read_is_a_failure_even_when_other_repositories_answer(
+    tmp_path: Path,
+) -> None:
+    """Another repository's README answers but none of the mirror's own indexes does:
+    nothing of the mirror could be fetched, which is the failure (exit 4), not a success."""
+    root = tmp_path / "tree"
+    home = root / "begood0513" / "goodnews" / "master" / "README.md"
+    other = root / "begood0513" / "basic" / "master" / "README.md"
+    home.parent.mkdir(parents=True)
+    other.parent.mkdir(parents=True)
+    home.write_text(
+        "#### 新闻 &nbsp;-&nbsp; [头条](indexes/E头条.md?t=1) &nbsp;|&nbsp; "
+        "[科学](indexes/E科学.md?t=1)\n\n"
+        "#### 其他 &nbsp;-&nbsp; [说明](../../../basic/blob/master/README.md?t=1)\n",
+        encoding="utf-8",
+    )
+    other.write_text("# 说明\n\n这里没有链接。\n", encoding="utf-8")
+    with CorpusServer(root=root) as server:
+        report = run_crawl(open_for(server, tmp_path), library_at(tmp_path), workers=1)
+        assert any(r.path == "begood0513/basic/master/README.md" for r in server.requests)
+    assert report.lists == 2  # the home page and the other README
+    assert report.fatal == "no index could be read"
+
+
 def test_faults_are_retried_listed_and_never_stop_the_crawl(tmp_path: Path) -> None:
     with CorpusServer(root=sample_tree(tmp_path)) as server:
         faults_run(server, tmp_path)

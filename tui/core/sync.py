@@ -256,8 +256,9 @@ class Crawl:
             articles.setdefault(ref.key, ref)
         lists = [r for r in lists if kind_by_path(r) is not PageKind.ARTICLE]
         self._total = len(lists) + len(foreign)
+        read_before = self.report.lists  # the home page and other repositories' READMEs
         await self._fetch_lists(lists, articles)
-        if self.report.lists == 1 and lists and not articles:
+        if lists and self.report.lists == read_before and not articles:
             self.report.fatal = _("no index could be read")
         await self._articles(list(articles.values()))
 
