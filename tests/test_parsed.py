@@ -234,6 +234,29 @@ def test_a_parser_change_misses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     assert store.get(SAMPLE_ARTICLE, SAMPLE_HOME, text) is None
 
 
+def test_a_model_is_kept_per_interface_language(tmp_path: Path) -> None:
+    """A model's warnings are written in the interface language: one parsed in Chinese is
+    not shown to an English reader, who gets the page parsed again in English."""
+    from tui.core.parse import parse_page
+    from tui.i18n import get_language, set_language
+
+    store = ParsedStore(tmp_path / "parsed")
+    ref = SAMPLE_HOME.with_path("pages/x/无题.md")
+    text = "没有标题行的一段正文，足够长，足够长，足够长。\n"
+    was = get_language()
+    try:
+        set_language("zh-Hans")
+        chinese = parse_with_store(store, ref, text, SAMPLE_HOME, parse_page)
+        assert chinese.warnings and store.get(ref, SAMPLE_HOME, text) == chinese
+        set_language("en")
+        assert store.get(ref, SAMPLE_HOME, text) is None
+        english = parse_with_store(store, ref, text, SAMPLE_HOME, parse_page)
+        assert english.warnings != chinese.warnings
+        assert all(w.isascii() for w in english.warnings), english.warnings
+    finally:
+        set_language(was)
+
+
 def test_parser_version_follows_the_parser_source() -> None:
     version = parsed_module.parser_version()
     assert len(version) == 16 and version == parsed_module.parser_version()
@@ -338,3 +361,22 @@ def test_no_database_yet_reads_through_the_store_it_creates(tmp_path: Path) -> N
     assert store._reader is None
     model = parse_with_store(store, SAMPLE_ARTICLE, text, SAMPLE_HOME)
     assert store.get(SAMPLE_ARTICLE, SAMPLE_HOME, text) == model
+
+
+def test_a_worker_process_speaks_the_language_of_the_process_that_started_it() -> None:
+    """Prefetch and sync parse in worker processes: their models' warnings, and the keys
+    they are kept under, are in the app's language, whatever the environment says."""
+    from tui.core.workers import process_pool, stop_pool
+    from tui.i18n import get_language, set_language
+
+    was = get_language()
+    try:
+        for language in ("en", "zh-Hant"):
+            set_language(language)
+            pool = process_pool(1)
+            try:
+                assert pool.submit(get_language).result(timeout=60) == language
+            finally:
+                stop_pool(pool)
+    finally:
+        set_language(was)

@@ -44,6 +44,7 @@ from tui.core.models import (
     Tag,
 )
 from tui.core.urls import LinkKind, PageRef
+from tui.i18n import get_language
 
 PARSED_DIR = "parsed"
 PARSED_SIZE = 256 * 1024 * 1024  # bytes: models of the whole mirror (15,000 pages) fit
@@ -87,8 +88,10 @@ def _blake2b(data: bytes, *, digest_size: int) -> Any:
 
 
 def model_key(ref: PageRef, home: PageRef, text: str) -> str:
+    """The stored model's key: the parser, the interface language (a model's warnings are
+    written in it), the mirror, the page and its text."""
     text_hash = _blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
-    return f"{parser_version()}|{home.key}|{ref.key}|{text_hash}"
+    return f"{parser_version()}|{get_language()}|{home.key}|{ref.key}|{text_hash}"
 
 
 # -- the codec: models as nested lists (small, and quick to read back) ------------------------

@@ -40,9 +40,12 @@ def _exit_with_parent() -> None:
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
-def _start(initializer: Callable[..., None] | None, *initargs: object) -> None:
+def _start(language: str, initializer: Callable[..., None] | None, *initargs: object) -> None:
+    from tui.i18n import set_language
+
     lower_priority()
     _exit_with_parent()
+    set_language(language)  # a warning a worker writes into a model reads as the app's do
     if initializer is not None:
         initializer(*initargs)
 
@@ -50,11 +53,17 @@ def _start(initializer: Callable[..., None] | None, *initargs: object) -> None:
 def process_pool(
     count: int = 1, initializer: Callable[..., None] | None = None, *initargs: object
 ) -> Executor:
-    """``count`` worker processes at a lower priority, each run ``initializer(*initargs)``."""
+    """``count`` worker processes at a lower priority, in this process's interface
+    language, each run ``initializer(*initargs)``."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    options: dict[str, Any] = {"initializer": _start, "initargs": (initializer, *initargs)}
+    from tui.i18n import get_language
+
+    options: dict[str, Any] = {
+        "initializer": _start,
+        "initargs": (get_language(), initializer, *initargs),
+    }
     return ProcessPoolExecutor(count, multiprocessing.get_context("spawn"), **options)
 
 
