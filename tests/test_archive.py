@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import FAST_POLICY
 from tests.dirnames import check_named
 from tui.core import archive
 from tui.core.archive import (
@@ -33,6 +34,7 @@ from tui.core.archive import (
     walk_pages,
 )
 from tui.core.config import Options
+from tui.core.errors import MirrorError
 from tui.core.library import LIBRARY_FILE, Library
 from tui.core.mirror import open_mirror
 from tui.core.search import search
@@ -519,3 +521,41 @@ def test_a_first_clone_removes_the_partial_folders_of_dead_runs(
     finally:
         living.kill()
         living.wait()
+
+
+def test_the_archive_serves_pages_the_cache_and_the_network_do_not_have(tmp_path: Path) -> None:
+    """Once synced, the archive is a source for reading: offline with an emptied cache, and
+    online when the network fails, a page comes from the archive's copy, said so."""
+    server = TarballServer(sample_tarball())
+    try:
+        report, lib = archive_sync(tmp_path, server.url, use_git=False)
+        assert report.fatal is None, report.fatal
+        lib.close()
+    finally:
+        server.close()
+    shutil.rmtree(tmp_path / "cache" / "pages", ignore_errors=True)  # culled, or cleared
+    page = sorted(sample_articles())[0]
+    want = (SAMPLE_REPO / page).read_text(encoding="utf-8")
+
+    def read(path: str, offline: bool):  # type: ignore[no-untyped-def]
+        options = Options(
+            mirror="http://127.0.0.1:9", cache_dir=tmp_path / f"c{offline}", offline=offline
+        )
+        mirror = open_mirror(options, policy=FAST_POLICY)
+        mirror.archive_root = tmp_path / "data"
+
+        async def go():  # type: ignore[no-untyped-def]
+            try:
+                return await mirror.get(HOME.with_path(path))
+            finally:
+                await mirror.aclose()
+
+        return asyncio.run(go())
+
+    for offline in (True, False):
+        fetched = read(page, offline)
+        assert fetched.text == want and fetched.stale
+        assert any("archive" in note for note in fetched.warnings), fetched.warnings
+        # Only the pages the archive holds.
+        with pytest.raises(MirrorError):
+            read("pages/none/404.md", offline)

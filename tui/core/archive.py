@@ -44,7 +44,14 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
 from tui.core.cache import CachedPage, CacheUnavailable
-from tui.core.config import Options, SpecKind, parse_mirror_spec
+from tui.core.config import (  # noqa: F401 - DATA_DIR_ENV and data_root: the archive's API
+    DATA_DIR_ENV,
+    Options,
+    SpecKind,
+    archive_dir,
+    data_root,
+    parse_mirror_spec,
+)
 from tui.core.errors import MirrorError, NetworkUnavailable, RedirectRefused, TooLarge
 from tui.core.fetch import MAX_BODY
 from tui.core.kinds import PageKind, kind_by_path
@@ -67,7 +74,6 @@ from tui.core.sync import (
 from tui.core.urls import MIRROR_HOSTS, PageRef
 from tui.i18n import _
 
-DATA_DIR_ENV = "GOODNEWS_TUI_DATA_DIR"
 GIT_TIMEOUT = 1800.0  # seconds for one git command (a first clone of the real mirror)
 TARBALL_LIMIT = 2 * 1024**3  # compressed bytes read at most
 ETAG_FILE = ".tarball-etag"
@@ -78,21 +84,6 @@ GITHUB_TARBALL_HOSTS = frozenset({"github.com", "codeload.github.com"})
 
 class ArchiveError(MirrorError):
     """The archive could not be brought up to date (git failed, the tarball is bad)."""
-
-
-def data_root() -> Path:
-    """Where goodnews-tui keeps data that is not a cache (the archive)."""
-    configured = os.environ.get(DATA_DIR_ENV, "").strip()
-    if configured:
-        return Path(configured).expanduser()
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("goodnews-tui", appauthor=False))
-
-
-def archive_dir(home: PageRef, root: Path | None = None) -> Path:
-    """The archive folder of ``home``'s repository: a sparse clone or an extracted tarball."""
-    return (root or data_root()) / "archive" / home.owner / home.repo / home.ref
 
 
 def default_urls(options: Options, home: PageRef) -> tuple[str | None, str | None]:

@@ -15,7 +15,7 @@ from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from tui.core.settings import Settings
-from tui.core.urls import DEFAULT_HOME, check_segments
+from tui.core.urls import DEFAULT_HOME, PageRef, check_segments
 from tui.i18n import _
 
 DEFAULT_MIRROR = f"github:{DEFAULT_HOME.owner}/{DEFAULT_HOME.repo}@{DEFAULT_HOME.ref}"
@@ -171,3 +171,22 @@ def check_proxy_env(environ: Mapping[str, str] | None = None) -> None:
                     "bad proxy in ${name} ({value}): expected http://, https://, socks5:// or socks5h://HOST:PORT"
                 ).format(name=name, value=repr(_shown(value)))
             )
+
+
+DATA_DIR_ENV = "GOODNEWS_TUI_DATA_DIR"
+
+
+def data_root() -> Path:
+    """Where goodnews-tui keeps data that is not a cache (the archive)."""
+    configured = os.environ.get(DATA_DIR_ENV, "").strip()
+    if configured:
+        return Path(configured).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("goodnews-tui", appauthor=False))
+
+
+def archive_dir(home: PageRef, root: Path | None = None) -> Path:
+    """The archive folder of ``home``'s repository: a sparse clone or an extracted tarball
+    (``sync --archive``), under ``root`` (default: ``data_root()``)."""
+    return (root or data_root()) / "archive" / home.owner / home.repo / home.ref

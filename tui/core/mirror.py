@@ -7,6 +7,7 @@ catch ``MirrorError``. Opening a mirror does no network I/O, so the UI can paint
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -117,6 +118,9 @@ class Mirror:
     state_dir: Path | None = None
     warnings: list[str] = field(default_factory=list)
     clock: Callable[[], datetime] = _utcnow
+    #: Where ``sync --archive`` keeps the repository's pages (``archive_dir``'s root; None:
+    #: the user data folder): read when neither the cache nor the network has a page.
+    archive_root: Path | None = None
 
     @property
     def label(self) -> str:
@@ -178,6 +182,30 @@ class Mirror:
                 _("could not read {home}: {exc}").format(home=ref.target(self.home), exc=exc)
             ) from exc
 
+    async def _archived(self, ref: PageRef, failure: str | None = None) -> Fetched | None:
+        """The page from the archive ``sync --archive`` keeps, when it holds it (a page of
+        the home's repository only); its age is the file's."""
+        if not ref.same_repo(self.home):
+            return None
+        from tui.core.config import archive_dir
+
+        try:
+            path = archive_dir(self.home, self.archive_root).joinpath(*ref.path.split("/"))
+            if not path.is_file():
+                return None
+            data = await asyncio.to_thread(read_limited, path, MAX_BODY, ref.path)
+            when = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+        except (OSError, MirrorError, ValueError):
+            return None
+        text, warnings = decode_text(data, ref.path)
+        stamp = when.strftime("%Y-%m-%d %H:%M UTC")
+        note = (
+            _("{exc} — showing the archive's copy of {when}").format(exc=failure, when=stamp)
+            if failure
+            else _("from the archive (sync --archive), copied {when}").format(when=stamp)
+        )
+        return Fetched(ref, text, Origin.STALE, when, (*warnings, note))
+
     async def _get(self, ref: PageRef, refresh: bool) -> Fetched:
         if self.source.local:
             response = await self.source.fetch(ref)
@@ -188,6 +216,9 @@ class Mirror:
         now = self.clock()
         if self.offline:
             if entry is None:
+                archived = await self._archived(ref)
+                if archived is not None:
+                    return archived
                 raise OfflineMiss(
                     _("offline, and {home} is not in the cache").format(home=ref.target(self.home))
                 )
@@ -210,6 +241,9 @@ class Mirror:
             return Fetched(ref, entry.text, Origin.STALE, entry.checked_at, tuple(notes))
         except MirrorError as exc:
             if entry is None:
+                archived = await self._archived(ref, str(exc))
+                if archived is not None:
+                    return archived
                 raise
             when = entry.checked_at.strftime("%Y-%m-%d %H:%M UTC")
             notes.append(_("{exc} — showing the copy cached {when}").format(exc=exc, when=when))
