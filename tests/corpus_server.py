@@ -132,6 +132,11 @@ class CorpusServer:
     #: ``mirror_url``.
     layout: str = "raw"
     requests: list[Request] = field(default_factory=list)
+    #: Seconds each normal reply waits before it is sent (so that overlap can be seen).
+    reply_delay: float = 0.0
+    #: Requests being answered now, and the most there ever were at once.
+    active: int = 0
+    peak: int = 0
     _faults: dict[str | None, Fault] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _httpd: ThreadingHTTPServer | None = None
@@ -281,13 +286,21 @@ class _Handler(BaseHTTPRequestHandler):
         headers = {k.lower(): v for k, v in self.headers.items()}
         owner._record(Request("GET", path, headers, time.monotonic(), self.path))
         fault = owner._take_fault(path)
+        with owner._lock:
+            owner.active += 1
+            owner.peak = max(owner.peak, owner.active)
         try:
             if fault is not None:
                 self._fault(fault, path)
             else:
+                if owner.reply_delay:
+                    time.sleep(owner.reply_delay)
                 self._serve(path, headers)
         except (BrokenPipeError, ConnectionResetError, OSError):
             self.close_connection = True
+        finally:
+            with owner._lock:
+                owner.active -= 1
 
     # ------------------------------------------------------------------ normal replies
     def _file(self, path: str) -> bytes | None:

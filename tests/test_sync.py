@@ -261,6 +261,17 @@ def test_no_index_read_is_a_failure_even_when_other_repositories_answer(
     assert report.fatal == "no index could be read"
 
 
+@pytest.mark.parametrize("jobs", [1, 3])
+def test_jobs_bounds_the_requests_in_flight(tmp_path: Path, jobs: int) -> None:
+    """``--jobs N``: never more than N requests at once, and N when there is work for N
+    (each reply waits a little, so that requests overlap when they can)."""
+    root = sample_tree(tmp_path)
+    with CorpusServer(root=root, reply_delay=0.03) as server:
+        report = run_crawl(open_for(server, tmp_path), library_at(tmp_path), workers=1, jobs=jobs)
+        assert report.fatal is None and report.new > jobs
+        assert server.peak == jobs
+
+
 def test_faults_are_retried_listed_and_never_stop_the_crawl(tmp_path: Path) -> None:
     with CorpusServer(root=sample_tree(tmp_path)) as server:
         faults_run(server, tmp_path)

@@ -8,6 +8,7 @@ import pytest
 
 from tests.ui.helpers import (
     home_ready,
+    open_article,
     open_index,
     prefetch_done,
     reader_shows,
@@ -219,3 +220,63 @@ async def test_a_sync_that_fails_says_so_and_clears_its_progress(
         said = [(n.message, n.severity) for n in app._notifications]
         assert ("Sync stopped: the disk is full", "error") in said, said
         assert app.browser.sync_status == "" and app.is_running
+
+
+async def test_sync_progress_shows_in_the_key_bar_while_the_app_answers_keys(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+
+    import tui.core.sync as sync_module
+    from tui.app import make_app
+    from tui.core.config import Options
+    from tui.core.library import Library
+    from tui.core.mirror import open_mirror
+
+    release = asyncio.Event()
+
+    async def slow(*args: object, **kwargs: object) -> sync_module.SyncReport:
+        on_progress = kwargs["on_progress"]
+        assert callable(on_progress)
+        on_progress(sync_module.Progress(sync_module.Phase.ARTICLES, 3, 9, 3, 0, 0, 0, 0.5))
+        await release.wait()
+        report = sync_module.SyncReport(new=9)
+        return report
+
+    monkeypatch.setattr(sync_module, "crawl", slow)
+    folder = Path(__file__).resolve().parents[2] / "tui" / "sample" / "goodnews-sample"
+    options = Options(
+        mirror=str(folder / "goodnews" / "master"), cache_dir=tmp_path, prefetch=False
+    )
+    app = make_app(options, open_mirror(options), Library(None))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await home_ready(pilot)
+        await pilot.press("S")
+        await wait_for(pilot, lambda: "3/9" in app.browser.keybar.status)
+        assert "sync articles 3/9" in app.browser.keybar.status
+        before = state(app).selection
+        await pilot.press("j")  # the app answers keys meanwhile
+        await wait_for(pilot, lambda: state(app).selection != before)
+        release.set()
+        await wait_for(pilot, lambda: not app.browser._syncing)
+        await pilot.pause()
+        assert "sync" not in app.browser.keybar.status
+
+
+async def test_an_article_read_is_found_by_search() -> None:
+    """With prefetch off, reading an article is what puts it in the search index."""
+    from tui.core.models import Article
+
+    app = sample_app(prefetch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await home_ready(pilot)
+        await open_index(pilot, "头条")
+        first = titles(app)[0]
+        await open_article(pilot, first)
+        page = state(app).reader_page
+        assert isinstance(page, Article)
+        words = [b.text for b in page.blocks if len(b.text) > 40]
+        word = next(w[10:14] for w in words if all("\u4e00" <= c <= "\u9fff" for c in w[10:14]))
+        await pilot.press("tab", "s", *word)
+        await wait_for(pilot, lambda: state(app).place.tag == word and bool(state(app).rows))
+        assert page.ref in {r.ref for r in state(app).rows}
