@@ -272,6 +272,28 @@ def test_jobs_bounds_the_requests_in_flight(tmp_path: Path, jobs: int) -> None:
         assert server.peak == jobs
 
 
+def test_a_sync_goes_through_the_mirror_chain_and_the_proxy(tmp_path: Path) -> None:
+    """Like every fetch, a sync tries the chain in order (a dead endpoint, then a CDN-style
+    one) and sends every request through the configured proxy."""
+    from tests.corpus_server import ConnectProxy
+
+    root = sample_tree(tmp_path)
+    present, _missing = listed_articles(root, DEFAULT_HOME)
+    with CorpusServer(root=root, layout="jsdelivr") as cdn, ConnectProxy() as proxy:
+        options = Options(
+            cache_dir=tmp_path,
+            mirrors=("http://127.0.0.1:9", cdn.mirror_url),
+            proxy=proxy.url,
+        )
+        mirror = open_mirror(options, policy=FAST_POLICY)
+        report = run_crawl(mirror, library_at(tmp_path), workers=1)
+        assert report.fatal is None and report.new == len(present)
+        served = {r.path for r in cdn.requests}
+        assert {raw_path(key) for key in present} <= served
+        assert len(proxy.forwarded) >= len(cdn.requests) > 0
+        assert all(url.startswith(cdn.base_url) or ":9/" in url for url in proxy.forwarded)
+
+
 def test_faults_are_retried_listed_and_never_stop_the_crawl(tmp_path: Path) -> None:
     with CorpusServer(root=sample_tree(tmp_path)) as server:
         faults_run(server, tmp_path)
