@@ -518,3 +518,20 @@ def test_search_command_says_a_common_query_is_counted_to_the_cap(crowded: Path)
     text = run_cli("search", "--cache-dir", str(crowded), "--limit", "2", COMMON_WORD)
     assert text.returncode == 0, text.stderr
     assert f"more than {COMMON_MATCHES:,} matching, the newest 2 shown" in text.stdout
+
+
+def test_highlights_are_where_the_index_matches() -> None:
+    """The index keeps no punctuation or space and matches Latin words whole (the last one
+    as a prefix): highlights follow the same rules, so every match found is lit and
+    nothing else is."""
+
+    def lit(text: str, query: str) -> list[str]:
+        return [text[a:b] for a, b in highlight(text, parse_query(query)).spans]
+
+    assert lit("台湾，经济增长；台湾经济", '"台湾经济"') == ["台湾，经济", "台湾经济"]
+    assert lit("New-York and new york", '"new york"') == ["New-York", "new york"]
+    assert lit("start, art, artist", "art") == ["art", "art"]  # a prefix, never inside
+    assert lit("smart art", '"art smart"') == []
+    assert lit("用iPhone15拍照", "iphone") == ["iPhone"]
+    assert lit("臺灣的經濟", "台湾") == ["臺灣"]  # folded, as the index folds
+    assert lit("，，，", "，") == []

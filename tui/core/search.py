@@ -29,8 +29,9 @@ import calendar
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 
-from tui.core.library import COMMON_MATCHES, Library, fts_phrase
+from tui.core.library import _CJK_RANGES, COMMON_MATCHES, Library, fts_phrase
 from tui.core.urls import PageRef, ref_of_key
 
 MAX_QUERY = 1_000  # characters of a query that are read; the rest is ignored
@@ -192,6 +193,27 @@ def highlight(text: str, query: Query) -> Highlighted:
     return Highlighted(text, _spans(text, _needles(query)))
 
 
+@cache
+def _needle_pattern(needle: str) -> re.Pattern[str] | None:
+    """Where the index matches ``needle`` (folded, lower case), as a pattern over text
+    folded the same way: its tokens in order with anything but tokens between them (the
+    index keeps no punctuation or space: 台湾经济 matches 台湾，经济), a Latin word whole
+    (``art`` is not in ``start``), the last one as a prefix as ``fts_phrase`` makes it."""
+    latin = f"[^\\W_{_CJK_RANGES}]"
+    tokens = [t for t in re.findall(f"[{_CJK_RANGES}]|{latin}+", needle) if t.isalnum()]
+    if not tokens:
+        return None
+    prefix = bool(re.search(f"{latin}\\Z", needle.rstrip()))
+    parts = []
+    for i, token in enumerate(tokens):
+        if re.match(f"[{_CJK_RANGES}]", token):
+            parts.append(re.escape(token))
+            continue
+        whole = "" if prefix and i == len(tokens) - 1 else f"(?!{latin})"
+        parts.append(f"(?<!{latin}){re.escape(token)}{whole}")
+    return re.compile("[\\W_]*".join(parts))
+
+
 def _spans(text: str, needles: list[str]) -> tuple[tuple[int, int], ...]:
     if not needles or not text:
         return ()
@@ -200,10 +222,9 @@ def _spans(text: str, needles: list[str]) -> tuple[tuple[int, int], ...]:
     folded = fold(text).translate(_ASCII_LOWER)  # same length as ``text``
     found: list[tuple[int, int]] = []
     for needle in needles:
-        at = folded.find(needle)
-        while at >= 0:
-            found.append((at, at + len(needle)))
-            at = folded.find(needle, at + len(needle))
+        pattern = _needle_pattern(needle)
+        if pattern is not None:
+            found.extend(m.span() for m in pattern.finditer(folded) if m.end() > m.start())
     found.sort()
     merged: list[tuple[int, int]] = []
     for start, end in found:
