@@ -318,3 +318,39 @@ def test_a_link_made_of_several_nodes_is_named_like_its_text() -> None:
 def test_a_line_break_in_a_heading_separates_its_parts() -> None:
     page = article("<h4>云溪书馆<br/>新馆开放</h4><h4>Old<br/>Story</h4>")
     assert texts(page) == ["云溪书馆\u3000新馆开放", "Old Story"]
+
+
+# ------------------------------------------------------------------ review: captions
+
+
+def test_an_image_in_a_container_does_not_take_the_container_as_its_caption() -> None:
+    page = article(
+        '<div class="post_content"><img alt="一座新楼的外景。" src="https://img.example/a.jpg"/>'
+        "<p>【某某台2022年10月25日讯】第一段正文。</p><p>第二段正文。</p>"
+        "<p>记者：某甲　责编：某乙　网编：某丙</p></div>"
+    )
+    assert page.lead_image is not None
+    assert page.lead_image.caption == ""
+    assert page.lead_image.alt == "一座新楼的外景。"
+    assert texts(page)[:2] == ["【某某台2022年10月25日讯】第一段正文。", "第二段正文。"]
+    assert page.published == date(2022, 10, 25)
+    assert page.editor == "某乙"
+
+
+def test_an_image_in_the_middle_of_the_body_keeps_the_paragraphs_after_it() -> None:
+    page = article(
+        '<div><p>第一段。</p><img src="https://img.example/b.jpg"/><p>第二段。</p><p>第三段。</p></div>'
+    )
+    assert texts(page) == ["第一段。", "", "第二段。", "第三段。"]
+    assert page.blocks[1].type is BlockType.IMAGE
+
+
+def test_caption_markup_and_a_caption_line_after_an_image_stay_captions() -> None:
+    page = article(
+        '<p><img alt="x" src="https://img.example/c.jpg"/><br/>图中是一座桥。（示意图）</p>'
+        "<p>正文一段。</p>"
+        '<div><img src="https://img.example/d.jpg"/><div class="caption">第二张图的说明</div>'
+        "<p>正文二段。</p></div>"
+    )
+    assert page.lead_image is not None and page.lead_image.caption == "图中是一座桥。（示意图）"
+    assert texts(page) == ["正文一段。", "第二张图的说明", "正文二段。"]

@@ -369,6 +369,9 @@ class _Walker:
             if cap.spans:
                 cap.spans.append(Span(" "))
             cap.spans.extend(spans)
+            if not self.caption_depth:
+                # (a caption line, not a caption element: one line, then the body)
+                self.caption_for = self.caption_until = None
             return
         level = self.heading[-1] if btype is BlockType.HEADING and self.heading else None
         if (
@@ -492,6 +495,10 @@ class _Walker:
             if name in _BLOCK_TAGS:
                 if self.pieces:
                     self.flush()
+                if self.caption_for is not None and not caption and not self.caption_depth:
+                    # A block after an image is the body again: an image's own caption
+                    # is a caption element or the line right after it, not its container.
+                    self.caption_for = self.caption_until = None
                 self.block_stack.append(node)
                 level = _HEADINGS.get(name)
                 if level is not None:
