@@ -354,3 +354,52 @@ def test_caption_markup_and_a_caption_line_after_an_image_stay_captions() -> Non
     )
     assert page.lead_image is not None and page.lead_image.caption == "图中是一座桥。（示意图）"
     assert texts(page) == ["正文一段。", "第二张图的说明", "正文二段。"]
+
+
+# ------------------------------------------------------------------ review: the editor
+
+
+def test_an_editor_line_at_the_top_does_not_delete_the_body() -> None:
+    page = article("<p>责任编辑：某甲</p><p>【某某台2022年10月25日讯】第一段。</p><p>第二段。</p>")
+    assert page.editor == "某甲"
+    assert texts(page) == ["【某某台2022年10月25日讯】第一段。", "第二段。"]
+
+
+def test_an_editor_quoted_in_a_sentence_is_body() -> None:
+    said = "他说：“当年我的责编：老张，很好。”"
+    page = article(f"<p>第一段。</p><p>{said}</p><p>第二段。</p>")
+    assert page.editor is None
+    assert texts(page) == ["第一段。", said, "第二段。"]
+
+
+def test_an_editor_line_at_the_end_takes_the_end_matter_with_it() -> None:
+    page = article(
+        "<p>第一段。</p><p>责任编辑：某甲</p><p>网编：某丙</p>"
+        "<p>欢迎订阅YouTube频道：https://www.youtube.com/x</p>"
+    )
+    assert page.editor == "某甲"
+    assert texts(page) == ["第一段。"]
+
+
+@pytest.mark.parametrize("gap", [" ", "\u3000"])
+def test_a_byline_of_credits_is_metadata(gap: str) -> None:
+    page = article(f"<p>第一段。</p><p>记者：某甲{gap}责编：某乙{gap}网编：某丙</p>")
+    assert page.editor == "某乙"
+    assert texts(page) == ["第一段。"]
+
+
+def test_a_reporters_credit_with_the_editor_is_metadata() -> None:
+    page = article("<p>第一段。</p><p>（记者某丁报导／责任编辑：某戊）</p>")
+    assert page.editor == "某戊"
+    assert texts(page) == ["第一段。"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["责任编辑：某甲。", "责任编辑：某甲◆", "责任编辑：某甲★", "责任编辑：某甲~",
+     "责任编辑：某甲（完）", "责任编辑：某甲(完)", "責任編輯：某甲（完）"],
+)  # fmt: skip
+def test_end_marks_are_no_part_of_the_editors_name(line: str) -> None:
+    page = article(f"<p>第一段。</p><p>{line}</p>")
+    assert page.editor == "某甲"
+    assert texts(page) == ["第一段。"]

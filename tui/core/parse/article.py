@@ -6,7 +6,7 @@ import re
 from datetime import date
 from urllib.parse import urlsplit
 
-from tui.core.models import Article, BlockType, Document, LeadImage
+from tui.core.models import Article, Block, BlockType, Document, LeadImage
 from tui.core.parse.cleaner import clean, renumber
 from tui.core.parse.markdown import to_soup
 from tui.core.text import one_line
@@ -32,13 +32,32 @@ _URL_DATE = re.compile(
     r"|^/mh/articles/(?P<y2>\d{4})/(?P<m2>\d{1,2})/(?P<d2>\d{1,2})/"
 )
 _DATED_HOSTS = ("epochtimes.com", "ntdtv.com", "soundofhope.org", "secretchina.com", "minghui.org")
-# 责任编辑：李穹#, 责编: 胡力汉, 责任编辑:傅龙山来源:看中国 (the credit glued on by the line join)
-_NAME_CHAR = r"(?:(?!来源|來源)[^#＃◇）)\]】/／\s:：])"
+# 责任编辑：李穹#, 责编: 胡力汉, 责任编辑:傅龙山来源:看中国 (the credit glued on by the line join),
+# 记者：某 责编：某 网编：某 (RFA: the next credit is no part of the name), 责任编辑：王明（完）
+_NAME_CHAR = r"(?:(?!来源|來源)[^#＃◇◆★~～。（(）)\]】/／\s:：])"
 _EDITOR = re.compile(
-    rf"(?:责任编辑|責任編輯|责编|責編)\s*[：:]\s*({_NAME_CHAR}+(?:[ ·]{_NAME_CHAR}+)*)"
+    r"(?:责任编辑|責任編輯|责编|責編)\s*[：:]\s*"
+    rf"({_NAME_CHAR}+(?:[ ·](?![^\s：:]*[：:]){_NAME_CHAR}+)*)"
+)
+# Where an editor's credit may begin: the line's start, a space, a bracket or a separator
+# (not inside a sentence: 我的责编：老张).
+_EDITOR_BEFORE = frozenset(" \t\n\u3000\u00a0（(【[/／|｜。！？.!?；;，,")
+_QUOTES_OPEN, _QUOTES_CLOSE = "“「『", "”」』"
+# The other credits of a byline line, and its end marks: what may stand beside the editor
+# on a line that is metadata only.
+_CREDITS = re.compile(
+    r"(?:记者|記者|网编|網編|编辑|編輯|撰稿|作者|翻译|翻譯|编译|編譯|校对|校對|审校|審校"
+    r"|摄影|攝影|制作|製作|整理|采访|採訪|来源|來源)\s*[：:][^\s/／|｜（）()【】]*"
+    r"|(?:记者|記者)[^\s/／|｜（）()【】：:]{1,20}?(?:综合|綜合)?(?:报导|报道|報導|報道)"
+    r"|[（(]\s*完\s*[）)]"
+)
+# The appeals that follow an editor's byline: follow, subscribe, donate, share, reprint.
+_END_MATTER = re.compile(
+    r"请关注|請關注|关注我们|關注我們|欢迎|歡迎|订阅|訂閱|捐款|赞助|贊助|支持我们|支持我們"
+    r"|点击|點擊|转载|轉載|分享|扫码|掃碼|下载|下載|版权|版權"
 )
 # What is left of an editor's line once the name is taken: brackets, end marks, separators.
-_EDITOR_REST = re.compile(r"^[\s()（）\[\]【】#＃◇/／|｜·•.。,，]*$")
+_EDITOR_REST = re.compile(r"^[\s()（）\[\]【】#＃◇◆★~～/／|｜·•.。,，、]*$")
 # Appeals and promotion lines that close N pages (subscribe, Shen Yun, series, new book):
 # those found anywhere in the line, and those that open it. Every pattern of the first opens
 # with a literal, which lets the regex engine skip to candidates (a leading optional group or
@@ -78,6 +97,60 @@ def _is_promo(text: str) -> bool:
         and _PROMO_HINTS.search(text) is not None
         and (_PROMO_HEAD.match(text) is not None or _PROMO.search(text) is not None)
     )
+
+
+def _editor_match(text: str) -> re.Match[str] | None:
+    """The editor's credit in ``text``, if one stands there as a credit, not in a sentence."""
+    for m in _EDITOR.finditer(text):
+        start = m.start()
+        if start and text[start - 1] not in _EDITOR_BEFORE:
+            continue
+        head = text[:start]
+        if sum(map(head.count, _QUOTES_OPEN)) > sum(map(head.count, _QUOTES_CLOSE)):
+            continue  # quoted speech
+        return m
+    return None
+
+
+def _is_credit_line(rest: str) -> bool:
+    """Whether what is left of a short line beside the editor is credits and end marks."""
+    return _EDITOR_REST.match(_CREDITS.sub("", _CREDIT_TAIL.sub("", rest))) is not None
+
+
+def _is_end_matter(block: Block) -> bool:
+    """Whether a block after the editor's byline is the edition's (credits, appeals, share)."""
+    text = block.text
+    if block.type is BlockType.IMAGE or not text.strip():
+        return True
+    if len(text) > 100:
+        return False
+    return _END_MATTER.search(text) is not None or _is_promo(text) or _is_credit_line(text)
+
+
+def _take_editor(blocks: list[Block]) -> str | None:
+    """The editor's name, from the last credit of one; a byline line leaves the body.
+
+    An editor's byline near the end closes the article: what follows it (promotion, other
+    credits, share lines) goes with it. One elsewhere is metadata, removed; a sentence that
+    mentions an editor is body.
+    """
+    for i in range(len(blocks) - 1, -1, -1):
+        text = blocks[i].text
+        if "编" not in text and "編" not in text:
+            continue
+        m = _editor_match(text)
+        if m is None:
+            continue
+        editor = m.group(1).strip()
+        if len(text) <= 80:
+            rest = text[: m.start()] + text[m.end() :]
+            byline = _is_credit_line(rest)
+            if all(_is_end_matter(b) for b in blocks[i + 1 :]):
+                del blocks[i + 1 :]
+            if byline:
+                del blocks[i]  # the editor is shown in the metadata, not twice
+        return editor
+    return None
 
 
 def _number(text: str) -> int:
@@ -169,20 +242,7 @@ def parse_article(ref: PageRef, text: str, home: PageRef | None) -> Article:
     if source is None and res.category is not None:
         letter = res.category.ref.name[:1]
         source = _SOURCES_BY_FAMILY.get(letter)
-    editor = None
-    for i in range(len(blocks) - 1, -1, -1):
-        text = blocks[i].text
-        m = _EDITOR.search(text) if ("编" in text or "編" in text) else None
-        if m:
-            editor = m.group(1).strip()
-            if len(text) <= 80:
-                # The editor's byline closes the article; what follows is the edition's
-                # solicitation (follow us, donate, subscribe banners).
-                del blocks[i + 1 :]
-                rest = text[: m.start()] + text[m.end() :]
-                if _EDITOR_REST.match(_CREDIT_TAIL.sub("", rest)):
-                    del blocks[i]  # the editor is shown in the metadata, not twice
-            break
+    editor = _take_editor(blocks)
     blocks[:] = [b for b in blocks if not _is_promo(b.text)]
     links, tags = renumber(blocks, res.links, lead_spans)
     return Article(
