@@ -403,3 +403,45 @@ def test_end_marks_are_no_part_of_the_editors_name(line: str) -> None:
     page = article(f"<p>第一段。</p><p>{line}</p>")
     assert page.editor == "某甲"
     assert texts(page) == ["第一段。"]
+
+
+# ------------------------------------------------------------------ review: promotion
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "<p>歡迎訂閱YouTube頻道：https://www.youtube.com/x</p>",
+        "<p>訂閱Telegram群組：https://t.me/x</p>",
+        "<p>歡迎您觀看神韻演出</p>",
+        "<p>歡迎欣賞更多神韻作品</p>",
+        "<p>（點閱某某編輯部新書《某書》）</p>",
+        "<p>點擊這裡查看某某系列文章。</p>",
+        "<p>欢迎订阅某某台YouTube频道：https://www.youtube.com/x</p>",
+        "<p>欢迎订阅某某台YouTube频道 https://www.youtube.com/x</p>",
+        "<p>Telegram群组：https://t.me/x</p>",
+        "<p>干净世界 https://www.ganjing.com/x</p>",
+        "<p>X（推特）：https://x.com/x</p>",
+        '<p>欢迎订阅YouTube频道：<br/><a href="https://www.youtube.com/x">https://www.youtube.com/x</a></p>',
+        '<p>干净世界：</p><p><a href="https://www.ganjing.com/x">https://www.ganjing.com/x</a></p>',
+        '<p>脸书：<a href="https://www.facebook.com/x">某台主页</a></p>',
+        "<p>点击欣赏影片预告</p>",
+    ],
+)
+def test_promotion_lines_in_their_other_forms_are_dropped(line: str) -> None:
+    page = article(f"<p>第一段。</p>{line}<p>结尾一段。</p>")
+    assert texts(page) == ["第一段。", "结尾一段。"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "脸书：今天宣布裁员一万人，股价上涨。",
+        "IG：一款流行应用的新功能引起争议。",
+        "他说，如果大家欢迎订阅YouTube频道：那就好。",
+        "干净世界：这是一个平台的名字。",
+    ],
+)
+def test_paragraphs_that_only_look_like_promotion_stay(line: str) -> None:
+    page = article(f"<p>第一段。</p><p>{line}</p><p>结尾一段。</p>")
+    assert texts(page) == ["第一段。", line, "结尾一段。"]

@@ -58,22 +58,35 @@ _END_MATTER = re.compile(
 )
 # What is left of an editor's line once the name is taken: brackets, end marks, separators.
 _EDITOR_REST = re.compile(r"^[\s()（）\[\]【】#＃◇◆★~～/／|｜·•.。,，、]*$")
-# Appeals and promotion lines that close N pages (subscribe, Shen Yun, series, new book):
-# those found anywhere in the line, and those that open it. Every pattern of the first opens
-# with a literal, which lets the regex engine skip to candidates (a leading optional group or
-# anchor would have it try every position of the line).
+# Appeals and promotion lines that close N pages (subscribe, Shen Yun, series, new book),
+# matched on the text folded to simplified characters (歡迎訂閱 reads as 欢迎订阅): those
+# that open the block, those found anywhere in it, and the channel labels (脸书：, 干净世界),
+# promotion only with the link they announce (脸书：今天宣布… is a sentence).
+_FOLD_FROM = "歡訂閱頻組觀韻賞點擊這裡書乾淨臉關們頁請來網編輯讀閲"
+_FOLD = str.maketrans(_FOLD_FROM, "欢订阅频组观韵赏点击这里书干净脸关们页请来网编辑读阅")
+_PROMO_START = re.compile(
+    r"\s*[▶►▷]?\s*(?:"
+    r"(?:欢迎您?|请|敬请)?\s*订阅\s*(?:我们的)?\s*[^\s：:]{0,8}?\s*"
+    r"(?:(?i:youtube|telegram)|油管)\s*(?:频道|群组|群)?\s*(?:[：:]|(?=https?://)|\Z)"
+    r"|(?:请)?点击(?:这里)?欣赏"
+    r"|[（(]?\s*点阅.{0,40}新书"
+    r")"
+)
 _PROMO = re.compile(
-    r"订阅\s*(?:我们的)?\s*(?:YouTube|Youtube|youtube|Telegram|telegram|油管)"
-    r"\s*(?:频道|群组|群)?\s*[：:]"
-    r"|欢迎您?(?:现场)?观看神韵演出|欢迎欣赏更多\s*神韵作品|神韵晚会，每年一套全新节目"
+    r"欢迎您?(?:现场)?观看神韵演出|欢迎欣赏更多\s*神韵作品|神韵晚会，每年一套全新节目"
     r"|请关注我们\s*Facebook\s*主页|点击这里查看.{0,40}系列文章"
 )
 _PROMO_HEAD = re.compile(
-    r"\s*(?:干净世界|乾淨世界|IG|脸书|臉書|推特|Instagram|Facebook)\s*[：:]"
-    r"|\s*[（(]?\s*点阅.{0,40}新书"
+    r"\s*(?:干净世界|IG|脸书|推特|X\s*[（(]推特[）)]|Instagram|Facebook"
+    r"|Telegram\s*(?:群组|频道)?|(?i:youtube)\s*频道)\s*(?:[：:]\s*|\s+(?=https?://)|\Z)"
 )
 _PROMO_MAX = 200
-_PROMO_HINTS = re.compile("订阅|：|:|神韵|关注|点阅|点击")
+_PROMO_HINTS = re.compile("订阅|訂閱|：|:|神韵|神韻|关注|關注|点阅|點閱|点击|點擊|https?://")
+_TRADITIONAL = re.compile("[" + "".join(_FOLD_FROM) + "]")
+_BARE_URL = re.compile(r"\s*(?:https?://|www\.)\S+\s*\Z")
+# What _promo says of a block: no promotion; a promotion line (the bare URL line after it
+# goes too); a channel label that is one only when a bare URL line follows it.
+_NO, _PROMO_LINE, _LABEL = 0, 1, 2
 _CREDIT_TAIL = re.compile(
     r"(?:来源|來源)\s*[:：].*$", re.S
 )  # a promotion line is short; a paragraph that quotes one is not dropped
@@ -90,13 +103,53 @@ _SOURCES_BY_HOST = (
 _SOURCES_BY_FAMILY = {"E": "大纪元", "N": "新唐人", "H": "希望之声", "S": "看中国"}
 
 
-def _is_promo(text: str) -> bool:
-    # a cheap look for the letters every promotion pattern needs, before the regex
-    return (
-        len(text) <= _PROMO_MAX
-        and _PROMO_HINTS.search(text) is not None
-        and (_PROMO_HEAD.match(text) is not None or _PROMO.search(text) is not None)
-    )
+def _promo(block: Block, text: str | None = None) -> int:
+    """Whether ``block`` (of text ``text``) is a promotion line (_NO, _PROMO_LINE, _LABEL)."""
+    if text is None:
+        text = block.text
+    # a cheap look for the letters every promotion pattern needs, before the regexes (and
+    # before the fold: str.translate costs more than all the rest)
+    if len(text) > _PROMO_MAX or _PROMO_HINTS.search(text) is None:
+        return _NO
+    if _TRADITIONAL.search(text) is not None:
+        text = text.translate(_FOLD)
+    if _PROMO_START.match(text) is not None or _PROMO.search(text) is not None:
+        return _PROMO_LINE
+    m = _PROMO_HEAD.match(text)
+    if m is None:
+        return _NO
+    rest = text[m.end() :].strip()
+    if not rest:
+        return _LABEL
+    if rest.startswith(("http://", "https://")):
+        return _PROMO_LINE
+    # 脸书：<a>某台主页</a>: the label and a link, nothing else
+    linked = "".join([sp.text for sp in block.spans if sp.link is not None]).strip()
+    return _PROMO_LINE if linked and rest == linked.translate(_FOLD) else _NO
+
+
+def _drop_promo(blocks: list[Block]) -> list[Block]:
+    out: list[Block] = []
+    append = out.append
+    hints = _PROMO_HINTS.search
+    n = len(blocks)
+    skip = -1
+    for i, block in enumerate(blocks):
+        if i == skip:
+            continue
+        text = block.text
+        if len(text) > _PROMO_MAX or hints(text) is None:
+            append(block)  # (most blocks: one look)
+            continue
+        kind = _promo(block, text)
+        if kind != _NO:
+            url_next = i + 1 < n and _BARE_URL.match(blocks[i + 1].text) is not None
+            if kind == _PROMO_LINE or url_next:
+                if url_next:
+                    skip = i + 1  # the announced URL goes with its label
+                continue
+        append(block)
+    return out
 
 
 def _editor_match(text: str) -> re.Match[str] | None:
@@ -124,7 +177,7 @@ def _is_end_matter(block: Block) -> bool:
         return True
     if len(text) > 100:
         return False
-    return _END_MATTER.search(text) is not None or _is_promo(text) or _is_credit_line(text)
+    return _END_MATTER.search(text) is not None or _promo(block) != _NO or _is_credit_line(text)
 
 
 def _take_editor(blocks: list[Block]) -> str | None:
@@ -243,7 +296,7 @@ def parse_article(ref: PageRef, text: str, home: PageRef | None) -> Article:
         letter = res.category.ref.name[:1]
         source = _SOURCES_BY_FAMILY.get(letter)
     editor = _take_editor(blocks)
-    blocks[:] = [b for b in blocks if not _is_promo(b.text)]
+    blocks[:] = _drop_promo(blocks)
     links, tags = renumber(blocks, res.links, lead_spans)
     return Article(
         ref=ref,
