@@ -445,3 +445,16 @@ def test_promotion_lines_in_their_other_forms_are_dropped(line: str) -> None:
 def test_paragraphs_that_only_look_like_promotion_stay(line: str) -> None:
     page = article(f"<p>第一段。</p><p>{line}</p><p>结尾一段。</p>")
     assert texts(page) == ["第一段。", line, "结尾一段。"]
+
+
+# ------------------------------------------------------------------ review: bylines
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["【作者：某丁】", "（作者：某丁）", "撰稿：某丁", "作者 某丁", "某报记者某丁报导",
+     "请点击欣赏影片预告", "▶ 点击欣赏影片预告"],
+)  # fmt: skip
+def test_bold_bylines_and_appeals_are_no_subheadings(line: str) -> None:
+    page = article(f"<p>第一段正文。</p><p><strong>{line}</strong></p><p>第二段正文。</p>")
+    assert BlockType.HEADING not in [b.type for b in page.blocks]

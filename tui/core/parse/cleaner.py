@@ -72,7 +72,15 @@ _SAFE_SCHEMES = frozenset({"http", "https", "mailto", ""})
 # The source credit that closes S pages, "来源:" before a link to the site's tag page.
 _CREDIT = re.compile(r"(?<!图片)(?<!圖片)(?:来源|來源)\s*[:：]\s*\Z")
 # A short bold paragraph is a subheading, except a byline or an appeal to click.
-_NOT_SUBHEADING = re.compile(r"^\s*(?:(?:作者|撰文|文|编译|編譯|记者|記者)\s*[:：/／]|点击|點擊)")
+# (behind a bracket or a symbol: 【作者：某】, ▶ 点击欣赏; 作者 某, 某报记者某某报导)
+_NOT_SUBHEADING = re.compile(
+    r"^[\s【（(\[「『〔▶►▷◆■●★※]*(?:"
+    r"(?:作者|撰文|撰稿|文|编译|編譯|记者|記者|编辑|編輯|翻译|翻譯|整理|采访|採訪|口述|摄影|攝影)"
+    r"\s*[:：/／\s]"
+    r"|请?点击|請?點擊"
+    r"|[^\s，。：:]{0,8}?(?:记者|記者)[^\s，。：:]{1,12}?(?:综合|綜合)?(?:报导|报道|報導|報道)"
+    r")"
+)
 
 
 @dataclass(slots=True)
