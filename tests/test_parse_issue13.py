@@ -458,3 +458,26 @@ def test_paragraphs_that_only_look_like_promotion_stay(line: str) -> None:
 def test_bold_bylines_and_appeals_are_no_subheadings(line: str) -> None:
     page = article(f"<p>第一段正文。</p><p><strong>{line}</strong></p><p>第二段正文。</p>")
     assert BlockType.HEADING not in [b.type for b in page.blocks]
+
+
+# ------------------------------------------------------------------ review: titles
+
+
+def test_a_body_only_page_does_not_take_a_subheading_as_its_title() -> None:
+    page = parse_page(ART, "<h4>一个小标题</h4>\n<p>正文。</p>", HOME)
+    assert isinstance(page, Article)
+    assert page.title == "500"
+    assert texts(page) == ["一个小标题", "正文。"]
+    h2 = parse_page(ART, "<h2>一个正题</h2>\n<p>正文。</p>", HOME)
+    assert isinstance(h2, Article) and h2.title == "一个正题"
+
+
+@pytest.mark.parametrize(
+    "alt", ["图片", "a103.jpg", "image", "IMG_20", "https://img.example/a.jpg"]
+)
+def test_a_generic_alt_text_is_no_title(alt: str) -> None:
+    page = parse_page(
+        ART, f'<div><img alt="{alt}" src="https://img.example/a.jpg"/></div>\n<p>正文。</p>', HOME
+    )
+    assert isinstance(page, Article)
+    assert page.title == "500"

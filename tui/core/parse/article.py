@@ -90,7 +90,13 @@ _NO, _PROMO_LINE, _LABEL = 0, 1, 2
 _CREDIT_TAIL = re.compile(
     r"(?:来源|來源)\s*[:：].*$", re.S
 )  # a promotion line is short; a paragraph that quotes one is not dropped
-_URL_LIKE = re.compile(r"^\s*(?:https?:)?//")
+# Alt texts that name no article: a URL, a file name, a generic word (图片, image).
+_NO_TITLE_ALT = re.compile(
+    r"\s*(?:(?:https?:)?//|www\."
+    r"|\S*\.(?i:jpe?g|png|gif|webp|bmp|svg|avif)\s*\Z"
+    r"|(?i:图片?|圖片?|照片|配图|配圖|插图|插圖|示意图|示意圖|image|img|photo|picture|pic)"
+    r"\s*[\d_-]*\s*\Z)"
+)
 _SOURCES_BY_HOST = (
     ("epochtimes.com", "大纪元"),
     ("ntdtv.com", "新唐人"),
@@ -271,7 +277,7 @@ def parse_article(ref: PageRef, text: str, home: PageRef | None) -> Article:
         h1 = next((i for i, b in enumerate(blocks) if b.type is BlockType.HEADING), None)
         if h1 is not None and blocks[h1].level == 1 and blocks[h1].text.strip():
             title = one_line(blocks.pop(h1).text.strip())
-        elif lead is not None and lead.alt and not _URL_LIKE.match(lead.alt):
+        elif lead is not None and lead.alt and not _NO_TITLE_ALT.match(lead.alt):
             title = one_line(lead.alt)
         else:
             warnings.append(_("no title heading; using the file name"))

@@ -857,8 +857,11 @@ def clean(
     title_idx = None
     for i, block in enumerate(blocks):
         if block.type is BlockType.HEADING:
-            # A heading that is only a link is a table-of-contents entry, not a title.
-            if any(sp.link is None and sp.text.strip() for sp in block.spans):
+            # A heading that is only a link is a table-of-contents entry, not a title; an
+            # article's <h4> is a subheading of its body.
+            if (not article or (block.level or 1) <= 3) and any(
+                sp.link is None and sp.text.strip() for sp in block.spans
+            ):
                 title_idx = i
             break
         if block.type is not BlockType.IMAGE:
