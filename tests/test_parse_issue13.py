@@ -481,3 +481,26 @@ def test_a_generic_alt_text_is_no_title(alt: str) -> None:
     )
     assert isinstance(page, Article)
     assert page.title == "500"
+
+
+# ------------------------------------------------------------------ review: datelines
+
+
+@pytest.mark.parametrize(
+    ("line", "day", "source"),
+    [
+        ("【某某网二○二二年十月廿五日】", date(2022, 10, 25), "某某网"),
+        ("【某某网二〇二二年十月卅日】", date(2022, 10, 30), "某某网"),
+        ("（某某网2022年10月25日讯）", date(2022, 10, 25), "某某网"),
+        ("【某某台美国东部时间2022年10月25日讯】", date(2022, 10, 25), "某某台"),
+        ("【某某台日本时间2022年10月25日讯】", date(2022, 10, 25), "某某台"),
+    ],
+)
+def test_datelines_in_their_other_forms(line: str, day: date, source: str) -> None:
+    page = article(f"<p>{line}某地消息，今天天气晴。</p>")
+    assert (page.published, page.source) == (day, source)
+
+
+def test_a_date_in_round_brackets_is_no_dateline() -> None:
+    page = article("<p>他提到那次会议（某地2022年10月25日）的结果。</p>")
+    assert page.published is None

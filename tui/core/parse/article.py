@@ -17,13 +17,21 @@ __all__ = ["parse_article", "parse_document"]
 
 # 【大纪元2022年10月25日讯】, 【新唐人北京时间2022年07月03日讯】, 【希望之声2019年9月24日】,
 # and in Chinese numerals, 【明慧网二零二零年二月十日】
-_CN_DIGITS = "〇零一二三四五六七八九"
-_CN_VALUE = {"〇": 0, "零": 0} | {c: i for i, c in enumerate("一二三四五六七八九", 1)}
+# （看中国2022年10月25日讯）, 【新唐人美国东部时间2022年10月25日讯】, 二○二二年 (○ for 〇), 廿五日
+_CN_DIGITS = "〇○零一二三四五六七八九"
+_CN_VALUE = {"〇": 0, "○": 0, "零": 0} | {c: i for i, c in enumerate("一二三四五六七八九", 1)}
+_CN_DAY = "一二三四五六七八九十廿卅"
+_ZONES = (
+    "北京|台北|香港|美东|美東|美西|美国东部|美國東部|美国西部|美國西部|日本|东京|東京|澳洲|悉尼"
+    "|雪梨|多伦多|多倫多|温哥华|溫哥華|纽约|紐約|洛杉矶|洛杉磯|旧金山|舊金山|华盛顿|華盛頓|欧洲|歐洲"
+    "|英国|英國|伦敦|倫敦|德国|德國|法国|法國|韩国|韓國|首尔|首爾|加拿大|台湾|台灣|大陆|大陸"
+)
 _DATELINE = re.compile(
-    r"【\s*(?P<src>[^【】\d\s〇零一二三四五六七八九十]{1,12}?)\s*"
-    r"(?:北京时间|台北时间|香港时间|美东时间)?\s*"
+    rf"(?:(?P<b>【)|[（(])\s*(?P<src>[^【】（）()\d\s{_CN_DIGITS}十]{{1,12}}?)\s*"
+    rf"(?:(?:{_ZONES})(?:时间|時間))?\s*"
     rf"(?P<y>\d{{4}}|[{_CN_DIGITS}]{{4}})\s*年\s*(?P<m>\d{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*月"
-    r"\s*(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})\s*日"
+    rf"\s*(?P<d>\d{{1,2}}|[{_CN_DAY}]{{1,3}})\s*日"
+    r"(?(b)|\s*(?:讯|訊|电|電))"  # in round brackets, only a dateline's 讯 makes it one
 )
 # Dated paths of the original sites: /gb/22/10/25/n13852629.htm, /gb/2022/10/25/a1.html,
 # /news/gb/2022/10/26/1020087.html, /mh/articles/2020/2/10/…; RFA's numbers are no dates.
@@ -216,6 +224,8 @@ def _number(text: str) -> int:
     """A date part in Arabic or Chinese numerals (二零二零 digit by digit, 二十五 by tens)."""
     if text.isdigit():
         return int(text)
+    if text[0] in "廿卅":  # 廿五: twenty-five, 卅: thirty
+        return (20 if text[0] == "廿" else 30) + (_CN_VALUE[text[1:]] if text[1:] else 0)
     if "十" not in text:
         return int("".join(str(_CN_VALUE[c]) for c in text))
     tens, _ten, units = text.partition("十")
