@@ -504,3 +504,24 @@ def test_datelines_in_their_other_forms(line: str, day: date, source: str) -> No
 def test_a_date_in_round_brackets_is_no_dateline() -> None:
     page = article("<p>他提到那次会议（某地2022年10月25日）的结果。</p>")
     assert page.published is None
+
+
+# ------------------------------------------------------------------ review: credits
+
+
+@pytest.mark.parametrize(
+    "credit",
+    [
+        '<p>本文来源于<span href="/news/gb/tag/某报">某报</span></p>',
+        '<p>（转自<span href="/news/gb/tag/某报">某报</span>）</p>',
+        '<p>稿源：<span href="/news/gb/tag/某报">某报</span></p>',
+        '<p>来源：<span href="/news/gb/tag/某报">某报</span>、'
+        '<span href="/news/gb/tag/某刊">某刊</span></p>',
+    ],
+)
+def test_other_credit_wordings_are_no_tags(credit: str) -> None:
+    page = article(
+        f'<p>这里提到<span href="/news/gb/tag/某人">某人</span>。</p>{credit}',
+        original="https://www.secretchina.com/news/gb/2021/3/5/1.html",
+    )
+    assert [t.name for t in page.tags] == ["某人"]

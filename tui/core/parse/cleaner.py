@@ -70,7 +70,11 @@ _URL = re.compile(r"https?://[^\s<>\"'）)]+")
 _SENTENCE_END = ("。", "！", "？", "…", ".", "!", "?", "：", ":", "”", "」")
 _SAFE_SCHEMES = frozenset({"http", "https", "mailto", ""})
 # The source credit that closes S pages, "来源:" before a link to the site's tag page.
-_CREDIT = re.compile(r"(?<!图片)(?<!圖片)(?:来源|來源)\s*[:：]\s*\Z")
+# Also 本文来源于, （转自, 稿源：, and a second credit after the first: 来源：甲、乙.
+_CREDIT = re.compile(
+    r"(?:(?<!图片)(?<!圖片)(?:来源|來源)\s*(?:[:：]|于|於)|转自|轉自|转载自|轉載自|稿源\s*[:：]"
+    r"|摘自|选自|選自)\s*(?:[^\s。：:]{1,20}\s*[、，,/／]\s*)*\Z"
+)
 # A short bold paragraph is a subheading, except a byline or an appeal to click.
 # (behind a bracket or a symbol: 【作者：某】, ▶ 点击欣赏; 作者 某, 某报记者某某报导)
 _NOT_SUBHEADING = re.compile(
@@ -225,7 +229,7 @@ class _Walker:
         return Link.from_target(target, text, self.home)
 
     def _after_credit(self) -> bool:
-        tail = "".join(p[0] for p in self.pieces[-4:])
+        tail = "".join([p[0] for p in self.pieces[-8:]])
         return _CREDIT.search(tail) is not None
 
     def _current_link(self) -> tuple[SpanKind, int | None]:
