@@ -525,3 +525,27 @@ def test_other_credit_wordings_are_no_tags(credit: str) -> None:
         original="https://www.secretchina.com/news/gb/2021/3/5/1.html",
     )
     assert [t.name for t in page.tags] == ["某人"]
+
+
+# ------------------------------------------------------------------ review: documents' nav
+
+
+def test_a_documents_one_link_nav_lines_go_at_its_top_and_end() -> None:
+    doc = HOME.with_path("docs/b.md")
+    text = (
+        "# 文集\n\n#### [返回目录](../README.md)\n\n"
+        "#### [第一章](c1.md)\n#### [目录之外的一章](c2.md)\n\n正文一段。\n\n"
+        "#### [翻墙必看视频](https://example.org/v.html)\n\n"
+        "[上一章](c1.md) | [下一章](c3.md)\n\n"
+        "[首页](../README.md) | 手机上长按此链接分享\n"
+    )
+    page = parse_page(doc, text, HOME)
+    assert page.title == "文集"
+    assert [b.text for b in page.blocks] == ["第一章", "目录之外的一章", "正文一段。"]
+
+
+def test_a_nav_word_link_in_the_middle_of_a_document_stays() -> None:
+    doc = HOME.with_path("docs/c.md")
+    text = "# 文集\n\n正文一段。\n\n#### [首页](../README.md)\n\n正文二段。\n"
+    page = parse_page(doc, text, HOME)
+    assert [b.text for b in page.blocks] == ["正文一段。", "首页", "正文二段。"]

@@ -47,7 +47,17 @@ _BLOCK_TAGS = frozenset(
 )  # fmt: skip
 _PAGE_LEVEL = frozenset({"body", "html", "[document]"})
 # Link texts of the footer nav that other mirror repositories' pages end with.
-_NAV_WORDS = re.compile(r"首页|手机上长按|禁闻聚合|翻墙|Web代理|九评共产党|目录")
+_NAV_WORDS = re.compile(
+    r"首页|手机上长按|禁闻聚合|翻墙|Web代理|九评共产党|目录|上一[章页篇节]|下一[章页篇节]"
+)
+# A footer or header line of one nav link (#### [返回目录](../README.md)), or of one beside the
+# share text (手机上长按此链接分享): its link texts are these words, and it stands at the page's
+# top or end (a document's own link lists have one link a line too).
+_NAV_LINK = re.compile(
+    r"\s*(?:返回目录|返回首页|返回上[一层]?[级页层]?|返回|目录|首页|上一[章页篇节]|下一[章页篇节]"
+    r"|翻墙必看视频|翻墙教程|翻墙|禁闻聚合|Web代理|九评共产党)[^\n]{0,24}\Z"
+)
+_SHARE_TEXT = re.compile(r"[\s|｜\-–—·•/、,，:：\u00a0]*手机上长按[^\n]{0,30}\Z")
 _EMPHASIS = frozenset({"strong", "b", "em", "i", "u", "mark", "cite"})
 _SKIP_STRINGS = (Comment, Declaration, Doctype, ProcessingInstruction)
 
@@ -145,8 +155,18 @@ def _has_class(el: Tag, word: str) -> bool:
     return bool(cls) and word in str(cls).lower()
 
 
-def _link_only(el: Tag) -> tuple[bool, int]:
-    """Whether every visible text of ``el`` is inside a link (or a separator), and the count."""
+def _is_nav_line(el: Tag, only: bool, rest: str) -> bool:
+    """Whether ``el`` (a Markdown line of links, ``rest`` its text outside them) is made of
+    nav links only, beside separators or the share text."""
+    if not (only or _SHARE_TEXT.match(rest)):
+        return False
+    links = _anchors(el)
+    return bool(links) and all(_NAV_LINK.match(a.get_text()) for a in links)
+
+
+def _link_only(el: Tag) -> tuple[bool, int, str]:
+    """Whether every visible text of ``el`` is inside a link (or a separator), the count,
+    and the text outside the links."""
     anchors = 0
     outside: list[str] = []
     # One walk (bs4's find_all would walk twice and test every node through its filters).
@@ -160,8 +180,9 @@ def _link_only(el: Tag) -> tuple[bool, int]:
         elif not inside:
             outside.append(str(node))
     if not anchors:
-        return False, 0
-    return bool(_SEPARATORS.match("".join(outside))), anchors
+        return False, 0, ""
+    rest = "".join(outside)
+    return bool(_SEPARATORS.match(rest)), anchors, rest
 
 
 class _Walker:
@@ -183,6 +204,9 @@ class _Walker:
         self.bare_ok = 0
         self.alts: dict[int, str] = {}
         self.nav_links: list[Tag] = []
+        # A document's one-link nav lines: their blocks, cut if they open or close the page.
+        self.nav_start: dict[int, int] = {}
+        self.nav_blocks: set[int] = set()
         self.heading: list[int] = []
         self.quote = 0
         self.items = 0
@@ -489,9 +513,10 @@ class _Walker:
                 continue
             href = None
             caption = name == "figcaption"
+            nav_line = False
             if attrs:
                 if MD_ATTR in attrs and (name in _HEADINGS or name == "p"):
-                    only, count = _link_only(node)
+                    only, count, rest = _link_only(node)
                     if drop_link_headings:
                         if (name != "p" and count) or (only and count >= 2):
                             if count >= 2:
@@ -499,6 +524,8 @@ class _Walker:
                             continue
                     elif only and count >= 2 and _NAV_WORDS.search(node.get_text()):
                         continue  # a document's footer nav (its link lists are content)
+                    elif count <= 2 and _is_nav_line(node, only, rest):
+                        nav_line = True
                 media = attrs.get("data-url-h") or attrs.get("data-url-l")
                 if media:
                     self._media(str(media))
@@ -519,6 +546,8 @@ class _Walker:
                     self.quote += 1
                 elif name in ("li", "dd", "dt"):
                     self.items += 1
+                if nav_line:
+                    self.nav_start[id(node)] = len(self.blocks)
             if caption:
                 if self.pieces:
                     self.flush()
@@ -562,6 +591,10 @@ class _Walker:
                 self.flush()
             if self.block_stack and self.block_stack[-1] is node:
                 self.block_stack.pop()
+            if self.nav_start:
+                start = self.nav_start.pop(id(node), None)
+                if start is not None:
+                    self.nav_blocks.update(range(start, len(self.blocks)))
             if name in _HEADINGS and self.heading:
                 self.heading.pop()
             elif name == "blockquote":
@@ -784,6 +817,18 @@ def _category(nav: list[Tag], base: PageRef, home: PageRef | None) -> Category |
     return None
 
 
+def _cut_nav_lines(blocks: list[Block], nav: set[int]) -> list[Block]:
+    """A document's blocks without the nav lines that open it (after its title) or end it."""
+    end = len(blocks)
+    while end and end - 1 in nav:
+        end -= 1
+    start = 1 if blocks and blocks[0].type is BlockType.HEADING and 0 not in nav else 0
+    top = start
+    while top < end and top in nav:
+        top += 1
+    return blocks[:start] + blocks[top:end]
+
+
 def renumber(
     blocks: list[Block], links: list[Link], lead_caption: list[Span] | None
 ) -> tuple[list[Link], list[TagModel]]:
@@ -857,6 +902,8 @@ def clean(
     blocks = walker.blocks
     if article:
         result.category = _category(walker.nav_links, base, home)
+    elif walker.nav_blocks:
+        blocks = _cut_nav_lines(blocks, walker.nav_blocks)
     # Title: the first Markdown heading.
     title_idx = None
     for i, block in enumerate(blocks):
