@@ -549,3 +549,11 @@ def test_a_nav_word_link_in_the_middle_of_a_document_stays() -> None:
     text = "# 文集\n\n正文一段。\n\n#### [首页](../README.md)\n\n正文二段。\n"
     page = parse_page(doc, text, HOME)
     assert [b.text for b in page.blocks] == ["正文一段。", "首页", "正文二段。"]
+
+
+def test_full_width_hashtags_do_not_run_together() -> None:
+    page = article(
+        '<p>\n <a href="https://example.org/t/1">\n  ＃云溪\n </a>\n'
+        ' <a href="https://example.org/t/2">\n  ＃图书馆\n </a>\n ＃开放日\n</p>'
+    )
+    assert texts(page) == ["＃云溪 ＃图书馆 ＃开放日"]
