@@ -557,3 +557,23 @@ def test_full_width_hashtags_do_not_run_together() -> None:
         ' <a href="https://example.org/t/2">\n  ＃图书馆\n </a>\n ＃开放日\n</p>'
     )
     assert texts(page) == ["＃云溪 ＃图书馆 ＃开放日"]
+
+
+# ------------------------------------------------------------------ review: image links
+
+
+def test_an_image_without_a_caption_is_listed_among_the_links() -> None:
+    from tui.core.urls import LinkKind
+
+    page = article(
+        '<p>见<a href="https://example.org/s">一文</a>。</p>'
+        '<div><img alt="桥" src="https://img.example/b.jpg"/></div><p>正文。</p>'
+        '<figure><img src="https://img.example/c.jpg"/><figcaption>有说明的图</figcaption></figure>'
+        '<p><a href="https://img.example/d.jpg"><img src="https://img.example/d.jpg"/></a></p>'
+    )
+    assert [(link.n, link.kind, link.url) for link in page.links] == [
+        (1, LinkKind.EXTERNAL, "https://example.org/s"),
+        (2, LinkKind.IMAGE, "https://img.example/b.jpg"),
+        (3, LinkKind.IMAGE, "https://img.example/d.jpg"),
+    ]
+    assert page.links[1].text == "桥"

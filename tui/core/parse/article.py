@@ -313,7 +313,8 @@ def parse_article(ref: PageRef, text: str, home: PageRef | None) -> Article:
         source = _SOURCES_BY_FAMILY.get(letter)
     editor = _take_editor(blocks)
     blocks[:] = _drop_promo(blocks)
-    links, tags = renumber(blocks, res.links, lead_spans)
+    uncaptioned = (lead.src, lead.alt) if lead is not None and not lead.caption else None
+    links, tags = renumber(blocks, res.links, lead_spans, res.alts, uncaptioned)
     return Article(
         ref=ref,
         title=title,
@@ -333,7 +334,7 @@ def parse_article(ref: PageRef, text: str, home: PageRef | None) -> Article:
 def parse_document(ref: PageRef, text: str, home: PageRef | None) -> Document:
     soup = to_soup(text)
     res = clean(soup, ref, home, article=False)
-    links, _tags = renumber(res.blocks, res.links, None)
+    links, _tags = renumber(res.blocks, res.links, None, res.alts)
     warnings = list(res.warnings)
     if not res.blocks and not res.title:
         warnings.append(_("empty page"))

@@ -830,9 +830,15 @@ def _cut_nav_lines(blocks: list[Block], nav: set[int]) -> list[Block]:
 
 
 def renumber(
-    blocks: list[Block], links: list[Link], lead_caption: list[Span] | None
+    blocks: list[Block],
+    links: list[Link],
+    lead_caption: list[Span] | None,
+    alts: dict[int, str] | None = None,
+    lead_image: tuple[str, str] | None = None,
 ) -> tuple[list[Link], list[TagModel]]:
-    """Number the links that survived cleaning in reading order, one number per distinct link."""
+    """Number the links that survived cleaning in reading order, one number per distinct link;
+    then the images without a caption (``lead_image``: the lead's src and alt, when it has
+    none), whose address the page shows nowhere else (``alts``: their alt texts, by id)."""
     mapping: dict[int, int] = {}
     by_key: dict[tuple[str, str, str], int] = {}
     out: list[Link] = []
@@ -861,6 +867,18 @@ def renumber(
                     by_key[key] = new
                 mapping[old] = new
             span.link = new
+    uncaptioned = [(lead_image[0], lead_image[1])] if lead_image else []
+    uncaptioned += [
+        (b.src, (alts or {}).get(id(b), ""))
+        for b in blocks
+        if b.type is BlockType.IMAGE and b.src and not b.spans
+    ]
+    if uncaptioned:
+        known = {link.url for link in out}
+        for src, alt in uncaptioned:
+            if src not in known:
+                known.add(src)
+                out.append(Link(len(out) + 1, alt, LinkKind.IMAGE, src, src))
     tags: list[TagModel] = []
     seen: set[str] = set()
     for link in out:
