@@ -49,7 +49,7 @@ PROMO = re.compile(
     r"订阅(?:YouTube|Youtube|youtube|Telegram|telegram|油管)(?:频道|群组|群)?[：:]"
     r"|^(?:干净世界|乾淨世界|IG|脸书|臉書|推特|Instagram|Facebook)[：:]"
     r"|欢迎您?(?:现场)?观看神韵演出|欢迎欣赏更多神韵作品|^[（(]?点阅.{0,40}新书"
-    r"|点击这里查看.{0,40}系列文章|^[▶►]?(?:请)?点击欣赏"
+    r"|点击这里查看.{0,40}系列文章"
 )
 CREDIT = re.compile(r"(?<!图片)来源[:：]$")
 DATELINE = re.compile(

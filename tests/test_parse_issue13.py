@@ -373,8 +373,9 @@ def test_an_editor_quoted_in_a_sentence_is_body() -> None:
 
 
 def test_an_editor_line_at_the_end_takes_the_end_matter_with_it() -> None:
+    # (a video's 点击欣赏 label in the body is body; after the byline it is end matter)
     page = article(
-        "<p>第一段。</p><p>责任编辑：某甲</p><p>网编：某丙</p>"
+        "<p>第一段。</p><p>责任编辑：某甲</p><p>网编：某丙</p><p>点击欣赏影片预告</p>"
         "<p>欢迎订阅YouTube频道：https://www.youtube.com/x</p>"
     )
     assert page.editor == "某甲"
@@ -425,7 +426,6 @@ def test_end_marks_are_no_part_of_the_editors_name(line: str) -> None:
         '<p>欢迎订阅YouTube频道：<br/><a href="https://www.youtube.com/x">https://www.youtube.com/x</a></p>',
         '<p>干净世界：</p><p><a href="https://www.ganjing.com/x">https://www.ganjing.com/x</a></p>',
         '<p>脸书：<a href="https://www.facebook.com/x">某台主页</a></p>',
-        "<p>点击欣赏影片预告</p>",
     ],
 )
 def test_promotion_lines_in_their_other_forms_are_dropped(line: str) -> None:
