@@ -577,3 +577,14 @@ def test_an_image_without_a_caption_is_listed_among_the_links() -> None:
         (3, LinkKind.IMAGE, "https://img.example/d.jpg"),
     ]
     assert page.links[1].text == "桥"
+
+
+def test_a_dateline_or_a_long_line_right_after_an_image_is_body() -> None:
+    long = "这是一段很长的正文，" * 20
+    page = article(
+        '<div><img src="https://img.example/a.jpg"/><br/>【某某台2022年10月25日讯】第一段。<br/>'
+        f'第二段。</div><div><img src="https://img.example/b.jpg"/><br/>{long}</div>'
+    )
+    assert page.lead_image is not None and page.lead_image.caption == ""
+    assert texts(page) == ["【某某台2022年10月25日讯】第一段。", "第二段。", "", long]
+    assert page.published == date(2022, 10, 25)

@@ -85,6 +85,8 @@ _CREDIT = re.compile(
     r"(?:(?<!图片)(?<!圖片)(?:来源|來源)\s*(?:[:：]|于|於)|转自|轉自|转载自|轉載自|稿源\s*[:：]"
     r"|摘自|选自|選自)\s*(?:[^\s。：:]{1,20}\s*[、，,/／]\s*)*\Z"
 )
+# A line after an image that is no caption line but the body: a dateline, a long paragraph.
+_NOT_CAPTION = re.compile(r"\s*【|[^\n]{160}").match
 # A short bold paragraph is a subheading, except a byline or an appeal to click.
 # (behind a bracket or a symbol: 【作者：某】, ▶ 点击欣赏; 作者 某, 某报记者某某报导)
 _NOT_SUBHEADING = re.compile(
@@ -400,6 +402,8 @@ class _Walker:
             if self.block_stack:
                 self.noise_until = self.block_stack[-1]
             return
+        if self.caption_for is not None and not self.caption_depth and _NOT_CAPTION(text):
+            self.caption_for = self.caption_until = None  # the line after the image is body
         if self.caption_for is not None:
             cap = self.caption_for
             if cap.spans:
