@@ -318,3 +318,273 @@ def test_a_link_made_of_several_nodes_is_named_like_its_text() -> None:
 def test_a_line_break_in_a_heading_separates_its_parts() -> None:
     page = article("<h4>云溪书馆<br/>新馆开放</h4><h4>Old<br/>Story</h4>")
     assert texts(page) == ["云溪书馆\u3000新馆开放", "Old Story"]
+
+
+# ------------------------------------------------------------------ review: captions
+
+
+def test_an_image_in_a_container_does_not_take_the_container_as_its_caption() -> None:
+    page = article(
+        '<div class="post_content"><img alt="一座新楼的外景。" src="https://img.example/a.jpg"/>'
+        "<p>【某某台2022年10月25日讯】第一段正文。</p><p>第二段正文。</p>"
+        "<p>记者：某甲　责编：某乙　网编：某丙</p></div>"
+    )
+    assert page.lead_image is not None
+    assert page.lead_image.caption == ""
+    assert page.lead_image.alt == "一座新楼的外景。"
+    assert texts(page)[:2] == ["【某某台2022年10月25日讯】第一段正文。", "第二段正文。"]
+    assert page.published == date(2022, 10, 25)
+    assert page.editor == "某乙"
+
+
+def test_an_image_in_the_middle_of_the_body_keeps_the_paragraphs_after_it() -> None:
+    page = article(
+        '<div><p>第一段。</p><img src="https://img.example/b.jpg"/><p>第二段。</p><p>第三段。</p></div>'
+    )
+    assert texts(page) == ["第一段。", "", "第二段。", "第三段。"]
+    assert page.blocks[1].type is BlockType.IMAGE
+
+
+def test_caption_markup_and_a_caption_line_after_an_image_stay_captions() -> None:
+    page = article(
+        '<p><img alt="x" src="https://img.example/c.jpg"/><br/>图中是一座桥。（示意图）</p>'
+        "<p>正文一段。</p>"
+        '<div><img src="https://img.example/d.jpg"/><div class="caption">第二张图的说明</div>'
+        "<p>正文二段。</p></div>"
+    )
+    assert page.lead_image is not None and page.lead_image.caption == "图中是一座桥。（示意图）"
+    assert texts(page) == ["正文一段。", "第二张图的说明", "正文二段。"]
+
+
+# ------------------------------------------------------------------ review: the editor
+
+
+def test_an_editor_line_at_the_top_does_not_delete_the_body() -> None:
+    page = article("<p>责任编辑：某甲</p><p>【某某台2022年10月25日讯】第一段。</p><p>第二段。</p>")
+    assert page.editor == "某甲"
+    assert texts(page) == ["【某某台2022年10月25日讯】第一段。", "第二段。"]
+
+
+def test_an_editor_quoted_in_a_sentence_is_body() -> None:
+    said = "他说：“当年我的责编：老张，很好。”"
+    page = article(f"<p>第一段。</p><p>{said}</p><p>第二段。</p>")
+    assert page.editor is None
+    assert texts(page) == ["第一段。", said, "第二段。"]
+
+
+def test_an_editor_line_at_the_end_takes_the_end_matter_with_it() -> None:
+    # (a video's 点击欣赏 label in the body is body; after the byline it is end matter)
+    page = article(
+        "<p>第一段。</p><p>责任编辑：某甲</p><p>网编：某丙</p><p>点击欣赏影片预告</p>"
+        "<p>欢迎订阅YouTube频道：https://www.youtube.com/x</p>"
+    )
+    assert page.editor == "某甲"
+    assert texts(page) == ["第一段。"]
+
+
+@pytest.mark.parametrize("gap", [" ", "\u3000"])
+def test_a_byline_of_credits_is_metadata(gap: str) -> None:
+    page = article(f"<p>第一段。</p><p>记者：某甲{gap}责编：某乙{gap}网编：某丙</p>")
+    assert page.editor == "某乙"
+    assert texts(page) == ["第一段。"]
+
+
+def test_a_reporters_credit_with_the_editor_is_metadata() -> None:
+    page = article("<p>第一段。</p><p>（记者某丁报导／责任编辑：某戊）</p>")
+    assert page.editor == "某戊"
+    assert texts(page) == ["第一段。"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["责任编辑：某甲。", "责任编辑：某甲◆", "责任编辑：某甲★", "责任编辑：某甲~",
+     "责任编辑：某甲（完）", "责任编辑：某甲(完)", "責任編輯：某甲（完）"],
+)  # fmt: skip
+def test_end_marks_are_no_part_of_the_editors_name(line: str) -> None:
+    page = article(f"<p>第一段。</p><p>{line}</p>")
+    assert page.editor == "某甲"
+    assert texts(page) == ["第一段。"]
+
+
+# ------------------------------------------------------------------ review: promotion
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "<p>歡迎訂閱YouTube頻道：https://www.youtube.com/x</p>",
+        "<p>訂閱Telegram群組：https://t.me/x</p>",
+        "<p>歡迎您觀看神韻演出</p>",
+        "<p>歡迎欣賞更多神韻作品</p>",
+        "<p>（點閱某某編輯部新書《某書》）</p>",
+        "<p>點擊這裡查看某某系列文章。</p>",
+        "<p>欢迎订阅某某台YouTube频道：https://www.youtube.com/x</p>",
+        "<p>欢迎订阅某某台YouTube频道 https://www.youtube.com/x</p>",
+        "<p>Telegram群组：https://t.me/x</p>",
+        "<p>干净世界 https://www.ganjing.com/x</p>",
+        "<p>X（推特）：https://x.com/x</p>",
+        '<p>欢迎订阅YouTube频道：<br/><a href="https://www.youtube.com/x">https://www.youtube.com/x</a></p>',
+        '<p>干净世界：</p><p><a href="https://www.ganjing.com/x">https://www.ganjing.com/x</a></p>',
+        '<p>脸书：<a href="https://www.facebook.com/x">某台主页</a></p>',
+    ],
+)
+def test_promotion_lines_in_their_other_forms_are_dropped(line: str) -> None:
+    page = article(f"<p>第一段。</p>{line}<p>结尾一段。</p>")
+    assert texts(page) == ["第一段。", "结尾一段。"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "脸书：今天宣布裁员一万人，股价上涨。",
+        "IG：一款流行应用的新功能引起争议。",
+        "他说，如果大家欢迎订阅YouTube频道：那就好。",
+        "干净世界：这是一个平台的名字。",
+    ],
+)
+def test_paragraphs_that_only_look_like_promotion_stay(line: str) -> None:
+    page = article(f"<p>第一段。</p><p>{line}</p><p>结尾一段。</p>")
+    assert texts(page) == ["第一段。", line, "结尾一段。"]
+
+
+# ------------------------------------------------------------------ review: bylines
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["【作者：某丁】", "（作者：某丁）", "撰稿：某丁", "作者 某丁", "某报记者某丁报导",
+     "请点击欣赏影片预告", "▶ 点击欣赏影片预告"],
+)  # fmt: skip
+def test_bold_bylines_and_appeals_are_no_subheadings(line: str) -> None:
+    page = article(f"<p>第一段正文。</p><p><strong>{line}</strong></p><p>第二段正文。</p>")
+    assert BlockType.HEADING not in [b.type for b in page.blocks]
+
+
+# ------------------------------------------------------------------ review: titles
+
+
+def test_a_body_only_page_does_not_take_a_subheading_as_its_title() -> None:
+    page = parse_page(ART, "<h4>一个小标题</h4>\n<p>正文。</p>", HOME)
+    assert isinstance(page, Article)
+    assert page.title == "500"
+    assert texts(page) == ["一个小标题", "正文。"]
+    h2 = parse_page(ART, "<h2>一个正题</h2>\n<p>正文。</p>", HOME)
+    assert isinstance(h2, Article) and h2.title == "一个正题"
+
+
+@pytest.mark.parametrize(
+    "alt", ["图片", "a103.jpg", "image", "IMG_20", "https://img.example/a.jpg"]
+)
+def test_a_generic_alt_text_is_no_title(alt: str) -> None:
+    page = parse_page(
+        ART, f'<div><img alt="{alt}" src="https://img.example/a.jpg"/></div>\n<p>正文。</p>', HOME
+    )
+    assert isinstance(page, Article)
+    assert page.title == "500"
+
+
+# ------------------------------------------------------------------ review: datelines
+
+
+@pytest.mark.parametrize(
+    ("line", "day", "source"),
+    [
+        ("【某某网二○二二年十月廿五日】", date(2022, 10, 25), "某某网"),
+        ("【某某网二〇二二年十月卅日】", date(2022, 10, 30), "某某网"),
+        ("（某某网2022年10月25日讯）", date(2022, 10, 25), "某某网"),
+        ("【某某台美国东部时间2022年10月25日讯】", date(2022, 10, 25), "某某台"),
+        ("【某某台日本时间2022年10月25日讯】", date(2022, 10, 25), "某某台"),
+    ],
+)
+def test_datelines_in_their_other_forms(line: str, day: date, source: str) -> None:
+    page = article(f"<p>{line}某地消息，今天天气晴。</p>")
+    assert (page.published, page.source) == (day, source)
+
+
+def test_a_date_in_round_brackets_is_no_dateline() -> None:
+    page = article("<p>他提到那次会议（某地2022年10月25日）的结果。</p>")
+    assert page.published is None
+
+
+# ------------------------------------------------------------------ review: credits
+
+
+@pytest.mark.parametrize(
+    "credit",
+    [
+        '<p>本文来源于<span href="/news/gb/tag/某报">某报</span></p>',
+        '<p>（转自<span href="/news/gb/tag/某报">某报</span>）</p>',
+        '<p>稿源：<span href="/news/gb/tag/某报">某报</span></p>',
+        '<p>来源：<span href="/news/gb/tag/某报">某报</span>、'
+        '<span href="/news/gb/tag/某刊">某刊</span></p>',
+    ],
+)
+def test_other_credit_wordings_are_no_tags(credit: str) -> None:
+    page = article(
+        f'<p>这里提到<span href="/news/gb/tag/某人">某人</span>。</p>{credit}',
+        original="https://www.secretchina.com/news/gb/2021/3/5/1.html",
+    )
+    assert [t.name for t in page.tags] == ["某人"]
+
+
+# ------------------------------------------------------------------ review: documents' nav
+
+
+def test_a_documents_one_link_nav_lines_go_at_its_top_and_end() -> None:
+    doc = HOME.with_path("docs/b.md")
+    text = (
+        "# 文集\n\n#### [返回目录](../README.md)\n\n"
+        "#### [第一章](c1.md)\n#### [目录之外的一章](c2.md)\n\n正文一段。\n\n"
+        "#### [翻墙必看视频](https://example.org/v.html)\n\n"
+        "[上一章](c1.md) | [下一章](c3.md)\n\n"
+        "[首页](../README.md) | 手机上长按此链接分享\n"
+    )
+    page = parse_page(doc, text, HOME)
+    assert page.title == "文集"
+    assert [b.text for b in page.blocks] == ["第一章", "目录之外的一章", "正文一段。"]
+
+
+def test_a_nav_word_link_in_the_middle_of_a_document_stays() -> None:
+    doc = HOME.with_path("docs/c.md")
+    text = "# 文集\n\n正文一段。\n\n#### [首页](../README.md)\n\n正文二段。\n"
+    page = parse_page(doc, text, HOME)
+    assert [b.text for b in page.blocks] == ["正文一段。", "首页", "正文二段。"]
+
+
+def test_full_width_hashtags_do_not_run_together() -> None:
+    page = article(
+        '<p>\n <a href="https://example.org/t/1">\n  ＃云溪\n </a>\n'
+        ' <a href="https://example.org/t/2">\n  ＃图书馆\n </a>\n ＃开放日\n</p>'
+    )
+    assert texts(page) == ["＃云溪 ＃图书馆 ＃开放日"]
+
+
+# ------------------------------------------------------------------ review: image links
+
+
+def test_an_image_without_a_caption_is_listed_among_the_links() -> None:
+    from tui.core.urls import LinkKind
+
+    page = article(
+        '<p>见<a href="https://example.org/s">一文</a>。</p>'
+        '<div><img alt="桥" src="https://img.example/b.jpg"/></div><p>正文。</p>'
+        '<figure><img src="https://img.example/c.jpg"/><figcaption>有说明的图</figcaption></figure>'
+        '<p><a href="https://img.example/d.jpg"><img src="https://img.example/d.jpg"/></a></p>'
+    )
+    assert [(link.n, link.kind, link.url) for link in page.links] == [
+        (1, LinkKind.EXTERNAL, "https://example.org/s"),
+        (2, LinkKind.IMAGE, "https://img.example/b.jpg"),
+        (3, LinkKind.IMAGE, "https://img.example/d.jpg"),
+    ]
+    assert page.links[1].text == "桥"
+
+
+def test_a_dateline_or_a_long_line_right_after_an_image_is_body() -> None:
+    long = "这是一段很长的正文，" * 20
+    page = article(
+        '<div><img src="https://img.example/a.jpg"/><br/>【某某台2022年10月25日讯】第一段。<br/>'
+        f'第二段。</div><div><img src="https://img.example/b.jpg"/><br/>{long}</div>'
+    )
+    assert page.lead_image is not None and page.lead_image.caption == ""
+    assert texts(page) == ["【某某台2022年10月25日讯】第一段。", "第二段。", "", long]
+    assert page.published == date(2022, 10, 25)

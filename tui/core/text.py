@@ -242,7 +242,8 @@ def join_whitespace(before: str, run: str, after: str, edge: bool = False) -> st
     times and with a space 9 times. Hence:
 
     - At a paragraph edge ("" neighbour) every run disappears.
-    - A soft break or tag-edge run before ``#`` is one space: hashtags are separate words.
+    - A soft break or tag-edge run before ``#`` (or ``＃``) is one space: hashtags are
+      separate words.
     - Between two non-CJK characters every run is one space (Latin words).
     - Next to full-width punctuation (“”，。（ …) a soft break or tag-edge run disappears;
       between two CJK characters too (``世界<a>法轮大法</a>日``, ``中共\n高官``).
@@ -261,7 +262,7 @@ def join_whitespace(before: str, run: str, after: str, edge: bool = False) -> st
         if "\u3000" in run:
             return "\u3000" if (_cjkish(before) and _cjkish(after)) else " "
         return " "
-    if after == "#" and before not in NO_LINE_END:
+    if (after == "#" or after == "＃") and before not in NO_LINE_END:
         return " "
     cb, ca = _classify(before), _classify(after)
     if not (cb or ca):

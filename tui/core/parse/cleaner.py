@@ -47,7 +47,17 @@ _BLOCK_TAGS = frozenset(
 )  # fmt: skip
 _PAGE_LEVEL = frozenset({"body", "html", "[document]"})
 # Link texts of the footer nav that other mirror repositories' pages end with.
-_NAV_WORDS = re.compile(r"首页|手机上长按|禁闻聚合|翻墙|Web代理|九评共产党|目录")
+_NAV_WORDS = re.compile(
+    r"首页|手机上长按|禁闻聚合|翻墙|Web代理|九评共产党|目录|上一[章页篇节]|下一[章页篇节]"
+)
+# A footer or header line of one nav link (#### [返回目录](../README.md)), or of one beside the
+# share text (手机上长按此链接分享): its link texts are these words, and it stands at the page's
+# top or end (a document's own link lists have one link a line too).
+_NAV_LINK = re.compile(
+    r"\s*(?:返回目录|返回首页|返回上[一层]?[级页层]?|返回|目录|首页|上一[章页篇节]|下一[章页篇节]"
+    r"|翻墙必看视频|翻墙教程|翻墙|禁闻聚合|Web代理|九评共产党)[^\n]{0,24}\Z"
+)
+_SHARE_TEXT = re.compile(r"[\s|｜\-–—·•/、,，:：\u00a0]*手机上长按[^\n]{0,30}\Z")
 _EMPHASIS = frozenset({"strong", "b", "em", "i", "u", "mark", "cite"})
 _SKIP_STRINGS = (Comment, Declaration, Doctype, ProcessingInstruction)
 
@@ -70,9 +80,23 @@ _URL = re.compile(r"https?://[^\s<>\"'）)]+")
 _SENTENCE_END = ("。", "！", "？", "…", ".", "!", "?", "：", ":", "”", "」")
 _SAFE_SCHEMES = frozenset({"http", "https", "mailto", ""})
 # The source credit that closes S pages, "来源:" before a link to the site's tag page.
-_CREDIT = re.compile(r"(?<!图片)(?<!圖片)(?:来源|來源)\s*[:：]\s*\Z")
+# Also 本文来源于, （转自, 稿源：, and a second credit after the first: 来源：甲、乙.
+_CREDIT = re.compile(
+    r"(?:(?<!图片)(?<!圖片)(?:来源|來源)\s*(?:[:：]|于|於)|转自|轉自|转载自|轉載自|稿源\s*[:：]"
+    r"|摘自|选自|選自)\s*(?:[^\s。：:]{1,20}\s*[、，,/／]\s*)*\Z"
+)
+# A line after an image that is no caption line but the body: a dateline, a long paragraph.
+_NOT_CAPTION = re.compile(r"\s*【|[^\n]{160}").match
 # A short bold paragraph is a subheading, except a byline or an appeal to click.
-_NOT_SUBHEADING = re.compile(r"^\s*(?:(?:作者|撰文|文|编译|編譯|记者|記者)\s*[:：/／]|点击|點擊)")
+# (behind a bracket or a symbol: 【作者：某】, ▶ 点击欣赏; 作者 某, 某报记者某某报导)
+_NOT_SUBHEADING = re.compile(
+    r"^[\s【（(\[「『〔▶►▷◆■●★※]*(?:"
+    r"(?:作者|撰文|撰稿|文|编译|編譯|记者|記者|编辑|編輯|翻译|翻譯|整理|采访|採訪|口述|摄影|攝影)"
+    r"\s*[:：/／\s]"
+    r"|请?点击|請?點擊"
+    r"|[^\s，。：:]{0,8}?(?:记者|記者)[^\s，。：:]{1,12}?(?:综合|綜合)?(?:报导|报道|報導|報道)"
+    r")"
+)
 
 
 @dataclass(slots=True)
@@ -133,8 +157,18 @@ def _has_class(el: Tag, word: str) -> bool:
     return bool(cls) and word in str(cls).lower()
 
 
-def _link_only(el: Tag) -> tuple[bool, int]:
-    """Whether every visible text of ``el`` is inside a link (or a separator), and the count."""
+def _is_nav_line(el: Tag, only: bool, rest: str) -> bool:
+    """Whether ``el`` (a Markdown line of links, ``rest`` its text outside them) is made of
+    nav links only, beside separators or the share text."""
+    if not (only or _SHARE_TEXT.match(rest)):
+        return False
+    links = _anchors(el)
+    return bool(links) and all(_NAV_LINK.match(a.get_text()) for a in links)
+
+
+def _link_only(el: Tag) -> tuple[bool, int, str]:
+    """Whether every visible text of ``el`` is inside a link (or a separator), the count,
+    and the text outside the links."""
     anchors = 0
     outside: list[str] = []
     # One walk (bs4's find_all would walk twice and test every node through its filters).
@@ -148,8 +182,9 @@ def _link_only(el: Tag) -> tuple[bool, int]:
         elif not inside:
             outside.append(str(node))
     if not anchors:
-        return False, 0
-    return bool(_SEPARATORS.match("".join(outside))), anchors
+        return False, 0, ""
+    rest = "".join(outside)
+    return bool(_SEPARATORS.match(rest)), anchors, rest
 
 
 class _Walker:
@@ -171,6 +206,9 @@ class _Walker:
         self.bare_ok = 0
         self.alts: dict[int, str] = {}
         self.nav_links: list[Tag] = []
+        # A document's one-link nav lines: their blocks, cut if they open or close the page.
+        self.nav_start: dict[int, int] = {}
+        self.nav_blocks: set[int] = set()
         self.heading: list[int] = []
         self.quote = 0
         self.items = 0
@@ -217,7 +255,7 @@ class _Walker:
         return Link.from_target(target, text, self.home)
 
     def _after_credit(self) -> bool:
-        tail = "".join(p[0] for p in self.pieces[-4:])
+        tail = "".join([p[0] for p in self.pieces[-8:]])
         return _CREDIT.search(tail) is not None
 
     def _current_link(self) -> tuple[SpanKind, int | None]:
@@ -364,11 +402,16 @@ class _Walker:
             if self.block_stack:
                 self.noise_until = self.block_stack[-1]
             return
+        if self.caption_for is not None and not self.caption_depth and _NOT_CAPTION(text):
+            self.caption_for = self.caption_until = None  # the line after the image is body
         if self.caption_for is not None:
             cap = self.caption_for
             if cap.spans:
                 cap.spans.append(Span(" "))
             cap.spans.extend(spans)
+            if not self.caption_depth:
+                # (a caption line, not a caption element: one line, then the body)
+                self.caption_for = self.caption_until = None
             return
         level = self.heading[-1] if btype is BlockType.HEADING and self.heading else None
         if (
@@ -474,9 +517,10 @@ class _Walker:
                 continue
             href = None
             caption = name == "figcaption"
+            nav_line = False
             if attrs:
                 if MD_ATTR in attrs and (name in _HEADINGS or name == "p"):
-                    only, count = _link_only(node)
+                    only, count, rest = _link_only(node)
                     if drop_link_headings:
                         if (name != "p" and count) or (only and count >= 2):
                             if count >= 2:
@@ -484,6 +528,8 @@ class _Walker:
                             continue
                     elif only and count >= 2 and _NAV_WORDS.search(node.get_text()):
                         continue  # a document's footer nav (its link lists are content)
+                    elif count <= 2 and _is_nav_line(node, only, rest):
+                        nav_line = True
                 media = attrs.get("data-url-h") or attrs.get("data-url-l")
                 if media:
                     self._media(str(media))
@@ -492,6 +538,10 @@ class _Walker:
             if name in _BLOCK_TAGS:
                 if self.pieces:
                     self.flush()
+                if self.caption_for is not None and not caption and not self.caption_depth:
+                    # A block after an image is the body again: an image's own caption
+                    # is a caption element or the line right after it, not its container.
+                    self.caption_for = self.caption_until = None
                 self.block_stack.append(node)
                 level = _HEADINGS.get(name)
                 if level is not None:
@@ -500,6 +550,8 @@ class _Walker:
                     self.quote += 1
                 elif name in ("li", "dd", "dt"):
                     self.items += 1
+                if nav_line:
+                    self.nav_start[id(node)] = len(self.blocks)
             if caption:
                 if self.pieces:
                     self.flush()
@@ -543,6 +595,10 @@ class _Walker:
                 self.flush()
             if self.block_stack and self.block_stack[-1] is node:
                 self.block_stack.pop()
+            if self.nav_start:
+                start = self.nav_start.pop(id(node), None)
+                if start is not None:
+                    self.nav_blocks.update(range(start, len(self.blocks)))
             if name in _HEADINGS and self.heading:
                 self.heading.pop()
             elif name == "blockquote":
@@ -765,10 +821,28 @@ def _category(nav: list[Tag], base: PageRef, home: PageRef | None) -> Category |
     return None
 
 
+def _cut_nav_lines(blocks: list[Block], nav: set[int]) -> list[Block]:
+    """A document's blocks without the nav lines that open it (after its title) or end it."""
+    end = len(blocks)
+    while end and end - 1 in nav:
+        end -= 1
+    start = 1 if blocks and blocks[0].type is BlockType.HEADING and 0 not in nav else 0
+    top = start
+    while top < end and top in nav:
+        top += 1
+    return blocks[:start] + blocks[top:end]
+
+
 def renumber(
-    blocks: list[Block], links: list[Link], lead_caption: list[Span] | None
+    blocks: list[Block],
+    links: list[Link],
+    lead_caption: list[Span] | None,
+    alts: dict[int, str] | None = None,
+    lead_image: tuple[str, str] | None = None,
 ) -> tuple[list[Link], list[TagModel]]:
-    """Number the links that survived cleaning in reading order, one number per distinct link."""
+    """Number the links that survived cleaning in reading order, one number per distinct link;
+    then the images without a caption (``lead_image``: the lead's src and alt, when it has
+    none), whose address the page shows nowhere else (``alts``: their alt texts, by id)."""
     mapping: dict[int, int] = {}
     by_key: dict[tuple[str, str, str], int] = {}
     out: list[Link] = []
@@ -797,6 +871,18 @@ def renumber(
                     by_key[key] = new
                 mapping[old] = new
             span.link = new
+    uncaptioned = [(lead_image[0], lead_image[1])] if lead_image else []
+    uncaptioned += [
+        (b.src, (alts or {}).get(id(b), ""))
+        for b in blocks
+        if b.type is BlockType.IMAGE and b.src and not b.spans
+    ]
+    if uncaptioned:
+        known = {link.url for link in out}
+        for src, alt in uncaptioned:
+            if src not in known:
+                known.add(src)
+                out.append(Link(len(out) + 1, alt, LinkKind.IMAGE, src, src))
     tags: list[TagModel] = []
     seen: set[str] = set()
     for link in out:
@@ -838,12 +924,17 @@ def clean(
     blocks = walker.blocks
     if article:
         result.category = _category(walker.nav_links, base, home)
+    elif walker.nav_blocks:
+        blocks = _cut_nav_lines(blocks, walker.nav_blocks)
     # Title: the first Markdown heading.
     title_idx = None
     for i, block in enumerate(blocks):
         if block.type is BlockType.HEADING:
-            # A heading that is only a link is a table-of-contents entry, not a title.
-            if any(sp.link is None and sp.text.strip() for sp in block.spans):
+            # A heading that is only a link is a table-of-contents entry, not a title; an
+            # article's <h4> is a subheading of its body.
+            if (not article or (block.level or 1) <= 3) and any(
+                sp.link is None and sp.text.strip() for sp in block.spans
+            ):
                 title_idx = i
             break
         if block.type is not BlockType.IMAGE:
