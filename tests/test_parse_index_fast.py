@@ -8,6 +8,7 @@ import pytest
 
 from tui.core.models import Entry, Index
 from tui.core.parse import parse_page
+from tui.core.parse.dirnames import majority_directory
 from tui.core.urls import DEFAULT_HOME, LinkKind, PageRef, resolve
 
 SEGMENTS = ["..", ".", "", "pages", "p1", "a.md", "B.MD", ".h", "x", "...", "n1.md"]
@@ -83,6 +84,7 @@ def test_titles_clean_in_bulk_exactly_as_one_by_one(monkeypatch: pytest.MonkeyPa
 _LINES = [
     "#### [第{i}条新闻](../pages/nsc413/n{i}.md?t=1)",
     "### [题{i}](../pages/p2/n{i}.md)",
+    "#### [同目录{i}](../pages/p2/m{i}.md)",
     "#### [题{i}](../pages/p2/n{i}.md)   ",
     "#### [*强调*{i}](../pages/p2/n{i}.md)",
     "#### [题{i}](/pages/p2/n{i}.md)",
@@ -114,7 +116,7 @@ def test_fast_path_reads_exactly_what_markdown_it_reads(monkeypatch: pytest.Monk
     fast_read = 0
     for round_ in range(400):
         weights = (
-            [6, 3, 1, 1, 1, 1, 1, 2, 1, 6, 6, 1, 1]
+            [6, 3, 4 * (round_ % 4), 1, 1, 1, 1, 1, 2, 1, 6, 6, 1, 1]
             + [0.2 if round_ % 3 else 0] * 4
             + [
                 0.5,
@@ -133,5 +135,6 @@ def test_fast_path_reads_exactly_what_markdown_it_reads(monkeypatch: pytest.Monk
         assert [(e.title, e.target, e.url) for e in fast.entries] == [
             (e.title, e.target, e.url) for e in full.entries
         ], text
+        assert fast.directory == full.directory == majority_directory(full.entries), text
         fast_read += len(index_module._split_fast(text).starts)
     assert fast_read >= 1000  # the fast path did the reading, not only markdown-it

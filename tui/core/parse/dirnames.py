@@ -40,7 +40,20 @@ def majority_directory(entries: Sequence[Entry]) -> str:
     (热点推荐 and the other mixed lists)."""
     # One regex over all paths, not a split per entry: 15,000 entries in 3 ms, not 12.
     paths = "\n".join([e.ref.path for e in entries if e.ref is not None and "\n" not in e.ref.path])
-    dirs = Counter(_DIRECTORY.findall(paths))
+    return _majority(Counter(_DIRECTORY.findall(paths)))
+
+
+def majority_of(folders: dict[str, int]) -> str:
+    """``majority_directory`` of entries counted by folder (``pages/x/`` -> how many)."""
+    dirs: Counter[str] = Counter()
+    for folder, count in folders.items():
+        found = _DIRECTORY.match(folder)
+        if found is not None:
+            dirs[found[1]] += count
+    return _majority(dirs)
+
+
+def _majority(dirs: Counter[str]) -> str:
     if not dirs:
         return ""
     top, count = dirs.most_common(1)[0]

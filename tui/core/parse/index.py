@@ -7,7 +7,7 @@ import re
 from typing import TYPE_CHECKING, NamedTuple
 
 from tui.core.models import Entry, Index, Link
-from tui.core.parse.dirnames import majority_directory
+from tui.core.parse.dirnames import majority_directory, majority_of
 from tui.core.parse.markdown import parse_tokens
 from tui.core.text import _ANY_UNSAFE, normalise_space, one_line, sanitise
 from tui.core.urls import LinkKind, PageRef, plain_md_path, plain_repo, resolve, within_repo
@@ -215,6 +215,8 @@ def parse_index(ref: PageRef, text: str, home: PageRef | None) -> Index:
     clean = _all_clean("\n".join(fast.raws)) if fast.raws else False
     repo_ok = plain and PageRef.checked(owner, repo, branch, "x.md") is not None
     make = tuple.__new__
+    counts: dict[str, int] = {}  # entries read the usual way, per folder ("pages/x/")
+    usual = 0  # how many: when they are all, ``counts`` tells the majority directory
     for start, raw, href in zip(fast.starts, fast.raws, fast.hrefs, strict=True):
         title = raw if clean else normalise_space(sanitise(raw))
         if not title:
@@ -233,7 +235,10 @@ def parse_index(ref: PageRef, text: str, home: PageRef | None) -> Index:
                     where = folders[folder]
                     if where is not None:
                         inside = f"{where}{name}"
-                        trusted = repo_ok
+                        if repo_ok:
+                            trusted = True
+                            counts[where] = counts.get(where, 0) + 1
+                            usual += 1
                 else:
                     inside = within_repo(base_path, path)
             if inside is None:
@@ -274,7 +279,10 @@ def parse_index(ref: PageRef, text: str, home: PageRef | None) -> Index:
         everything = entries + more
         entries = [everything[i] for i in sorted(range(len(starts)), key=starts.__getitem__)]
     index.entries = entries or more
-    index.directory = majority_directory(index.entries)
+    if usual == len(index.entries):
+        index.directory = majority_of(counts)
+    else:
+        index.directory = majority_directory(index.entries)
     if not index.entries:
         index.warnings.append(_("no entries found"))
     return index
