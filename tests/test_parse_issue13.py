@@ -203,6 +203,8 @@ def test_bold_paragraphs_that_are_subheadings(html: str) -> None:
         "<p><strong>点击欣赏影片预告</strong></p>",
         "<p><strong>他说：“好。”</strong></p>",
         '<p><strong><ok href="https://example.org/x">只是一个链接</ok></strong></p>',
+        "<p><b>１</b><b>.涉农和扶贫部门；</b></p>",
+        "<p><strong>一、首先要做的是：</strong></p>",
         "<p><strong>粗体</strong>之后还有普通文字</p>",
     ],
 )
@@ -588,3 +590,27 @@ def test_a_dateline_or_a_long_line_right_after_an_image_is_body() -> None:
     assert page.lead_image is not None and page.lead_image.caption == ""
     assert texts(page) == ["【某某台2022年10月25日讯】第一段。", "第二段。", "", long]
     assert page.published == date(2022, 10, 25)
+
+
+@pytest.mark.parametrize(
+    "html",
+    ["<p><strong>当局为何这样做？</strong></p>", "<p><ok>居民：我们不能再等了！</ok></p>"],
+)
+def test_a_question_or_an_exclamation_in_bold_is_a_subheading(html: str) -> None:
+    page = article(f"<p>第一段正文。</p>\n{html}\n<p>第二段正文。</p>")
+    assert [b.type for b in page.blocks] == [
+        BlockType.PARAGRAPH,
+        BlockType.HEADING,
+        BlockType.PARAGRAPH,
+    ]
+
+
+def test_a_caption_marked_by_its_id_is_the_lead_caption() -> None:
+    """RFA copies mark the lead image's caption by id, not by class."""
+    page = article(
+        '<div id="headerimg"><img alt="河边的新楼。" src="https://example.org/a.jpg"/>'
+        '<div id="headerimgcontents"><div id="headerimgcaption"><span>河边的新楼。</span>'
+        "</div></div></div>\n<p>正文第一段，说的是新楼。</p>"
+    )
+    assert page.lead_image is not None and page.lead_image.caption == "河边的新楼。"
+    assert [b.text for b in page.blocks] == ["正文第一段，说的是新楼。"]

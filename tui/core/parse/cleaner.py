@@ -77,7 +77,8 @@ _NOISE_TEXT = re.compile(
 )
 _ORIGINAL = re.compile(r"原文地址[^:：\n]{0,12}[:：]\s*(https?://[^\s<>\"'）)]+)")
 _URL = re.compile(r"https?://[^\s<>\"'）)]+")
-_SENTENCE_END = ("。", "！", "？", "…", ".", "!", "?", "：", ":", "”", "」")
+_CLAUSE_END = ("：", ":", "；", ";", "，", ",", "、")
+_QUOTE_END = ("。", "！", "？", "…", ".", "!", "?", *_CLAUSE_END)
 _SAFE_SCHEMES = frozenset({"http", "https", "mailto", ""})
 # The source credit that closes S pages, "来源:" before a link to the site's tag page.
 # Also 本文来源于, （转自, 稿源：, and a second credit after the first: 来源：甲、乙.
@@ -155,6 +156,12 @@ def _is_hidden(el: Tag) -> bool:
 def _has_class(el: Tag, word: str) -> bool:
     cls = el.attrs.get("class")
     return bool(cls) and word in str(cls).lower()
+
+
+def _has_id(el: Tag, word: str) -> bool:
+    """(RFA pages mark their caption by id: ``<div id="headerimgcaption">``.)"""
+    ident = el.attrs.get("id")
+    return bool(ident) and word in str(ident).lower()
 
 
 def _is_nav_line(el: Tag, only: bool, rest: str) -> bool:
@@ -418,7 +425,7 @@ class _Walker:
             btype is BlockType.PARAGRAPH
             and subheading
             and len(text) <= 40
-            and not _ends_sentence(text)
+            and not _ends_clause(text)
             and not _NOT_SUBHEADING.match(text)
         ):
             # A paragraph that is one short bold phrase is how N pages write subheadings.
@@ -534,7 +541,7 @@ class _Walker:
                 if media:
                     self._media(str(media))
                 href = attrs.get("href")
-                caption = caption or _has_class(node, "caption")
+                caption = caption or _has_class(node, "caption") or _has_id(node, "caption")
             if name in _BLOCK_TAGS:
                 if self.pieces:
                     self.flush()
@@ -667,12 +674,14 @@ def _collapse(text: str, edges: Sequence[int] = ()) -> str:
     return "".join(out)
 
 
-def _ends_sentence(text: str) -> bool:
-    """A closing quote ends a sentence only after sentence punctuation: “标题” is a title."""
+def _ends_clause(text: str) -> bool:
+    """Whether a bold line ends as a label, a list item (：；，、) or quoted speech does
+    (…说：“好。”), not as a subheading may: one can be a question, an exclamation, or a
+    quoted phrase (“标题”)."""
     text = text.rstrip()
     if text.endswith(("”", "」", "’")):
-        return text[:-1].rstrip().endswith(_SENTENCE_END)
-    return text.endswith(_SENTENCE_END)
+        return text[:-1].rstrip().endswith(_QUOTE_END)
+    return text.endswith(_CLAUSE_END)
 
 
 def _self_reference(soup: BeautifulSoup, base: PageRef) -> Tag | None:
