@@ -614,3 +614,22 @@ def test_a_caption_marked_by_its_id_is_the_lead_caption() -> None:
     )
     assert page.lead_image is not None and page.lead_image.caption == "河边的新楼。"
     assert [b.text for b in page.blocks] == ["正文第一段，说的是新楼。"]
+
+
+def test_markdown_lines_right_under_html_are_read_as_markdown() -> None:
+    """A promo heading or a rule right under a line of HTML (no blank line between) is a
+    Markdown line, not text: the promo goes, nothing shows as "#### [..](..)"."""
+    text = (
+        "### 一个标题\n------------------------\n\n"
+        "<div><p>【本报2024年3月1日讯】正文第一段。</p></div><hr/>\n"
+        "#### [ 💌 退出中共组织，请点这里](https://github.com/begood0513/basic/blob/master/quit/letter.md)\n"
+        "<p>正文第二段。</p>\n"
+        "---\n"
+        "[首页](../../README.md) | [热点](../../indexes/热点.md)\n"
+    )
+    page = parse_page(ART, text, HOME)
+    assert isinstance(page, Article)
+    shown = [b.text for b in page.blocks]
+    assert not any("#" in t or "](" in t or t.strip("-") == "" for t in shown), shown
+    assert any("正文第一段" in t for t in shown) and any("正文第二段" in t for t in shown)
+    assert not any("退出中共组织" in t for t in shown), shown

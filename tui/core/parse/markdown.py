@@ -8,6 +8,7 @@ cleaner see a single tree in which a promo block inside a ``<div>`` is still ins
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -49,10 +50,26 @@ def render_md(text: str) -> str:
     return md.renderer.render(tokens, md.options, {})
 
 
+# A Markdown line (a heading, a rule, a link) right under a line of HTML, with no blank line
+# between: Markdown takes it as part of the HTML block and passes it through as text (the
+# page would show "#### [标题](…)"). The mirror's pages mean a new block there.
+_GLUED = re.compile(
+    r"(>[ \t]*)\n(?=#{1,6}[ \t]|(?:-{3,}|\*{3,}|_{3,})[ \t]*$|\[[^\]\n]*\]\()", re.M
+)
+
+
+def unglue(text: str) -> str:
+    """``text`` with a blank line between a line of HTML and a Markdown line under it."""
+    if ">\n#" in text or ">\n[" in text or ">\n-" in text or ">\n*" in text or ">\n_" in text:
+        return _GLUED.sub("\\1\n\n", text)
+    return text
+
+
 def to_html(text: str) -> str:
     """``render_md(text)``, through the fast renderer whenever the page allows it."""
     from tui.core.parse.fastmd import render
 
+    text = unglue(text)
     html = render(text)
     return html if html is not None else render_md(text)
 
