@@ -633,3 +633,25 @@ def test_markdown_lines_right_under_html_are_read_as_markdown() -> None:
     assert not any("#" in t or "](" in t or t.strip("-") == "" for t in shown), shown
     assert any("正文第一段" in t for t in shown) and any("正文第二段" in t for t in shown)
     assert not any("退出中共组织" in t for t in shown), shown
+
+
+@pytest.mark.parametrize(
+    "nav",
+    [
+        '<p><a href="../../README.md">首页</a> | <a href="../../indexes/E大陆新闻.md">大陆新闻</a>'
+        ' | <a href="../../indexes/热点推荐.md">热点推荐</a></p>',
+        "[返回首页](../../README.md)",
+    ],
+)
+def test_an_articles_nav_paragraph_goes(nav: str) -> None:
+    page = article(f"<p>正文第一段。</p>\n\n{nav}\n\n<p>正文第二段。</p>")
+    assert [b.text for b in page.blocks] == ["正文第一段。", "正文第二段。"]
+
+
+def test_a_paragraph_of_links_that_is_body_stays() -> None:
+    body = (
+        '<p><a href="https://example.org/a">报告全文</a>、<a href="https://example.org/b">附录</a>'
+        '</p>\n<p>他在<a href="../../README.md">首页</a>上写道，事情还没有结束。</p>'
+    )
+    page = article(body)
+    assert len(page.blocks) == 2, [b.text for b in page.blocks]

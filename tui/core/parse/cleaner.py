@@ -201,6 +201,7 @@ class _Walker:
         self.base = base
         self.home = home
         self.origin = origin
+        self.article = False  # an article's body: its nav paragraphs go
         self.blocks: list[Block] = []
         self.links: list[Link] = []
         self.pieces: list[tuple[str, SpanKind, int | None]] = []
@@ -404,6 +405,8 @@ class _Walker:
         if not spans:
             return
         text = spans[0].text if len(spans) == 1 else "".join([s.text for s in spans])
+        if self.article and btype is BlockType.PARAGRAPH and _is_nav_paragraph(spans, text):
+            return
         if _NOISE_TEXT.search(text):
             # The rest of this container is the same appeal/footer: drop it all.
             if self.block_stack:
@@ -485,6 +488,7 @@ class _Walker:
     # ------------------------------------------------------------------ walk
 
     def walk(self, root: Tag, drop_link_headings: bool) -> None:
+        self.article = drop_link_headings
         # Entries are nodes to enter, or (tag, href, caption) to leave: the exit reuses what
         # the entry read from the attributes. Most tags carry none; their tests are skipped.
         stack: list[Any] = [root]
@@ -672,6 +676,22 @@ def _collapse(text: str, edges: Sequence[int] = ()) -> str:
         i = e
     out.append(inner[i:])
     return "".join(out)
+
+
+def _is_nav_paragraph(spans: list[Span], text: str) -> bool:
+    """A paragraph of an article made of nav links alone (首页 | 大陆新闻 | 热点推荐, written
+    in HTML, or one 返回首页 link), beside separators: the site's nav, not its body."""
+    if spans[0].kind is not SpanKind.LINK or len(text) > 120:
+        return False
+    links = set()
+    for span in spans:
+        if span.kind is SpanKind.LINK:
+            links.add(span.link)
+        elif not _SEPARATORS.match(span.text):
+            return False
+    if len(links) >= 2:
+        return _NAV_WORDS.search(text) is not None
+    return len(text.strip()) <= 8 and _NAV_LINK.match(text) is not None
 
 
 def _ends_clause(text: str) -> bool:
