@@ -655,3 +655,29 @@ def test_a_paragraph_of_links_that_is_body_stays() -> None:
     )
     page = article(body)
     assert len(page.blocks) == 2, [b.text for b in page.blocks]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "新唐人YouTube频道：https://www.youtube.com/c/example",
+        "关注新唐人Telegram频道：https://t.me/example",
+        "▶ 点击订阅新唐人YouTube频道",
+        "新唐人脸书：https://www.facebook.com/example",
+        "加入新唐人Telegram群组 https://t.me/example2",
+    ],
+)
+def test_closing_channel_lines_with_the_channels_name_go(line: str) -> None:
+    url = line[line.find("http") :] if "http" in line else ""
+    html = f'<a href="{url}">{line}</a>' if url else line
+    page = article(f"<p>正文第一段。</p>\n<p>责任编辑：王明</p>\n<p>{html}</p>")
+    assert [b.text for b in page.blocks] == ["正文第一段。"], [b.text for b in page.blocks]
+
+
+def test_a_traditional_character_footer_goes() -> None:
+    page = article(
+        "<p>正文第一段。</p>\n<div><p>本文短網址: https://example.org/s/1</p>"
+        "<p>版權所有，任何形式轉載需本網站同意。嚴禁建立鏡像網站。</p>"
+        "<p>【誠徵榮譽會員】溝通交流，才能產生力量。</p></div>"
+    )
+    assert [b.text for b in page.blocks] == ["正文第一段。"], [b.text for b in page.blocks]

@@ -74,7 +74,7 @@ _FOLD_FROM = "歡訂閱頻組觀韻賞點擊這裡書乾淨臉關們頁請來網
 _FOLD = str.maketrans(_FOLD_FROM, "欢订阅频组观韵赏点击这里书干净脸关们页请来网编辑读阅")
 _PROMO_START = re.compile(
     r"\s*[▶►▷]?\s*(?:"
-    r"(?:欢迎您?|请|敬请)?\s*订阅\s*(?:我们的)?\s*[^\s：:]{0,8}?\s*"
+    r"(?:欢迎您?|请|敬请)?\s*(?:点击)?\s*(?:订阅|关注|加入)\s*(?:我们的)?\s*[^\s：:]{0,8}?\s*"
     r"(?:(?i:youtube|telegram)|油管)\s*(?:频道|群组|群)?\s*(?:[：:]|(?=https?://)|\Z)"
     r"|[（(]?\s*点阅.{0,40}新书"
     r")"
@@ -84,7 +84,7 @@ _PROMO = re.compile(
     r"|请关注我们\s*Facebook\s*主页|点击这里查看.{0,40}系列文章"
 )
 _PROMO_HEAD = re.compile(
-    r"\s*(?:干净世界|IG|脸书|推特|X\s*[（(]推特[）)]|Instagram|Facebook"
+    r"\s*(?:新唐人|大纪元|希望之声|看中国|NTD)?\s*(?:干净世界|IG|脸书|推特|X\s*[（(]推特[）)]|Instagram|Facebook"
     r"|Telegram\s*(?:群组|频道)?|(?i:youtube)\s*频道)\s*(?:[：:]\s*|\s+(?=https?://)|\Z)"
 )
 _PROMO_MAX = 200

@@ -74,6 +74,9 @@ _SEPARATORS = re.compile(r"^[\s|｜\-–—·•/、,，:：\u00a0]*$")
 _NOISE_TEXT = re.compile(
     r"手机上长按并复制|原文地址（需翻墙访问）|原文地址[:：]|本文短网址|诚征荣誉会员"
     r"|严禁建立镜像网站|禁止建立鏡像網站|希望之声版权所有|版权所有，任何形式转载"
+    # the same lines on traditional-character pages
+    r"|手機上長按並複製|原文地址（需翻牆訪問）|本文短網址|誠徵榮譽會員"
+    r"|嚴禁建立鏡像網站|禁止建立镜像网站|希望之聲版權所有|版權所有，任何形式轉載"
 )
 _ORIGINAL = re.compile(r"原文地址[^:：\n]{0,12}[:：]\s*(https?://[^\s<>\"'）)]+)")
 _URL = re.compile(r"https?://[^\s<>\"'）)]+")
