@@ -681,3 +681,13 @@ def test_a_traditional_character_footer_goes() -> None:
         "<p>【誠徵榮譽會員】溝通交流，才能產生力量。</p></div>"
     )
     assert [b.text for b in page.blocks] == ["正文第一段。"], [b.text for b in page.blocks]
+
+
+def test_a_title_line_of_four_hashes_is_the_title() -> None:
+    """The page's own title line, written #### instead of ###, is still its title; an <h4>
+    of the body is not (test_a_body_only_page_does_not_take_a_subheading_as_its_title)."""
+    text = "#### 网传一封公开信\n\n<p>【本报2024年3月1日讯】正文第一段。</p>\n<h4>小标题</h4>\n<p>第二段。</p>\n"
+    page = parse_page(ART, text, HOME)
+    assert isinstance(page, Article)
+    assert page.title == "网传一封公开信"
+    assert [b.text for b in page.blocks if b.type is BlockType.HEADING] == ["小标题"]

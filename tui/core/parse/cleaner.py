@@ -221,6 +221,8 @@ class _Walker:
         self.nav_start: dict[int, int] = {}
         self.nav_blocks: set[int] = set()
         self.heading: list[int] = []
+        self.heading_md: list[bool] = []  # each of ``heading``: a Markdown line (#### 标题)
+        self.md_headings: set[int] = set()  # ids of the blocks those made
         self.quote = 0
         self.items = 0
         self.emph = 0
@@ -436,7 +438,10 @@ class _Walker:
         ):
             # A paragraph that is one short bold phrase is how N pages write subheadings.
             btype, level = BlockType.HEADING, 4
-        self.blocks.append(Block(btype, spans, level))
+        block = Block(btype, spans, level)
+        if level is not None and self.heading_md and self.heading_md[-1]:
+            self.md_headings.add(id(block))
+        self.blocks.append(block)
 
     def line_break(self) -> None:
         if self.heading:
@@ -560,6 +565,7 @@ class _Walker:
                 level = _HEADINGS.get(name)
                 if level is not None:
                     self.heading.append(level)
+                    self.heading_md.append(bool(attrs) and MD_ATTR in attrs)
                 elif name == "blockquote":
                     self.quote += 1
                 elif name in ("li", "dd", "dt"):
@@ -615,6 +621,7 @@ class _Walker:
                     self.nav_blocks.update(range(start, len(self.blocks)))
             if name in _HEADINGS and self.heading:
                 self.heading.pop()
+                self.heading_md.pop()
             elif name == "blockquote":
                 self.quote -= 1
             elif name in ("li", "dd", "dt"):
@@ -963,8 +970,10 @@ def clean(
     for i, block in enumerate(blocks):
         if block.type is BlockType.HEADING:
             # A heading that is only a link is a table-of-contents entry, not a title; an
-            # article's <h4> is a subheading of its body.
-            if (not article or (block.level or 1) <= 3) and any(
+            # article's <h4> is a subheading of its body, but a Markdown heading line that
+            # opens the page (#### 标题) is its title line.
+            titled = (block.level or 1) <= 3 or id(block) in walker.md_headings
+            if (not article or titled) and any(
                 sp.link is None and sp.text.strip() for sp in block.spans
             ):
                 title_idx = i
