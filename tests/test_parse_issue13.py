@@ -691,3 +691,22 @@ def test_a_title_line_of_four_hashes_is_the_title() -> None:
     assert isinstance(page, Article)
     assert page.title == "网传一封公开信"
     assert [b.text for b in page.blocks if b.type is BlockType.HEADING] == ["小标题"]
+
+
+def test_a_lazy_loaded_image_is_its_real_picture_and_banners_go() -> None:
+    page = article(
+        "<p>正文第一段。</p>\n"
+        '<figure><img src="data:image/gif;base64,R0lGOD" data-src="https://example.org/p/1.jpg"/>'
+        "<figcaption>新楼的正门。</figcaption></figure>\n"
+        "<p>正文第二段。</p>\n"
+        '<p><a href="https://example.org/donate/"><img src="https://example.org/i/donate-SF-1.png"/>'
+        '</a><a href="https://example.org/s"><img src="https://example.org/i/Subscribe-SF.jpg"/></a></p>'
+    )
+    images = [(b.src, b.text) for b in page.blocks if b.type is BlockType.IMAGE]
+    if page.lead_image is not None:  # the first picture may lead the article
+        images.insert(0, (page.lead_image.src, page.lead_image.caption))
+    assert images == [("https://example.org/p/1.jpg", "新楼的正门。")]
+    assert [b.text for b in page.blocks if b.type is BlockType.PARAGRAPH] == [
+        "正文第一段。",
+        "正文第二段。",
+    ]

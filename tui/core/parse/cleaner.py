@@ -78,6 +78,8 @@ _NOISE_TEXT = re.compile(
     r"|手機上長按並複製|原文地址（需翻牆訪問）|本文短網址|誠徵榮譽會員"
     r"|嚴禁建立鏡像網站|禁止建立镜像网站|希望之聲版權所有|版權所有，任何形式轉載"
 )
+# The site's own banners: donate, subscribe, donate-a-car (by their file names).
+_BANNER = re.compile(r"donate|subscribe|cardonation|give1car", re.I)
 _ORIGINAL = re.compile(r"原文地址[^:：\n]{0,12}[:：]\s*(https?://[^\s<>\"'）)]+)")
 _URL = re.compile(r"https?://[^\s<>\"'）)]+")
 _CLAUSE_END = ("：", ":", "；", ";", "，", ",", "、")
@@ -452,12 +454,16 @@ class _Walker:
             self.flush()
 
     def image(self, el: Tag) -> None:
-        src = _attr(el, "src").strip() or _attr(el, "data-src").strip()
+        src = _attr(el, "src").strip()
+        if not src or src.startswith("data:"):  # a lazy-loaded image: its placeholder
+            src = _attr(el, "data-src").strip() or _attr(el, "data-original").strip()
         if not src or self.noise_until is not None:
             return
         alt = normalise_space(_attr(el, "alt"))
         if alt and _NOISE_TEXT.search(alt):
             return
+        if _BANNER.search(src.rpartition("/")[2]):
+            return  # a donate / subscribe banner of the site, not the article's picture
         if src.startswith("//"):
             src = "https:" + src
         elif src.startswith("/") and self.origin:
