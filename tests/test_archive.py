@@ -536,6 +536,9 @@ def test_the_archive_serves_pages_the_cache_and_the_network_do_not_have(tmp_path
     shutil.rmtree(tmp_path / "cache" / "pages", ignore_errors=True)  # culled, or cleared
     page = sorted(sample_articles())[0]
     want = (SAMPLE_REPO / page).read_text(encoding="utf-8")
+    secret = tmp_path / "secret.md"
+    secret.write_text("# 不该读到\n", encoding="utf-8")
+    (archive_dir(HOME, tmp_path / "data") / "pages" / "outside.md").symlink_to(secret)
 
     def read(path: str, offline: bool):  # type: ignore[no-untyped-def]
         options = Options(
@@ -556,6 +559,8 @@ def test_the_archive_serves_pages_the_cache_and_the_network_do_not_have(tmp_path
         fetched = read(page, offline)
         assert fetched.text == want and fetched.stale
         assert any("archive" in note for note in fetched.warnings), fetched.warnings
-        # Only the pages the archive holds.
+        # Only the pages the archive holds, and nothing a link in it leads out to.
         with pytest.raises(MirrorError):
             read("pages/none/404.md", offline)
+        with pytest.raises(MirrorError):
+            read("pages/outside.md", offline)

@@ -7,7 +7,6 @@ catch ``MirrorError``. Opening a mirror does no network I/O, so the UI can paint
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -190,14 +189,17 @@ class Mirror:
         from tui.core.config import archive_dir
 
         try:
-            path = archive_dir(self.home, self.archive_root).joinpath(*ref.path.split("/"))
-            if not path.is_file():
+            # Read as a local folder is: nothing outside it, however the page names itself.
+            folder = LocalSource(
+                archive_dir(self.home, self.archive_root), home=self.home, raw_layout=False
+            )
+            if not folder.exists(ref):
                 return None
-            data = await asyncio.to_thread(read_limited, path, MAX_BODY, ref.path)
-            when = datetime.fromtimestamp(path.stat().st_mtime, UTC)
-        except (OSError, MirrorError, ValueError):
+            response = await folder.fetch(ref)
+            when = datetime.fromtimestamp(folder.path_for(ref).stat().st_mtime, UTC)
+        except (OSError, MirrorError):
             return None
-        text, warnings = decode_text(data, ref.path)
+        text, warnings = response.text or "", response.warnings
         stamp = when.strftime("%Y-%m-%d %H:%M UTC")
         note = (
             _("{exc} — showing the archive's copy of {when}").format(exc=failure, when=stamp)
