@@ -226,6 +226,13 @@ def sample_tarball(extra: list[tuple[str, bytes | None, str]] | None = None) -> 
     return make_tarball(members + (extra or []))
 
 
+def edited_tarball(path: str, word: str) -> bytes:
+    """The sample's tarball with ``word`` added to the first paragraph of ``path``."""
+    text = (SAMPLE_REPO / path).read_text(encoding="utf-8")
+    edited = text.replace("</p>", f"{word}</p>", 1).encode()
+    return sample_tarball([(f"goodnews-master/{path}", edited, "file")])
+
+
 class TarballServer:
     """Serves one tarball at /o/r/tar.gz/master with an ETag and 304s; counts requests."""
 
@@ -381,16 +388,7 @@ def test_a_tarball_update_stopped_before_recording_is_recorded_by_the_next_sync(
         lib.close()
         folder = archive_dir(HOME, tmp_path / "data")
         changed = sorted(sample_articles())[1]
-        text = (SAMPLE_REPO / changed).read_text(encoding="utf-8")
-        server.data = sample_tarball(
-            [
-                (
-                    f"goodnews-master/{changed}",
-                    text.replace("</p>", "中断解包测试</p>", 1).encode(),
-                    "file",
-                )
-            ]
-        )
+        server.data = edited_tarball(changed, "中断解包测试")
         assert tarball_update(server.url, folder) == [changed]  # and then stopped
         again, lib = archive_sync(tmp_path, server.url, use_git=False)
         assert server.replies == [200, 200, 304]
@@ -426,16 +424,7 @@ def test_offline_the_archive_is_recorded_from_its_folder_or_refused(tmp_path: Pa
         # Stopped after an update: offline, the pending page is recorded, nothing fetched.
         folder = archive_dir(HOME, tmp_path / "data")
         changed = sorted(sample_articles())[2]
-        text = (SAMPLE_REPO / changed).read_text(encoding="utf-8")
-        server.data = sample_tarball(
-            [
-                (
-                    f"goodnews-master/{changed}",
-                    text.replace("</p>", "离线档案测试</p>", 1).encode(),
-                    "file",
-                )
-            ]
-        )
+        server.data = edited_tarball(changed, "离线档案测试")
         assert tarball_update(server.url, folder) == [changed]
         server.data = sample_tarball([("goodnews-master/pages/never.md", b"# x\n", "file")])
         offline, lib = archive_sync(tmp_path, server.url, use_git=False, offline=True)

@@ -17,6 +17,7 @@ from tests.ui.helpers import (
     titles,
     wait_for,
 )
+from tui.app import GoodnewsApp
 from tui.screens.browser import SEARCH_ROWS
 from tui.widgets.reader import TOP
 
@@ -191,14 +192,22 @@ async def test_a_query_with_more_results_than_listed_says_how_many_match() -> No
         assert titles(app)[0] == f"{word}{total - 1}"  # equal relevance: the newest first
 
 
-async def test_a_sync_that_fails_says_so_and_clears_its_progress(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import tui.core.sync as sync_module
+def folder_app(cache: Path) -> GoodnewsApp:
+    """The browser over the bundled sample read as a local folder (a mirror that syncs)."""
     from tui.app import make_app
     from tui.core.config import Options
     from tui.core.library import Library
     from tui.core.mirror import open_mirror
+
+    folder = Path(__file__).resolve().parents[2] / "tui" / "sample" / "goodnews-sample"
+    options = Options(mirror=str(folder / "goodnews" / "master"), cache_dir=cache, prefetch=False)
+    return make_app(options, open_mirror(options), Library(None))
+
+
+async def test_a_sync_that_fails_says_so_and_clears_its_progress(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tui.core.sync as sync_module
 
     async def broken(*args: object, **kwargs: object) -> None:
         on_progress = kwargs.get("on_progress")
@@ -207,11 +216,7 @@ async def test_a_sync_that_fails_says_so_and_clears_its_progress(
         raise RuntimeError("the disk\nis full")
 
     monkeypatch.setattr(sync_module, "crawl", broken)
-    folder = Path(__file__).resolve().parents[2] / "tui" / "sample" / "goodnews-sample"
-    options = Options(
-        mirror=str(folder / "goodnews" / "master"), cache_dir=tmp_path, prefetch=False
-    )
-    app = make_app(options, open_mirror(options), Library(None))
+    app = folder_app(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await home_ready(pilot)
         await pilot.press("S")
@@ -228,10 +233,6 @@ async def test_sync_progress_shows_in_the_key_bar_while_the_app_answers_keys(
     import asyncio
 
     import tui.core.sync as sync_module
-    from tui.app import make_app
-    from tui.core.config import Options
-    from tui.core.library import Library
-    from tui.core.mirror import open_mirror
 
     release = asyncio.Event()
 
@@ -244,11 +245,7 @@ async def test_sync_progress_shows_in_the_key_bar_while_the_app_answers_keys(
         return report
 
     monkeypatch.setattr(sync_module, "crawl", slow)
-    folder = Path(__file__).resolve().parents[2] / "tui" / "sample" / "goodnews-sample"
-    options = Options(
-        mirror=str(folder / "goodnews" / "master"), cache_dir=tmp_path, prefetch=False
-    )
-    app = make_app(options, open_mirror(options), Library(None))
+    app = folder_app(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await home_ready(pilot)
         await pilot.press("S")
